@@ -1,0 +1,119 @@
+// Package hooks holds the rules every Buurtplein feature shares: team scope
+// (is a user a member of a team, with which role), the API rule fragments
+// built from it, the guard that keeps client filters from reaching into
+// other teams' data, and the helpers for errors a person can act on.
+package hooks
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Collection and value names shared by the team-scope rules.
+const (
+	TeamsCollection       = "teams"
+	MembershipsCollection = "memberships"
+	UsersCollection       = "users"
+
+	TeamKindBuurtteam = "buurtteam"
+	TeamKindBOB       = "bob"
+
+	RoleMember      = "member"
+	RoleCoordinator = "coordinator"
+)
+
+// SignedIn is the API rule fragment that holds for any signed-in employee
+// (an auth record of the users collection). Superusers bypass rules anyway.
+const SignedIn = `@request.auth.collectionName = "users"`
+
+// MemberOf returns an API rule fragment that holds when the signed-in user
+// is a member of the team that teamExpr (a field or field path of the
+// record, such as "team" or "post.team") points at.
+//
+// Both conditions use one @collection alias, so they must hold for the same
+// memberships row.
+func MemberOf(teamExpr string) string {
+	return fmt.Sprintf(
+		`(@collection.memberships:scope.team ?= %s && @collection.memberships:scope.user ?= @request.auth.id)`,
+		teamExpr,
+	)
+}
+
+// CoordinatorOf returns an API rule fragment that holds when the signed-in
+// user is a coordinator of the team that teamExpr points at.
+func CoordinatorOf(teamExpr string) string {
+	return fmt.Sprintf(
+		`(@collection.memberships:coord.team ?= %s && @collection.memberships:coord.user ?= @request.auth.id && @collection.memberships:coord.role ?= "%s")`,
+		teamExpr, RoleCoordinator,
+	)
+}
+
+// BOBStaff is the API rule fragment that holds when the signed-in user is a
+// member of a team of kind "bob".
+const BOBStaff = `(@collection.memberships:bob.user ?= @request.auth.id && @collection.memberships:bob.team.kind ?= "bob")`
+
+// Role returns the role of userId in teamId, or "" when the user is not a
+// member of that team.
+func Role(app core.App, userId, teamId string) (string, error) {
+	if userId == "" || teamId == "" {
+		return "", nil
+	}
+
+	var role string
+	err := app.DB().Select("role").
+		From(MembershipsCollection).
+		Where(dbx.HashExp{"user": userId, "team": teamId}).
+		Limit(1).
+		Row(&role)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("looking up the role of %s in team %s: %w", userId, teamId, err)
+	}
+
+	return role, nil
+}
+
+// IsMember reports whether userId is a member (of any role) of teamId.
+func IsMember(app core.App, userId, teamId string) (bool, error) {
+	role, err := Role(app, userId, teamId)
+	return role != "", err
+}
+
+// IsCoordinator reports whether userId is a coordinator of teamId.
+func IsCoordinator(app core.App, userId, teamId string) (bool, error) {
+	role, err := Role(app, userId, teamId)
+	return role == RoleCoordinator, err
+}
+
+// TeamIds returns the ids of the teams userId is a member of.
+func TeamIds(app core.App, userId string) ([]string, error) {
+	ids := []string{}
+	err := app.DB().Select("team").
+		From(MembershipsCollection).
+		Where(dbx.HashExp{"user": userId}).
+		Column(&ids)
+	if err != nil {
+		return nil, fmt.Errorf("listing the teams of %s: %w", userId, err)
+	}
+	return ids, nil
+}
+
+// IsBOBStaff reports whether userId is a member of a team of kind "bob".
+func IsBOBStaff(app core.App, userId string) (bool, error) {
+	var n int
+	err := app.DB().Select("count(*)").
+		From(MembershipsCollection+" m").
+		InnerJoin(TeamsCollection+" t", dbx.NewExp("t.id = m.team")).
+		Where(dbx.HashExp{"m.user": userId, "t.kind": TeamKindBOB}).
+		Row(&n)
+	if err != nil {
+		return false, fmt.Errorf("checking whether %s is BOB staff: %w", userId, err)
+	}
+	return n > 0, nil
+}

@@ -1,0 +1,95 @@
+// Buurtplein is the social intranet for self-managing home-care teams: one
+// binary with the API, the realtime feed, the dashboard and the PWA.
+package main
+
+import (
+	"log"
+	"net/http"
+	"os"
+	"path/filepath"
+
+	_ "buurtplein/pb_migrations"
+	"buurtplein/plugins/feed"
+	"buurtplein/plugins/teams"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/plugins/migratecmd"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/osutils"
+)
+
+func main() {
+	app := pocketbase.New()
+
+	// ---------------------------------------------------------------
+	// Flags:
+	// ---------------------------------------------------------------
+
+	var demo bool
+	app.RootCmd.PersistentFlags().BoolVar(
+		&demo,
+		"demo",
+		false,
+		"seed the demo organisation (idempotent) when the server starts",
+	)
+
+	var automigrate bool
+	app.RootCmd.PersistentFlags().BoolVar(
+		&automigrate,
+		"automigrate",
+		false,
+		"write a Go migration to pb_migrations for each collection change made in the dashboard (development only)",
+	)
+
+	var publicDir string
+	app.RootCmd.PersistentFlags().StringVar(
+		&publicDir,
+		"publicDir",
+		defaultPublicDir(),
+		"the directory with the PWA's static files",
+	)
+
+	app.RootCmd.ParseFlags(os.Args[1:])
+
+	// ---------------------------------------------------------------
+	// Plugins:
+	// ---------------------------------------------------------------
+
+	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{
+		TemplateLang: migratecmd.TemplateLangGo,
+		Automigrate:  automigrate,
+		Dir:          "pb_migrations",
+	})
+
+	teams.MustRegister(app, teams.Config{Demo: demo, Command: app.RootCmd})
+	feed.MustRegister(app, feed.Config{Demo: demo})
+
+	// ---------------------------------------------------------------
+	// The PWA, served last so that every API route wins:
+	// ---------------------------------------------------------------
+
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Func: func(e *core.ServeEvent) error {
+			if !e.Router.HasRoute(http.MethodGet, "/{path...}") {
+				e.Router.GET("/{path...}", apis.Static(os.DirFS(publicDir), true))
+			}
+			return e.Next()
+		},
+		Priority: 999,
+	})
+
+	if err := app.Start(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// defaultPublicDir is pb_public beside the executable, or in the working
+// directory under "go run".
+func defaultPublicDir() string {
+	if osutils.IsProbablyGoRun() {
+		return "./pb_public"
+	}
+	return filepath.Join(os.Args[0], "../pb_public")
+}

@@ -1,0 +1,69 @@
+// Package feed adds each team's space with its feed to Buurtplein: posts
+// (updates and blogs, for the team or the whole organisation) and comments.
+//
+// Example usage:
+//
+//	feed.MustRegister(app, feed.Config{
+//		Demo: true, // seed demo posts when the server starts
+//	})
+package feed
+
+import (
+	"buurtplein/hooks"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Config defines the config options of the feed plugin.
+type Config struct {
+	// Demo seeds demo posts and comments (see [SeedDemo]) when the server
+	// starts. It expects the teams plugin's demo organisation.
+	Demo bool
+}
+
+type plugin struct {
+	app    core.App
+	config Config
+}
+
+// MustRegister registers the feed plugin to app and panics on error.
+func MustRegister(app core.App, config Config) {
+	if err := Register(app, config); err != nil {
+		panic(err)
+	}
+}
+
+// Register registers the feed plugin to app.
+func Register(app core.App, config Config) error {
+	p := &plugin{app: app, config: config}
+
+	hooks.GuardScoped(app, "posts", "comments")
+
+	app.OnRecordValidate("posts").BindFunc(p.validatePost)
+
+	if p.config.Demo {
+		app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+			if err := SeedDemo(e.App); err != nil {
+				return err
+			}
+			return e.Next()
+		})
+	}
+
+	return nil
+}
+
+// validatePost keeps visibility consistent with the team: a post without a
+// team is organisation-wide by definition.
+func (p *plugin) validatePost(e *core.RecordEvent) error {
+	if e.Record.GetString("team") == "" {
+		if e.Record.GetString("visibility") == "team" {
+			return hooks.FieldError("visibility", "team_required",
+				"Een bericht voor het team heeft een team nodig. Kies een team of deel het met de hele organisatie.")
+		}
+		if e.Record.GetString("visibility") == "" {
+			e.Record.Set("visibility", "organisation")
+		}
+	}
+	return e.Next()
+}
