@@ -118,4 +118,3 @@ func seedComment(app core.App, postId string, c demoComment) error {
 	}
 	return nil
 }
-
