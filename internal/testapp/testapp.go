@@ -9,6 +9,8 @@ package testapp
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"sync"
 	"testing"
@@ -17,6 +19,7 @@ import (
 	"buurtplein/plugins/feed"
 	"buurtplein/plugins/teams"
 
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 )
@@ -42,6 +45,16 @@ func Run(m *testing.M) int {
 func New(t testing.TB) *tests.TestApp {
 	t.Helper()
 
+	app := Factory(t)
+	t.Cleanup(app.Cleanup)
+	return app
+}
+
+// Factory is [New] for tests.ApiScenario's TestAppFactory: the scenario
+// cleans the app up itself.
+func Factory(t testing.TB) *tests.TestApp {
+	t.Helper()
+
 	templateOnce.Do(func() { templateDir, templateErr = buildTemplate() })
 	if templateErr != nil {
 		t.Fatalf("building the test data dir: %v", templateErr)
@@ -51,7 +64,6 @@ func New(t testing.TB) *tests.TestApp {
 	if err != nil {
 		t.Fatalf("starting the test app: %v", err)
 	}
-	t.Cleanup(app.Cleanup)
 
 	Register(app)
 	return app
@@ -118,4 +130,31 @@ func Id(t testing.TB, app core.App, collection, field string, value any) string 
 		t.Fatalf("no %s with %s=%v: %v", collection, field, value, err)
 	}
 	return record.Id
+}
+
+// Serve starts an HTTP server with app's full router (API, realtime and
+// every OnServe route), as the binary would, and stops it when the test
+// ends.
+func Serve(t testing.TB, app core.App) *httptest.Server {
+	t.Helper()
+
+	router, err := apis.NewRouter(app)
+	if err != nil {
+		t.Fatalf("building the router: %v", err)
+	}
+
+	var mux http.Handler
+	event := &core.ServeEvent{App: app, Router: router}
+	err = app.OnServe().Trigger(event, func(e *core.ServeEvent) error {
+		built, err := e.Router.BuildMux()
+		mux = built
+		return err
+	})
+	if err != nil {
+		t.Fatalf("serving: %v", err)
+	}
+
+	server := httptest.NewServer(mux)
+	t.Cleanup(server.Close)
+	return server
 }
