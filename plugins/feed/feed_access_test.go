@@ -67,7 +67,7 @@ func auth(token string) map[string]string { return map[string]string{"Authorizat
 
 func q(s string) string { return url.QueryEscape(s) }
 
-func json(s string) *strings.Reader { return strings.NewReader(s) }
+func body(s string) *strings.Reader { return strings.NewReader(s) }
 
 func TestPostsReadAccess(t *testing.T) {
 	t.Parallel()
@@ -296,7 +296,7 @@ func TestAnonymousSeesNothing(t *testing.T) {
 		Name:               "anonymous posts",
 		Method:             http.MethodPost,
 		URL:                "/api/collections/posts/records",
-		Body:               json(`{"team":"` + f.haarlem + `","author":"` + f.anna + `","kind":"update","visibility":"team","body":"x"}`),
+		Body:               body(`{"team":"` + f.haarlem + `","author":"` + f.anna + `","kind":"update","visibility":"team","body":"x"}`),
 		ExpectedStatus:     400,
 		NotExpectedContent: []string{`"id"`},
 		TestAppFactory:     testapp.Factory,
@@ -308,7 +308,7 @@ func TestPostsWriteAccess(t *testing.T) {
 	f := newFixture(t)
 
 	post := func(team, author, visibility string) *strings.Reader {
-		return json(`{"team":"` + team + `","author":"` + author + `","kind":"update","visibility":"` + visibility + `","title":"Nieuw","body":"Hallo"}`)
+		return body(`{"team":"` + team + `","author":"` + author + `","kind":"update","visibility":"` + visibility + `","title":"Nieuw","body":"Hallo"}`)
 	}
 
 	scenarios := []tests.ApiScenario{
@@ -357,7 +357,7 @@ func TestPostsWriteAccess(t *testing.T) {
 			Method:          http.MethodPost,
 			URL:             "/api/collections/posts/records",
 			Headers:         auth(f.carlaT),
-			Body:            json(`{"author":"` + f.carla + `","kind":"blog","title":"Voor iedereen","body":"Hallo allemaal"}`),
+			Body:            body(`{"author":"` + f.carla + `","kind":"blog","title":"Voor iedereen","body":"Hallo allemaal"}`),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"visibility":"organisation"`, `"team":""`},
 		},
@@ -375,7 +375,7 @@ func TestPostsWriteAccess(t *testing.T) {
 			Method:          http.MethodPost,
 			URL:             "/api/collections/posts/records",
 			Headers:         auth(f.carlaT),
-			Body:            json(`{"team":"` + f.schalkwijk + `","author":"` + f.carla + `","kind":"update","visibility":"team","body":""}`),
+			Body:            body(`{"team":"` + f.schalkwijk + `","author":"` + f.carla + `","kind":"update","visibility":"team","body":""}`),
 			ExpectedStatus:  400,
 			ExpectedContent: []string{`"body":{"code":"validation_required"`},
 		},
@@ -384,7 +384,7 @@ func TestPostsWriteAccess(t *testing.T) {
 			Method:          http.MethodPatch,
 			URL:             "/api/collections/posts/records/" + f.post["Teamoverleg donderdag"],
 			Headers:         auth(f.carlaT),
-			Body:            json(`{"team":"` + f.haarlem + `"}`),
+			Body:            body(`{"team":"` + f.haarlem + `"}`),
 			ExpectedStatus:  404,
 			ExpectedContent: []string{`"status":404`},
 		},
@@ -393,7 +393,7 @@ func TestPostsWriteAccess(t *testing.T) {
 			Method:          http.MethodPatch,
 			URL:             "/api/collections/posts/records/" + f.post["Teamoverleg donderdag"],
 			Headers:         auth(f.carlaT),
-			Body:            json(`{"author":"` + f.dirk + `"}`),
+			Body:            body(`{"author":"` + f.dirk + `"}`),
 			ExpectedStatus:  404,
 			ExpectedContent: []string{`"status":404`},
 		},
@@ -402,7 +402,7 @@ func TestPostsWriteAccess(t *testing.T) {
 			Method:          http.MethodPatch,
 			URL:             "/api/collections/posts/records/" + f.post["Teamoverleg donderdag"],
 			Headers:         auth(f.carlaT),
-			Body:            json(`{"body":"Donderdag om 14:00"}`),
+			Body:            body(`{"body":"Donderdag om 14:00"}`),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{"Donderdag om 14:00"},
 		},
@@ -411,7 +411,7 @@ func TestPostsWriteAccess(t *testing.T) {
 			Method:          http.MethodPatch,
 			URL:             "/api/collections/posts/records/" + f.post["Teamoverleg donderdag"],
 			Headers:         auth(f.dirkT),
-			Body:            json(`{"body":"gekaapt"}`),
+			Body:            body(`{"body":"gekaapt"}`),
 			ExpectedStatus:  404,
 			ExpectedContent: []string{`"status":404`},
 		},
@@ -443,7 +443,7 @@ func TestPostsWriteAccess(t *testing.T) {
 			Method:          http.MethodPost,
 			URL:             "/api/collections/comments/records",
 			Headers:         auth(f.carlaT),
-			Body:            json(`{"post":"` + f.haarlemPost + `","author":"` + f.carla + `","body":"Ik kijk mee"}`),
+			Body:            body(`{"post":"` + f.haarlemPost + `","author":"` + f.carla + `","body":"Ik kijk mee"}`),
 			ExpectedStatus:  400,
 			ExpectedContent: []string{`"status":400`},
 			ExpectedEvents:  map[string]int{"OnRecordCreate": 0},
@@ -453,7 +453,7 @@ func TestPostsWriteAccess(t *testing.T) {
 			Method:          http.MethodPost,
 			URL:             "/api/collections/comments/records",
 			Headers:         auth(f.carlaT),
-			Body:            json(`{"post":"` + f.post["Zo plannen wij zonder planner"] + `","author":"` + f.carla + `","body":"Mooi!"}`),
+			Body:            body(`{"post":"` + f.post["Zo plannen wij zonder planner"] + `","author":"` + f.carla + `","body":"Mooi!"}`),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"id"`},
 		},
@@ -462,7 +462,7 @@ func TestPostsWriteAccess(t *testing.T) {
 			Method:          http.MethodPost,
 			URL:             "/api/collections/comments/records",
 			Headers:         auth(f.carlaT),
-			Body:            json(`{"post":"` + f.schalkwijkPost + `","author":"` + f.dirk + `","body":"Namens Dirk"}`),
+			Body:            body(`{"post":"` + f.schalkwijkPost + `","author":"` + f.dirk + `","body":"Namens Dirk"}`),
 			ExpectedStatus:  400,
 			ExpectedContent: []string{`"status":400`},
 		},
@@ -471,7 +471,7 @@ func TestPostsWriteAccess(t *testing.T) {
 			Method:          http.MethodPost,
 			URL:             "/api/collections/comments/records",
 			Headers:         auth(f.dirkT),
-			Body:            json(`{"post":"` + f.haarlemPost + `","author":"` + f.dirk + `","body":"Ik neem zondag."}`),
+			Body:            body(`{"post":"` + f.haarlemPost + `","author":"` + f.dirk + `","body":"Ik neem zondag."}`),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"id"`},
 		},
@@ -480,7 +480,7 @@ func TestPostsWriteAccess(t *testing.T) {
 			Method:  http.MethodPost,
 			URL:     "/api/batch",
 			Headers: auth(f.carlaT),
-			Body: json(`{"requests":[
+			Body: body(`{"requests":[
 				{"method":"POST","url":"/api/collections/posts/records","body":{"team":"` + f.schalkwijk + `","author":"` + f.carla + `","kind":"update","visibility":"team","body":"goed"}},
 				{"method":"POST","url":"/api/collections/posts/records","body":{"team":"` + f.haarlem + `","author":"` + f.carla + `","kind":"update","visibility":"team","body":"fout"}}
 			]}`),
@@ -498,7 +498,7 @@ func TestPostsWriteAccess(t *testing.T) {
 			Method:             http.MethodPost,
 			URL:                "/api/batch",
 			Headers:            auth(f.carlaT),
-			Body:               json(`{"requests":[{"method":"PATCH","url":"/api/collections/posts/records/` + f.haarlemPost + `","body":{"body":"gekaapt"}}]}`),
+			Body:               body(`{"requests":[{"method":"PATCH","url":"/api/collections/posts/records/` + f.haarlemPost + `","body":{"body":"gekaapt"}}]}`),
 			ExpectedStatus:     400,
 			NotExpectedContent: []string{"gekaapt"},
 		},
@@ -507,7 +507,7 @@ func TestPostsWriteAccess(t *testing.T) {
 			Method:          http.MethodPost,
 			URL:             "/api/batch",
 			Headers:         auth(f.carlaT),
-			Body:            json(`{"requests":[{"method":"DELETE","url":"/api/collections/posts/records/` + f.haarlemPost + `"}]}`),
+			Body:            body(`{"requests":[{"method":"DELETE","url":"/api/collections/posts/records/` + f.haarlemPost + `"}]}`),
 			ExpectedStatus:  400,
 			ExpectedContent: []string{`"data"`},
 		},

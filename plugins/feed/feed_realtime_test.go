@@ -1,0 +1,262 @@
+package feed_test
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"buurtplein/internal/testapp"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
+)
+
+// sseEvent is one server-sent event of the realtime stream.
+type sseEvent struct{ name, data string }
+
+// realtimeClient is a real realtime connection to a test server.
+type realtimeClient struct {
+	id     string
+	events chan sseEvent
+}
+
+// connectRealtime opens the realtime stream, signs it in with token ("" for
+// anonymous) and subscribes to topics. It returns the subscribe response's
+// status, so a refused subscription can be checked too.
+func connectRealtime(t *testing.T, baseURL, token string, topics ...string) (*realtimeClient, int) {
+	t.Helper()
+
+	res, err := http.Get(baseURL + "/api/realtime")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { res.Body.Close() })
+
+	c := &realtimeClient{events: make(chan sseEvent, 100)}
+	go readEvents(res.Body, c.events)
+
+	connect := c.next(t, 10*time.Second)
+	if connect.name != "PB_CONNECT" {
+		t.Fatalf("expected PB_CONNECT, got %+v", connect)
+	}
+	var hello struct{ ClientId string }
+	if err := json.Unmarshal([]byte(connect.data), &hello); err != nil {
+		t.Fatal(err)
+	}
+	c.id = hello.ClientId
+
+	body, _ := json.Marshal(map[string]any{"clientId": c.id, "subscriptions": topics})
+	req, _ := http.NewRequest(http.MethodPost, baseURL+"/api/realtime", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	sub, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub.Body.Close()
+	return c, sub.StatusCode
+}
+
+func readEvents(r io.Reader, out chan<- sseEvent) {
+	defer close(out)
+	scanner := bufio.NewScanner(r)
+	scanner.Buffer(make([]byte, 1<<20), 1<<20)
+	var ev sseEvent
+	for scanner.Scan() {
+		line := scanner.Text()
+		switch {
+		case strings.HasPrefix(line, "event:"):
+			ev.name = strings.TrimSpace(strings.TrimPrefix(line, "event:"))
+		case strings.HasPrefix(line, "data:"):
+			ev.data += strings.TrimSpace(strings.TrimPrefix(line, "data:"))
+		case line == "" && ev.name != "":
+			out <- ev
+			ev = sseEvent{}
+		}
+	}
+}
+
+// next returns the next event, failing the test when none comes in wait.
+func (c *realtimeClient) next(t *testing.T, wait time.Duration) sseEvent {
+	t.Helper()
+	select {
+	case ev, ok := <-c.events:
+		if !ok {
+			t.Fatal("the realtime stream closed")
+		}
+		return ev
+	case <-time.After(wait):
+		t.Fatal("no realtime event arrived")
+	}
+	return sseEvent{}
+}
+
+func savePost(t *testing.T, app core.App, team, author, visibility, title string) *core.Record {
+	t.Helper()
+	posts, err := app.FindCollectionByNameOrId("posts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := core.NewRecord(posts)
+	p.Set("team", team)
+	p.Set("author", author)
+	p.Set("kind", "update")
+	p.Set("visibility", visibility)
+	p.Set("title", title)
+	p.Set("body", "tekst")
+	if err := app.Save(p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestRealtimeTeamScope checks that realtime events reach only those who
+// may read the record. Events on one connection arrive in order, so once
+// the marker event arrives, every event before it has had its chance.
+func TestRealtimeTeamScope(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	app := testapp.New(t)
+	server := testapp.Serve(t, app)
+
+	carla, status := connectRealtime(t, server.URL, f.carlaT, "posts", "comments", "posts/"+f.haarlemPost)
+	if status != http.StatusNoContent {
+		t.Fatalf("carla's subscription: status %d", status)
+	}
+	dirk, _ := connectRealtime(t, server.URL, f.dirkT, "posts")
+	anonymous, _ := connectRealtime(t, server.URL, "", "posts", "comments")
+
+	// secrets first, then the marker carla may see
+	secret := savePost(t, app, f.haarlem, f.anna, "team", "Geheim voor Haarlem-Noord")
+	haarlemPost, err := app.FindRecordById("posts", f.haarlemPost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	haarlemPost.Set("body", "Gewijzigd: ook zondag bezoek")
+	if err := app.Save(haarlemPost); err != nil {
+		t.Fatal(err)
+	}
+	comments, _ := app.FindCollectionByNameOrId("comments")
+	comment := core.NewRecord(comments)
+	comment.Set("post", f.haarlemPost)
+	comment.Set("author", f.anna)
+	comment.Set("body", "Geheime reactie")
+	if err := app.Save(comment); err != nil {
+		t.Fatal(err)
+	}
+	marker := savePost(t, app, f.schalkwijk, f.dirk, "team", "Voor Schalkwijk")
+
+	ev := carla.next(t, 10*time.Second)
+	if strings.Contains(ev.data, "Geheim") || strings.Contains(ev.data, secret.Id) || strings.Contains(ev.data, "Gewijzigd") {
+		t.Fatalf("carla received a Haarlem-Noord event: %s", ev.data)
+	}
+	if !strings.Contains(ev.data, marker.Id) {
+		t.Fatalf("carla's first event should be the Schalkwijk post, got %s", ev.data)
+	}
+
+	// dirk is in both teams: he gets the secret post and then the marker
+	for _, want := range []string{secret.Id, f.haarlemPost, marker.Id} {
+		if ev := dirk.next(t, 10*time.Second); !strings.Contains(ev.data, want) {
+			t.Fatalf("dirk expected an event for %s, got %s", want, ev.data)
+		}
+	}
+
+	// anonymous has no marker to wait for: an event would have been sent
+	// along with carla's and dirk's, long before this wait ends
+	select {
+	case ev := <-anonymous.events:
+		t.Fatalf("an anonymous client received %+v", ev)
+	case <-time.After(500 * time.Millisecond):
+	}
+}
+
+func TestRealtimeFilterGuard(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	server := testapp.Serve(t, testapp.New(t))
+
+	options := `{"query":{"filter":"posts_via_author.body ~ 'Zijlweg'"}}`
+	_, status := connectRealtime(t, server.URL, f.carlaT, "users?options="+options)
+	if status != http.StatusBadRequest {
+		t.Fatalf("a subscription filtering through another team's posts: status %d, want 400", status)
+	}
+
+	_, status = connectRealtime(t, server.URL, f.carlaT, `posts?options={"query":{"filter":"title ~ 'x'"}}`)
+	if status != http.StatusNoContent {
+		t.Fatalf("a plain filtered subscription: status %d, want 204", status)
+	}
+}
+
+// TestPostImagesProtected checks file downloads of a team post's images.
+func TestPostImagesProtected(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	app := testapp.New(t)
+	server := testapp.Serve(t, app)
+
+	post, err := app.FindRecordById("posts", f.haarlemPost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := filesystem.NewFileFromBytes(tinyPNG, "foto.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	post.Set("images", []any{file})
+	if err := app.Save(post); err != nil {
+		t.Fatal(err)
+	}
+	fileURL := fmt.Sprintf("%s/api/files/posts/%s/%s", server.URL, post.Id, post.GetStringSlice("images")[0])
+
+	fileToken := func(token string) string {
+		req, _ := http.NewRequest(http.MethodPost, server.URL+"/api/files/token", nil)
+		req.Header.Set("Authorization", token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var body struct{ Token string }
+		json.NewDecoder(res.Body).Decode(&body)
+		return body.Token
+	}
+
+	cases := []struct {
+		name, query string
+		want        int
+	}{
+		{"no token", "", http.StatusNotFound},
+		{"an auth token instead of a file token", "?token=" + f.dirkT, http.StatusNotFound},
+		{"carla's file token", "?token=" + fileToken(f.carlaT), http.StatusNotFound},
+		{"carla's thumb", "?thumb=480x0&token=" + fileToken(f.carlaT), http.StatusNotFound},
+		{"dirk's file token", "?token=" + fileToken(f.dirkT), http.StatusOK},
+		{"dirk's thumb", "?thumb=480x0&token=" + fileToken(f.dirkT), http.StatusOK},
+	}
+	for _, c := range cases {
+		res, err := http.Get(fileURL + c.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != c.want {
+			t.Errorf("%s: status %d, want %d", c.name, res.StatusCode, c.want)
+		}
+	}
+}
+
+// tinyPNG is a 1x1 PNG.
+var tinyPNG = []byte{
+	0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+	0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+	0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x60, 0x00, 0x02, 0x00,
+	0x00, 0x05, 0x00, 0x01, 0xe9, 0xfa, 0xdc, 0xd8, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44,
+	0xae, 0x42, 0x60, 0x82,
+}
