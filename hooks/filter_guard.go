@@ -211,8 +211,9 @@ func scopedHop(app core.App, base *core.Collection, ident string) string {
 		current, parts = target, parts[2:]
 	}
 
-	// the last part is a plain field (or modifier) of the collection reached
-	for _, part := range parts[:max(len(parts)-1, 0)] {
+	// every part counts, the last one too: "posts_via_author:length" alone
+	// already tells how many posts there are
+	for _, part := range parts {
 		name, _, _ := strings.Cut(part, ":")
 
 		var target *core.Collection
