@@ -1,0 +1,342 @@
+// Buurtplein's PWA: the shell (header, team switcher, navigation), the
+// hash router and the start-up (session, teams, language, service worker).
+
+import { h, replace } from './dom.js';
+import { t, setLocale, getLocale } from './i18n.js';
+import { pb, currentUser } from './pb.js';
+import { getState, setState, subscribe } from './store.js';
+import { avatar, toast } from './components/ui.js';
+import * as loginScreen from './screens/login.js';
+import * as feedScreen from './screens/feed.js';
+import * as teamScreen from './screens/team.js';
+import * as teamsScreen from './screens/teams.js';
+import * as directoryScreen from './screens/directory.js';
+import * as profileScreen from './screens/profile.js';
+
+const LOCALE_KEY = 'buurtplein.locale';
+
+/** @type {(() => void)|null} */
+let cleanupScreen = null;
+/** @type {(() => void)|null} */
+let unsubscribeMemberships = null;
+
+const shell = {
+  header: /** @type {HTMLElement} */ (document.getElementById('app-header')),
+  nav: /** @type {HTMLElement} */ (document.getElementById('app-nav')),
+  main: /** @type {HTMLElement} */ (document.getElementById('main')),
+  banner: /** @type {HTMLElement} */ (document.getElementById('offline-banner')),
+  skip: /** @type {HTMLAnchorElement} */ (document.getElementById('skip-link')),
+};
+
+/**
+ * @typedef {Object} Route
+ * @property {string} name "login", "feed", "team", "teams", "directory", "profile"
+ * @property {Object<string, string>} params route parameters ({slug})
+ */
+
+/**
+ * Parses the location hash into a route ("#/team/schalkwijk").
+ *
+ * @param {string} hash
+ * @returns {Route}
+ */
+export function parseRoute(hash) {
+  const path = hash.replace(/^#\/?/, '');
+  const [name, ...rest] = path.split('/');
+  if (name === 'team' && rest[0]) return { name: 'team', params: { slug: decodeURIComponent(rest[0]) } };
+  if (['login', 'feed', 'teams', 'directory', 'profile'].includes(name)) return { name, params: {} };
+  return { name: '', params: {} };
+}
+
+/**
+ * Goes to a route; the router renders it.
+ *
+ * @param {string} hash e.g. "#/feed"
+ */
+export function navigate(hash) {
+  if (location.hash === hash) route();
+  else location.hash = hash;
+}
+
+async function loadMemberships() {
+  const user = currentUser();
+  if (!user) {
+    setState({ memberships: [] });
+    return;
+  }
+  const list = await pb.collection('memberships').getFullList({
+    filter: pb.filter('user = {:user}', { user: user.id }),
+    expand: 'team',
+  });
+  list.sort((a, b) => String(a.expand?.team?.name || '').localeCompare(String(b.expand?.team?.name || '')));
+  setState({ memberships: list });
+}
+
+async function watchMemberships() {
+  unsubscribeMemberships?.();
+  unsubscribeMemberships = null;
+  const user = currentUser();
+  if (!user) return;
+  try {
+    const unsubscribe = await pb.collection('memberships').subscribe(
+      '*',
+      (e) => {
+        if (e.record.user !== user.id) return;
+        if (e.action === 'create') toast(t('members.youWereAdded'));
+        loadMemberships().catch(() => {});
+      },
+      { filter: pb.filter('user = {:user}', { user: user.id }) }
+    );
+    if (currentUser()?.id === user.id) unsubscribeMemberships = unsubscribe;
+    else unsubscribe();
+  } catch {
+    // no live membership updates; a reload still shows them
+  }
+}
+
+async function afterSignIn() {
+  const user = currentUser();
+  setLocale(user?.locale || localStorage.getItem(LOCALE_KEY) || 'nl');
+  setState({ user });
+  try {
+    await loadMemberships();
+  } catch {
+    // offline: the team list fills in when the connection is back
+  }
+  watchMemberships();
+  navigate('#/feed');
+}
+
+function signOut() {
+  unsubscribeMemberships?.();
+  unsubscribeMemberships = null;
+  pb.realtime.unsubscribe().catch(() => {});
+  pb.authStore.clear();
+  setState({ user: null, memberships: [] });
+  navigate('#/login');
+}
+
+function renderHeader() {
+  const { user, memberships, route } = getState();
+  const brand = h(
+    'a',
+    { class: 'brand', href: user ? '#/feed' : '#/login' },
+    h('img', { src: 'icons/icon.svg', alt: '', width: 32, height: 32 }),
+    h('span', null, t('app.name'))
+  );
+  if (!user) {
+    replace(shell.header, h('div', { class: 'header-inner' }, brand));
+    return;
+  }
+
+  const current = route.startsWith('team/') ? route : route === 'feed' ? 'feed' : '';
+  const switcher = h(
+    'select',
+    { id: 'team-switcher', class: 'team-switcher', dataset: { test: 'team-switcher' } },
+    !current && h('option', { value: '', selected: true, disabled: true }, t('nav.switchTeam')),
+    h('option', { value: 'feed', selected: current === 'feed' }, t('nav.organisation')),
+    memberships.length > 0 &&
+      h(
+        'optgroup',
+        { label: t('nav.myTeams') },
+        memberships.filter((m) => m.expand?.team).map((m) => h('option', { value: 'team/' + m.expand.team.slug, selected: current === 'team/' + m.expand.team.slug }, m.expand.team.name))
+      ),
+    current.startsWith('team/') && !memberships.some((m) => 'team/' + m.expand?.team?.slug === current) && h('option', { value: current, selected: true }, t('nav.otherTeam')),
+    h('option', { value: 'teams' }, t('nav.allTeams'))
+  );
+  switcher.addEventListener('change', () => navigate('#/' + switcher.value));
+
+  replace(
+    shell.header,
+    h(
+      'div',
+      { class: 'header-inner' },
+      brand,
+      h('div', { class: 'switcher-wrap' }, h('label', { for: 'team-switcher', class: 'visually-hidden' }, t('nav.switchTeam')), switcher),
+      h('a', { class: 'me', href: '#/profile', 'aria-label': t('nav.profileOf', { name: user.name || '' }) }, avatar(user, 'sm'), h('span', { class: 'me-name', dataset: { test: 'current-user' } }, user.name || user.email || ''))
+    )
+  );
+}
+
+function renderNav() {
+  const { user, memberships, route } = getState();
+  shell.nav.hidden = !user;
+  if (!user) {
+    replace(shell.nav);
+    return;
+  }
+  const item = (hash, icon, label) => {
+    const active = route === hash.slice(2) || (hash === '#/teams' && route.startsWith('team/') && false);
+    return h('li', null, h('a', { href: hash, class: ['nav-link', active && 'active'], 'aria-current': active ? 'page' : null }, h('span', { class: ['nav-icon', 'icon-' + icon], 'aria-hidden': 'true' }), h('span', { class: 'nav-label' }, label)));
+  };
+  replace(
+    shell.nav,
+    h(
+      'ul',
+      { class: 'nav-main' },
+      item('#/feed', 'feed', t('nav.feed')),
+      item('#/teams', 'teams', t('nav.teams')),
+      item('#/directory', 'directory', t('nav.directory')),
+      item('#/profile', 'profile', t('nav.profile'))
+    ),
+    memberships.length > 0 &&
+      h(
+        'div',
+        { class: 'nav-teams' },
+        h('h2', { class: 'nav-heading' }, t('nav.myTeams')),
+        h(
+          'ul',
+          null,
+          memberships
+            .filter((m) => m.expand?.team)
+            .map((m) => {
+              const active = route === 'team/' + m.expand.team.slug;
+              return h('li', null, h('a', { href: '#/team/' + encodeURIComponent(m.expand.team.slug), class: ['nav-team', active && 'active'], 'aria-current': active ? 'page' : null }, m.expand.team.name));
+            })
+        )
+      )
+  );
+}
+
+function renderChrome() {
+  renderHeader();
+  renderNav();
+  shell.skip.textContent = t('app.skip');
+  shell.banner.textContent = t('app.offline');
+  shell.banner.hidden = getState().online;
+}
+
+function route() {
+  const { name, params } = parseRoute(location.hash);
+  const user = currentUser();
+
+  if (!user && name !== 'login') {
+    location.replace('#/login');
+    return;
+  }
+  if (user && (name === 'login' || name === '')) {
+    location.replace('#/feed');
+    return;
+  }
+
+  cleanupScreen?.();
+  cleanupScreen = null;
+  setState({ route: location.hash.replace(/^#\/?/, '') });
+  renderChrome();
+
+  const main = shell.main;
+  main.replaceChildren();
+  main.dataset.screen = name;
+  document.title = t('titles.' + name) + ' · ' + t('app.name');
+  window.scrollTo(0, 0);
+
+  let cleanup;
+  switch (name) {
+    case 'login':
+      cleanup = loginScreen.mount(main, { onSignedIn: afterSignIn });
+      break;
+    case 'feed':
+      cleanup = feedScreen.mount(main);
+      break;
+    case 'team':
+      cleanup = teamScreen.mount(main, { slug: params.slug, reloadMemberships: () => loadMemberships().catch(() => {}) });
+      break;
+    case 'teams':
+      cleanup = teamsScreen.mount(main);
+      break;
+    case 'directory':
+      cleanup = directoryScreen.mount(main);
+      break;
+    case 'profile':
+      cleanup = profileScreen.mount(main, {
+        onLocale: (locale) => {
+          setLocale(locale);
+          localStorage.setItem(LOCALE_KEY, locale);
+          route();
+        },
+        onSignOut: signOut,
+      });
+      break;
+  }
+  cleanupScreen = typeof cleanup === 'function' ? cleanup : null;
+}
+
+function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  // under Trusted Types the script URL must come from a policy
+  const policy = window.trustedTypes?.createPolicy('buurtplein', {
+    createScriptURL: (url) => {
+      if (url !== './sw.js') throw new TypeError('unexpected script URL');
+      return url;
+    },
+  });
+  const url = policy ? policy.createScriptURL('./sw.js') : './sw.js';
+  const hadController = Boolean(navigator.serviceWorker.controller);
+  navigator.serviceWorker.register(/** @type {any} */ (url), { scope: './' }).catch(() => {
+    // no offline shell (private mode, http): the app still works online
+  });
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (!hadController) return;
+    // a new version took over: offer a reload, never force one (a post
+    // may be half typed; drafts survive, but let the person choose)
+    const bar = h(
+      'div',
+      { class: 'update-bar', role: 'status' },
+      t('app.updated'),
+      ' ',
+      h('button', { type: 'button', class: 'btn btn-small btn-secondary', on: { click: () => location.reload() } }, t('app.reload'))
+    );
+    document.body.append(bar);
+  });
+}
+
+function start() {
+  setLocale(currentUser()?.locale || localStorage.getItem(LOCALE_KEY) || 'nl');
+  setState({ user: currentUser() });
+
+  subscribe((state, changed) => {
+    if (changed.includes('memberships') || changed.includes('user')) {
+      renderHeader();
+      renderNav();
+    }
+    if (changed.includes('online')) shell.banner.hidden = state.online;
+  });
+
+  window.addEventListener('online', () => setState({ online: true }));
+  window.addEventListener('offline', () => setState({ online: false }));
+  window.addEventListener('hashchange', route);
+
+  shell.skip.addEventListener('click', (e) => {
+    e.preventDefault();
+    shell.main.focus();
+  });
+
+  pb.authStore.onChange(() => {
+    const user = currentUser();
+    const wasSignedIn = Boolean(getState().user);
+    setState({ user });
+    if (wasSignedIn && !user && parseRoute(location.hash).name !== 'login') navigate('#/login');
+  });
+
+  if (currentUser()) {
+    // refresh the session in the background; a revoked one signs out
+    pb.collection('users')
+      .authRefresh()
+      .then((auth) => {
+        if (auth.record.locale && auth.record.locale !== getLocale()) {
+          setLocale(auth.record.locale);
+          route();
+        }
+      })
+      .catch((err) => {
+        if (err?.status === 401 || err?.status === 403 || err?.status === 404) pb.authStore.clear();
+      });
+    loadMemberships().catch(() => {});
+    watchMemberships();
+  }
+
+  route();
+  registerServiceWorker();
+}
+
+start();

@@ -1,0 +1,180 @@
+// The form to write a post in a team feed or the organisation feed. What is
+// typed is kept as a draft in localStorage until the post is placed, so a
+// failed request, a reload or a lost connection never loses it.
+
+import { h, debounce } from '../dom.js';
+import { t } from '../i18n.js';
+import { pb, currentUser } from '../pb.js';
+import { describeError } from '../errors.js';
+import { errorLine, showError, markFields, toast } from './ui.js';
+
+const MAX_IMAGES = 4;
+const MAX_IMAGE_BYTES = 10 << 20;
+
+/**
+ * @typedef {Object} ComposeOptions
+ * @property {any|null} team the team record, or null for the organisation feed
+ * @property {(post: any) => void} onCreated called with the new post (expand author, team)
+ */
+
+/**
+ * Renders the compose form (form[data-test=compose]).
+ *
+ * @param {ComposeOptions} options
+ * @returns {HTMLFormElement}
+ */
+export function createCompose({ team, onCreated }) {
+  const me = currentUser();
+  const draftKey = `buurtplein.draft.${me?.id || 'anon'}.${team ? team.id : 'organisation'}`;
+  const uid = Math.random().toString(36).slice(2, 8);
+  const ids = { title: 'compose-title-' + uid, body: 'compose-body-' + uid, vis: 'compose-vis-' + uid, img: 'compose-img-' + uid };
+
+  const error = errorLine();
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('compose.submit'));
+  const fileInput = h('input', { type: 'file', id: ids.img, name: 'images', accept: 'image/jpeg,image/png,image/gif,image/webp', multiple: true, class: 'file-input' });
+  const fileNote = h('p', { class: 'hint', 'aria-live': 'polite' });
+
+  const kindField = h(
+    'fieldset',
+    { class: 'segmented' },
+    h('legend', { class: 'visually-hidden' }, t('compose.kind')),
+    ['update', 'blog'].map((kind) =>
+      h(
+        'label',
+        { class: 'segment' },
+        h('input', { type: 'radio', name: 'kind', value: kind, checked: kind === 'update' }),
+        h('span', null, t('post.kind.' + kind))
+      )
+    )
+  );
+
+  const form = /** @type {HTMLFormElement} */ (
+    h(
+      'form',
+      { class: 'compose card', dataset: { test: 'compose' }, novalidate: true, 'aria-label': t('compose.heading') },
+      h('h2', { class: 'compose-heading' }, team ? t('compose.headingTeam', { team: team.name }) : t('compose.headingOrganisation')),
+      kindField,
+      h('div', { class: 'field' }, h('label', { for: ids.title }, t('compose.title'), ' ', h('span', { class: 'optional' }, t('common.optional'))), h('input', { id: ids.title, name: 'title', type: 'text', maxlength: 200, autocomplete: 'off' })),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: ids.body }, t('compose.body')),
+        h('textarea', { id: ids.body, name: 'body', rows: 4, maxlength: 20000, required: true, placeholder: t('compose.bodyPlaceholder') }),
+        h('p', { class: 'hint' }, t('compose.markdownHint'))
+      ),
+      team &&
+        h(
+          'div',
+          { class: 'field' },
+          h('label', { for: ids.vis }, t('compose.visibility')),
+          h(
+            'select',
+            { id: ids.vis, name: 'visibility' },
+            h('option', { value: 'team', selected: true }, t('compose.visibilityTeam')),
+            h('option', { value: 'organisation' }, t('compose.visibilityOrganisation'))
+          )
+        ),
+      h('div', { class: 'field' }, h('label', { for: ids.img }, t('compose.images'), ' ', h('span', { class: 'optional' }, t('common.optional'))), fileInput, fileNote),
+      error,
+      h('div', { class: 'form-actions' }, submit)
+    )
+  );
+
+  restoreDraft(form, draftKey);
+  const saveDraft = debounce(() => storeDraft(form, draftKey), 300);
+  form.addEventListener('input', saveDraft);
+  form.addEventListener('change', saveDraft);
+
+  fileInput.addEventListener('change', () => {
+    const files = [...(fileInput.files || [])];
+    fileNote.textContent = files.length ? t('compose.imagesChosen', { n: files.length }) : '';
+  });
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const user = currentUser();
+    if (!user) return;
+
+    const values = Object.fromEntries(new FormData(form));
+    const body = String(values.body || '');
+    const files = [...(fileInput.files || [])];
+
+    /** @type {Object<string, string>} */
+    const local = {};
+    if (!body.trim()) local.body = t('errors.codes.validation_required');
+    if (files.length > MAX_IMAGES) local.images = t('compose.tooManyImages', { max: MAX_IMAGES });
+    if (files.some((f) => f.size > MAX_IMAGE_BYTES)) local.images = t('compose.imageTooLarge');
+    markFields(form, local);
+    if (Object.keys(local).length) {
+      showError(error, t('errors.checkFields'));
+      /** @type {HTMLElement|null} */ (form.querySelector('[aria-invalid=true]'))?.focus();
+      return;
+    }
+
+    const data = new FormData();
+    data.append('team', team ? team.id : '');
+    data.append('author', user.id);
+    data.append('kind', String(values.kind || 'update'));
+    data.append('title', String(values.title || '').trim());
+    data.append('body', body);
+    data.append('visibility', team ? String(values.visibility || 'team') : 'organisation');
+    for (const f of files) data.append('images', f);
+
+    submit.disabled = true;
+    submit.textContent = t('compose.submitting');
+    form.setAttribute('aria-busy', 'true');
+    showError(error, '');
+    try {
+      const record = await pb.collection('posts').create(data, { expand: 'author,team' });
+      form.reset();
+      fileNote.textContent = '';
+      markFields(form, {});
+      localStorage.removeItem(draftKey);
+      toast(t('compose.placed'));
+      onCreated(record);
+    } catch (err) {
+      // keep everything typed; say what went wrong
+      const problem = describeError(err);
+      markFields(form, problem.fields);
+      showError(error, problem.message);
+      storeDraft(form, draftKey);
+    } finally {
+      submit.disabled = false;
+      submit.textContent = t('compose.submit');
+      form.removeAttribute('aria-busy');
+    }
+  });
+
+  return form;
+}
+
+function storeDraft(form, key) {
+  const values = Object.fromEntries([...new FormData(form)].filter(([, v]) => typeof v === 'string'));
+  try {
+    if (String(values.title || '').trim() || String(values.body || '').trim()) {
+      localStorage.setItem(key, JSON.stringify(values));
+    } else {
+      localStorage.removeItem(key);
+    }
+  } catch {
+    // storage full or disabled: the text is still in the form
+  }
+}
+
+function restoreDraft(form, key) {
+  let draft = null;
+  try {
+    draft = JSON.parse(localStorage.getItem(key) || 'null');
+  } catch {
+    return;
+  }
+  if (!draft || typeof draft !== 'object') return;
+  for (const name of ['title', 'body', 'visibility']) {
+    const control = form.elements.namedItem(name);
+    if (control && typeof draft[name] === 'string' && 'value' in control) control.value = draft[name];
+  }
+  for (const radio of form.querySelectorAll('input[name=kind]')) {
+    radio.checked = radio.value === (draft.kind || 'update');
+  }
+  if (draft.body) form.dataset.draft = 'restored';
+}

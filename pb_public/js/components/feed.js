@@ -1,0 +1,255 @@
+// A feed: a team's posts or the organisation's, newest first, with the
+// compose form on top. New posts and comments arrive live through
+// PocketBase's realtime subscriptions.
+
+import { h, replace } from '../dom.js';
+import { t } from '../i18n.js';
+import { pb, getFileToken } from '../pb.js';
+import { getState } from '../store.js';
+import { describeError } from '../errors.js';
+import { renderPost, updatePost, addComment, removeComment, refreshTimes } from './post.js';
+import { createCompose } from './compose.js';
+import { loading, loadError, announce } from './ui.js';
+
+const PER_PAGE = 20;
+
+/**
+ * @typedef {Object} Feed
+ * @property {HTMLElement} el the feed section ([data-test=feed])
+ * @property {() => void} destroy stops the realtime subscriptions and timers
+ */
+
+/**
+ * Creates a feed for a team, or for the whole organisation.
+ *
+ * @param {{team: any|null}} options the team record, or null for the organisation feed
+ * @returns {Feed}
+ */
+export function createFeed({ team }) {
+  const slug = team ? team.slug : 'organisation';
+  const headingId = 'feed-heading-' + slug;
+  const list = h('div', { class: 'post-list' });
+  const status = h('div', { class: 'feed-status' });
+  const moreButton = h('button', { type: 'button', class: 'btn btn-secondary btn-block', hidden: true }, t('feed.more'));
+  const liveNotice = h('p', { class: 'visually-hidden', 'aria-live': 'polite', 'aria-atomic': 'true' });
+
+  const el = h(
+    'section',
+    { class: 'feed', dataset: { test: 'feed', team: slug, state: 'loading' }, 'aria-labelledby': headingId, 'aria-busy': 'true' },
+    h('h2', { id: headingId, class: 'visually-hidden' }, team ? t('feed.teamHeading', { team: team.name }) : t('feed.organisationHeading')),
+    createCompose({ team, onCreated: (post) => insertTop(post, []) }),
+    liveNotice,
+    status,
+    list,
+    moreButton
+  );
+
+  let destroyed = false;
+  let page = 1;
+  const mountedAt = Date.now();
+  /** @type {Array<() => void>} */
+  const cleanups = [];
+
+  const ctx = () => ({ fileToken: fileToken, showTeam: !team });
+  let fileToken = '';
+
+  const filter = team ? pb.filter('team = {:team}', { team: team.id }) : 'visibility = "organisation"';
+  const belongs = (post) => (team ? post.team === team.id : post.visibility === 'organisation');
+  const articleOf = (id) => list.querySelector(`article[data-test=post][data-id="${CSS.escape(id)}"]`);
+
+  async function fetchPage(n) {
+    const result = await pb.collection('posts').getList(n, PER_PAGE, {
+      filter,
+      sort: '-created,-id',
+      expand: 'author,team',
+      skipTotal: true,
+    });
+    const posts = result.items;
+    const comments = await fetchComments(posts.map((p) => p.id));
+    fileToken = posts.some((p) => p.images?.length) ? await getFileToken() : fileToken;
+    return { posts, comments };
+  }
+
+  async function load() {
+    el.dataset.state = 'loading';
+    el.setAttribute('aria-busy', 'true');
+    replace(status, loading(t('feed.loading')));
+    try {
+      const { posts, comments } = await fetchPage(1);
+      if (destroyed) return;
+      page = 1;
+      replace(list);
+      for (const post of posts) list.append(renderPost(post, comments.get(post.id) || [], ctx()));
+      moreButton.hidden = posts.length < PER_PAGE;
+      setEmptyState();
+      el.dataset.state = 'ready';
+    } catch (err) {
+      if (destroyed) return;
+      el.dataset.state = 'error';
+      replace(status, loadError(err, load));
+    } finally {
+      el.setAttribute('aria-busy', 'false');
+    }
+  }
+
+  function setEmptyState() {
+    const empty = !list.querySelector('article');
+    replace(status, empty ? h('p', { class: 'state state-empty' }, team ? t('feed.emptyTeam') : t('feed.emptyOrganisation')) : null);
+  }
+
+  moreButton.addEventListener('click', async () => {
+    moreButton.disabled = true;
+    moreButton.textContent = t('common.loading');
+    try {
+      const { posts, comments } = await fetchPage(page + 1);
+      page++;
+      for (const post of posts) {
+        if (!articleOf(post.id)) list.append(renderPost(post, comments.get(post.id) || [], ctx()));
+      }
+      moreButton.hidden = posts.length < PER_PAGE;
+    } catch (err) {
+      announce(describeError(err).message);
+      replace(status, loadError(err));
+    } finally {
+      moreButton.disabled = false;
+      moreButton.textContent = t('feed.more');
+    }
+  });
+
+  /**
+   * Puts a post at the top of the feed unless it is already there.
+   *
+   * @returns {boolean} whether it was new
+   */
+  function insertTop(post, comments) {
+    if (articleOf(post.id) || !belongs(post)) return false;
+    list.prepend(renderPost(post, comments, ctx()));
+    setEmptyState();
+    return true;
+  }
+
+  async function onPostEvent(e) {
+    const post = e.record;
+    const existing = articleOf(post.id);
+    if (e.action === 'delete') {
+      existing?.remove();
+      setEmptyState();
+      return;
+    }
+    if (post.images?.length) fileToken = await getFileToken();
+    if (destroyed) return;
+    if (e.action === 'update' && existing) {
+      if (belongs(post)) updatePost(existing, post, ctx());
+      else existing.remove();
+      return;
+    }
+    if (e.action === 'create' && insertTop(post, [])) {
+      const me = getState().user;
+      if (post.author !== me?.id) {
+        liveNotice.textContent = t('feed.newPost', { name: post.expand?.author?.name || '', title: post.title || '' });
+      }
+    }
+  }
+
+  function onCommentEvent(e) {
+    const comment = e.record;
+    const article = articleOf(comment.post);
+    if (!article) return;
+    if (e.action === 'delete') {
+      removeComment(article, comment.id);
+      return;
+    }
+    const isNew = addComment(article, comment);
+    const me = getState().user;
+    if (isNew && e.action === 'create' && comment.author !== me?.id) {
+      liveNotice.textContent = t('feed.newComment', { name: comment.expand?.author?.name || '' });
+    }
+  }
+
+  /**
+   * After a reconnect (or coming back online) fetches the first page again
+   * and puts in any post that arrived while the stream was down.
+   */
+  async function catchUp() {
+    if (destroyed || el.dataset.state !== 'ready') {
+      if (el.dataset.state === 'error') load();
+      return;
+    }
+    try {
+      const { posts, comments } = await fetchPage(1);
+      if (destroyed) return;
+      for (const post of [...posts].reverse()) {
+        const article = articleOf(post.id);
+        if (!article) {
+          insertTop(post, comments.get(post.id) || []);
+        } else {
+          for (const c of comments.get(post.id) || []) addComment(article, c);
+        }
+      }
+    } catch {
+      // still offline: the next reconnect tries again
+    }
+  }
+
+  function track(promise) {
+    promise.then(
+      (unsubscribe) => (destroyed ? unsubscribe() : cleanups.push(unsubscribe)),
+      () => {
+        // realtime unavailable: the feed still works, it just does not update live
+      }
+    );
+  }
+
+  track(pb.collection('posts').subscribe('*', onPostEvent, { expand: 'author,team' }));
+  track(pb.collection('comments').subscribe('*', onCommentEvent, { expand: 'author' }));
+  track(
+    pb.realtime.subscribe('PB_CONNECT', () => {
+      // the first connect comes right after mounting; a later one is a
+      // reconnect after the stream dropped, and events may have been missed
+      if (Date.now() - mountedAt > 3000) catchUp();
+    })
+  );
+
+  const onOnline = () => catchUp();
+  window.addEventListener('online', onOnline);
+  cleanups.push(() => window.removeEventListener('online', onOnline));
+
+  const timer = setInterval(() => refreshTimes(list), 60_000);
+  cleanups.push(() => clearInterval(timer));
+
+  load();
+
+  return {
+    el,
+    destroy() {
+      destroyed = true;
+      for (const fn of cleanups.splice(0)) {
+        try {
+          fn();
+        } catch {
+          // an unsubscribe that fails while offline is harmless
+        }
+      }
+    },
+  };
+}
+
+/**
+ * Fetches the comments of some posts in one request, grouped by post.
+ *
+ * @param {string[]} postIds
+ * @returns {Promise<Map<string, any[]>>}
+ */
+async function fetchComments(postIds) {
+  /** @type {Map<string, any[]>} */
+  const byPost = new Map();
+  if (!postIds.length) return byPost;
+  const params = Object.fromEntries(postIds.map((id, n) => ['p' + n, id]));
+  const filter = pb.filter(postIds.map((_, n) => `post = {:p${n}}`).join(' || '), params);
+  const comments = await pb.collection('comments').getFullList({ filter, sort: 'created,id', expand: 'author' });
+  for (const c of comments) {
+    if (!byPost.has(c.post)) byPost.set(c.post, []);
+    byPost.get(c.post).push(c);
+  }
+  return byPost;
+}

@@ -1,0 +1,222 @@
+// A team's member list. Coordinators add colleagues (picked from the
+// directory), remove members and change roles; every member can leave.
+
+import { h, replace, debounce } from '../dom.js';
+import { t } from '../i18n.js';
+import { pb, currentUser } from '../pb.js';
+import { describeError } from '../errors.js';
+import { avatar, loading, loadError, errorLine, showError, toast, announce } from './ui.js';
+
+/**
+ * @typedef {Object} MembersOptions
+ * @property {any} team the team record
+ * @property {any|undefined} membership the signed-in user's membership of the team
+ * @property {() => void} onOwnChange called after the signed-in user left
+ */
+
+/**
+ * Creates the members panel of a team page.
+ *
+ * @param {MembersOptions} options
+ * @returns {{el: HTMLElement, destroy: () => void}}
+ */
+export function createMembers({ team, membership, onOwnChange }) {
+  const isCoordinator = membership?.role === 'coordinator';
+  const list = h('ul', { class: 'member-list', dataset: { test: 'members' } });
+  const error = errorLine();
+  const count = h('span', { class: 'count' });
+  const el = h(
+    'section',
+    { class: 'members card', 'aria-labelledby': 'members-heading' },
+    h('h2', { id: 'members-heading' }, t('members.heading'), ' ', count),
+    error,
+    list
+  );
+  /** @type {any[]} */
+  let members = [];
+  let destroyed = false;
+
+  if (isCoordinator) el.append(addColleague());
+  if (membership) {
+    el.append(
+      h(
+        'div',
+        { class: 'leave' },
+        h('button', { type: 'button', class: 'btn btn-secondary', dataset: { test: 'leave-team' }, on: { click: leave } }, t('members.leave'))
+      )
+    );
+  }
+
+  async function load() {
+    replace(list, h('li', null, loading()));
+    try {
+      members = await pb.collection('memberships').getFullList({
+        filter: pb.filter('team = {:team}', { team: team.id }),
+        expand: 'user',
+      });
+      if (!destroyed) render();
+    } catch (err) {
+      if (!destroyed) replace(list, h('li', null, loadError(err, load)));
+    }
+  }
+
+  function render() {
+    members.sort(
+      (a, b) =>
+        (a.role === 'coordinator' ? 0 : 1) - (b.role === 'coordinator' ? 0 : 1) ||
+        String(a.expand?.user?.name || '').localeCompare(String(b.expand?.user?.name || ''))
+    );
+    count.textContent = `(${members.length})`;
+    replace(list, members.map(row));
+  }
+
+  function row(m) {
+    const user = m.expand?.user;
+    const me = currentUser();
+    const self = user?.id === me?.id;
+    return h(
+      'li',
+      { class: 'member', dataset: { test: 'member', id: m.id, user: m.user } },
+      avatar(user),
+      h(
+        'div',
+        { class: 'member-main' },
+        h('span', { class: 'member-name' }, user?.name || '?', self ? ' ' + t('members.you') : ''),
+        h('span', { class: 'member-sub' }, [user?.discipline, m.role === 'coordinator' ? t('roles.coordinator') : null].filter(Boolean).join(' · '))
+      ),
+      isCoordinator &&
+        !self &&
+        h(
+          'div',
+          { class: 'member-actions' },
+          h(
+            'button',
+            { type: 'button', class: 'btn-link', on: { click: () => setRole(m, m.role === 'coordinator' ? 'member' : 'coordinator') } },
+            m.role === 'coordinator' ? t('members.makeMember') : t('members.makeCoordinator')
+          ),
+          h(
+            'button',
+            { type: 'button', class: 'btn-link btn-danger-link', dataset: { test: 'remove-member' }, 'aria-label': t('members.removeNamed', { name: user?.name || '' }), on: { click: () => remove(m) } },
+            t('members.remove')
+          )
+        )
+    );
+  }
+
+  async function setRole(m, role) {
+    showError(error, '');
+    try {
+      const updated = await pb.collection('memberships').update(m.id, { role }, { expand: 'user' });
+      members = members.map((x) => (x.id === m.id ? updated : x));
+      render();
+      announce(t('members.roleChanged', { name: updated.expand?.user?.name || '' }));
+    } catch (err) {
+      const problem = describeError(err);
+      showError(error, problem.fields.role || problem.message);
+    }
+  }
+
+  async function remove(m) {
+    const name = m.expand?.user?.name || '';
+    if (!window.confirm(t('members.confirmRemove', { name, team: team.name }))) return;
+    showError(error, '');
+    try {
+      await pb.collection('memberships').delete(m.id);
+      members = members.filter((x) => x.id !== m.id);
+      render();
+      toast(t('members.removed', { name }));
+    } catch (err) {
+      const problem = describeError(err);
+      showError(error, problem.fields.role || problem.message);
+    }
+  }
+
+  async function leave() {
+    if (!membership || !window.confirm(t('members.confirmLeave', { team: team.name }))) return;
+    showError(error, '');
+    try {
+      await pb.collection('memberships').delete(membership.id);
+      toast(t('members.left', { team: team.name }));
+      onOwnChange();
+    } catch (err) {
+      const problem = describeError(err);
+      showError(error, problem.fields.role || problem.message);
+      error.scrollIntoView({ block: 'nearest' });
+    }
+  }
+
+  function addColleague() {
+    const input = h('input', { type: 'search', id: 'add-member-search', name: 'q', autocomplete: 'off', placeholder: t('members.searchPlaceholder') });
+    const results = h('ul', { class: 'pick-list', 'aria-live': 'polite' });
+    const addError = errorLine();
+
+    const search = debounce(async () => {
+      const q = input.value.trim();
+      if (q.length < 2) {
+        replace(results);
+        return;
+      }
+      try {
+        const found = await pb.collection('users').getList(1, 8, {
+          filter: pb.filter('name ~ {:q} || discipline ~ {:q}', { q }),
+          sort: 'name',
+          skipTotal: true,
+        });
+        if (input.value.trim() !== q) return;
+        const memberIds = new Set(members.map((m) => m.user));
+        const candidates = found.items.filter((u) => !memberIds.has(u.id));
+        replace(
+          results,
+          candidates.length
+            ? candidates.map((u) =>
+                h(
+                  'li',
+                  { class: 'pick' },
+                  avatar(u, 'sm'),
+                  h('span', { class: 'pick-name' }, u.name, u.discipline ? h('span', { class: 'member-sub' }, ' · ' + u.discipline) : null),
+                  h('button', { type: 'button', class: 'btn btn-primary btn-small', dataset: { test: 'add-member' }, 'aria-label': t('members.addNamed', { name: u.name }), on: { click: () => add(u) } }, t('members.add'))
+                )
+              )
+            : h('li', { class: 'hint' }, t('members.noCandidates'))
+        );
+      } catch (err) {
+        showError(addError, describeError(err).message);
+      }
+    }, 250);
+    input.addEventListener('input', search);
+
+    async function add(user) {
+      showError(addError, '');
+      try {
+        const created = await pb.collection('memberships').create({ team: team.id, user: user.id, role: 'member' }, { expand: 'user' });
+        members.push(created);
+        render();
+        input.value = '';
+        replace(results);
+        toast(t('members.added', { name: user.name, team: team.name }));
+        input.focus();
+      } catch (err) {
+        const problem = describeError(err);
+        showError(addError, problem.message);
+      }
+    }
+
+    return h(
+      'div',
+      { class: 'add-member' },
+      h('h3', null, t('members.addHeading')),
+      h('label', { for: 'add-member-search' }, t('members.searchLabel')),
+      input,
+      addError,
+      results
+    );
+  }
+
+  load();
+  return {
+    el,
+    destroy() {
+      destroyed = true;
+    },
+  };
+}

@@ -1,0 +1,134 @@
+// My profile (#/profile): name, photo, discipline, language, sign out.
+
+import { h } from '../dom.js';
+import { t, LOCALES, getLocale } from '../i18n.js';
+import { pb, currentUser } from '../pb.js';
+import { describeError } from '../errors.js';
+import { avatar, errorLine, showError, markFields, toast } from '../components/ui.js';
+
+const MAX_AVATAR_BYTES = 5 << 20;
+
+/**
+ * Mounts the profile screen.
+ *
+ * @param {HTMLElement} el the screen container
+ * @param {{onLocale: (locale: string) => void, onSignOut: () => void}} options
+ * @returns {() => void} cleanup
+ */
+export function mount(el, { onLocale, onSignOut }) {
+  const me = currentUser();
+  if (!me) return () => {};
+  /** @type {string} */
+  let previewUrl = '';
+
+  const error = errorLine();
+  const save = h('button', { type: 'submit', class: 'btn btn-primary' }, t('profile.save'));
+  const photo = h('div', { class: 'profile-photo' }, avatar(me, 'lg'));
+  const fileInput = h('input', { type: 'file', id: 'profile-avatar', name: 'avatar', accept: 'image/jpeg,image/png,image/gif,image/webp', class: 'file-input' });
+
+  const form = /** @type {HTMLFormElement} */ (
+    h(
+      'form',
+      { class: 'card profile-form', dataset: { test: 'profile-form' }, novalidate: true },
+      h('div', { class: 'profile-photo-row' }, photo, h('div', { class: 'field' }, h('label', { for: 'profile-avatar' }, t('profile.avatar')), fileInput, h('p', { class: 'hint' }, t('profile.avatarHint')))),
+      h('div', { class: 'field' }, h('label', { for: 'profile-name' }, t('profile.name')), h('input', { id: 'profile-name', name: 'name', type: 'text', maxlength: 120, required: true, autocomplete: 'name', value: me.name || '' })),
+      h('div', { class: 'field' }, h('label', { for: 'profile-discipline' }, t('profile.discipline')), h('input', { id: 'profile-discipline', name: 'discipline', type: 'text', maxlength: 80, placeholder: t('profile.disciplinePlaceholder'), value: me.discipline || '' })),
+      h('p', { class: 'hint' }, t('profile.email', { email: me.email || '' })),
+      error,
+      h('div', { class: 'form-actions' }, save)
+    )
+  );
+
+  const languageSelect = h(
+    'select',
+    { id: 'profile-locale', name: 'locale', dataset: { test: 'locale' } },
+    LOCALES.map((l) => h('option', { value: l, selected: l === getLocale() }, t('profile.locales.' + l)))
+  );
+  const languageError = errorLine();
+
+  el.append(
+    h('div', { class: 'page-head' }, h('h1', null, t('profile.title'))),
+    h(
+      'div',
+      { class: 'stack' },
+      form,
+      h(
+        'section',
+        { class: 'card', 'aria-labelledby': 'profile-language' },
+        h('h2', { id: 'profile-language' }, t('profile.language')),
+        h('div', { class: 'field' }, h('label', { for: 'profile-locale' }, t('profile.languageLabel')), languageSelect),
+        languageError
+      ),
+      h(
+        'section',
+        { class: 'card' },
+        h('button', { type: 'button', class: 'btn btn-secondary btn-block', dataset: { test: 'sign-out' }, on: { click: onSignOut } }, t('profile.signOut'))
+      )
+    )
+  );
+
+  fileInput.addEventListener('change', () => {
+    const file = fileInput.files?.[0];
+    if (previewUrl) URL.revokeObjectURL(previewUrl);
+    previewUrl = '';
+    if (!file) return;
+    if (file.size > MAX_AVATAR_BYTES) {
+      markFields(form, { avatar: t('profile.avatarTooLarge') });
+      return;
+    }
+    markFields(form, {});
+    previewUrl = URL.createObjectURL(file);
+    photo.replaceChildren(h('img', { class: 'avatar avatar-lg', src: previewUrl, alt: t('profile.avatarPreview') }));
+  });
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const name = /** @type {HTMLInputElement} */ (form.elements.namedItem('name')).value.trim();
+    const discipline = /** @type {HTMLInputElement} */ (form.elements.namedItem('discipline')).value.trim();
+    if (!name) {
+      markFields(form, { name: t('errors.codes.validation_required') });
+      showError(error, t('errors.checkFields'));
+      return;
+    }
+    const data = new FormData();
+    data.append('name', name);
+    data.append('discipline', discipline);
+    const file = fileInput.files?.[0];
+    if (file) data.append('avatar', file);
+
+    save.disabled = true;
+    save.textContent = t('profile.saving');
+    showError(error, '');
+    try {
+      const record = await pb.collection('users').update(me.id, data);
+      pb.authStore.save(pb.authStore.token, record);
+      markFields(form, {});
+      fileInput.value = '';
+      photo.replaceChildren(avatar(record, 'lg'));
+      toast(t('profile.saved'));
+    } catch (err) {
+      const problem = describeError(err);
+      markFields(form, problem.fields);
+      showError(error, problem.message);
+    } finally {
+      save.disabled = false;
+      save.textContent = t('profile.save');
+    }
+  });
+
+  languageSelect.addEventListener('change', async () => {
+    const locale = languageSelect.value;
+    showError(languageError, '');
+    try {
+      const record = await pb.collection('users').update(me.id, { locale });
+      pb.authStore.save(pb.authStore.token, record);
+      onLocale(locale);
+    } catch (err) {
+      showError(languageError, describeError(err).message);
+    }
+  });
+
+  return () => {
+    if (previewUrl) URL.revokeObjectURL(previewUrl);
+  };
+}

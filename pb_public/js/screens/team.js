@@ -1,0 +1,104 @@
+// A team's page (#/team/<slug>): its feed for members, its members, and a
+// clear "not a member" state for everyone else.
+
+import { h, replace } from '../dom.js';
+import { t } from '../i18n.js';
+import { pb } from '../pb.js';
+import { membershipOf, subscribe } from '../store.js';
+import { createFeed } from '../components/feed.js';
+import { createMembers } from '../components/members.js';
+import { loading, loadError } from '../components/ui.js';
+
+/**
+ * Mounts the team page.
+ *
+ * @param {HTMLElement} el the screen container
+ * @param {{slug: string, reloadMemberships: () => Promise<void>}} params
+ * @returns {() => void} cleanup
+ */
+export function mount(el, { slug, reloadMemberships }) {
+  /** @type {Array<() => void>} */
+  let parts = [];
+  let team = null;
+  let wasMember = null;
+  let destroyed = false;
+
+  const clear = () => {
+    for (const fn of parts.splice(0)) fn();
+  };
+
+  async function load() {
+    replace(el, loading());
+    try {
+      team = await pb.collection('teams').getFirstListItem(pb.filter('slug = {:slug}', { slug }));
+    } catch (err) {
+      if (destroyed) return;
+      if (err?.status === 404) {
+        replace(el, h('div', { class: 'state state-empty' }, h('h1', null, t('team.notFoundTitle')), h('p', null, t('team.notFound', { slug })), h('a', { href: '#/teams', class: 'btn btn-secondary' }, t('team.allTeams'))));
+      } else {
+        replace(el, loadError(err, load));
+      }
+      return;
+    }
+    if (!destroyed) render();
+  }
+
+  function render() {
+    clear();
+    const membership = membershipOf(team.id);
+    wasMember = Boolean(membership);
+    document.title = `${team.name} · ${t('app.name')}`;
+
+    const head = h(
+      'div',
+      { class: 'page-head team-head' },
+      h('h1', null, team.name, team.kind === 'bob' ? h('span', { class: 'badge badge-bob' }, t('team.bob')) : null),
+      team.area && h('p', { class: 'page-sub' }, team.area),
+      team.description && h('p', { class: 'team-description' }, team.description),
+      membership && h('p', { class: 'team-role' }, membership.role === 'coordinator' ? t('team.youAreCoordinator') : t('team.youAreMember'))
+    );
+
+    const members = createMembers({
+      team,
+      membership,
+      onOwnChange: async () => {
+        await reloadMemberships();
+        if (!destroyed) render();
+      },
+    });
+    parts.push(members.destroy);
+
+    let main;
+    if (membership) {
+      const feed = createFeed({ team });
+      parts.push(feed.destroy);
+      main = feed.el;
+    } else {
+      main = h(
+        'section',
+        { class: 'feed', dataset: { test: 'feed', team: team.slug, state: 'not-member' }, 'aria-labelledby': 'not-member-heading' },
+        h(
+          'div',
+          { class: 'card notice', dataset: { test: 'not-member' } },
+          h('h2', { id: 'not-member-heading' }, t('team.notMemberTitle')),
+          h('p', null, t('team.notMember', { team: team.name }))
+        )
+      );
+    }
+
+    replace(el, head, h('div', { class: 'team-layout' }, h('div', { class: 'team-main' }, main), h('aside', { class: 'team-aside' }, members.el)));
+  }
+
+  // someone adds me to (or removes me from) this team while I look at it
+  const unsubscribe = subscribe((state, changed) => {
+    if (!team || !changed.includes('memberships')) return;
+    if (Boolean(membershipOf(team.id)) !== wasMember) render();
+  });
+
+  load();
+  return () => {
+    destroyed = true;
+    unsubscribe();
+    clear();
+  };
+}

@@ -1,0 +1,82 @@
+// A tiny shared store: one state object, shallow updates, listeners.
+
+/**
+ * @typedef {Object} Membership
+ * @property {string} id
+ * @property {string} team team id
+ * @property {string} user user id
+ * @property {'member'|'coordinator'} role
+ * @property {{team?: Team}} [expand]
+ */
+
+/**
+ * @typedef {Object} Team
+ * @property {string} id
+ * @property {string} name
+ * @property {string} slug
+ * @property {'buurtteam'|'bob'} kind
+ * @property {string} [area]
+ * @property {string} [description]
+ */
+
+/**
+ * @typedef {Object} State
+ * @property {any|null} user the signed-in user record
+ * @property {Membership[]} memberships the signed-in user's memberships, team expanded
+ * @property {boolean} online whether the browser thinks it is online
+ * @property {string} route the current hash route ("feed", "team/schalkwijk")
+ */
+
+/** @type {State} */
+const state = {
+  user: null,
+  memberships: [],
+  online: navigator.onLine,
+  route: '',
+};
+
+/** @type {Set<(state: State, changed: string[]) => void>} */
+const listeners = new Set();
+
+/**
+ * Returns the current state. Treat it as read-only: change it with
+ * {@link setState}.
+ *
+ * @returns {State}
+ */
+export function getState() {
+  return state;
+}
+
+/**
+ * Merges patch into the state and tells every listener which keys changed.
+ *
+ * @param {Partial<State>} patch
+ */
+export function setState(patch) {
+  const changed = Object.keys(patch).filter((k) => state[k] !== patch[k]);
+  if (!changed.length) return;
+  Object.assign(state, patch);
+  for (const fn of [...listeners]) fn(state, changed);
+}
+
+/**
+ * Calls fn after every state change.
+ *
+ * @param {(state: State, changed: string[]) => void} fn
+ * @returns {() => void} a function that removes the listener
+ */
+export function subscribe(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+/**
+ * Returns the signed-in user's membership of a team, or undefined.
+ *
+ * @param {string} teamId
+ * @returns {Membership|undefined}
+ */
+export function membershipOf(teamId) {
+  return state.memberships.find((m) => m.team === teamId);
+}
