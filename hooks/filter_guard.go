@@ -14,10 +14,12 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 )
 
-// PocketBase applies the API rules of the listed collection only: a client
-// filter or sort may still join any related collection, unchecked, and use
-// the join as an oracle ("users whose posts_via_author.body ~ 'x'"). The
-// filter guard closes that path for team-scoped collections.
+// PocketBase applies the list rules of the collections a client filter or
+// sort joins, but not to the "every related record" subquery it adds for a
+// plain operator on a multi-valued relation: carla's filter on users
+// `posts_via_author.title !~ "Overdracht"` drops anna exactly when anna has a
+// post with that title that carla may not read. The filter guard closes such
+// oracles for team-scoped collections by refusing the path altogether.
 
 const scopedStoreKey = "buurtplein.scopedCollections"
 
