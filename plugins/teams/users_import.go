@@ -137,6 +137,10 @@ func ImportUsers(app core.App, r io.Reader, opts ImportOptions) (ImportReport, e
 	if err != nil {
 		return report, err
 	}
+	if len(teamIds) == 0 {
+		// every row would be "onbekend team": say what is really wrong
+		return report, errors.New("er zijn nog geen teams; maak eerst de teams aan in het dashboard (of kies de juiste --dir)")
+	}
 	limits, err := importLimitsOf(app)
 	if err != nil {
 		return report, err
