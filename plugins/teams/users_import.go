@@ -224,7 +224,7 @@ func readImportFile(r io.Reader) ([]importRow, []RowProblem, error) {
 	parseErr := func(err error) error {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return fmt.Errorf("regel %d: ongeldige CSV (%v); er is niets geïmporteerd: %w", pe.Line+lineOffset, pe.Err, err)
+			return fmt.Errorf("regel %d: ongeldige CSV (%w); er is niets geïmporteerd", pe.Line+lineOffset, pe.Err)
 		}
 		return fmt.Errorf("reading the CSV file: %w", err)
 	}
