@@ -11,12 +11,13 @@
 // fills a fresh cache and deletes the old one. Without a bump, browsers
 // keep serving the old files from the cache.
 
-const VERSION = '2025-11-23.1';
+const VERSION = 'v4';
 const CACHE = `buurtplein-shell-${VERSION}`;
 
+// NB! index.html is cached as "./": the server answers /index.html with a
+// redirect to /, and a redirected response cannot answer a navigation.
 const SHELL = [
   './',
-  'index.html',
   'manifest.webmanifest',
   'css/app.css',
   'js/app.js',
@@ -82,7 +83,7 @@ self.addEventListener('fetch', (event) => {
 
   if (request.mode === 'navigate') {
     // every page of the PWA is index.html with a hash route
-    event.respondWith(caches.match('index.html', { ignoreSearch: true }).then((cached) => cached || fetch(request)));
+    event.respondWith(caches.match('./', { ignoreSearch: true }).then((cached) => (cached ? clean(cached) : fetch(request))));
     return;
   }
 
@@ -90,3 +91,15 @@ self.addEventListener('fetch', (event) => {
     caches.match(request, { ignoreSearch: true }).then((cached) => cached || fetch(request))
   );
 });
+
+/**
+ * Returns a copy of a cached response that is not marked as redirected, so
+ * it may answer a navigation.
+ *
+ * @param {Response} response
+ * @returns {Promise<Response>|Response}
+ */
+function clean(response) {
+  if (!response.redirected) return response;
+  return response.blob().then((body) => new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers }));
+}

@@ -5,7 +5,7 @@ export default {
   app: {
     name: 'Buurtplein',
     skip: 'Skip to content',
-    offline: 'You are offline. You can read what was loaded; what you type is kept.',
+    offline: 'You are offline. What you type is kept; things carry on once you are back online.',
     updated: 'A new version of Buurtplein is available.',
     reload: 'Reload',
   },

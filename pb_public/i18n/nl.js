@@ -6,7 +6,7 @@ export default {
   app: {
     name: 'Buurtplein',
     skip: 'Naar de inhoud',
-    offline: 'Geen verbinding. Je kunt lezen wat er al stond; wat je typt blijft bewaard.',
+    offline: 'Geen verbinding. Wat je typt blijft bewaard; zodra er weer verbinding is, gaat het verder.',
     updated: 'Er is een nieuwe versie van Buurtplein.',
     reload: 'Vernieuwen',
   },

@@ -228,7 +228,7 @@ function route() {
   main.replaceChildren();
   main.dataset.screen = name;
   document.title = t('titles.' + name) + ' · ' + t('app.name');
-  window.scrollTo(0, 0);
+  main.scrollTop = 0;
 
   let cleanup;
   switch (name) {

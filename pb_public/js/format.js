@@ -54,3 +54,17 @@ export function initials(name) {
   const letters = parts.length > 1 ? parts[0][0] + parts[parts.length - 1][0] : (parts[0] || '?').slice(0, 2);
   return letters.toUpperCase();
 }
+
+/**
+ * Returns up to two letters for a team's badge: "Buurtteam Haarlem-Noord"
+ * gives "HN" (the word "Buurtteam" says nothing to tell teams apart).
+ *
+ * @param {string} name
+ * @returns {string}
+ */
+export function teamInitials(name) {
+  const rest = String(name || '').replace(/^buurtteam\s+/i, '');
+  const parts = rest.split(/[\s-]+/).filter(Boolean);
+  if (!parts.length) return '?';
+  return (parts.length > 1 ? parts[0][0] + parts[1][0] : parts[0].slice(0, 2)).toUpperCase();
+}

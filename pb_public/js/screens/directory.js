@@ -45,7 +45,7 @@ export function mount(el) {
     const parts = [];
     const params = {};
     if (q) {
-      parts.push('(name ~ {:q} || discipline ~ {:q} || memberships_via_user.team.name ~ {:q})');
+      parts.push('(name ~ {:q} || discipline ~ {:q} || memberships_via_user.team.name ?~ {:q})');
       params.q = q;
     }
     if (teamSelect.value) {

@@ -5,6 +5,7 @@ import { t } from '../i18n.js';
 import { pb } from '../pb.js';
 import { getState } from '../store.js';
 import { loading, loadError } from '../components/ui.js';
+import { teamInitials } from '../format.js';
 
 /**
  * Mounts the teams screen.
@@ -62,7 +63,7 @@ function teamItem(team, role) {
     h(
       'a',
       { class: 'team-link', href: '#/team/' + encodeURIComponent(team.slug) },
-      h('span', { class: 'team-badge', 'aria-hidden': 'true' }, team.name.slice(0, 1).toUpperCase()),
+      h('span', { class: 'team-badge', 'aria-hidden': 'true' }, teamInitials(team.name)),
       h(
         'span',
         { class: 'team-link-main' },
