@@ -31,30 +31,27 @@ const (
 const SignedIn = `@request.auth.collectionName = "users"`
 
 // MemberOf returns an API rule fragment that holds when the signed-in user
-// is a member of the team that teamExpr (a field or field path of the
-// record, such as "team" or "post.team") points at.
+// is a member of the team that teamField (a relation field or path of the
+// record, such as "team" or "post.team"; "id" for a team itself) points at.
 //
-// Both conditions use one @collection alias, so they must hold for the same
-// memberships row.
-func MemberOf(teamExpr string) string {
-	return fmt.Sprintf(
-		`(@collection.memberships:scope.team ?= %s && @collection.memberships:scope.user ?= @request.auth.id)`,
-		teamExpr,
-	)
+// It joins the signed-in user's own memberships, so each record is checked
+// against a handful of rows. Joining all memberships (@collection) or the
+// team's (team.memberships_via_team) costs far more: counting an
+// organisation feed of 10,000 posts took 13 s and 0.45 s that way.
+func MemberOf(teamField string) string {
+	return fmt.Sprintf(`%s.team ?= %s`, authMemberships, teamField)
 }
 
 // CoordinatorOf returns an API rule fragment that holds when the signed-in
-// user is a coordinator of the team that teamExpr points at.
-func CoordinatorOf(teamExpr string) string {
-	return fmt.Sprintf(
-		`(@collection.memberships:coord.team ?= %s && @collection.memberships:coord.user ?= @request.auth.id && @collection.memberships:coord.role ?= "%s")`,
-		teamExpr, RoleCoordinator,
-	)
+// user is a coordinator of the team that teamField points at.
+//
+// Both conditions use the same join, so they hold for one memberships row.
+func CoordinatorOf(teamField string) string {
+	return fmt.Sprintf(`(%s.team ?= %s && %s.role ?= "%s")`, authMemberships, teamField, authMemberships, RoleCoordinator)
 }
 
-// BOBStaff is the API rule fragment that holds when the signed-in user is a
-// member of a team of kind "bob".
-const BOBStaff = `(@collection.memberships:bob.user ?= @request.auth.id && @collection.memberships:bob.team.kind ?= "bob")`
+// authMemberships is the rule path to the signed-in user's memberships.
+const authMemberships = "@request.auth.memberships_via_user"
 
 // Role returns the role of userId in teamId, or "" when the user is not a
 // member of that team.
