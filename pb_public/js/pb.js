@@ -31,10 +31,11 @@ let fileToken = { value: '', expires: 0 };
  * when the cached one is about to expire. Resolves to "" when it cannot be
  * had (offline): images then simply do not load.
  *
+ * @param {boolean} [fresh] fetch a new token even if the cached one seems valid
  * @returns {Promise<string>}
  */
-export async function getFileToken() {
-  if (fileToken.value && Date.now() < fileToken.expires) return fileToken.value;
+export async function getFileToken(fresh = false) {
+  if (!fresh && fileToken.value && Date.now() < fileToken.expires) return fileToken.value;
   try {
     const value = await pb.files.getToken();
     // PocketBase's default file token lasts 3 minutes; refresh well before

@@ -51,30 +51,34 @@ export function createCompose({ team, onCreated }) {
   const form = /** @type {HTMLFormElement} */ (
     h(
       'form',
-      { class: 'compose card', dataset: { test: 'compose' }, novalidate: true, 'aria-label': t('compose.heading') },
-      h('h2', { class: 'compose-heading' }, team ? t('compose.headingTeam', { team: team.name }) : t('compose.headingOrganisation')),
-      kindField,
+      { class: 'compose card', dataset: { test: 'compose' }, novalidate: true, 'aria-labelledby': 'compose-heading-' + uid },
+      h('h2', { class: 'compose-heading', id: 'compose-heading-' + uid }, team ? t('compose.headingTeam', { team: team.name }) : t('compose.headingOrganisation')),
       h('div', { class: 'field' }, h('label', { for: ids.title }, t('compose.title'), ' ', h('span', { class: 'optional' }, t('common.optional'))), h('input', { id: ids.title, name: 'title', type: 'text', maxlength: 200, autocomplete: 'off' })),
       h(
         'div',
         { class: 'field' },
         h('label', { for: ids.body }, t('compose.body')),
-        h('textarea', { id: ids.body, name: 'body', rows: 4, maxlength: 20000, required: true, placeholder: t('compose.bodyPlaceholder') }),
+        h('textarea', { id: ids.body, name: 'body', rows: 3, maxlength: 20000, required: true, placeholder: t('compose.bodyPlaceholder') }),
         h('p', { class: 'hint' }, t('compose.markdownHint'))
       ),
-      team &&
-        h(
-          'div',
-          { class: 'field' },
-          h('label', { for: ids.vis }, t('compose.visibility')),
+      h(
+        'div',
+        { class: 'compose-options' },
+        h('div', { class: 'field' }, h('span', { class: 'label', 'aria-hidden': 'true' }, t('compose.kind')), kindField),
+        team &&
           h(
-            'select',
-            { id: ids.vis, name: 'visibility' },
-            h('option', { value: 'team', selected: true }, t('compose.visibilityTeam')),
-            h('option', { value: 'organisation' }, t('compose.visibilityOrganisation'))
-          )
-        ),
-      h('div', { class: 'field' }, h('label', { for: ids.img }, t('compose.images'), ' ', h('span', { class: 'optional' }, t('common.optional'))), fileInput, fileNote),
+            'div',
+            { class: 'field' },
+            h('label', { for: ids.vis }, t('compose.visibility')),
+            h(
+              'select',
+              { id: ids.vis, name: 'visibility' },
+              h('option', { value: 'team', selected: true }, t('compose.visibilityTeam')),
+              h('option', { value: 'organisation' }, t('compose.visibilityOrganisation'))
+            )
+          ),
+        h('div', { class: 'field' }, h('label', { for: ids.img }, t('compose.images'), ' ', h('span', { class: 'optional' }, t('common.optional'))), fileInput, fileNote)
+      ),
       error,
       h('div', { class: 'form-actions' }, submit)
     )

@@ -7,7 +7,7 @@ import { t } from '../i18n.js';
 import { pb, getFileToken } from '../pb.js';
 import { getState } from '../store.js';
 import { describeError } from '../errors.js';
-import { renderPost, updatePost, addComment, removeComment, refreshTimes } from './post.js';
+import { renderPost, updatePost, addComment, removeComment, refreshTimes, refreshImageLinks } from './post.js';
 import { createCompose } from './compose.js';
 import { loading, loadError, announce } from './ui.js';
 
@@ -33,11 +33,19 @@ export function createFeed({ team }) {
   const moreButton = h('button', { type: 'button', class: 'btn btn-secondary btn-block', hidden: true }, t('feed.more'));
   const liveNotice = h('p', { class: 'visually-hidden', 'aria-live': 'polite', 'aria-atomic': 'true' });
 
+  let fileToken = '';
+
   const el = h(
     'section',
     { class: 'feed', dataset: { test: 'feed', team: slug, state: 'loading' }, 'aria-labelledby': headingId, 'aria-busy': 'true' },
     h('h2', { id: headingId, class: 'visually-hidden' }, team ? t('feed.teamHeading', { team: team.name }) : t('feed.organisationHeading')),
-    createCompose({ team, onCreated: (post) => insertTop(post, []) }),
+    createCompose({
+      team,
+      onCreated: async (post) => {
+        if (post.images?.length) fileToken = await getFileToken();
+        insertTop(post, []);
+      },
+    }),
     liveNotice,
     status,
     list,
@@ -50,8 +58,7 @@ export function createFeed({ team }) {
   /** @type {Array<() => void>} */
   const cleanups = [];
 
-  const ctx = () => ({ fileToken: fileToken, showTeam: !team });
-  let fileToken = '';
+  const ctx = () => ({ fileToken, showTeam: !team });
 
   const filter = team ? pb.filter('team = {:team}', { team: team.id }) : 'visibility = "organisation"';
   const belongs = (post) => (team ? post.team === team.id : post.visibility === 'organisation');
@@ -214,7 +221,16 @@ export function createFeed({ team }) {
   window.addEventListener('online', onOnline);
   cleanups.push(() => window.removeEventListener('online', onOnline));
 
-  const timer = setInterval(() => refreshTimes(list), 60_000);
+  const timer = setInterval(async () => {
+    refreshTimes(list);
+    if (list.querySelector('.post-images')) {
+      const token = await getFileToken();
+      if (token && !destroyed) {
+        fileToken = token;
+        refreshImageLinks(list, token);
+      }
+    }
+  }, 60_000);
   cleanups.push(() => clearInterval(timer));
 
   load();

@@ -3,7 +3,7 @@
 
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
-import { pb, currentUser } from '../pb.js';
+import { pb, currentUser, getFileToken } from '../pb.js';
 import { membershipOf } from '../store.js';
 import { renderMarkdown } from '../markdown.js';
 import { parseDate, relativeTime, fullDate } from '../format.js';
@@ -175,10 +175,37 @@ function images(post, ctx) {
           alt: t('post.imageAlt', { n: n + 1, total: names.length }),
           loading: 'lazy',
           decoding: 'async',
+          dataset: { file: name },
+          on: { error: (e) => retryImage(/** @type {HTMLImageElement} */ (e.currentTarget), post, name) },
         })
       )
     )
   );
+}
+
+/**
+ * Loads an image again with a fresh file token, once: a lazy image further
+ * down may first load after the token it was rendered with expired.
+ */
+async function retryImage(img, post, name) {
+  if (img.dataset.retried) return;
+  img.dataset.retried = 'true';
+  const token = await getFileToken(true);
+  if (token) img.src = pb.files.getURL(post, name, { thumb: '480x0', token });
+}
+
+/**
+ * Points the full-size image links inside node at a fresh file token.
+ *
+ * @param {ParentNode} node
+ * @param {string} token
+ */
+export function refreshImageLinks(node, token) {
+  for (const a of node.querySelectorAll('.post-images a[href]')) {
+    const url = new URL(a.getAttribute('href'), location.href);
+    url.searchParams.set('token', token);
+    a.setAttribute('href', url.href);
+  }
 }
 
 async function deletePost(post) {
