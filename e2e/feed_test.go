@@ -39,10 +39,11 @@ func TestFeedLiveAcrossTeams(t *testing.T) {
 
 	// dirk keeps Schalkwijk's feed open; the marker proves later that his
 	// page never reloaded
+	since := eval[float64](dirk, "read the page clock", `performance.now()`)
 	dirk.goTo("#/team/schalkwijk")
 	dirk.waitVisible("see Schalkwijk's feed", feedSelector("schalkwijk"))
 	dirk.waitFor(`see Schalkwijk's post "Teamoverleg donderdag"`, hasPost("schalkwijk", "Teamoverleg donderdag"))
-	dirk.waitForRealtime()
+	dirk.waitForRealtime(since)
 	dirk.do("mark the page", chromedp.Evaluate[chromedp.Void](`window.__e2eNoReload = true`))
 
 	carla.goTo("#/team/schalkwijk")
@@ -106,14 +107,15 @@ func (p *tab) signIn(email, name string) {
 		`(document.querySelector("[data-test=current-user]")?.textContent ?? "").includes(`+jsString(name)+`)`)
 }
 
-// waitForRealtime waits until the page has registered a realtime
-// subscription (the PocketBase SDK POSTs it to /api/realtime once the event
-// stream is open), so a post placed next cannot slip through before the
-// feed listens. It only logs when it sees none: a PWA that polls instead
-// still gets the chance to pass the live check.
-func (p *tab) waitForRealtime() {
+// waitForRealtime waits until the page has set its realtime subscriptions
+// after the page time since (in ms, from performance.now): the PocketBase
+// SDK POSTs them to /api/realtime once the event stream is open. So a post
+// placed next cannot slip through before the feed listens. It only logs when
+// it sees none: a PWA that polls instead still gets its chance at the live
+// check.
+func (p *tab) waitForRealtime(since float64) {
 	p.t.Helper()
-	const subscribed = `performance.getEntriesByType("resource").some(e => e.initiatorType === "fetch" && new URL(e.name).pathname === "/api/realtime")`
+	subscribed := fmt.Sprintf(`performance.getEntriesByType("resource").some(e => e.initiatorType === "fetch" && e.startTime > %f && new URL(e.name).pathname === "/api/realtime")`, since)
 	ctx, cancel := p.stepContext()
 	defer cancel()
 	for {
