@@ -31,6 +31,9 @@ func TestFeedLiveAcrossTeams(t *testing.T) {
 	// nothing that only Haarlem-Noord's members may read
 	carla.waitVisible("see the organisation feed", feedSelector("organisation"))
 	carla.waitFor(`see the organisation post "Welkom op Buurtplein"`, hasPost("organisation", "Welkom op Buurtplein"))
+	// data-state=ready (pb_public/README.md): the list is complete, so
+	// absence means absence
+	carla.waitVisible("see the organisation feed loaded", feedSelector("organisation")+"[data-state=ready]")
 	for _, title := range []string{"Overdracht weekend", "Sleutelkastje Zijlweg"} {
 		if eval[bool](carla, "look for "+title, hasPost("", title)) {
 			t.Errorf("carla sees Haarlem-Noord's team-only post %q in the organisation feed", title)
