@@ -304,7 +304,12 @@ function start() {
 
   window.addEventListener('online', () => setState({ online: true }));
   window.addEventListener('offline', () => setState({ online: false }));
-  window.addEventListener('hashchange', route);
+  window.addEventListener('hashchange', () => {
+    route();
+    // tell screen-reader and keyboard users the page changed; the sign-in
+    // screen puts focus on its first field itself
+    if (parseRoute(location.hash).name !== 'login') shell.main.focus({ preventScroll: true });
+  });
 
   shell.skip.addEventListener('click', (e) => {
     e.preventDefault();

@@ -207,8 +207,10 @@ export function createFeed({ team }) {
     );
   }
 
-  track(pb.collection('posts').subscribe('*', onPostEvent, { expand: 'author,team' }));
-  track(pb.collection('comments').subscribe('*', onCommentEvent, { expand: 'author' }));
+  const postsSubscribed = pb.collection('posts').subscribe('*', onPostEvent, { expand: 'author,team' });
+  const commentsSubscribed = pb.collection('comments').subscribe('*', onCommentEvent, { expand: 'author' });
+  track(postsSubscribed);
+  track(commentsSubscribed);
   track(
     pb.realtime.subscribe('PB_CONNECT', () => {
       // the first connect comes right after mounting; a later one is a
@@ -233,7 +235,10 @@ export function createFeed({ team }) {
   }, 60_000);
   cleanups.push(() => clearInterval(timer));
 
-  load();
+  // A post placed after the first page was read but before the
+  // subscriptions were in place would be missed: once both are done, look
+  // once more.
+  Promise.all([load(), postsSubscribed, commentsSubscribed]).then(catchUp, () => {});
 
   return {
     el,
