@@ -11,6 +11,7 @@ import { avatar, loading, loadError, errorLine, showError, toast, announce } fro
  * @typedef {Object} MembersOptions
  * @property {any} team the team record
  * @property {any|undefined} membership the signed-in user's membership of the team
+ * @property {boolean} open whether the panel starts unfolded
  * @property {() => void} onOwnChange called after the signed-in user left
  */
 
@@ -20,15 +21,16 @@ import { avatar, loading, loadError, errorLine, showError, toast, announce } fro
  * @param {MembersOptions} options
  * @returns {{el: HTMLElement, destroy: () => void}}
  */
-export function createMembers({ team, membership, onOwnChange }) {
+export function createMembers({ team, membership, open, onOwnChange }) {
   const isCoordinator = membership?.role === 'coordinator';
   const list = h('ul', { class: 'member-list', dataset: { test: 'members' } });
   const error = errorLine();
   const count = h('span', { class: 'count' });
+  // a disclosure: folded on phones above the feed, open beside it on desktops
   const el = h(
-    'section',
-    { class: 'members card', 'aria-labelledby': 'members-heading' },
-    h('h2', { id: 'members-heading' }, t('members.heading'), ' ', count),
+    'details',
+    { class: 'members card', open: open },
+    h('summary', null, h('h2', { id: 'members-heading' }, t('members.heading'), ' ', count)),
     error,
     list
   );

@@ -61,6 +61,7 @@ export function mount(el, { slug, reloadMemberships }) {
     const members = createMembers({
       team,
       membership,
+      open: !membership || matchMedia('(min-width: 900px)').matches,
       onOwnChange: async () => {
         await reloadMemberships();
         if (!destroyed) render();
