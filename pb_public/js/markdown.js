@@ -258,7 +258,7 @@ function renderInline(text, parent, depth, inLink = false) {
       const m =
         c === '~'
           ? rest.match(/^~~(?=\S)([\s\S]*?\S)~~/)
-          : rest.match(c === '*' ? /^\*\*(?=\S)([\s\S]*?\S)\*\*/ : /^__(?=\S)([\s\S]*?\S)__(?![\p{L}\p{N}])/u);
+          : rest.match(c === '*' ? /^\*\*(?=\S)([\s\S]*?\S)\*\*(?!\*)/ : /^__(?=\S)([\s\S]*?\S)__(?![\p{L}\p{N}])/u);
       if (m && (c === '*' || !/[\p{L}\p{N}]/u.test(before))) {
         wrap(c === '~' ? 'del' : 'strong', m[1]);
         i += m[0].length;
