@@ -111,6 +111,10 @@ function signOut() {
   unsubscribeMemberships?.();
   unsubscribeMemberships = null;
   pb.realtime.unsubscribe().catch(() => {});
+  // a device may be shared: unsent drafts leave with their writer
+  for (const key of Object.keys(localStorage)) {
+    if (key.startsWith('buurtplein.draft.')) localStorage.removeItem(key);
+  }
   pb.authStore.clear();
   setState({ user: null, memberships: [] });
   navigate('#/login');
@@ -166,7 +170,8 @@ function renderNav() {
     return;
   }
   const item = (hash, icon, label) => {
-    const active = route === hash.slice(2) || (hash === '#/teams' && route.startsWith('team/') && false);
+    // a team's page counts as the Teams tab
+    const active = route === hash.slice(2) || (hash === '#/teams' && route.startsWith('team/'));
     return h('li', null, h('a', { href: hash, class: ['nav-link', active && 'active'], 'aria-current': active ? 'page' : null }, h('span', { class: ['nav-icon', 'icon-' + icon], 'aria-hidden': 'true' }), h('span', { class: 'nav-label' }, label)));
   };
   replace(
@@ -302,7 +307,10 @@ function start() {
     if (changed.includes('online')) shell.banner.hidden = state.online;
   });
 
-  window.addEventListener('online', () => setState({ online: true }));
+  window.addEventListener('online', () => {
+    setState({ online: true });
+    if (currentUser()) loadMemberships().catch(() => {});
+  });
   window.addEventListener('offline', () => setState({ online: false }));
   window.addEventListener('hashchange', () => {
     route();
