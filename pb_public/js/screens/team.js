@@ -4,7 +4,7 @@
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { pb } from '../pb.js';
-import { membershipOf, subscribe } from '../store.js';
+import { getState, membershipOf, subscribe } from '../store.js';
 import { createFeed } from '../components/feed.js';
 import { createMembers } from '../components/members.js';
 import { loading, loadError } from '../components/ui.js';
@@ -20,17 +20,27 @@ export function mount(el, { slug, reloadMemberships }) {
   /** @type {Array<() => void>} */
   let parts = [];
   let team = null;
-  let wasMember = null;
   let destroyed = false;
 
   const clear = () => {
     for (const fn of parts.splice(0)) fn();
   };
 
+  /** @type {any|undefined} the signed-in user's membership of this team */
+  let membership;
+
   async function load() {
     replace(el, loading());
     try {
       team = await pb.collection('teams').getFirstListItem(pb.filter('slug = {:slug}', { slug }));
+      // ask the server rather than the store: right after a reload the
+      // store's memberships may still be on their way
+      const me = getState().user;
+      const mine = await pb.collection('memberships').getList(1, 1, {
+        filter: pb.filter('team = {:team} && user = {:user}', { team: team.id, user: me?.id || '' }),
+        skipTotal: true,
+      });
+      membership = mine.items[0];
     } catch (err) {
       if (destroyed) return;
       if (err?.status === 404) {
@@ -45,8 +55,6 @@ export function mount(el, { slug, reloadMemberships }) {
 
   function render() {
     clear();
-    const membership = membershipOf(team.id);
-    wasMember = Boolean(membership);
     document.title = `${team.name} · ${t('app.name')}`;
 
     const head = h(
@@ -63,6 +71,7 @@ export function mount(el, { slug, reloadMemberships }) {
       membership,
       open: !membership || matchMedia('(min-width: 900px)').matches,
       onOwnChange: async () => {
+        membership = undefined;
         await reloadMemberships();
         if (!destroyed) render();
       },
@@ -93,7 +102,11 @@ export function mount(el, { slug, reloadMemberships }) {
   // someone adds me to (or removes me from) this team while I look at it
   const unsubscribe = subscribe((state, changed) => {
     if (!team || !changed.includes('memberships')) return;
-    if (Boolean(membershipOf(team.id)) !== wasMember) render();
+    const now = membershipOf(team.id);
+    if (Boolean(now) !== Boolean(membership) || now?.role !== membership?.role) {
+      membership = now;
+      render();
+    }
   });
 
   load();
