@@ -3,7 +3,7 @@
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { pb } from '../pb.js';
-import { getState } from '../store.js';
+import { getState, subscribe } from '../store.js';
 import { loading, loadError } from '../components/ui.js';
 import { teamInitials } from '../format.js';
 
@@ -50,8 +50,13 @@ export function mount(el) {
   }
 
   load();
+  // right after a reload the memberships may arrive after the first render
+  const unsubscribe = subscribe((state, changed) => {
+    if (changed.includes('memberships')) load();
+  });
   return () => {
     destroyed = true;
+    unsubscribe();
   };
 }
 
