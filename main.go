@@ -4,6 +4,7 @@ package main
 
 import (
 	"log"
+	"mime"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -73,16 +74,36 @@ func main() {
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Func: func(e *core.ServeEvent) error {
 			if !e.Router.HasRoute(http.MethodGet, "/{path...}") {
-				e.Router.GET("/{path...}", apis.Static(os.DirFS(publicDir), true))
+				e.Router.GET("/{path...}", apis.Static(os.DirFS(publicDir), true)).BindFunc(pwaHeaders)
 			}
 			return e.Next()
 		},
 		Priority: 999,
 	})
 
+	// Go's table lacks the web manifest type; browsers want it exact
+	mime.AddExtensionType(".webmanifest", "application/manifest+json")
+
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// pwaCSP is the PWA's Content-Security-Policy: index.html carries the same
+// as a meta tag, but only a header can forbid framing (frame-ancestors).
+const pwaCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; " +
+	"connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; " +
+	"base-uri 'self'; form-action 'self'; frame-ancestors 'none'; " +
+	"require-trusted-types-for 'script'; trusted-types buurtplein"
+
+// pwaHeaders sends the PWA's security policy and makes browsers revalidate
+// the service worker, so a new version reaches phones on their next visit.
+func pwaHeaders(e *core.RequestEvent) error {
+	e.Response.Header().Set("Content-Security-Policy", pwaCSP)
+	if e.Request.PathValue("path") == "sw.js" {
+		e.Response.Header().Set("Cache-Control", "no-cache")
+	}
+	return e.Next()
 }
 
 // defaultPublicDir is pb_public beside the executable, or in the working
