@@ -34,16 +34,7 @@ func init() {
 			" && @request.body.name:changed = false && @request.body.slug:changed = false && @request.body.kind:changed = false")
 		return app.Save(teams)
 	}, func(app core.App) error {
-		for _, name := range []string{"memberships", "teams"} {
-			c, err := app.FindCollectionByNameOrId(name)
-			if err != nil {
-				return err
-			}
-			if err := app.Delete(c); err != nil {
-				return err
-			}
-		}
-		return nil
+		return deleteCollections(app, "memberships", "teams")
 	})
 }
 
@@ -119,4 +110,19 @@ func createMemberships(app core.App, teams *core.Collection) error {
 	memberships.AddIndex("idx_memberships_user", false, "user", "")
 
 	return app.Save(memberships)
+}
+
+// deleteCollections deletes the named collections, in order: a down
+// migration removes what points at others first.
+func deleteCollections(app core.App, names ...string) error {
+	for _, name := range names {
+		c, err := app.FindCollectionByNameOrId(name)
+		if err != nil {
+			return err
+		}
+		if err := app.Delete(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }

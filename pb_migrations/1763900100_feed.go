@@ -23,16 +23,7 @@ func init() {
 		}
 		return createComments(app, posts)
 	}, func(app core.App) error {
-		for _, name := range []string{"comments", "posts"} {
-			c, err := app.FindCollectionByNameOrId(name)
-			if err != nil {
-				return err
-			}
-			if err := app.Delete(c); err != nil {
-				return err
-			}
-		}
-		return nil
+		return deleteCollections(app, "comments", "posts")
 	})
 }
 
