@@ -11,6 +11,7 @@ import (
 
 	_ "buurtplein/pb_migrations"
 	"buurtplein/plugins/feed"
+	"buurtplein/plugins/tasks"
 	"buurtplein/plugins/teams"
 
 	"github.com/pocketbase/pocketbase"
@@ -66,6 +67,7 @@ func main() {
 
 	teams.MustRegister(app, teams.Config{Demo: demo, Command: app.RootCmd})
 	feed.MustRegister(app, feed.Config{Demo: demo})
+	tasks.MustRegister(app, tasks.Config{Demo: demo})
 
 	// ---------------------------------------------------------------
 	// The PWA, served last so that every API route wins:

@@ -17,6 +17,7 @@ import (
 
 	_ "buurtplein/pb_migrations"
 	"buurtplein/plugins/feed"
+	"buurtplein/plugins/tasks"
 	"buurtplein/plugins/teams"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -74,6 +75,7 @@ func Factory(t testing.TB) *tests.TestApp {
 func Register(app core.App) {
 	teams.MustRegister(app, teams.Config{})
 	feed.MustRegister(app, feed.Config{})
+	tasks.MustRegister(app, tasks.Config{})
 }
 
 // buildTemplate migrates a new data dir and seeds the demo organisation
@@ -93,11 +95,17 @@ func buildTemplate() (string, error) {
 	if err := app.RunAllMigrations(); err != nil {
 		return "", fmt.Errorf("migrations: %w", err)
 	}
+
+	// seed as the binary does: with the plugins' hooks bound
+	Register(app)
 	if err := teams.SeedDemo(app); err != nil {
 		return "", fmt.Errorf("teams demo: %w", err)
 	}
 	if err := feed.SeedDemo(app); err != nil {
 		return "", fmt.Errorf("feed demo: %w", err)
+	}
+	if err := tasks.SeedDemo(app); err != nil {
+		return "", fmt.Errorf("tasks demo: %w", err)
 	}
 	return dir, nil
 }

@@ -1,0 +1,124 @@
+// Package tasks adds the work of a buurtteam to Buurtplein: tasks that the
+// team adds, divides ("verdelen") and hands over ("overdragen") inside the
+// team and to other teams, with a history and in-app notifications.
+//
+// A handover counts only once the receiver accepts it; until then the task
+// stays with the one who offers it.
+//
+// Example usage:
+//
+//	tasks.MustRegister(app, tasks.Config{
+//		Demo: true, // seed demo tasks when the server starts
+//	})
+package tasks
+
+import (
+	"buurtplein/hooks"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Collection names of the tasks plugin.
+const (
+	TasksCollection     = "tasks"
+	TransfersCollection = "task_transfers"
+	EventsCollection    = "task_events"
+)
+
+// Task and transfer statuses.
+const (
+	StatusOpen       = "open"
+	StatusInProgress = "in_progress"
+	StatusDone       = "done"
+	StatusCancelled  = "cancelled"
+
+	TransferPending   = "pending"
+	TransferAccepted  = "accepted"
+	TransferDeclined  = "declined"
+	TransferCancelled = "cancelled"
+)
+
+// Config defines the config options of the tasks plugin.
+type Config struct {
+	// Demo seeds demo tasks (see [SeedDemo]) when the server starts. It
+	// expects the teams plugin's demo organisation.
+	Demo bool
+
+	// OverdueSchedule is the cron schedule of the overdue check that
+	// notifies assignees. Default: every 10 minutes.
+	OverdueSchedule string
+}
+
+type plugin struct {
+	app    core.App
+	config Config
+}
+
+// MustRegister registers the tasks plugin to app and panics on error.
+func MustRegister(app core.App, config Config) {
+	if err := Register(app, config); err != nil {
+		panic(err)
+	}
+}
+
+// Register registers the tasks plugin to app.
+func Register(app core.App, config Config) error {
+	p := &plugin{app: app, config: config}
+	if p.config.OverdueSchedule == "" {
+		p.config.OverdueSchedule = "*/10 * * * *"
+	}
+
+	hooks.GuardScoped(app, TasksCollection, TransfersCollection, EventsCollection, hooks.NotificationsCollection)
+
+	p.bindTaskHooks()
+	p.bindTransferHooks()
+	p.bindMembershipHooks()
+
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		g := se.Router.Group("/api/buurtplein/tasks")
+		g.Bind(apis.RequireAuth(hooks.UsersCollection))
+		g.POST("/distribute", p.distribute)
+		g.POST("/handover", p.handover)
+		return se.Next()
+	})
+
+	app.Cron().MustAdd("buurtpleinTasksOverdue", p.config.OverdueSchedule, func() {
+		if _, err := NotifyOverdue(app); err != nil {
+			app.Logger().Error("overdue tasks check failed", "error", err)
+		}
+	})
+
+	if p.config.Demo {
+		app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+			if err := SeedDemo(e.App); err != nil {
+				return err
+			}
+			return e.Next()
+		})
+	}
+
+	return nil
+}
+
+// inTransaction runs the rest of a request hook chain and after in one
+// transaction: the record write and every change it brings (history,
+// notifications, the next recurring task) land together or not at all.
+func inTransaction(e *core.RecordRequestEvent, after func(txApp core.App) error) error {
+	return e.App.RunInTransaction(func(txApp core.App) error {
+		e.App = txApp
+		if err := e.Next(); err != nil {
+			return err
+		}
+		return after(txApp)
+	})
+}
+
+// actorOf returns the id of the signed-in employee behind a request, or ""
+// for a superuser (IT), whose changes the history shows without a name.
+func actorOf(e *core.RequestEvent) string {
+	if e.Auth == nil || e.Auth.Collection().Name != hooks.UsersCollection {
+		return ""
+	}
+	return e.Auth.Id
+}

@@ -1,0 +1,91 @@
+package tasks
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"buurtplein/hooks"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// interval returns how far apart the occurrences of a recurring task are,
+// or 0 for a task that does not recur.
+func interval(task *core.Record) time.Duration {
+	day := 24 * time.Hour
+	switch task.GetString("repeat") {
+	case "daily":
+		return day
+	case "weekly":
+		return 7 * day
+	case "weeks":
+		return time.Duration(max(task.GetInt("repeat_weeks"), 1)) * 7 * day
+	}
+	return 0
+}
+
+// nextDue returns the due date of the next occurrence: one interval after
+// the last due date (or after now, for a task without one), moved on by
+// whole intervals until it lies in the future, so a task finished late does
+// not come back already overdue.
+func nextDue(due time.Time, every time.Duration, now time.Time) time.Time {
+	if due.IsZero() {
+		due = now
+	}
+	next := due.Add(every)
+	for !next.After(now) {
+		next = next.Add(every)
+	}
+	return next
+}
+
+// recur creates the next occurrence of a finished recurring task, for the
+// same assignee while they are still in the team, with the checklist unticked.
+func recur(app core.App, done *core.Record, actor string) error {
+	every := interval(done)
+	if every == 0 {
+		return nil
+	}
+
+	next := core.NewRecord(done.Collection())
+	for _, field := range []string{"team", "title", "description", "priority", "repeat", "repeat_weeks", "created_by"} {
+		next.Set(field, done.Get(field))
+	}
+	next.Set("status", StatusOpen)
+	next.Set("due", nextDue(done.GetDateTime("due").Time(), every, time.Now()))
+	next.Set("checklist", untick(done))
+
+	assignee := done.GetString("assignee")
+	if member, err := hooks.IsMember(app, assignee, done.GetString("team")); err != nil {
+		return err
+	} else if member {
+		next.Set("assignee", assignee)
+	}
+
+	if err := app.Save(next); err != nil {
+		return fmt.Errorf("creating the next occurrence of %s: %w", done.Id, err)
+	}
+	if err := recordEvent(app, next.Id, actor, "recurred", map[string]any{"previous": done.Id}); err != nil {
+		return err
+	}
+	if next.GetString("assignee") != "" {
+		return recordEvent(app, next.Id, actor, "assigned", map[string]any{"to": next.GetString("assignee")})
+	}
+	return nil
+}
+
+// untick returns a task's checklist with every item not done.
+func untick(task *core.Record) types.JSONRaw {
+	raw, _ := task.GetRaw("checklist").(types.JSONRaw)
+	var items []checklistItem
+	if json.Unmarshal(raw, &items) != nil || len(items) == 0 {
+		return nil
+	}
+	for i := range items {
+		items[i].Done = false
+	}
+	out, _ := json.Marshal(items)
+	return out
+}

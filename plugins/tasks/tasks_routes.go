@@ -1,0 +1,226 @@
+package tasks
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+
+	"buurtplein/hooks"
+
+	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+)
+
+// distributeForm is the body of POST /api/buurtplein/tasks/distribute.
+type distributeForm struct {
+	Team    string   `json:"team"`
+	Tasks   []string `json:"tasks"`
+	Members []string `json:"members"`
+}
+
+func (f distributeForm) validate() error {
+	return validation.ValidateStruct(&f,
+		validation.Field(&f.Team, validation.Required.Error("Kies een team.")),
+		validation.Field(&f.Tasks, validation.Required.Error("Kies de taken die je wilt verdelen."), validation.Length(1, 200).Error("Verdeel ten hoogste 200 taken tegelijk.")),
+		validation.Field(&f.Members, validation.Required.Error("Kies de collega's over wie je de taken verdeelt."), validation.Length(1, 100).Error("Kies ten hoogste 100 collega's.")),
+	)
+}
+
+// assignment is one task given to one member by distribute.
+type assignment struct {
+	Task     string `json:"task"`
+	Assignee string `json:"assignee"`
+}
+
+// distribute ("verdelen") spreads open tasks without an assignee over the
+// chosen members of their team: each task goes to the member with the
+// fewest open tasks so far. All or nothing, in one transaction.
+func (p *plugin) distribute(e *core.RequestEvent) error {
+	var form distributeForm
+	if err := e.BindBody(&form); err != nil {
+		return e.BadRequestError("De aanvraag is geen geldige JSON.", err)
+	}
+	if err := form.validate(); err != nil {
+		return e.BadRequestError("Controleer de gekozen taken en collega's.", err)
+	}
+
+	actor := e.Auth.Id
+	if member, err := hooks.IsMember(e.App, actor, form.Team); err != nil {
+		return err
+	} else if !member {
+		return e.ForbiddenError("Je kunt alleen taken verdelen in je eigen team.", nil)
+	}
+
+	var assigned []assignment
+	err := e.App.RunInTransaction(func(txApp core.App) error {
+		load, err := openLoad(txApp, form.Team, form.Members)
+		if err != nil {
+			return err
+		}
+		for _, id := range form.Tasks {
+			task, err := txApp.FindRecordById(TasksCollection, id)
+			if err != nil || task.GetString("team") != form.Team {
+				return hooks.FieldError("tasks", "not_in_team", "Een van de taken hoort niet (meer) bij dit team.")
+			}
+			if task.GetString("assignee") != "" || task.GetString("status") != StatusOpen {
+				return hooks.FieldError("tasks", "not_open", fmt.Sprintf("De taak %q is niet meer open voor het team; vernieuw de lijst.", task.GetString("title")))
+			}
+			member := leastLoaded(form.Members, load)
+			load[member]++
+
+			old := task.Original()
+			task.Set("assignee", member)
+			if err := txApp.Save(task); err != nil {
+				return err
+			}
+			if err := taskChanged(txApp, old, task, actor); err != nil {
+				return err
+			}
+			assigned = append(assigned, assignment{Task: task.Id, Assignee: member})
+		}
+		return nil
+	})
+	if err != nil {
+		return badRequest(e, "De taken zijn niet verdeeld.", err)
+	}
+
+	return e.JSON(http.StatusOK, map[string]any{"assigned": assigned})
+}
+
+// openLoad counts the open tasks each member has in team, and checks that
+// every one of them is in it.
+func openLoad(app core.App, team string, members []string) (map[string]int, error) {
+	load := map[string]int{}
+	for _, m := range members {
+		member, err := hooks.IsMember(app, m, team)
+		if err != nil {
+			return nil, err
+		}
+		if !member {
+			return nil, hooks.FieldError("members", "not_member", "Een van de gekozen collega's is geen lid van dit team.")
+		}
+		n, err := app.CountRecords(TasksCollection,
+			dbx.HashExp{"team": team, "assignee": m},
+			dbx.In("status", StatusOpen, StatusInProgress),
+		)
+		if err != nil {
+			return nil, fmt.Errorf("counting open tasks: %w", err)
+		}
+		load[m] = int(n)
+	}
+	return load, nil
+}
+
+// leastLoaded returns the member with the fewest open tasks, the first in
+// the chosen order on a tie.
+func leastLoaded(members []string, load map[string]int) string {
+	return slices.MinFunc(members, func(a, b string) int { return load[a] - load[b] })
+}
+
+// handoverForm is the body of POST /api/buurtplein/tasks/handover.
+type handoverForm struct {
+	ToUser string `json:"to_user"`
+	Note   string `json:"note"`
+}
+
+func (f handoverForm) validate() error {
+	return validation.ValidateStruct(&f,
+		validation.Field(&f.ToUser, validation.Required.Error("Kies de collega die je taken overneemt.")),
+		validation.Field(&f.Note, validation.Length(0, 2000).Error("Een overdrachtsnotitie heeft ten hoogste 2000 tekens.")),
+	)
+}
+
+// skipped is a task the shift handover did not offer, and why.
+type skipped struct {
+	Task   string `json:"task"`
+	Title  string `json:"title"`
+	Reason string `json:"reason"`
+}
+
+// handover ("overdracht") offers all of the caller's open tasks to one
+// colleague at once, with one note: every task in a team they share. Tasks
+// in other teams, or with an offer already pending, are listed as skipped.
+func (p *plugin) handover(e *core.RequestEvent) error {
+	var form handoverForm
+	if err := e.BindBody(&form); err != nil {
+		return e.BadRequestError("De aanvraag is geen geldige JSON.", err)
+	}
+	if err := form.validate(); err != nil {
+		return e.BadRequestError("Controleer de overdracht.", err)
+	}
+	actor := e.Auth.Id
+	if form.ToUser == actor {
+		return e.BadRequestError("Je kunt je taken niet aan jezelf overdragen.",
+			hooks.FieldError("to_user", "self", "Kies een collega."))
+	}
+
+	offered := []string{}
+	skips := []skipped{}
+	err := e.App.RunInTransaction(func(txApp core.App) error {
+		tasks, err := txApp.FindAllRecords(TasksCollection,
+			dbx.HashExp{"assignee": actor}, dbx.In("status", StatusOpen, StatusInProgress))
+		if err != nil {
+			return err
+		}
+		transfers, err := txApp.FindCollectionByNameOrId(TransfersCollection)
+		if err != nil {
+			return err
+		}
+
+		var last *core.Record
+		for _, task := range tasks {
+			t := core.NewRecord(transfers)
+			t.Set("task", task.Id)
+			t.Set("from_user", actor)
+			t.Set("to_user", form.ToUser)
+			t.Set("note", form.Note)
+			if err := txApp.Save(t); err != nil {
+				skips = append(skips, skipped{Task: task.Id, Title: task.GetString("title"), Reason: reasonOf(err)})
+				continue
+			}
+			if err := transferOffered(txApp, t); err != nil {
+				return err
+			}
+			offered = append(offered, t.Id)
+			last = t
+		}
+		if last == nil {
+			return nil
+		}
+		return notifyOffer(txApp, last, len(offered))
+	})
+	if err != nil {
+		return badRequest(e, "De overdracht is niet gelukt.", err)
+	}
+
+	return e.JSON(http.StatusOK, map[string]any{"offered": offered, "skipped": skips})
+}
+
+// reasonOf returns the message a person reads from a validation error.
+func reasonOf(err error) string {
+	var errs validation.Errors
+	if errors.As(err, &errs) {
+		for _, fieldErr := range errs {
+			return fieldErr.Error()
+		}
+	}
+	return err.Error()
+}
+
+// badRequest answers a failed check with its own message (a field error)
+// or a 400 with message and the field errors; anything else is a server
+// error, not bad input.
+func badRequest(e *core.RequestEvent, message string, err error) error {
+	var apiErr *router.ApiError
+	if errors.As(err, &apiErr) {
+		return apiErr
+	}
+	var errs validation.Errors
+	if errors.As(err, &errs) {
+		return e.BadRequestError(message, errs)
+	}
+	return err
+}

@@ -1,0 +1,157 @@
+package tasks
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"buurtplein/hooks"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// maxChecklistItems bounds a task's checklist.
+const maxChecklistItems = 50
+
+// checklistItem is one line of a task's checklist.
+type checklistItem struct {
+	Text string `json:"text"`
+	Done bool   `json:"done"`
+}
+
+func (p *plugin) bindTaskHooks() {
+	p.app.OnRecordValidate(TasksCollection).BindFunc(validateTask)
+
+	p.app.OnRecordCreateRequest(TasksCollection).BindFunc(func(e *core.RecordRequestEvent) error {
+		markCompletion(e.Record, "")
+		return inTransaction(e, func(txApp core.App) error {
+			return taskCreated(txApp, e.Record, actorOf(e.RequestEvent))
+		})
+	})
+
+	p.app.OnRecordUpdateRequest(TasksCollection).BindFunc(func(e *core.RecordRequestEvent) error {
+		old := e.Record.Original()
+		markCompletion(e.Record, old.GetString("status"))
+		return inTransaction(e, func(txApp core.App) error {
+			return taskChanged(txApp, old, e.Record, actorOf(e.RequestEvent))
+		})
+	})
+}
+
+// validateTask fills defaults and holds the rules every save of a task
+// must meet, whoever makes it.
+func validateTask(e *core.RecordEvent) error {
+	task := e.Record
+	if task.GetString("status") == "" {
+		task.Set("status", StatusOpen)
+	}
+	if task.GetString("priority") == "" {
+		task.Set("priority", "normal")
+	}
+	if !task.IsNew() && task.Original().GetString("due") != task.GetString("due") {
+		task.Set("overdue_notified", "") // a new due date may be missed again
+	}
+
+	if assignee := task.GetString("assignee"); assignee != "" {
+		member, err := hooks.IsMember(e.App, assignee, task.GetString("team"))
+		if err != nil {
+			return err
+		}
+		if !member {
+			return hooks.FieldError("assignee", "not_member", "Wie de taak uitvoert moet lid zijn van het team van de taak.")
+		}
+	}
+
+	if task.GetString("repeat") == "weeks" && task.GetInt("repeat_weeks") < 1 {
+		return hooks.FieldError("repeat_weeks", "required", "Kies om de hoeveel weken de taak terugkomt (1 tot 52).")
+	}
+
+	if err := validateChecklist(task); err != nil {
+		return err
+	}
+	return e.Next()
+}
+
+func validateChecklist(task *core.Record) error {
+	raw, _ := task.GetRaw("checklist").(types.JSONRaw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	var items []checklistItem
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return hooks.FieldError("checklist", "invalid", `De checklist moet een lijst zijn van punten met "text" en "done".`)
+	}
+	if len(items) > maxChecklistItems {
+		return hooks.FieldError("checklist", "too_long", fmt.Sprintf("Een checklist heeft ten hoogste %d punten.", maxChecklistItems))
+	}
+	for _, item := range items {
+		if item.Text == "" || len([]rune(item.Text)) > 200 {
+			return hooks.FieldError("checklist", "item_text", "Elk punt van de checklist heeft een tekst van 1 tot 200 tekens.")
+		}
+	}
+	return nil
+}
+
+// markCompletion keeps completed_at in step with the status.
+func markCompletion(task *core.Record, oldStatus string) {
+	status := task.GetString("status")
+	switch {
+	case status == StatusDone && oldStatus != StatusDone:
+		task.Set("completed_at", types.NowDateTime())
+	case status != StatusDone:
+		task.Set("completed_at", "")
+	}
+}
+
+// taskCreated writes the history and notification of a new task.
+func taskCreated(app core.App, task *core.Record, actor string) error {
+	if err := recordEvent(app, task.Id, actor, "created", nil); err != nil {
+		return err
+	}
+	if assignee := task.GetString("assignee"); assignee != "" {
+		if err := recordEvent(app, task.Id, actor, "assigned", map[string]any{"to": assignee}); err != nil {
+			return err
+		}
+		return notifyAssigned(app, task, actor)
+	}
+	return nil
+}
+
+// taskChanged writes the history of an update and what follows from it:
+// a notification for a new assignee, the end of a pending offer for a task
+// that is finished, and the next occurrence of a recurring task.
+func taskChanged(app core.App, old, task *core.Record, actor string) error {
+	if err := recordChanges(app, old, task, actor); err != nil {
+		return err
+	}
+
+	if task.GetString("assignee") != old.GetString("assignee") {
+		if err := notifyAssigned(app, task, actor); err != nil {
+			return err
+		}
+	}
+
+	status := task.GetString("status")
+	if status == old.GetString("status") || (status != StatusDone && status != StatusCancelled) {
+		return nil
+	}
+	if err := cancelPendingTransfers(app, dbx.HashExp{"task": task.Id}, actor, "de taak is afgesloten"); err != nil {
+		return err
+	}
+	if status == StatusDone {
+		return recur(app, task, actor)
+	}
+	return nil
+}
+
+// notifyAssigned tells the assignee, unless they assigned it themselves.
+func notifyAssigned(app core.App, task *core.Record, actor string) error {
+	assignee := task.GetString("assignee")
+	if assignee == "" || assignee == actor {
+		return nil
+	}
+	return hooks.Notify(app, assignee, "task_assigned",
+		fmt.Sprintf("Nieuwe taak voor jou: %s", task.GetString("title")),
+		"#/tasks/"+task.Id)
+}
