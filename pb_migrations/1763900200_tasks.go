@@ -71,13 +71,15 @@ func createTaskTransfers(app core.App, tasks *core.Collection) error {
 		return err
 	}
 
-	// the sender's team, the colleague offered the task, and every member of
-	// the team offered the task see the offer
-	involved := hooks.SignedIn + " && (" + hooks.MemberOf("task.team") + " || to_user = @request.auth.id || " + hooks.MemberOf("to_team") + ")"
+	// the task's team, the sender (also once a team took the task over), the
+	// colleague offered the task and every member of the team offered it see
+	// the offer
+	involved := hooks.SignedIn + " && (" + hooks.MemberOf("task.team") +
+		" || from_user = @request.auth.id || to_user = @request.auth.id || " + hooks.MemberOf("to_team") + ")"
 	transfers := core.NewBaseCollection("task_transfers")
 	transfers.ListRule = types.Pointer(involved)
 	transfers.ViewRule = types.Pointer(involved)
-	transfers.CreateRule = types.Pointer(hooks.SignedIn + " && " + hooks.MemberOf("task.team") + ` && from_user = @request.auth.id && status = "pending"`)
+	transfers.CreateRule = types.Pointer(hooks.SignedIn + " && " + hooks.MemberOf("task.team") + ` && from_user = @request.auth.id && (status = "" || status = "pending")`)
 	// who may make which transition is checked in a hook; the parties of an
 	// offer never change
 	transfers.UpdateRule = types.Pointer(involved +
