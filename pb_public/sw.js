@@ -11,7 +11,7 @@
 // fills a fresh cache and deletes the old one. Without a bump, browsers
 // keep serving the old files from the cache.
 
-const VERSION = 'v14';
+const VERSION = 'v15';
 const CACHE = `buurtplein-shell-${VERSION}`;
 
 // NB! index.html is cached as "./": the server answers /index.html with a
@@ -28,15 +28,25 @@ const SHELL = [
   'js/markdown.js',
   'js/pb.js',
   'js/store.js',
+  'js/tasks.js',
+  'js/notifications.js',
   'js/components/compose.js',
   'js/components/feed.js',
   'js/components/members.js',
+  'js/components/offers.js',
   'js/components/post.js',
+  'js/components/task.js',
+  'js/components/task-form.js',
   'js/components/ui.js',
+  'js/screens/board.js',
   'js/screens/directory.js',
   'js/screens/feed.js',
+  'js/screens/handover.js',
   'js/screens/login.js',
+  'js/screens/notifications.js',
   'js/screens/profile.js',
+  'js/screens/task.js',
+  'js/screens/tasks.js',
   'js/screens/team.js',
   'js/screens/teams.js',
   'i18n/nl.js',
@@ -50,6 +60,14 @@ const SHELL = [
   'icons/nav-teams.svg',
   'icons/nav-directory.svg',
   'icons/nav-profile.svg',
+  'icons/nav-tasks.svg',
+  'icons/alert.svg',
+  'icons/bell.svg',
+  'icons/check.svg',
+  'icons/clock.svg',
+  'icons/flag.svg',
+  'icons/handover.svg',
+  'icons/repeat.svg',
 ];
 
 self.addEventListener('install', (event) => {

@@ -12,6 +12,12 @@ import * as teamScreen from './screens/team.js';
 import * as teamsScreen from './screens/teams.js';
 import * as directoryScreen from './screens/directory.js';
 import * as profileScreen from './screens/profile.js';
+import * as tasksScreen from './screens/tasks.js';
+import * as boardScreen from './screens/board.js';
+import * as taskScreen from './screens/task.js';
+import * as handoverScreen from './screens/handover.js';
+import * as notificationsScreen from './screens/notifications.js';
+import { watchNotifications, stopNotifications, refreshUnread } from './notifications.js';
 
 const LOCALE_KEY = 'buurtplein.locale';
 
@@ -30,12 +36,14 @@ const shell = {
 
 /**
  * @typedef {Object} Route
- * @property {string} name "login", "feed", "team", "teams", "directory", "profile"
- * @property {Object<string, string>} params route parameters ({slug})
+ * @property {string} name "login", "feed", "team", "board", "teams", "tasks",
+ *   "task", "handover", "notifications", "directory", "profile"
+ * @property {Object<string, string>} params route parameters ({slug}, {id})
  */
 
 /**
- * Parses the location hash into a route ("#/team/schalkwijk").
+ * Parses the location hash into a route ("#/team/schalkwijk",
+ * "#/team/schalkwijk/tasks", "#/tasks/<id>").
  *
  * @param {string} hash
  * @returns {Route}
@@ -43,8 +51,12 @@ const shell = {
 export function parseRoute(hash) {
   const path = hash.replace(/^#\/?/, '');
   const [name, ...rest] = path.split('/');
+  if (name === 'team' && rest[0] && rest[1] === 'tasks') return { name: 'board', params: { slug: decodeURIComponent(rest[0]) } };
   if (name === 'team' && rest[0]) return { name: 'team', params: { slug: decodeURIComponent(rest[0]) } };
-  if (['login', 'feed', 'teams', 'directory', 'profile'].includes(name)) return { name, params: {} };
+  if (name === 'tasks' && rest[0]) return { name: 'task', params: { id: decodeURIComponent(rest[0]) } };
+  // notifications about offers link to #/handovers: the offers are on top of my tasks
+  if (name === 'handovers') return { name: 'tasks', params: {} };
+  if (['login', 'feed', 'teams', 'tasks', 'handover', 'notifications', 'directory', 'profile'].includes(name)) return { name, params: {} };
   return { name: '', params: {} };
 }
 
@@ -104,19 +116,25 @@ async function afterSignIn() {
     // offline: the team list fills in when the connection is back
   }
   watchMemberships();
+  watchNotifications(onNotification);
   navigate('#/feed');
+}
+
+function onNotification(n) {
+  toast(t('notifications.toast', { title: n.title || '' }));
 }
 
 function signOut() {
   unsubscribeMemberships?.();
   unsubscribeMemberships = null;
+  stopNotifications();
   pb.realtime.unsubscribe().catch(() => {});
   // a device may be shared: unsent drafts leave with their writer
   for (const key of Object.keys(localStorage)) {
     if (key.startsWith('buurtplein.draft.')) localStorage.removeItem(key);
   }
   pb.authStore.clear();
-  setState({ user: null, memberships: [] });
+  setState({ user: null, memberships: [], unread: 0 });
   navigate('#/login');
 }
 
@@ -134,18 +152,25 @@ function renderHeader() {
   }
 
   const current = route.startsWith('team/') ? route : route === 'feed' ? 'feed' : '';
+  const teams = memberships.filter((m) => m.expand?.team).map((m) => m.expand.team);
   const switcher = h(
     'select',
     { id: 'team-switcher', class: 'team-switcher', dataset: { test: 'team-switcher' } },
     !current && h('option', { value: '', selected: true, disabled: true }, t('nav.switchTeam')),
     h('option', { value: 'feed', selected: current === 'feed' }, t('nav.organisation')),
-    memberships.length > 0 &&
+    teams.length > 0 &&
       h(
         'optgroup',
         { label: t('nav.myTeams') },
-        memberships.filter((m) => m.expand?.team).map((m) => h('option', { value: 'team/' + m.expand.team.slug, selected: current === 'team/' + m.expand.team.slug }, m.expand.team.name))
+        teams.map((team) => h('option', { value: 'team/' + team.slug, selected: current === 'team/' + team.slug }, team.name))
       ),
-    current.startsWith('team/') && !memberships.some((m) => 'team/' + m.expand?.team?.slug === current) && h('option', { value: current, selected: true }, t('nav.otherTeam')),
+    teams.length > 0 &&
+      h(
+        'optgroup',
+        { label: t('nav.taskBoards') },
+        teams.map((team) => h('option', { value: 'team/' + team.slug + '/tasks', selected: current === 'team/' + team.slug + '/tasks' }, t('nav.boardOf', { team: team.name })))
+      ),
+    current.startsWith('team/') && !teams.some((team) => 'team/' + team.slug === current || 'team/' + team.slug + '/tasks' === current) && h('option', { value: current, selected: true }, t('nav.otherTeam')),
     h('option', { value: 'teams' }, t('nav.allTeams'))
   );
   switcher.addEventListener('change', () => navigate('#/' + switcher.value));
@@ -157,9 +182,37 @@ function renderHeader() {
       { class: 'header-inner' },
       brand,
       h('div', { class: 'switcher-wrap' }, h('label', { for: 'team-switcher', class: 'visually-hidden' }, t('nav.switchTeam')), switcher),
+      bell(),
       h('a', { class: 'me', href: '#/profile', 'aria-label': t('nav.profileOf', { name: user.name || '' }) }, avatar(user, 'sm'), h('span', { class: 'me-name', dataset: { test: 'current-user' } }, user.name || user.email || ''))
     )
   );
+}
+
+/** @type {HTMLAnchorElement|null} */
+let bellEl = null;
+
+function bell() {
+  bellEl = /** @type {HTMLAnchorElement} */ (
+    h(
+      'a',
+      { class: 'bell', href: '#/notifications', dataset: { test: 'notifications-bell' } },
+      h('span', { class: 'bell-icon', 'aria-hidden': 'true' }),
+      h('span', { class: 'bell-count', dataset: { test: 'unread-count' }, 'aria-hidden': 'true' })
+    )
+  );
+  updateBell();
+  return bellEl;
+}
+
+function updateBell() {
+  if (!bellEl) return;
+  const { unread, route } = getState();
+  const count = /** @type {HTMLElement} */ (bellEl.querySelector('.bell-count'));
+  count.textContent = unread >= 100 ? '99+' : String(unread);
+  count.hidden = unread === 0;
+  bellEl.setAttribute('aria-label', t('notifications.bell', { n: unread }));
+  if (route === 'notifications') bellEl.setAttribute('aria-current', 'page');
+  else bellEl.removeAttribute('aria-current');
 }
 
 function renderNav() {
@@ -170,8 +223,10 @@ function renderNav() {
     return;
   }
   const item = (hash, icon, label) => {
-    // a team's page counts as the Teams tab
-    const active = route === hash.slice(2) || (hash === '#/teams' && route.startsWith('team/'));
+    // a team's page counts as the Teams tab, a board and a task as the Tasks tab
+    const board = /^team\/[^/]+\/tasks$/.test(route);
+    const tasks = board || route === 'tasks' || route.startsWith('tasks/') || route === 'handover' || route === 'handovers';
+    const active = hash === '#/tasks' ? tasks : route === hash.slice(2) || (hash === '#/teams' && route.startsWith('team/') && !board);
     return h('li', null, h('a', { href: hash, class: ['nav-link', active && 'active'], 'aria-current': active ? 'page' : null }, h('span', { class: ['nav-icon', 'icon-' + icon], 'aria-hidden': 'true' }), h('span', { class: 'nav-label' }, label)));
   };
   replace(
@@ -181,6 +236,7 @@ function renderNav() {
       { class: 'nav-main' },
       item('#/feed', 'feed', t('nav.feed')),
       item('#/teams', 'teams', t('nav.teams')),
+      item('#/tasks', 'tasks', t('nav.tasks')),
       item('#/directory', 'directory', t('nav.directory')),
       item('#/profile', 'profile', t('nav.profile'))
     ),
@@ -196,7 +252,13 @@ function renderNav() {
             .filter((m) => m.expand?.team)
             .map((m) => {
               const active = route === 'team/' + m.expand.team.slug;
-              return h('li', null, h('a', { href: '#/team/' + encodeURIComponent(m.expand.team.slug), class: ['nav-team', active && 'active'], 'aria-current': active ? 'page' : null }, m.expand.team.name));
+              const boardActive = route === 'team/' + m.expand.team.slug + '/tasks';
+              return h(
+                'li',
+                null,
+                h('a', { href: '#/team/' + encodeURIComponent(m.expand.team.slug), class: ['nav-team', active && 'active'], 'aria-current': active ? 'page' : null }, m.expand.team.name),
+                h('a', { href: '#/team/' + encodeURIComponent(m.expand.team.slug) + '/tasks', class: ['nav-team', 'nav-board', boardActive && 'active'], 'aria-current': boardActive ? 'page' : null, 'aria-label': t('nav.boardOf', { team: m.expand.team.name }) }, t('nav.tasks'))
+              );
             })
         )
       )
@@ -248,6 +310,22 @@ function route() {
       break;
     case 'teams':
       cleanup = teamsScreen.mount(main);
+      break;
+    case 'board':
+      cleanup = boardScreen.mount(main, { slug: params.slug });
+      break;
+    case 'tasks':
+      cleanup = tasksScreen.mount(main);
+      break;
+    case 'task':
+      cleanup = taskScreen.mount(main, { id: params.id });
+      break;
+    case 'handover':
+      cleanup = handoverScreen.mount(main);
+      break;
+    case 'notifications':
+      refreshUnread().catch(() => {});
+      cleanup = notificationsScreen.mount(main);
       break;
     case 'directory':
       cleanup = directoryScreen.mount(main);
@@ -305,11 +383,15 @@ function start() {
       renderNav();
     }
     if (changed.includes('online')) shell.banner.hidden = state.online;
+    if (changed.includes('unread')) updateBell();
   });
 
   window.addEventListener('online', () => {
     setState({ online: true });
-    if (currentUser()) loadMemberships().catch(() => {});
+    if (currentUser()) {
+      loadMemberships().catch(() => {});
+      refreshUnread().catch(() => {});
+    }
   });
   window.addEventListener('offline', () => setState({ online: false }));
   window.addEventListener('hashchange', () => {
@@ -328,6 +410,10 @@ function start() {
     const user = currentUser();
     const wasSignedIn = Boolean(getState().user);
     setState({ user });
+    if (wasSignedIn && !user) {
+      stopNotifications();
+      setState({ unread: 0 });
+    }
     if (wasSignedIn && !user && parseRoute(location.hash).name !== 'login') navigate('#/login');
   });
 
@@ -346,6 +432,7 @@ function start() {
       });
     loadMemberships().catch(() => {});
     watchMemberships();
+    watchNotifications(onNotification);
   }
 
   route();

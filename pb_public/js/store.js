@@ -25,6 +25,7 @@
  * @property {Membership[]} memberships the signed-in user's memberships, team expanded
  * @property {boolean} online whether the browser thinks it is online
  * @property {string} route the current hash route ("feed", "team/schalkwijk")
+ * @property {number} unread the signed-in user's unread notifications (at most 100 counted)
  */
 
 /** @type {State} */
@@ -33,6 +34,7 @@ const state = {
   memberships: [],
   online: navigator.onLine,
   route: '',
+  unread: 0,
 };
 
 /** @type {Set<(state: State, changed: string[]) => void>} */

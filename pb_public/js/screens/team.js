@@ -63,7 +63,13 @@ export function mount(el, { slug, reloadMemberships }) {
       h('h1', null, team.name, team.kind === 'bob' ? h('span', { class: 'badge badge-bob' }, t('team.bob')) : null),
       team.area && h('p', { class: 'page-sub' }, team.area),
       team.description && h('p', { class: 'team-description' }, team.description),
-      membership && h('p', { class: 'team-role' }, membership.role === 'coordinator' ? t('team.youAreCoordinator') : t('team.youAreMember'))
+      membership && h('p', { class: 'team-role' }, membership.role === 'coordinator' ? t('team.youAreCoordinator') : t('team.youAreMember')),
+      membership &&
+        h(
+          'p',
+          { class: 'team-links' },
+          h('a', { class: 'btn btn-secondary btn-small', href: '#/team/' + encodeURIComponent(team.slug) + '/tasks', dataset: { test: 'team-board-link' } }, h('span', { class: 'icon icon-tasks', 'aria-hidden': 'true' }), t('team.board'))
+        )
     );
 
     const members = createMembers({
