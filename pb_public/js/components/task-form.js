@@ -61,7 +61,7 @@ export function createTaskForm({ team, members, task, onSaved, onCancel }) {
 
   const checklist = h('ul', { class: 'checklist-edit', dataset: { test: 'checklist-edit' } });
   const addItem = (text = '', done = false, focus = false) => {
-    const input = h('input', { type: 'text', name: 'checklist', maxlength: 300, value: text, 'aria-label': t('taskForm.checklistItem'), autocomplete: 'off' });
+    const input = h('input', { type: 'text', name: 'checklist', maxlength: 200, value: text, 'aria-label': t('taskForm.checklistItem'), autocomplete: 'off' });
     const row = h(
       'li',
       { class: 'checklist-edit-item', dataset: { done: done ? 'true' : 'false' } },
@@ -69,7 +69,7 @@ export function createTaskForm({ team, members, task, onSaved, onCancel }) {
       h('button', { type: 'button', class: 'btn-icon', 'aria-label': t('taskForm.removeItem'), title: t('taskForm.removeItem'), on: { click: () => row.remove() } }, '×')
     );
     checklist.append(row);
-    if (focus) input.focus();
+    if (focus) input.focus({ preventScroll: true });
   };
   for (const item of checklistOf(task)) addItem(item.text, item.done);
 
@@ -85,7 +85,7 @@ export function createTaskForm({ team, members, task, onSaved, onCancel }) {
   const form = /** @type {HTMLFormElement} */ (
     h(
       'form',
-      { class: 'task-form', dataset: { test: 'task-form' }, novalidate: true },
+      { id: 'task-form-' + uid, class: 'task-form', dataset: { test: 'task-form' }, novalidate: true },
       h('div', { class: 'field' }, h('label', { for: id('title') }, t('taskForm.title')), h('input', { id: id('title'), name: 'title', type: 'text', maxlength: 200, required: true, autocomplete: 'off', value: task?.title || '' })),
       h(
         'div',
@@ -127,7 +127,8 @@ export function createTaskForm({ team, members, task, onSaved, onCancel }) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const me = currentUser();
-    if (!me) return;
+    // a second button (the board's action bar) may submit it too
+    if (!me || form.getAttribute('aria-busy') === 'true') return;
     const get = (name) => /** @type {HTMLInputElement} */ (form.elements.namedItem(name))?.value ?? '';
     const title = get('title').trim();
     const date = get('due');

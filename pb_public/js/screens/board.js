@@ -10,7 +10,7 @@ import { describeError } from '../errors.js';
 import { loading, loadError, errorLine, showError, toast, announce } from '../components/ui.js';
 import { taskCard } from '../components/task.js';
 import { createTaskForm } from '../components/task-form.js';
-import { Live, compareTasks, teamMembers, isOverdue } from '../tasks.js';
+import { Live, compareTasks, teamMembers, isOverdue, reveal } from '../tasks.js';
 
 const VIEW_KEY = 'buurtplein.boardView';
 const DONE_SHOWN = 20;
@@ -138,7 +138,7 @@ export function mount(el, { slug }) {
     }
     pickedTasks.forEach((id) => {
       const x = tasks.get(id);
-      if (!x || x.status !== 'open') pickedTasks.delete(id);
+      if (!x || x.status !== 'open' || x.assignee) pickedTasks.delete(id);
     });
     renderBoard();
   }
@@ -189,7 +189,7 @@ export function mount(el, { slug }) {
 
   function openForm() {
     if (formHost.firstChild) {
-      /** @type {HTMLElement|null} */ (formHost.querySelector('input[name=title]'))?.focus();
+      reveal(formHost, formHost.querySelector('input[name=title]'));
       return;
     }
     stopPicking();
@@ -206,8 +206,7 @@ export function mount(el, { slug }) {
     });
     replace(formHost, h('section', { class: 'card', 'aria-labelledby': 'new-task-heading' }, h('h2', { id: 'new-task-heading' }, t('board.newTaskHeading')), form));
     renderBar();
-    formHost.scrollIntoView({ block: 'start' });
-    /** @type {HTMLElement|null} */ (form.querySelector('input[name=title]'))?.focus();
+    reveal(formHost, form.querySelector('input[name=title]'));
   }
 
   function closeForm() {
@@ -222,7 +221,7 @@ export function mount(el, { slug }) {
     renderPick();
     renderBoard();
     renderBar();
-    pickHost.scrollIntoView({ block: 'start' });
+    reveal(pickHost);
   }
 
   function stopPicking() {
@@ -326,6 +325,16 @@ export function mount(el, { slug }) {
       replace(bar, h('span', { class: 'action-bar-note', 'aria-live': 'polite' }, t('board.picked', { n: pickedTasks.size })), h('button', { type: 'button', class: 'btn btn-secondary', dataset: { test: 'distribute-stop' }, on: { click: stopPicking } }, t('common.cancel')), go);
       return;
     }
+    const form = formHost.querySelector('form');
+    if (form) {
+      // the form's own buttons are at its end; these are within thumb reach
+      replace(
+        bar,
+        h('button', { type: 'button', class: 'btn btn-secondary', on: { click: closeForm } }, t('common.cancel')),
+        h('button', { type: 'submit', form: form.id, class: 'btn btn-primary', dataset: { test: 'task-create' } }, t('taskForm.create'))
+      );
+      return;
+    }
     replace(
       bar,
       h('button', { type: 'button', class: 'btn btn-secondary', dataset: { test: 'distribute' }, on: { click: startPicking } }, t('board.distribute')),
@@ -334,7 +343,8 @@ export function mount(el, { slug }) {
   }
 
   function card(task, opts) {
-    const pickable = picking && task.status === 'open';
+    // the server spreads only tasks that are open for the team
+    const pickable = picking && task.status === 'open' && !task.assignee;
     return taskCard(task, {
       ...opts,
       pick: pickable
@@ -398,7 +408,7 @@ export function mount(el, { slug }) {
       ];
     }
     replace(boardEl, h('h2', { class: 'visually-hidden' }, t('board.view.' + view)), summary, h('div', { class: ['board-columns', 'board-' + view] }, columns));
-    if (focusedPick) /** @type {HTMLElement|null} */ (boardEl.querySelector(`input[name=task][value="${CSS.escape(focusedPick)}"]`))?.focus();
+    if (focusedPick) /** @type {HTMLElement|null} */ (boardEl.querySelector(`input[name=task][value="${CSS.escape(focusedPick)}"]`))?.focus({ preventScroll: true });
     if (picking) {
       // the open load per member changes with the board
       for (const label of pickHost.querySelectorAll('.member-pick')) {

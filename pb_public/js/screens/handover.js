@@ -9,7 +9,7 @@ import { pb, currentUser } from '../pb.js';
 import { getState, subscribe } from '../store.js';
 import { describeError } from '../errors.js';
 import { loading, loadError, errorLine, showError, markFields, toast, announce } from '../components/ui.js';
-import { compareTasks, anyOf, formatDue } from '../tasks.js';
+import { compareTasks, anyOf, formatDue, reveal } from '../tasks.js';
 
 /**
  * Mounts the shift handover screen.
@@ -173,12 +173,12 @@ export function mount(el) {
         transfers.length > 0 && h('ul', { class: 'handover-lines', dataset: { test: 'handover-offered' } }, transfers.map((tr) => h('li', { dataset: { id: tr.id, task: tr.task } }, h('a', { href: '#/tasks/' + encodeURIComponent(tr.task) }, tr.task_title || title.get(tr.task) || '?')))),
         skipped.length > 0 && [
           h('h3', null, t('handover.skipped', { n: skipped.length })),
-          h('ul', { class: 'handover-lines', dataset: { test: 'handover-skipped' } }, skipped.map((s) => h('li', { dataset: { task: s.task } }, h('a', { href: '#/tasks/' + encodeURIComponent(s.task) }, title.get(s.task) || '?'), h('span', { class: 'member-sub' }, ' · ', s.reason || '')))),
+          h('ul', { class: 'handover-lines', dataset: { test: 'handover-skipped' } }, skipped.map((s) => h('li', { dataset: { task: s.task } }, h('a', { href: '#/tasks/' + encodeURIComponent(s.task) }, s.title || title.get(s.task) || '?'), h('span', { class: 'member-sub' }, ' · ', s.reason || '')))),
         ],
         h('p', { class: 'hint' }, t('handover.stayUntilAccepted'))
       )
     );
-    result.scrollIntoView({ block: 'start' });
+    reveal(result);
   }
 
   load();

@@ -536,12 +536,13 @@ export function mount(el, { id }) {
  * @returns {string}
  */
 function describeEvent(ev, nameOf) {
+  const teamNameOf = (id) => getState().memberships.find((m) => m.team === id)?.expand?.team?.name || t('task.events.otherTeam');
   const details = ev.details && typeof ev.details === 'object' ? ev.details : {};
   const actor = ev.expand?.actor?.name || t('task.events.someone');
   const who = (v) => {
     if (!v) return t('tasks.openForTeam');
     if (typeof v === 'object') return v.name || nameOf(v.id) || '?';
-    return nameOf(String(v)) || details.to_name || details.from_name || String(v);
+    return nameOf(String(v)) || t('task.events.colleague');
   };
   const status = (v) => (typeof v === 'string' && ['open', 'in_progress', 'done', 'cancelled'].includes(v) ? t('tasks.status.' + v) : String(v ?? ''));
   const to = details.to ?? details.to_user ?? details.assignee;
@@ -557,13 +558,14 @@ function describeEvent(ev, nameOf) {
       return fields ? t('task.events.editedFields', { actor, fields }) : t('task.events.edited', { actor });
     }
     case 'handover_offered':
-      return t('task.events.handover_offered', { actor, to: details.to_team_name || details.team_name || (details.to_team ? t('task.events.otherTeam') : who(to)) });
+      return t('task.events.handover_offered', { actor, to: details.to_team ? teamNameOf(details.to_team) : who(to) });
     case 'returned_to_team':
       return t('task.events.returned_to_team', { name: who(details.from ?? details.user) });
+    case 'handover_cancelled':
+      return details.reason ? t('task.events.handover_cancelled_reason', { actor, reason: details.reason }) : t('task.events.handover_cancelled', { actor });
     case 'created':
     case 'handover_accepted':
     case 'handover_declined':
-    case 'handover_cancelled':
     case 'recurred':
       return t('task.events.' + ev.kind, { actor });
     default:
