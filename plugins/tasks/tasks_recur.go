@@ -7,6 +7,7 @@ import (
 
 	"buurtplein/hooks"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 )
@@ -46,6 +47,19 @@ func nextDue(due time.Time, every time.Duration, now time.Time) time.Time {
 func recur(app core.App, done *core.Record, actor string) error {
 	every := interval(done)
 	if every == 0 {
+		return nil
+	}
+
+	// a task finished, reopened and finished again brought its next
+	// occurrence the first time; its history holds every finish, this one
+	// included
+	finished, err := app.CountRecords(EventsCollection,
+		dbx.HashExp{"task": done.Id, "kind": "status_changed"},
+		dbx.NewExp("json_extract(details, '$.to') = {:done}", dbx.Params{"done": StatusDone}))
+	if err != nil {
+		return fmt.Errorf("earlier finishes of %s: %w", done.Id, err)
+	}
+	if finished > 1 {
 		return nil
 	}
 
