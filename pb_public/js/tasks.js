@@ -279,7 +279,8 @@ export class Live {
    * @param {string} topic
    * @param {(e: {action: string, record: any}) => void} fn
    * @param {Object} [options] subscription options (filter, expand)
-   * @returns {Promise<void>} resolves once subscribed (or failed)
+   * @returns {Promise<boolean>} resolves once the server has the
+   *   subscription (true) or it failed (false)
    */
   on(collection, topic, fn, options) {
     return this.track(pb.collection(collection).subscribe(topic, (e) => this.destroyed || fn(e), options));
@@ -290,7 +291,7 @@ export class Live {
    * missed while it was down) and when the browser comes back online.
    *
    * @param {() => void} fn
-   * @returns {Promise<void>}
+   * @returns {Promise<boolean>}
    */
   onReconnect(fn) {
     const onOnline = () => this.destroyed || fn();
@@ -306,16 +307,35 @@ export class Live {
 
   /**
    * @param {Promise<() => Promise<void>|void>} promise
-   * @returns {Promise<void>}
+   * @returns {Promise<boolean>}
    */
   track(promise) {
     return promise.then(
       (unsubscribe) => {
         if (this.destroyed) unsubscribe();
         else this.cleanups.push(unsubscribe);
+        return true;
       },
-      () => {}
+      () => false
     );
+  }
+
+  /**
+   * Marks el with data-live="true" once all the subscriptions are in place
+   * ("false" when one failed): the browser tests wait for it before they
+   * change something the screen should show live.
+   *
+   * @param {HTMLElement} el
+   * @param {Promise<boolean>[]} subscriptions
+   * @returns {Promise<boolean>} whether all succeeded
+   */
+  mark(el, subscriptions) {
+    el.dataset.live = 'pending';
+    return Promise.all(subscriptions).then((oks) => {
+      const ok = oks.every(Boolean);
+      if (!this.destroyed) el.dataset.live = ok ? 'true' : 'false';
+      return ok;
+    });
   }
 
   /** Stops every subscription. */

@@ -65,7 +65,7 @@ export function mount(el, { slug }) {
       await loadTasks();
       // a change made after the first read but before the subscriptions
       // were in place would be missed: look once more
-      subscribed.then(() => destroyed || loadTasks());
+      subscribed.then(() => destroyed || loadTasks().catch(() => {}));
     } catch (err) {
       if (destroyed) return;
       if (err?.status === 404) {
@@ -113,7 +113,7 @@ export function mount(el, { slug }) {
   }
 
   function subscribeLive() {
-    return Promise.all([
+    return live.mark(boardEl, [
       live.on('tasks', '*', onTaskEvent, { expand: 'assignee' }),
       // an accepted team handover moves a task out of this team: it then
       // sends no task event to us any more

@@ -108,7 +108,7 @@ export function mount(el) {
     }
   });
 
-  const subscribed = Promise.all([
+  const subscribed = live.mark(list, [
     live.on('notifications', '*', () => load(), { filter: pb.filter('user = {:me}', { me: me?.id || '' }) }),
     live.onReconnect(load),
   ]);

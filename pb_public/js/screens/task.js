@@ -103,7 +103,8 @@ export function mount(el, { id }) {
   }
 
   function subscribeLive() {
-    live.on('tasks', id, async (e) => {
+    const subscriptions = [];
+    subscriptions.push(live.on('tasks', id, async (e) => {
       if (e.action === 'delete') {
         toast(t('task.deletedBySomeone'));
         location.hash = boardHash(task.expand?.team || { slug: '' });
@@ -122,8 +123,8 @@ export function mount(el, { id }) {
       if (destroyed) return;
       liveNotice.textContent = t('task.updatedLive');
       renderAll({ keepForms: true });
-    }, { expand: 'team,assignee,created_by' });
-    live.on('task_transfers', '*', async (e) => {
+    }, { expand: 'team,assignee,created_by' }));
+    subscriptions.push(live.on('task_transfers', '*', async (e) => {
       if (e.record.task !== id) return;
       try {
         offer = await fetchOffer();
@@ -137,20 +138,21 @@ export function mount(el, { id }) {
         }
       }
       if (!destroyed) renderAll({ keepForms: true });
-    }, { filter: pb.filter('task = {:task}', { task: id }), expand: 'from_user,to_user,to_team' });
-    live.on('task_events', '*', (e) => {
+    }, { filter: pb.filter('task = {:task}', { task: id }), expand: 'from_user,to_user,to_team' }));
+    subscriptions.push(live.on('task_events', '*', (e) => {
       if (e.record.task !== id || e.action !== 'create' || events.some((x) => x.id === e.record.id)) return;
       events.push(e.record);
       renderHistory();
-    }, { filter: pb.filter('task = {:task}', { task: id }), expand: 'actor' });
-    live.onReconnect(async () => {
+    }, { filter: pb.filter('task = {:task}', { task: id }), expand: 'actor' }));
+    subscriptions.push(live.onReconnect(async () => {
       try {
         [task, offer, events] = await Promise.all([fetchTask(), fetchOffer(), fetchEvents()]);
         if (!destroyed) renderAll({ keepForms: true });
       } catch {
         // the next reconnect tries again
       }
-    });
+    }));
+    live.mark(root, subscriptions);
   }
 
   /** @param {{keepForms?: boolean}} [opts] keep an open edit or handover form as it is */

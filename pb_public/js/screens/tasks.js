@@ -162,7 +162,7 @@ export function mount(el) {
 
   // any change to an offer or a task I can see may change these lists;
   // they are short, so read them again
-  const subscribed = Promise.all([live.on('task_transfers', '*', reloadSoon), live.on('tasks', '*', reloadSoon), live.onReconnect(reload)]);
+  const subscribed = live.mark(tasksEl, [live.on('task_transfers', '*', reloadSoon), live.on('tasks', '*', reloadSoon), live.onReconnect(reload)]);
   // an offer made after the first read but before the subscriptions were
   // in place would be missed: once both are done, look once more
   Promise.all([loadOffers(), loadTasks(), subscribed]).then(() => destroyed || reload());
