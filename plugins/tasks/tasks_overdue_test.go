@@ -1,0 +1,66 @@
+package tasks_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"buurtplein/internal/testapp"
+	"buurtplein/plugins/tasks"
+)
+
+// TestNotifyOverdue checks that the overdue check tells the assignee, or
+// the coordinators of a task nobody has, once per due date.
+func TestNotifyOverdue(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	app := testapp.New(t)
+
+	past, future := time.Now().Add(-2*time.Hour), time.Now().Add(2*time.Hour)
+	openForTeam := saveTask(t, app, map[string]any{"team": f.haarlem, "title": "Niemand pakt het op", "due": past, "created_by": f.bram})
+	for status, due := range map[string]time.Time{"done": past, "cancelled": past, "open": future} {
+		saveTask(t, app, map[string]any{"team": f.haarlem, "title": "Niet over tijd " + status, "status": status, "assignee": f.bram, "due": due, "created_by": f.bram})
+	}
+	saveTask(t, app, map[string]any{"team": f.haarlem, "title": "Zonder datum", "assignee": f.bram, "created_by": f.bram})
+
+	check := func(step string, wantHandled int) {
+		t.Helper()
+		handled, err := tasks.NotifyOverdue(app)
+		if err != nil || handled != wantHandled {
+			t.Fatalf("%s: NotifyOverdue handled %d, %v; want %d", step, handled, err, wantHandled)
+		}
+	}
+	overdue := func(title string) string { return "task_overdue: Taak over tijd: " + title }
+	annaDemo := fmt.Sprintf("handover_offered: Bram Jansen wil de taak %q aan je overdragen", wondzorg)
+	bramDemo := "task_assigned: Nieuwe taak voor jou: " + wondzorg
+
+	// sleutel (dirk's, due yesterday) and the task nobody has
+	check("first run", 2)
+	wantNotifications(t, app, f.dirk, dirkDemoNotification, overdue(sleutel))
+	wantNotifications(t, app, f.anna, annaDemo, overdue("Niemand pakt het op")) // the coordinator
+	wantNotifications(t, app, f.bram, bramDemo)                                 // a member, and his tasks are not overdue
+	if record(t, app, "tasks", f.task[sleutel]).GetDateTime("overdue_notified").IsZero() {
+		t.Error("sleutel is not marked notified")
+	}
+
+	check("second run", 0)
+	wantNotifications(t, app, f.dirk, dirkDemoNotification, overdue(sleutel))
+	wantNotifications(t, app, f.anna, annaDemo, overdue("Niemand pakt het op"))
+
+	// another edit is no reason to notify again
+	update(t, app, "tasks", f.task[sleutel], map[string]any{"title": sleutel + " (Zijlweg)"})
+	check("after a new title", 0)
+
+	// a new due date, missed too, is
+	update(t, app, "tasks", f.task[sleutel], map[string]any{"due": past})
+	if !record(t, app, "tasks", f.task[sleutel]).GetDateTime("overdue_notified").IsZero() {
+		t.Error("a new due date did not clear overdue_notified")
+	}
+	check("after a new due date", 1)
+	wantNotifications(t, app, f.dirk, dirkDemoNotification, overdue(sleutel), overdue(sleutel+" (Zijlweg)"))
+
+	// the task nobody had, given to bram: notified once is once
+	update(t, app, "tasks", openForTeam.Id, map[string]any{"assignee": f.bram})
+	check("after a new assignee", 0)
+	wantNotifications(t, app, f.bram, bramDemo)
+}
