@@ -49,7 +49,11 @@ export function offerCard(transfer, { role, onAnswered, onFailed }) {
       announce(message);
       onAnswered?.(transfer, status);
     } catch (err) {
-      showError(error, describeError(err).message);
+      // the list may be read again right away (someone else answered, 409):
+      // the toast keeps the reason in view
+      const { message } = describeError(err);
+      showError(error, message);
+      toast(message, 'error');
       for (const b of buttons) b.disabled = false;
       onFailed?.(err);
     } finally {

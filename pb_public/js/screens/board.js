@@ -319,10 +319,10 @@ export function mount(el, { slug }) {
       const go = h(
         'button',
         { type: 'button', class: 'btn btn-primary', dataset: { test: 'distribute-submit' }, disabled: !pickedTasks.size || !pickedMembers.size },
-        t('board.distributeGo', { n: pickedTasks.size, m: pickedMembers.size })
+        t('board.distribute')
       );
       go.addEventListener('click', () => distribute(go));
-      replace(bar, h('span', { class: 'action-bar-note', 'aria-live': 'polite' }, t('board.picked', { n: pickedTasks.size })), h('button', { type: 'button', class: 'btn btn-secondary', dataset: { test: 'distribute-stop' }, on: { click: stopPicking } }, t('common.cancel')), go);
+      replace(bar, h('span', { class: 'action-bar-note', 'aria-live': 'polite' }, t('board.picked', { n: pickedTasks.size }), ' · ', t('board.pickedMembers', { n: pickedMembers.size })), h('button', { type: 'button', class: 'btn btn-secondary', dataset: { test: 'distribute-stop' }, on: { click: stopPicking } }, t('common.cancel')), go);
       return;
     }
     const form = formHost.querySelector('form');

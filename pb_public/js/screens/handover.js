@@ -9,7 +9,7 @@ import { pb, currentUser } from '../pb.js';
 import { getState, subscribe } from '../store.js';
 import { describeError } from '../errors.js';
 import { loading, loadError, errorLine, showError, markFields, toast, announce } from '../components/ui.js';
-import { compareTasks, anyOf, formatDue, reveal } from '../tasks.js';
+import { compareTasks, anyOf, formatDue, reveal, fetchMyPendingOffers } from '../tasks.js';
 
 /**
  * Mounts the shift handover screen.
@@ -24,6 +24,8 @@ export function mount(el) {
   let tasks = [];
   /** @type {Map<string, {user: any, teams: Set<string>}>} colleagues in my teams, by id */
   let colleagues = new Map();
+  /** @type {Map<string, any>} my pending offers by task id (expand to_user, to_team) */
+  let offered = new Map();
 
   const body = h('div', { class: 'handover-body' });
   const result = h('section', { class: 'handover-result', dataset: { test: 'handover-result' }, hidden: true, 'aria-live': 'polite' });
@@ -38,13 +40,15 @@ export function mount(el) {
     replace(body, loading());
     const teamIds = getState().memberships.map((m) => m.team);
     try {
-      const [mine, memberships] = await Promise.all([
+      const [mine, memberships, pending] = await Promise.all([
         pb.collection('tasks').getFullList({
           filter: pb.filter('assignee = {:me} && (status = "open" || status = "in_progress")', { me: me.id }),
           expand: 'team',
         }),
         teamIds.length ? pb.collection('memberships').getFullList({ filter: anyOf('team', teamIds), expand: 'user' }) : Promise.resolve([]),
+        fetchMyPendingOffers(me.id),
       ]);
+      offered = new Map(pending.map((o) => [o.task, o]));
       if (destroyed) return;
       tasks = mine.sort(compareTasks);
       colleagues = new Map();
@@ -77,8 +81,15 @@ export function mount(el) {
 
     const updatePreview = () => {
       const chosen = colleagues.get(select.value);
-      const going = chosen ? tasks.filter((x) => chosen.teams.has(x.team)) : [];
-      const staying = chosen ? tasks.filter((x) => !chosen.teams.has(x.team)) : [];
+      // what the server will skip: another team, or an offer already pending
+      const why = (x) =>
+        offered.has(x.id)
+          ? t('handover.alreadyOffered', { name: offered.get(x.id).expand?.to_user?.name || offered.get(x.id).expand?.to_team?.name || '?' })
+          : !chosen?.teams.has(x.team)
+            ? t('handover.notInTeam', { name: chosen?.user.name || '' })
+            : '';
+      const going = chosen ? tasks.filter((x) => !why(x)) : [];
+      const staying = chosen ? tasks.filter((x) => why(x)) : [];
       submit.textContent = t('handover.submit', { n: going.length });
       submit.disabled = !chosen || going.length === 0;
       replace(
@@ -88,7 +99,7 @@ export function mount(el) {
           : [
               h('h3', null, t('handover.willOffer', { n: going.length, name: chosen.user.name || '' })),
               going.length ? taskLines(going) : h('p', { class: 'hint' }, t('handover.nothingShared', { name: chosen.user.name || '' })),
-              staying.length > 0 && [h('h3', null, t('handover.willStay', { n: staying.length })), taskLines(staying, t('handover.notInTeam', { name: chosen.user.name || '' }))],
+              staying.length > 0 && [h('h3', null, t('handover.willStay', { n: staying.length })), taskLines(staying, why)],
             ]
       );
     };
@@ -139,11 +150,15 @@ export function mount(el) {
     updatePreview();
   }
 
+  /**
+   * @param {any[]} list tasks
+   * @param {(task: any) => string} [reason] why a task stays
+   */
   function taskLines(list, reason) {
     return h(
       'ul',
       { class: 'handover-lines' },
-      list.map((x) => h('li', null, h('a', { href: '#/tasks/' + encodeURIComponent(x.id) }, x.title), h('span', { class: 'member-sub' }, ' · ', [x.expand?.team?.name, x.due ? formatDue(x.due) : '', reason].filter(Boolean).join(' · '))))
+      list.map((x) => h('li', null, h('a', { href: '#/tasks/' + encodeURIComponent(x.id) }, x.title), h('span', { class: 'member-sub' }, ' · ', [x.expand?.team?.name, x.due ? formatDue(x.due) : '', reason?.(x)].filter(Boolean).join(' · '))))
     );
   }
 

@@ -323,9 +323,16 @@ export function mount(el, { id }) {
           renderAll();
         },
         onCancel: () => renderEdit(),
-      })
+      }),
+      canDelete() && h('div', { class: 'danger-zone' }, h('button', { type: 'button', class: 'btn-link btn-danger-link', dataset: { test: 'task-delete' }, on: { click: deleteTask } }, t('task.deleteTask')))
     );
     replace(editHost, details);
+  }
+
+  /** The creator and the team's coordinators may delete a task. */
+  function canDelete() {
+    const coordinator = getState().memberships.some((m) => m.team === task.team && m.role === 'coordinator');
+    return task.created_by === me?.id || coordinator;
   }
 
   function canHandOver() {
@@ -463,25 +470,19 @@ export function mount(el, { id }) {
     const mine = task.assignee === me?.id;
     const buttons = [];
     const add = (test, label, cls, fn) => buttons.push(h('button', { type: 'button', class: ['btn', cls], dataset: { test }, on: { click: fn } }, label));
+    // cancelling is rare and final: a quiet link at the side, not a button
+    // beside Klaar
+    const cancel = isActive(task) && h('button', { type: 'button', class: 'btn-link btn-danger-link action-bar-side', dataset: { test: 'task-cancel' }, on: { click: cancelTask } }, t('task.actions.cancel'));
     if (task.status === 'open') {
-      add('task-cancel', t('task.actions.cancel'), 'btn-secondary', cancelTask);
       add('task-start', t('task.actions.start'), 'btn-secondary', () => patch(task.assignee ? { status: 'in_progress' } : { status: 'in_progress', assignee: me?.id }, t('task.started')));
       add('task-done', t('task.actions.done'), 'btn-primary', markDone);
     } else if (task.status === 'in_progress') {
-      add('task-cancel', t('task.actions.cancel'), 'btn-secondary', cancelTask);
       add('task-stop', t('task.actions.stop'), 'btn-secondary', () => patch({ status: 'open' }, t('task.stopped')));
       add('task-done', t('task.actions.done'), 'btn-primary', markDone);
     } else {
       add('task-reopen', t('task.actions.reopen'), 'btn-primary', () => patch({ status: 'open' }, t('task.reopened')));
     }
-    const coordinator = getState().memberships.some((m) => m.team === task.team && m.role === 'coordinator');
-    const canDelete = task.created_by === me?.id || coordinator;
-    replace(
-      bar,
-      canDelete && h('button', { type: 'button', class: 'btn-link btn-danger-link action-bar-delete', dataset: { test: 'task-delete' }, on: { click: deleteTask } }, t('task.actions.delete')),
-      mine || !task.assignee || !isActive(task) ? null : h('span', { class: 'action-bar-note' }, t('task.someoneElses', { name: task.expand?.assignee?.name || '' })),
-      buttons
-    );
+    replace(bar, mine || !task.assignee || !isActive(task) ? null : h('span', { class: 'action-bar-note' }, t('task.someoneElses', { name: task.expand?.assignee?.name || '' })), cancel, buttons);
   }
 
   async function patch(data, message) {
