@@ -289,7 +289,7 @@ export default {
     history: 'History',
     noHistory: 'No history yet.',
     someoneElses: 'With {name}',
-    actions: { start: 'Start', stop: 'Back to open', done: 'Done', cancel: 'Cancel', reopen: 'Reopen', delete: 'Delete' },
+    actions: { start: 'Start', stop: 'Pause', done: 'Done', cancel: 'Cancel', reopen: 'Reopen', delete: 'Delete' },
     started: "You're working on the task.",
     stopped: 'The task is open again.',
     done: 'The task is done. Well done!',

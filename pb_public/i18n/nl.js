@@ -290,7 +290,7 @@ export default {
     history: 'Geschiedenis',
     noHistory: 'Nog geen geschiedenis.',
     someoneElses: 'Van {name}',
-    actions: { start: 'Start', stop: 'Terug naar open', done: 'Klaar', cancel: 'Annuleren', reopen: 'Heropenen', delete: 'Verwijderen' },
+    actions: { start: 'Start', stop: 'Pauzeren', done: 'Klaar', cancel: 'Annuleren', reopen: 'Heropenen', delete: 'Verwijderen' },
     started: 'Je bent met de taak bezig.',
     stopped: 'De taak staat weer open.',
     done: 'De taak is klaar. Goed gedaan!',
