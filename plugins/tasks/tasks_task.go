@@ -37,6 +37,24 @@ func (p *plugin) bindTaskHooks() {
 			return taskChanged(txApp, old, e.Record, actorOf(e.RequestEvent))
 		})
 	})
+
+	// NB! the delete rule lets a task's creator delete it without asking
+	// for the team: someone who left the team, or whose task another team
+	// took over, may no longer see or change it
+	p.app.OnRecordDeleteRequest(TasksCollection).BindFunc(func(e *core.RecordRequestEvent) error {
+		actor := actorOf(e.RequestEvent)
+		if actor == "" {
+			return e.Next() // a superuser
+		}
+		member, err := hooks.IsMember(e.App, actor, e.Record.GetString("team"))
+		if err != nil {
+			return err
+		}
+		if !member {
+			return e.NotFoundError("", nil)
+		}
+		return e.Next()
+	})
 }
 
 // validateTask fills defaults and holds the rules every save of a task
