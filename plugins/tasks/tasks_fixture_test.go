@@ -177,7 +177,7 @@ func unchanged(s tests.ApiScenario) tests.ApiScenario {
 		got := snapshot(t, app)
 		for _, table := range snapshotTables {
 			if got[table] != want[table] {
-				t.Errorf("a refused request changed %s:\nbefore:\n%s\nafter:\n%s", table, want[table], got[table])
+				t.Errorf("a refused request changed %s:%s", table, lineDiff(want[table], got[table]))
 			}
 		}
 		if after != nil {
@@ -185,6 +185,23 @@ func unchanged(s tests.ApiScenario) tests.ApiScenario {
 		}
 	}
 	return s
+}
+
+// lineDiff lists the lines only before has ("-") and only after has ("+").
+func lineDiff(before, after string) string {
+	var b strings.Builder
+	was, is := strings.Split(before, "\n"), strings.Split(after, "\n")
+	for _, l := range was {
+		if !slices.Contains(is, l) {
+			b.WriteString("\n- " + l)
+		}
+	}
+	for _, l := range is {
+		if !slices.Contains(was, l) {
+			b.WriteString("\n+ " + l)
+		}
+	}
+	return b.String()
 }
 
 // record returns a record, failing the test when it is missing.

@@ -560,3 +560,61 @@ func TestRecurringTaskReopened(t *testing.T) {
 		t.Errorf("%d next occurrences of %q after finishing it twice, want 1", n, weekoverleg)
 	}
 }
+
+// TestTaskDelete checks who may delete a task: its creator or a
+// coordinator of its team, and only while they are in that team.
+func TestTaskDelete(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+
+	gone := func(id string) func(testing.TB, *tests.TestApp, *http.Response) {
+		return func(t testing.TB, app *tests.TestApp, res *http.Response) {
+			if _, err := app.FindRecordById("tasks", id); err == nil {
+				t.Errorf("task %s is still there", id)
+			}
+			if n, _ := app.CountRecords("task_events", dbx.HashExp{"task": id}); n != 0 {
+				t.Errorf("%d history lines of the deleted task remain", n)
+			}
+		}
+	}
+	// movedToSchalkwijk: anna's medicatie task, taken over by Schalkwijk
+	movedToSchalkwijk := func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
+		update(t, app, "tasks", f.task[medicatie], map[string]any{"team": f.schalkwijk, "assignee": f.carla})
+	}
+
+	run(t, []tests.ApiScenario{
+		{
+			Name:           "carla deletes a task she created",
+			Method:         http.MethodDelete,
+			URL:            "/api/collections/tasks/records/" + f.task[intake],
+			Headers:        auth(f.carlaT),
+			ExpectedStatus: 204,
+			AfterTestFunc:  gone(f.task[intake]),
+		},
+		{
+			Name:           "anna, coordinator, deletes a task bram created",
+			Method:         http.MethodDelete,
+			URL:            "/api/collections/tasks/records/" + f.task[sleutel],
+			Headers:        auth(f.annaT),
+			ExpectedStatus: 204,
+			AfterTestFunc:  gone(f.task[sleutel]),
+		},
+		unchanged(tests.ApiScenario{
+			Name:            "bram deletes a task anna created",
+			Method:          http.MethodDelete,
+			URL:             "/api/collections/tasks/records/" + f.task[wondzorg],
+			Headers:         auth(f.bramT),
+			ExpectedStatus:  404,
+			ExpectedContent: []string{`"status":404`},
+		}),
+		unchanged(tests.ApiScenario{
+			Name:            "anna deletes the task she created once Schalkwijk took it over",
+			Method:          http.MethodDelete,
+			URL:             "/api/collections/tasks/records/" + f.task[medicatie],
+			Headers:         auth(f.annaT),
+			BeforeTestFunc:  movedToSchalkwijk,
+			ExpectedStatus:  404,
+			ExpectedContent: []string{`"status":404`},
+		}),
+	})
+}
