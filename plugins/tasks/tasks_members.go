@@ -45,7 +45,9 @@ func returnTasksToTeam(app core.App, userId, teamId string) error {
 		return fmt.Errorf("open tasks of a leaving member: %w", err)
 	}
 	for _, task := range tasks {
+		// work nobody is doing any more is open for the team again
 		task.Set("assignee", "")
+		task.Set("status", StatusOpen)
 		if err := app.Save(task); err != nil {
 			return fmt.Errorf("returning task %s to the team: %w", task.Id, err)
 		}

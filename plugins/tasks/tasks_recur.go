@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+	_ "time/tzdata" // the teams' time zone, also on a machine without zoneinfo
 
 	"buurtplein/hooks"
 
@@ -12,40 +13,51 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
-// interval returns how far apart the occurrences of a recurring task are,
-// or 0 for a task that does not recur.
-func interval(task *core.Record) time.Duration {
-	day := 24 * time.Hour
+// localTime is the time zone of the teams: a weekly task due Monday 08:00
+// stays due Monday 08:00 across the change to and from summer time.
+var localTime = mustLoadLocation("Europe/Amsterdam")
+
+func mustLoadLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err) // time/tzdata is embedded: this cannot fail
+	}
+	return loc
+}
+
+// intervalDays returns how many days apart the occurrences of a recurring
+// task are, or 0 for a task that does not recur.
+func intervalDays(task *core.Record) int {
 	switch task.GetString("repeat") {
 	case "daily":
-		return day
+		return 1
 	case "weekly":
-		return 7 * day
+		return 7
 	case "weeks":
-		return time.Duration(max(task.GetInt("repeat_weeks"), 1)) * 7 * day
+		return max(task.GetInt("repeat_weeks"), 1) * 7
 	}
 	return 0
 }
 
-// nextDue returns the due date of the next occurrence: one interval after
-// the last due date (or after now, for a task without one), moved on by
-// whole intervals until it lies in the future, so a task finished late does
-// not come back already overdue.
-func nextDue(due time.Time, every time.Duration, now time.Time) time.Time {
+// nextDue returns the due date of the next occurrence: days calendar days
+// after the last due date (or after now, for a task without one), in local
+// time, moved on by whole intervals until it lies in the future, so a task
+// finished late does not come back already overdue.
+func nextDue(due time.Time, days int, now time.Time) time.Time {
 	if due.IsZero() {
 		due = now
 	}
-	next := due.Add(every)
+	next := due.In(localTime).AddDate(0, 0, days)
 	for !next.After(now) {
-		next = next.Add(every)
+		next = next.AddDate(0, 0, days)
 	}
-	return next
+	return next.UTC()
 }
 
 // recur creates the next occurrence of a finished recurring task, for the
 // same assignee while they are still in the team, with the checklist unticked.
 func recur(app core.App, done *core.Record, actor string) error {
-	every := interval(done)
+	every := intervalDays(done)
 	if every == 0 {
 		return nil
 	}

@@ -24,7 +24,7 @@ func (p *plugin) bindTaskHooks() {
 	p.app.OnRecordValidate(TasksCollection).BindFunc(validateTask)
 
 	p.app.OnRecordCreateRequest(TasksCollection).BindFunc(func(e *core.RecordRequestEvent) error {
-		markCompletion(e.Record, "")
+		markServerFields(e.Record, nil)
 		return inTransaction(e, func(txApp core.App) error {
 			return taskCreated(txApp, e.Record, actorOf(e.RequestEvent))
 		})
@@ -32,7 +32,7 @@ func (p *plugin) bindTaskHooks() {
 
 	p.app.OnRecordUpdateRequest(TasksCollection).BindFunc(func(e *core.RecordRequestEvent) error {
 		old := e.Record.Original()
-		markCompletion(e.Record, old.GetString("status"))
+		markServerFields(e.Record, old)
 		return inTransaction(e, func(txApp core.App) error {
 			return taskChanged(txApp, old, e.Record, actorOf(e.RequestEvent))
 		})
@@ -111,14 +111,25 @@ func validateChecklist(task *core.Record) error {
 	return nil
 }
 
-// markCompletion keeps completed_at in step with the status.
-func markCompletion(task *core.Record, oldStatus string) {
+// markServerFields keeps completed_at in step with the status, and keeps
+// both it and the overdue mark out of the client's hands: a member cannot
+// backdate a completion or silence an overdue notice. old is nil for a new
+// task.
+func markServerFields(task, old *core.Record) {
 	status := task.GetString("status")
 	switch {
-	case status == StatusDone && oldStatus != StatusDone:
-		task.Set("completed_at", types.NowDateTime())
 	case status != StatusDone:
 		task.Set("completed_at", "")
+	case old == nil || old.GetString("status") != StatusDone:
+		task.Set("completed_at", types.NowDateTime())
+	default:
+		task.Set("completed_at", old.Get("completed_at"))
+	}
+
+	if old == nil {
+		task.Set("overdue_notified", "")
+	} else {
+		task.Set("overdue_notified", old.Get("overdue_notified"))
 	}
 }
 
