@@ -1,11 +1,8 @@
 package feed_test
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -16,88 +13,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 )
-
-// sseEvent is one server-sent event of the realtime stream.
-type sseEvent struct{ name, data string }
-
-// realtimeClient is a real realtime connection to a test server.
-type realtimeClient struct {
-	id     string
-	events chan sseEvent
-}
-
-// connectRealtime opens the realtime stream, signs it in with token ("" for
-// anonymous) and subscribes to topics. It returns the subscribe response's
-// status, so a refused subscription can be checked too.
-func connectRealtime(t *testing.T, baseURL, token string, topics ...string) (*realtimeClient, int) {
-	t.Helper()
-
-	res, err := http.Get(baseURL + "/api/realtime")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { res.Body.Close() })
-
-	c := &realtimeClient{events: make(chan sseEvent, 100)}
-	go readEvents(res.Body, c.events)
-
-	connect := c.next(t, 10*time.Second)
-	if connect.name != "PB_CONNECT" {
-		t.Fatalf("expected PB_CONNECT, got %+v", connect)
-	}
-	var hello struct{ ClientId string }
-	if err := json.Unmarshal([]byte(connect.data), &hello); err != nil {
-		t.Fatal(err)
-	}
-	c.id = hello.ClientId
-
-	body, _ := json.Marshal(map[string]any{"clientId": c.id, "subscriptions": topics})
-	req, _ := http.NewRequest(http.MethodPost, baseURL+"/api/realtime", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", token)
-	}
-	sub, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub.Body.Close()
-	return c, sub.StatusCode
-}
-
-func readEvents(r io.Reader, out chan<- sseEvent) {
-	defer close(out)
-	scanner := bufio.NewScanner(r)
-	scanner.Buffer(make([]byte, 1<<20), 1<<20)
-	var ev sseEvent
-	for scanner.Scan() {
-		line := scanner.Text()
-		switch {
-		case strings.HasPrefix(line, "event:"):
-			ev.name = strings.TrimSpace(strings.TrimPrefix(line, "event:"))
-		case strings.HasPrefix(line, "data:"):
-			ev.data += strings.TrimSpace(strings.TrimPrefix(line, "data:"))
-		case line == "" && ev.name != "":
-			out <- ev
-			ev = sseEvent{}
-		}
-	}
-}
-
-// next returns the next event, failing the test when none comes in wait.
-func (c *realtimeClient) next(t *testing.T, wait time.Duration) sseEvent {
-	t.Helper()
-	select {
-	case ev, ok := <-c.events:
-		if !ok {
-			t.Fatal("the realtime stream closed")
-		}
-		return ev
-	case <-time.After(wait):
-		t.Fatal("no realtime event arrived")
-	}
-	return sseEvent{}
-}
 
 func savePost(t *testing.T, app core.App, team, author, visibility, title string) *core.Record {
 	t.Helper()
@@ -127,12 +42,12 @@ func TestRealtimeTeamScope(t *testing.T) {
 	app := testapp.New(t)
 	server := testapp.Serve(t, app)
 
-	carla, status := connectRealtime(t, server.URL, f.carlaT, "posts", "comments", "posts/"+f.haarlemPost)
+	carla, status := testapp.ConnectRealtime(t, server.URL, f.carlaT, "posts", "comments", "posts/"+f.haarlemPost)
 	if status != http.StatusNoContent {
 		t.Fatalf("carla's subscription: status %d", status)
 	}
-	dirk, _ := connectRealtime(t, server.URL, f.dirkT, "posts")
-	anonymous, _ := connectRealtime(t, server.URL, "", "posts", "comments")
+	dirk, _ := testapp.ConnectRealtime(t, server.URL, f.dirkT, "posts")
+	anonymous, _ := testapp.ConnectRealtime(t, server.URL, "", "posts", "comments")
 
 	// secrets first, then the marker carla may see
 	secret := savePost(t, app, f.haarlem, f.anna, "team", "Geheim voor Haarlem-Noord")
@@ -159,9 +74,9 @@ func TestRealtimeTeamScope(t *testing.T) {
 	// stream is read until her marker plus a grace period, with no secret in it
 	seen := map[string]bool{}
 	for range 3 {
-		ev := dirk.next(t, 10*time.Second)
+		ev := dirk.Next(t, 10*time.Second)
 		for _, id := range []string{secret.Id, f.haarlemPost, marker.Id} {
-			if strings.Contains(ev.data, `"id":"`+id+`"`) {
+			if strings.Contains(ev.Data, `"id":"`+id+`"`) {
 				seen[id] = true
 			}
 		}
@@ -174,22 +89,22 @@ func TestRealtimeTeamScope(t *testing.T) {
 		return strings.Contains(data, "Geheim") || strings.Contains(data, secret.Id) || strings.Contains(data, "Gewijzigd")
 	}
 	for gotMarker := false; !gotMarker; {
-		ev := carla.next(t, 10*time.Second)
-		if isSecret(ev.data) {
-			t.Fatalf("carla received a Haarlem-Noord event: %s", ev.data)
+		ev := carla.Next(t, 10*time.Second)
+		if isSecret(ev.Data) {
+			t.Fatalf("carla received a Haarlem-Noord event: %s", ev.Data)
 		}
-		gotMarker = strings.Contains(ev.data, marker.Id)
+		gotMarker = strings.Contains(ev.Data, marker.Id)
 	}
 	select {
-	case ev := <-carla.events:
-		t.Fatalf("carla received an event after her marker: %s", ev.data)
+	case ev := <-carla.Events:
+		t.Fatalf("carla received an event after her marker: %s", ev.Data)
 	case <-time.After(500 * time.Millisecond):
 	}
 
 	// anonymous has no marker to wait for: an event would have been sent
 	// along with carla's and dirk's, long before this wait ends
 	select {
-	case ev := <-anonymous.events:
+	case ev := <-anonymous.Events:
 		t.Fatalf("an anonymous client received %+v", ev)
 	case <-time.After(500 * time.Millisecond):
 	}
@@ -201,12 +116,12 @@ func TestRealtimeFilterGuard(t *testing.T) {
 	server := testapp.Serve(t, testapp.New(t))
 
 	options := `{"query":{"filter":"posts_via_author.body ~ 'Zijlweg'"}}`
-	_, status := connectRealtime(t, server.URL, f.carlaT, "users?options="+options)
+	_, status := testapp.ConnectRealtime(t, server.URL, f.carlaT, "users?options="+options)
 	if status != http.StatusBadRequest {
 		t.Fatalf("a subscription filtering through another team's posts: status %d, want 400", status)
 	}
 
-	_, status = connectRealtime(t, server.URL, f.carlaT, `posts?options={"query":{"filter":"title ~ 'x'"}}`)
+	_, status = testapp.ConnectRealtime(t, server.URL, f.carlaT, `posts?options={"query":{"filter":"title ~ 'x'"}}`)
 	if status != http.StatusNoContent {
 		t.Fatalf("a plain filtered subscription: status %d, want 204", status)
 	}
