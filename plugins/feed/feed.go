@@ -42,12 +42,7 @@ func Register(app core.App, config Config) error {
 	app.OnRecordValidate("posts").BindFunc(p.validatePost)
 
 	if p.config.Demo {
-		app.OnServe().BindFunc(func(e *core.ServeEvent) error {
-			if err := SeedDemo(e.App); err != nil {
-				return err
-			}
-			return e.Next()
-		})
+		hooks.SeedOnServe(app, SeedDemo)
 	}
 
 	return nil

@@ -1,0 +1,15 @@
+package hooks
+
+import "github.com/pocketbase/pocketbase/core"
+
+// SeedOnServe runs seed when the server starts: after the migrations, before
+// the first request. An error stops the start. Plugins use it for their
+// demo content, in the order they are registered.
+func SeedOnServe(app core.App, seed func(core.App) error) {
+	app.OnServe().BindFunc(func(e *core.ServeEvent) error {
+		if err := seed(e.App); err != nil {
+			return err
+		}
+		return e.Next()
+	})
+}
