@@ -20,6 +20,7 @@ import (
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/osutils"
+	"github.com/spf13/cobra"
 )
 
 func main() {
@@ -53,6 +54,15 @@ func main() {
 		"the directory with the PWA's static files",
 	)
 
+	var bare bool
+	app.RootCmd.PersistentFlags().BoolVar(
+		&bare,
+		"bare",
+		false,
+		"serve the collections and API rules without Buurtplein's hooks, routes and PWA (the load test's baseline)",
+	)
+	app.RootCmd.PersistentFlags().MarkHidden("bare")
+
 	app.RootCmd.ParseFlags(os.Args[1:])
 
 	// ---------------------------------------------------------------
@@ -64,6 +74,23 @@ func main() {
 		Automigrate:  automigrate,
 		Dir:          "pb_migrations",
 	})
+
+	// bench holds the drills and the load test: commands that run this
+	// binary as a server and measure it
+	benchCmd := &cobra.Command{
+		Use:   "bench",
+		Short: "Drills and load tests against this binary as a server",
+	}
+	app.RootCmd.AddCommand(benchCmd)
+
+	// the bare baseline keeps the schema, the rules and PocketBase's own
+	// routes and leaves every Buurtplein plugin out
+	if bare {
+		if err := app.Start(); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 
 	teams.MustRegister(app, teams.Config{Demo: demo, Command: app.RootCmd})
 	feed.MustRegister(app, feed.Config{Demo: demo})
