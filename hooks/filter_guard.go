@@ -1,10 +1,8 @@
 package hooks
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 
@@ -12,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
+	"github.com/pocketbase/pocketbase/tools/subscriptions"
 )
 
 // PocketBase applies the list rules of the collections a client filter or
@@ -104,24 +103,21 @@ func recordsListCollection(path string) (string, bool) {
 }
 
 // subscriptionQuery splits a realtime topic ("posts/ID?options={...}") into
-// its collection and the filter and sort of its options.
+// its collection and the filter and sort of its options. The options are
+// read by PocketBase's own subscription client, so the guard sees exactly
+// the filter PocketBase will apply (it turns numbers and booleans into
+// text, for one).
 func subscriptionQuery(topic string) (collection, filter, sort string) {
-	u, err := url.Parse(topic)
-	if err != nil {
-		// an unparsable topic carries no options PocketBase would apply
+	client := subscriptions.NewDefaultClient()
+	client.Subscribe(topic)
+	options, ok := client.Subscriptions()[topic]
+	if !ok {
 		return "", "", ""
 	}
-	collection, _, _ = strings.Cut(u.Path, "/")
 
-	var opts struct {
-		Query map[string]any `json:"query"`
-	}
-	if raw := u.Query().Get("options"); raw != "" {
-		_ = json.Unmarshal([]byte(raw), &opts)
-	}
-	filter, _ = opts.Query["filter"].(string)
-	sort, _ = opts.Query["sort"].(string)
-	return collection, filter, sort
+	collection, _, _ = strings.Cut(topic, "/")
+	collection, _, _ = strings.Cut(collection, "?")
+	return collection, options.Query["filter"], options.Query["sort"]
 }
 
 // CheckFilter returns a 400 error when filter or sort, applied to
