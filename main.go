@@ -11,6 +11,7 @@ import (
 
 	_ "buurtplein/pb_migrations"
 	"buurtplein/plugins/feed"
+	"buurtplein/plugins/sessions"
 	"buurtplein/plugins/tasks"
 	"buurtplein/plugins/teams"
 
@@ -63,6 +64,14 @@ func main() {
 	)
 	app.RootCmd.PersistentFlags().MarkHidden("bare")
 
+	var mfa bool
+	app.RootCmd.PersistentFlags().BoolVar(
+		&mfa,
+		"mfa",
+		false,
+		"require a code sent by e-mail, after the password, from superusers and BOB staff (PocketBase's MFA with OTP)",
+	)
+
 	app.RootCmd.ParseFlags(os.Args[1:])
 
 	// ---------------------------------------------------------------
@@ -95,6 +104,7 @@ func main() {
 	teams.MustRegister(app, teams.Config{Demo: demo, Command: app.RootCmd})
 	feed.MustRegister(app, feed.Config{Demo: demo})
 	tasks.MustRegister(app, tasks.Config{Demo: demo})
+	sessions.MustRegister(app, sessions.Config{RequireMFA: mfa})
 
 	// ---------------------------------------------------------------
 	// The PWA, served last so that every API route wins:

@@ -17,6 +17,7 @@ import (
 
 	_ "buurtplein/pb_migrations"
 	"buurtplein/plugins/feed"
+	"buurtplein/plugins/sessions"
 	"buurtplein/plugins/tasks"
 	"buurtplein/plugins/teams"
 
@@ -76,6 +77,7 @@ func Register(app core.App) {
 	teams.MustRegister(app, teams.Config{})
 	feed.MustRegister(app, feed.Config{})
 	tasks.MustRegister(app, tasks.Config{})
+	sessions.MustRegister(app, sessions.Config{})
 }
 
 // buildTemplate migrates a new data dir and seeds the demo organisation
