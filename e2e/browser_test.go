@@ -33,7 +33,7 @@ const (
 // or the first of chromium, chromium-browser and google-chrome on PATH. When
 // there is none the test skips, or fails when BUURTPLEIN_E2E=1 asks for the
 // browser tests to be mandatory.
-func findChromium(t *testing.T) string {
+func findChromium(t testing.TB) string {
 	t.Helper()
 	if p := os.Getenv("BUURTPLEIN_CHROMIUM"); p != "" {
 		path, err := exec.LookPath(p)
