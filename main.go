@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"buurtplein/internal/loadtest"
 	_ "buurtplein/pb_migrations"
 	"buurtplein/plugins/feed"
 	"buurtplein/plugins/sessions"
@@ -91,6 +92,7 @@ func main() {
 		Short: "Drills and load tests against this binary as a server",
 	}
 	app.RootCmd.AddCommand(benchCmd)
+	benchCmd.AddCommand(loadtest.NewCommand())
 
 	// the bare baseline keeps the schema, the rules and PocketBase's own
 	// routes and leaves every Buurtplein plugin out

@@ -1,0 +1,324 @@
+// Package loadtest is Buurtplein's load test: it generates an
+// organisation, starts this binary as a server on it, lets virtual users
+// work in it while idle clients hold realtime connections, and does the
+// same against the binary with --bare (the same collections and API rules
+// on plain PocketBase, without Buurtplein's hooks and routes), so that the
+// report shows what our code costs.
+//
+// Example usage:
+//
+//	benchCmd.AddCommand(loadtest.NewCommand())
+//
+// and then
+//
+//	buurtplein bench load --vus 500 --idle 2000 --duration 5m
+package loadtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// Config defines a load test run. Zero fields take the defaults of
+// [DefaultConfig] where it has one.
+type Config struct {
+	// Org is the size of the generated organisation.
+	Org Org
+
+	// VUs is the number of virtual users working in the app.
+	VUs int
+
+	// Idle is the number of idle realtime clients.
+	Idle int
+
+	// Duration is how long the virtual users work against each server.
+	Duration time.Duration
+
+	// Think is the mean pause between two actions of a virtual user
+	// (exponentially distributed).
+	Think time.Duration
+
+	// Servers are the servers to run against, in order: [Ours], [Bare] or
+	// both (the default). The comparison needs both.
+	Servers []string
+
+	// Binary is the buurtplein binary to serve; default: this executable.
+	Binary string
+
+	// WorkDir holds the generated organisation, the servers' data dirs and
+	// their logs. Default: a new temporary directory, removed afterwards
+	// unless Keep is set. A WorkDir that already holds an organisation of
+	// the same size and seed is used again instead of generating it anew.
+	WorkDir string
+
+	// Keep keeps the work dir.
+	Keep bool
+
+	// Seed seeds the generated organisation and the virtual users' choices.
+	Seed uint64
+
+	// CoverMix makes every virtual user do each action of the mix once, in
+	// the mix's order, before it picks them by weight, even past the
+	// duration: a short run then sends every kind of request.
+	CoverMix bool
+
+	// Out receives the progress and the report; default: io.Discard.
+	Out io.Writer
+}
+
+// DefaultConfig is the run the load test issue asks for: 150 teams and
+// 3,000 employees, 500 virtual users and 2,000 idle realtime clients, five
+// minutes against each server.
+func DefaultConfig() Config {
+	return Config{
+		Org:      Org{Teams: 150, Users: 3000},
+		VUs:      500,
+		Idle:     2000,
+		Duration: 5 * time.Minute,
+		Think:    2 * time.Second,
+		Servers:  []string{Ours, Bare},
+		Seed:     20261123,
+	}
+}
+
+// Result is what a run measured.
+type Result struct {
+	Config   Config
+	Org      Org           // the generated organisation, volumes filled
+	Rows     Rows          // rows generated; nil when an earlier organisation was used again
+	Generate time.Duration // time to generate it
+	Servers  []ServerResult
+}
+
+// ServerResult is what a run measured against one server.
+type ServerResult struct {
+	Name     string
+	Elapsed  time.Duration // from the first virtual user's start to the last one's end
+	Kinds    []KindResult  // by kind, "all" last
+	PeakRSS  uint64        // bytes, the server process's VmHWM; 0 if unknown
+	CPU      time.Duration // server CPU time (user and system) during the load
+	Realtime RealtimeResult
+}
+
+// Kind returns the result of the named kind ("all" for the sum).
+func (s ServerResult) Kind(name string) (KindResult, bool) {
+	for _, k := range s.Kinds {
+		if k.Kind == name {
+			return k, true
+		}
+	}
+	return KindResult{}, false
+}
+
+// Server returns the result of the named server.
+func (r *Result) Server(name string) (ServerResult, bool) {
+	for _, s := range r.Servers {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return ServerResult{}, false
+}
+
+func (c Config) withDefaults() (Config, error) {
+	d := DefaultConfig()
+	if c.Org.Teams == 0 {
+		c.Org.Teams = d.Org.Teams
+	}
+	if c.Org.Users == 0 {
+		c.Org.Users = d.Org.Users
+	}
+	if c.Think == 0 {
+		c.Think = d.Think
+	}
+	if c.Duration == 0 {
+		c.Duration = d.Duration
+	}
+	if len(c.Servers) == 0 {
+		c.Servers = d.Servers
+	}
+	for _, s := range c.Servers {
+		if s != Ours && s != Bare {
+			return c, fmt.Errorf("unknown server %q (want %q or %q)", s, Ours, Bare)
+		}
+	}
+	if c.VUs < 1 {
+		return c, errors.New("a load test needs at least one virtual user")
+	}
+	if c.Binary == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return c, fmt.Errorf("finding this executable: %w", err)
+		}
+		c.Binary = exe
+	}
+	if c.Out == nil {
+		c.Out = io.Discard
+	}
+	return c, nil
+}
+
+// Run generates the organisation (or takes the one in the work dir), then
+// runs the load against each server in turn on a fresh copy of it, prints
+// the report to c.Out and returns the figures.
+func Run(ctx context.Context, c Config) (*Result, error) {
+	c, err := c.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Config: c, Org: c.Org.withDefaults()}
+
+	if limit, err := raiseOpenFiles(); err != nil {
+		return nil, err
+	} else if need := uint64(c.VUs+c.Idle) + 200; limit != 0 && limit < need {
+		fmt.Fprintf(c.Out, "warning: the open-file limit is %d; %d connections need some %d (raise the hard limit: ulimit -Hn)\n", limit, c.VUs+c.Idle, need)
+	}
+
+	work := c.WorkDir
+	if work == "" {
+		if work, err = os.MkdirTemp("", "buurtplein-load-"); err != nil {
+			return nil, err
+		}
+	}
+	if c.WorkDir == "" && !c.Keep {
+		defer os.RemoveAll(work)
+	} else {
+		fmt.Fprintf(c.Out, "work dir: %s\n", work)
+	}
+
+	orgDir := filepath.Join(work, "org")
+	if err := res.prepareOrg(c, orgDir); err != nil {
+		return nil, err
+	}
+
+	p, err := newPlan(orgDir, c.VUs, c.Idle)
+	if err != nil {
+		return nil, fmt.Errorf("planning the virtual users: %w", err)
+	}
+
+	for _, name := range c.Servers {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		s, err := runServer(ctx, c, p, name, orgDir, work)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		res.Servers = append(res.Servers, s)
+	}
+
+	report(c.Out, res)
+	return res, nil
+}
+
+// orgMarker names the file that records which organisation a work dir
+// holds.
+const orgMarker = "org.txt"
+
+// prepareOrg generates the organisation into dir, unless dir holds one of
+// the same size and seed already.
+func (res *Result) prepareOrg(c Config, dir string) error {
+	want := fmt.Sprintf("%+v seed %d\n", res.Org, c.Seed)
+	marker := filepath.Join(filepath.Dir(dir), orgMarker)
+	if have, err := os.ReadFile(marker); err == nil && string(have) == want {
+		fmt.Fprintf(c.Out, "using the organisation generated earlier in %s\n", dir)
+		return nil
+	}
+
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.Out, "generating %d teams, %d employees, %d posts, %d comments, %d tasks, %d notifications...\n",
+		res.Org.Teams, res.Org.Users, res.Org.Posts, res.Org.Comments, res.Org.Tasks, res.Org.Notifications)
+	start := time.Now()
+	rows, err := Generate(dir, res.Org, c.Seed)
+	if err != nil {
+		return fmt.Errorf("generating the organisation: %w", err)
+	}
+	res.Rows, res.Generate = rows, time.Since(start)
+	fmt.Fprintf(c.Out, "generated %d rows in %s\n", rows.Total(), res.Generate.Round(100*time.Millisecond))
+	return os.WriteFile(marker, []byte(want), 0o644)
+}
+
+// runServer runs the load against one server on a fresh copy of the
+// organisation: it starts the server, connects the idle clients, lets the
+// virtual users work for the duration and stops everything.
+func runServer(ctx context.Context, c Config, p *plan, name, orgDir, work string) (ServerResult, error) {
+	res := ServerResult{Name: name}
+	dataDir := filepath.Join(work, name)
+	if err := os.RemoveAll(dataDir); err != nil {
+		return res, err
+	}
+	if err := os.CopyFS(dataDir, os.DirFS(orgDir)); err != nil {
+		return res, fmt.Errorf("copying the organisation: %w", err)
+	}
+	if c.WorkDir == "" && !c.Keep {
+		defer os.RemoveAll(dataDir)
+	}
+
+	fmt.Fprintf(c.Out, "%s: starting the server...\n", name)
+	srv, err := startServer(c.Binary, name, dataDir, filepath.Join(work, name+".log"))
+	if err != nil {
+		return res, err
+	}
+	defer srv.stop()
+
+	idleCtx, stopIdle := context.WithCancel(ctx)
+	defer stopIdle()
+	idle := &idlers{base: srv.url, client: &http.Client{Transport: newTransport(connectParallel * 2)}}
+	fmt.Fprintf(c.Out, "%s: connecting %d idle realtime clients...\n", name, c.Idle)
+	idle.connect(idleCtx, p.idle)
+
+	fmt.Fprintf(c.Out, "%s: %d virtual users for %s...\n", name, c.VUs, c.Duration)
+	rec := newRecorder()
+	cpuBefore := cpuTime(srv.pid())
+	idle.startCounting()
+	res.Elapsed = runVUs(ctx, c, p, srv.url, rec)
+	res.CPU = cpuTime(srv.pid()) - cpuBefore
+	res.PeakRSS = peakRSS(srv.pid())
+
+	stopIdle()
+	res.Realtime = idle.wait()
+	res.Kinds = rec.results(res.Elapsed)
+	return res, nil
+}
+
+// runVUs lets the virtual users work for the duration and returns how long
+// they took, the last action included.
+func runVUs(ctx context.Context, c Config, p *plan, base string, rec *recorder) time.Duration {
+	client := &http.Client{Transport: newTransport(c.VUs)}
+	ctx, cancel := context.WithTimeout(ctx, c.Duration)
+	defer cancel()
+
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i, acc := range p.vus {
+		v := &vu{
+			base: base, client: client, rec: rec, think: c.Think, cover: c.CoverMix,
+			rng:   rand.New(rand.NewPCG(c.Seed, uint64(i))),
+			acc:   acc,
+			tasks: append([]activeTask(nil), p.tasks[i]...), // each server starts from the same tasks
+		}
+		wg.Go(func() { v.run(ctx) })
+	}
+	wg.Wait()
+	return time.Since(start)
+}
+
+// newTransport is an HTTP transport that keeps up to conns connections
+// open for reuse.
+func newTransport(conns int) *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = nil
+	t.MaxIdleConns = conns
+	t.MaxIdleConnsPerHost = conns
+	return t
+}

@@ -1,0 +1,56 @@
+package loadtest
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// NewCommand returns the "load" command, which runs the load test with
+// the issue's defaults and flags to change them.
+func NewCommand() *cobra.Command {
+	c := DefaultConfig()
+	var only string
+
+	cmd := &cobra.Command{
+		Use:   "load",
+		Short: "Load test this binary as a server, with and without Buurtplein's plugins, on a generated organisation",
+		Long: `Generates an organisation, starts this binary as a server on a copy of it,
+connects idle realtime clients and lets virtual users work in the app for the
+duration, then does the same with --bare (the collections and API rules on plain
+PocketBase). Prints throughput and p50/p95/p99 per kind of request, errors, the
+server's peak memory and CPU, ours/bare ratios and the issue's targets.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch only {
+			case "":
+			case Ours, Bare:
+				c.Servers = []string{only}
+			default:
+				return fmt.Errorf("--only takes %q or %q, not %q", Ours, Bare, only)
+			}
+			c.Out = cmd.OutOrStdout()
+
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			_, err := Run(ctx, c)
+			return err
+		},
+	}
+
+	f := cmd.Flags()
+	f.IntVar(&c.Org.Teams, "teams", c.Org.Teams, "teams in the generated organisation")
+	f.IntVar(&c.Org.Users, "users", c.Org.Users, "employees in the generated organisation (posts, tasks and notifications scale with teams and employees)")
+	f.IntVar(&c.VUs, "vus", c.VUs, "virtual users working in the app")
+	f.IntVar(&c.Idle, "idle", c.Idle, "idle realtime clients")
+	f.DurationVar(&c.Duration, "duration", c.Duration, "how long the virtual users work against each server")
+	f.DurationVar(&c.Think, "think", c.Think, "mean pause between two actions of a virtual user (exponential)")
+	f.StringVar(&only, "only", "", `run against one server only: "ours" or "bare"`)
+	f.StringVar(&c.WorkDir, "workdir", "", "keep the generated organisation, data dirs and server logs here (reused by a later run of the same size)")
+	f.BoolVar(&c.Keep, "keep", false, "keep the temporary work dir")
+	f.Uint64Var(&c.Seed, "seed", c.Seed, "seed of the generated organisation and the virtual users")
+	return cmd
+}

@@ -1,0 +1,233 @@
+package loadtest
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Request classes, each with its p95 target.
+const (
+	classRead  = "read"
+	classWrite = "write"
+)
+
+// kind is one kind of request, as the report counts them.
+type kind struct {
+	name, class, what string
+}
+
+// kinds are the requests the mix sends, in the order the report lists
+// them. Each is a request the PWA sends, with the same query.
+var kinds = []kind{
+	{"feed_team", classRead, "team feed, page 1: 20 posts, author and team expanded, no total"},
+	{"feed_org", classRead, "organisation feed, page 1, the same way"},
+	{"feed_comments", classRead, "the comments on the 20 posts of a feed page, in one request"},
+	{"comment_create", classWrite, "a comment on a post just read"},
+	{"post_create", classWrite, "a post for the team (one in ten for the organisation), multipart"},
+	{"board", classRead, "the team's open and in-progress tasks, all at once (getFullList), assignee expanded"},
+	{"my_tasks", classRead, "my open and in-progress tasks, by due date, team and assignee expanded"},
+	{"my_offers", classRead, "the handovers I offered that wait for an answer"},
+	{"offers_to_me", classRead, "the handovers offered to me or my teams"},
+	{"task_view", classRead, "one task, team, assignee and creator expanded"},
+	{"task_history", classRead, "that task's history, actor expanded"},
+	{"task_update", classWrite, "a task of my team one step on: open to in progress, in progress to done"},
+	{"notifications", classRead, "my latest 50 notifications"},
+	{"unread", classRead, "the unread count behind the bell (ids of up to 100 unread)"},
+	{"directory", classRead, "the directory, a page of 30 employees by name"},
+	{"directory_teams", classRead, "the teams of those 30, team expanded"},
+	{"auth_refresh", classRead, "a token refresh, as the PWA does when it opens"},
+	{"sign_in", classWrite, "a sign-in with email and password (bcrypt)"},
+}
+
+// classOf returns the class of the kind named name.
+func classOf(name string) string {
+	for _, k := range kinds {
+		if k.name == name {
+			return k.class
+		}
+	}
+	panic("loadtest: unknown kind " + name)
+}
+
+// action is one thing an employee does in the app, as one or more
+// requests; weight is its share of the mix.
+type action struct {
+	name   string
+	weight float64
+	run    func(v *vu)
+}
+
+// mix is what the virtual users do, each action picked by weight after a
+// pause to think. Later features add their actions (and kinds) here.
+var mix = []action{
+	{"read the team feed", 22, (*vu).readTeamFeed},
+	{"read the organisation feed", 10, (*vu).readOrgFeed},
+	{"comment", 5, (*vu).comment},
+	{"post", 1, (*vu).post},
+	{"open the team board", 9, (*vu).openBoard},
+	{"open my tasks", 9, (*vu).openMyTasks},
+	{"open a task", 7, (*vu).openTask},
+	{"move a task on", 6, (*vu).moveTask},
+	{"open the notifications", 7, (*vu).openNotifications},
+	{"count unread notifications", 12, (*vu).countUnread},
+	{"browse the directory", 6, (*vu).browseDirectory},
+	{"open the app (token refresh)", 5.5, (*vu).refresh},
+	{"sign in", 0.5, (*vu).signIn},
+}
+
+// records is the path of collection's records.
+func records(collection string) string { return "/api/collections/" + collection + "/records" }
+
+// list is the query of a list request; fullList is getFullList's (one page
+// of up to 1,000).
+func list(page, perPage int, params ...string) string {
+	q := url.Values{"page": {fmt.Sprint(page)}, "perPage": {fmt.Sprint(perPage)}, "skipTotal": {"1"}}
+	for i := 0; i+1 < len(params); i += 2 {
+		if params[i+1] != "" {
+			q.Set(params[i], params[i+1])
+		}
+	}
+	return "?" + q.Encode()
+}
+
+func fullList(params ...string) string { return list(1, 1000, params...) }
+
+// quote is a filter literal, as the SDK's pb.filter writes it.
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", `\'`) + "'" }
+
+// anyOf is "field = a || field = b ..." for ids.
+func anyOf(field string, ids []string) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = field + " = " + quote(id)
+	}
+	return strings.Join(parts, " || ")
+}
+
+const activeStatus = `(status = "open" || status = "in_progress")`
+
+func (v *vu) readTeamFeed() {
+	v.readFeed("feed_team", "team = "+quote(v.team()))
+}
+
+func (v *vu) readOrgFeed() {
+	v.readFeed("feed_org", `visibility = "organisation"`)
+}
+
+// readFeed reads a feed page and the comments on its posts, as the feed
+// screen does; the posts are what a comment may answer next.
+func (v *vu) readFeed(kind, filter string) {
+	var page struct{ Items []struct{ Id string } }
+	if !v.get(kind, records("posts")+list(1, 20, "filter", filter, "sort", "-created,-id", "expand", "author,team"), &page) {
+		return
+	}
+	v.seen = v.seen[:0]
+	for _, p := range page.Items {
+		v.seen = append(v.seen, p.Id)
+	}
+	if len(v.seen) > 0 {
+		v.get("feed_comments", records("comments")+fullList("filter", anyOf("post", v.seen), "sort", "created,id", "expand", "author"), nil)
+	}
+}
+
+func (v *vu) comment() {
+	if len(v.seen) == 0 {
+		v.readTeamFeed()
+		return
+	}
+	post := v.seen[v.rng.IntN(len(v.seen))]
+	v.send("comment_create", http.MethodPost, records("comments")+"?expand=author", jsonBody(map[string]any{
+		"post": post, "author": v.acc.id, "body": "Dank je, ik pak het op.",
+	}))
+}
+
+func (v *vu) post() {
+	visibility := "team"
+	if v.rng.IntN(10) == 0 {
+		visibility = "organisation"
+	}
+	v.send("post_create", http.MethodPost, records("posts")+"?expand=author,team", multipartBody(map[string]string{
+		"team": v.team(), "author": v.acc.id, "kind": "update", "title": "Rooster volgende week",
+		"body": "Wie kan donderdag de avonddienst overnemen? Laat het even weten.", "visibility": visibility,
+	}))
+}
+
+func (v *vu) openBoard() {
+	v.get("board", records("tasks")+fullList("filter", "team = "+quote(v.team())+" && "+activeStatus, "expand", "assignee"), nil)
+}
+
+func (v *vu) openMyTasks() {
+	me := quote(v.acc.id)
+	v.get("my_tasks", records("tasks")+fullList("filter", "assignee = "+me+" && "+activeStatus, "sort", "due,created", "expand", "team,assignee"), nil)
+	v.get("my_offers", records("task_transfers")+fullList("filter", `status = "pending" && from_user = `+me, "expand", "to_user,to_team"), nil)
+	receivers := "to_user = " + me + " || " + anyOf("to_team", v.acc.teams)
+	v.get("offers_to_me", records("task_transfers")+fullList("filter", `status = "pending" && from_user != `+me+" && ("+receivers+")",
+		"sort", "created", "expand", "from_user,to_team,to_user"), nil)
+}
+
+func (v *vu) openTask() {
+	if len(v.tasks) == 0 {
+		v.openBoard()
+		return
+	}
+	id := v.tasks[v.rng.IntN(len(v.tasks))].id
+	v.get("task_view", records("tasks")+"/"+id+"?expand=team,assignee,created_by", nil)
+	v.get("task_history", records("task_events")+fullList("filter", "task = "+quote(id), "sort", "created,id", "expand", "actor"), nil)
+}
+
+// moveTask takes one of the virtual user's tasks a step on; a finished one
+// leaves its list.
+func (v *vu) moveTask() {
+	if len(v.tasks) == 0 {
+		v.openBoard()
+		return
+	}
+	i := v.rng.IntN(len(v.tasks))
+	task := &v.tasks[i]
+	next := "in_progress"
+	if task.status == "in_progress" {
+		next = "done"
+	}
+	ok := v.send("task_update", http.MethodPatch, records("tasks")+"/"+task.id+"?expand=team,assignee,created_by",
+		jsonBody(map[string]any{"status": next}))
+	if !ok {
+		return
+	}
+	task.status = next
+	if next == "done" {
+		v.tasks[i] = v.tasks[len(v.tasks)-1]
+		v.tasks = v.tasks[:len(v.tasks)-1]
+	}
+}
+
+func (v *vu) openNotifications() {
+	v.get("notifications", records("notifications")+list(1, 50, "filter", "user = "+quote(v.acc.id), "sort", "-created,-id"), nil)
+}
+
+func (v *vu) countUnread() {
+	v.get("unread", records("notifications")+list(1, 100, "filter", "user = "+quote(v.acc.id)+" && read = false", "fields", "id"), nil)
+}
+
+func (v *vu) browseDirectory() {
+	var page struct{ Items []struct{ Id string } }
+	if !v.get("directory", records("users")+list(1+v.rng.IntN(3), 30, "sort", "name,id"), &page) || len(page.Items) == 0 {
+		return
+	}
+	ids := make([]string, len(page.Items))
+	for i, u := range page.Items {
+		ids[i] = u.Id
+	}
+	v.get("directory_teams", records("memberships")+fullList("filter", anyOf("user", ids), "expand", "team"), nil)
+}
+
+func (v *vu) refresh() {
+	v.send("auth_refresh", http.MethodPost, "/api/collections/users/auth-refresh", nil)
+}
+
+func (v *vu) signIn() {
+	v.send("sign_in", http.MethodPost, "/api/collections/users/auth-with-password", jsonBody(map[string]any{
+		"identity": v.acc.email, "password": Password,
+	}))
+}

@@ -1,0 +1,200 @@
+package loadtest
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// The targets.
+const (
+	targetReadP95  = 100 * time.Millisecond
+	targetWriteP95 = 150 * time.Millisecond
+	targetPeakRSS  = 1 << 30
+	targetCost     = 1.3
+)
+
+// report prints the run's figures, the comparison of ours and bare and
+// the targets.
+func report(w io.Writer, res *Result) {
+	c, o := res.Config, res.Org
+	fmt.Fprintf(w, "\nLoad test: %d teams, %d employees, %d posts, %d comments, %d tasks, %d notifications\n",
+		o.Teams, o.Users, o.Posts, o.Comments, o.Tasks, o.Notifications)
+	fmt.Fprintf(w, "%d virtual users (mean think %s), %d idle realtime clients, %s per server\n",
+		c.VUs, c.Think, c.Idle, c.Duration)
+
+	for _, s := range res.Servers {
+		reportServer(w, s)
+	}
+	ours, okOurs := res.Server(Ours)
+	bare, okBare := res.Server(Bare)
+	if okOurs && okBare {
+		reportRatios(w, ours, bare)
+	}
+
+	fmt.Fprintf(w, "\ntargets (%s)\n", res.Servers[0].Name)
+	for _, t := range res.Targets() {
+		fmt.Fprintf(w, "%-4s  %s: %s\n", t.Verdict, t.Name, t.Detail)
+	}
+}
+
+func reportServer(w io.Writer, s ServerResult) {
+	fmt.Fprintf(w, "\n%s: %s, peak RSS %s, server CPU %.1f s (%.2f cores, %s per request)\n",
+		s.Name, s.Elapsed.Round(100*time.Millisecond), mib(s.PeakRSS), s.CPU.Seconds(),
+		s.CPU.Seconds()/s.Elapsed.Seconds(), ms(cpuPerRequest(s)))
+
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "kind\tclass\trequests\treq/s\tp50\tp95\tp99\tmean\terrors\t429\t")
+	for _, k := range s.Kinds {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.1f\t%s\t%s\t%s\t%s\t%s\t%d\t\n",
+			k.Kind, k.Class, k.Requests, k.PerSec, ms(k.P50), ms(k.P95), ms(k.P99), ms(k.Mean), errorText(k.Errors), k.Limited)
+	}
+	tw.Flush()
+
+	rt := s.Realtime
+	var events []string
+	for _, c := range []string{"posts", "comments", "tasks", "task_transfers", "notifications", "memberships"} {
+		if n := rt.Events[c]; n > 0 {
+			events = append(events, fmt.Sprintf("%s %d", c, n))
+		}
+	}
+	fmt.Fprintf(w, "realtime: %d/%d connected, %d failed, %d reconnected, %d lost; %d events received (%s)\n",
+		rt.Connected, rt.Clients, rt.Failed, rt.Reconnects, rt.Lost, rt.EventCount(), strings.Join(events, ", "))
+}
+
+func reportRatios(w io.Writer, ours, bare ServerResult) {
+	fmt.Fprintln(w, "\nours / bare")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "kind\tp95\tmean\treq/s\t")
+	for _, k := range ours.Kinds {
+		b, ok := bare.Kind(k.Kind)
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", k.Kind,
+			ratioText(float64(k.P95), float64(b.P95)), ratioText(float64(k.Mean), float64(b.Mean)), ratioText(k.PerSec, b.PerSec))
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "server CPU per request: %s / %s = %s\n", ms(cpuPerRequest(ours)), ms(cpuPerRequest(bare)),
+		ratioText(float64(cpuPerRequest(ours)), float64(cpuPerRequest(bare))))
+}
+
+// Target is one of the targets and whether a run met it.
+type Target struct {
+	Name    string
+	Verdict string // PASS, FAIL, or n/a when the run cannot tell
+	Detail  string
+}
+
+// Targets checks the targets against the first server of the run
+// (ours, unless only bare ran); the cost targets need both servers.
+func (r *Result) Targets() []Target {
+	if len(r.Servers) == 0 {
+		return nil
+	}
+	s := r.Servers[0]
+	var out []Target
+
+	all, _ := s.Kind("all")
+	out = append(out, Target{"no errors other than 429", verdict(all.ErrorCount() == 0),
+		fmt.Sprintf("%d errors, %d rate-limited", all.ErrorCount(), all.Limited)})
+	out = append(out, latencyTarget(s, classRead, targetReadP95), latencyTarget(s, classWrite, targetWriteP95))
+
+	mem := Target{"peak memory < 1 GiB", verdict(s.PeakRSS < targetPeakRSS), mib(s.PeakRSS)}
+	if s.PeakRSS == 0 {
+		mem.Verdict, mem.Detail = "n/a", "unknown on this system"
+	}
+	out = append(out, mem)
+
+	ours, okOurs := r.Server(Ours)
+	bare, okBare := r.Server(Bare)
+	if !okOurs || !okBare {
+		return append(out, Target{"cost within 1.3x of bare", "n/a", "run both servers"})
+	}
+	oursAll, _ := ours.Kind("all")
+	bareAll, _ := bare.Kind("all")
+	cpu := ratio(float64(cpuPerRequest(ours)), float64(cpuPerRequest(bare)))
+	mean := ratio(float64(oursAll.Mean), float64(bareAll.Mean))
+	return append(out,
+		Target{"cost within 1.3x of bare: server CPU per request", verdict(cpu > 0 && cpu <= targetCost),
+			fmt.Sprintf("%s vs %s, %.2fx", ms(cpuPerRequest(ours)), ms(cpuPerRequest(bare)), cpu)},
+		Target{"cost within 1.3x of bare: mean latency", verdict(mean > 0 && mean <= targetCost),
+			fmt.Sprintf("%s vs %s, %.2fx", ms(oursAll.Mean), ms(bareAll.Mean), mean)},
+	)
+}
+
+// latencyTarget checks that every kind of class has its p95 under limit.
+func latencyTarget(s ServerResult, class string, limit time.Duration) Target {
+	t := Target{Name: fmt.Sprintf("%s p95 < %s, every kind", class, limit), Verdict: "PASS"}
+	var over []string
+	var worst KindResult
+	for _, k := range s.Kinds {
+		if k.Class != class {
+			continue
+		}
+		if k.P95 >= worst.P95 {
+			worst = k
+		}
+		if k.P95 >= limit {
+			over = append(over, fmt.Sprintf("%s %s", k.Kind, ms(k.P95)))
+		}
+	}
+	if len(over) > 0 {
+		t.Verdict, t.Detail = "FAIL", strings.Join(over, ", ")
+	} else {
+		t.Detail = fmt.Sprintf("highest %s %s", worst.Kind, ms(worst.P95))
+	}
+	return t
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "PASS"
+	}
+	return "FAIL"
+}
+
+// cpuPerRequest is the server's CPU time per request answered.
+func cpuPerRequest(s ServerResult) time.Duration {
+	all, _ := s.Kind("all")
+	if all.Requests == 0 {
+		return 0
+	}
+	return s.CPU / time.Duration(all.Requests)
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+func ratioText(a, b float64) string {
+	if b == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2fx", a/b)
+}
+
+func ms(d time.Duration) string {
+	return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+}
+
+func mib(b uint64) string {
+	return fmt.Sprintf("%d MiB", b>>20)
+}
+
+// errorText lists errors by status ("500:3 0:1"), "0" for none.
+func errorText(errs map[int]int) string {
+	if len(errs) == 0 {
+		return "0"
+	}
+	var parts []string
+	for _, s := range sortedStatuses(errs) {
+		parts = append(parts, fmt.Sprintf("%d:%d", s, errs[s]))
+	}
+	return strings.Join(parts, " ")
+}

@@ -1,0 +1,127 @@
+package loadtest
+
+import (
+	"maps"
+	"slices"
+	"sync"
+	"time"
+)
+
+// statusTransport is the status recorded for a request that got no
+// response: refused, reset or timed out.
+const statusTransport = 0
+
+// recorder collects the outcome of every request of a run, by kind.
+type recorder struct {
+	mu    sync.Mutex
+	kinds map[string]*kindRecord
+}
+
+type kindRecord struct {
+	latencies []time.Duration // of the successful (2xx) requests
+	statuses  map[int]int
+}
+
+func newRecorder() *recorder { return &recorder{kinds: map[string]*kindRecord{}} }
+
+// record adds one request of kind that ended with status after d.
+func (r *recorder) record(kind string, status int, d time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	k := r.kinds[kind]
+	if k == nil {
+		k = &kindRecord{statuses: map[int]int{}}
+		r.kinds[kind] = k
+	}
+	k.statuses[status]++
+	if status >= 200 && status < 300 {
+		k.latencies = append(k.latencies, d)
+	}
+}
+
+// KindResult sums up the requests of one kind.
+type KindResult struct {
+	Kind     string
+	Class    string // "read" or "write"
+	Requests int
+	PerSec   float64
+	// P50, P95, P99 and Mean are over the successful requests: from
+	// sending until the last byte of the response was read
+	P50, P95, P99, Mean time.Duration
+	Errors              map[int]int // by status, 429 and 2xx left out; 0 is no response
+	Limited             int         // 429 Too Many Requests
+}
+
+// ErrorCount is the number of failed requests other than 429s.
+func (k KindResult) ErrorCount() int {
+	n := 0
+	for _, v := range k.Errors {
+		n += v
+	}
+	return n
+}
+
+// results sums up every kind that was sent, in the order of [kinds], over
+// elapsed; "all" last.
+func (r *recorder) results(elapsed time.Duration) []KindResult {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+
+	var out []KindResult
+	all := &kindRecord{statuses: map[int]int{}}
+	for _, k := range kinds {
+		rec := r.kinds[k.name]
+		if rec == nil {
+			continue
+		}
+		out = append(out, summarise(k.name, k.class, rec, elapsed))
+		all.latencies = append(all.latencies, rec.latencies...)
+		for s, n := range rec.statuses {
+			all.statuses[s] += n
+		}
+	}
+	return append(out, summarise("all", "", all, elapsed))
+}
+
+func summarise(name, class string, rec *kindRecord, elapsed time.Duration) KindResult {
+	res := KindResult{Kind: name, Class: class, Errors: map[int]int{}}
+	for s, n := range rec.statuses {
+		res.Requests += n
+		switch {
+		case s == 429:
+			res.Limited += n
+		case s < 200 || s >= 300:
+			res.Errors[s] += n
+		}
+	}
+	if elapsed > 0 {
+		res.PerSec = float64(res.Requests) / elapsed.Seconds()
+	}
+
+	lat := slices.Clone(rec.latencies)
+	slices.Sort(lat)
+	res.P50, res.P95, res.P99 = percentile(lat, 50), percentile(lat, 95), percentile(lat, 99)
+	if len(lat) > 0 {
+		var sum time.Duration
+		for _, d := range lat {
+			sum += d
+		}
+		res.Mean = sum / time.Duration(len(lat))
+	}
+	return res
+}
+
+// percentile returns the p-th percentile of sorted durations (nearest
+// rank), or 0 for none.
+func percentile(sorted []time.Duration, p int) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	rank := (p*len(sorted) + 99) / 100 // ceil(p/100 * n)
+	return sorted[max(rank, 1)-1]
+}
+
+// sortedStatuses returns the statuses of errs in ascending order.
+func sortedStatuses(errs map[int]int) []int {
+	return slices.Sorted(maps.Keys(errs))
+}
