@@ -9,8 +9,10 @@ import (
 	"os"
 	"path/filepath"
 
+	"buurtplein/internal/drill"
 	"buurtplein/internal/loadtest"
 	_ "buurtplein/pb_migrations"
+	"buurtplein/plugins/backups"
 	"buurtplein/plugins/feed"
 	"buurtplein/plugins/sessions"
 	"buurtplein/plugins/tasks"
@@ -93,6 +95,7 @@ func main() {
 	}
 	app.RootCmd.AddCommand(benchCmd)
 	benchCmd.AddCommand(loadtest.NewCommand())
+	benchCmd.AddCommand(drill.NewCrashCommand(), drill.NewBackupCommand())
 
 	// the bare baseline keeps the schema, the rules and PocketBase's own
 	// routes and leaves every Buurtplein plugin out
@@ -107,6 +110,7 @@ func main() {
 	feed.MustRegister(app, feed.Config{Demo: demo})
 	tasks.MustRegister(app, tasks.Config{Demo: demo})
 	sessions.MustRegister(app, sessions.Config{RequireMFA: mfa})
+	backups.MustRegister(app, backups.Config{Command: app.RootCmd})
 
 	// ---------------------------------------------------------------
 	// The PWA, served last so that every API route wins:
