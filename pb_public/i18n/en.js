@@ -56,6 +56,16 @@ export default {
     missing: 'Enter your email address and password.',
     failed: 'That email address or password is not right.',
     help: 'Forgot your password or no account yet? Ask IT.',
+    codeSent: 'We emailed you a code ({email}). Enter it here to sign in.',
+    code: 'Code from the email',
+    codeSubmit: 'Confirm',
+    codeMissing: 'Enter the code from the email.',
+    codeFailed: 'That code is not right or has expired. Ask for a new code, or start again.',
+    codeAgain: 'Send a new code',
+    codeBack: 'Start again',
+  },
+  session: {
+    ended: 'You were signed out: your session ended, for example because you signed out on another device. Please sign in again.',
   },
   feed: {
     organisationTitle: 'Organisation',
@@ -152,6 +162,14 @@ export default {
     added: '{name} was added to {team}.',
     noCandidates: 'No colleague found who is not a member yet.',
     youWereAdded: 'You were added to a team.',
+    blocked: 'Blocked',
+    block: 'Block account',
+    unblock: 'Unblock',
+    blockNamed: 'Block the account of {name}',
+    unblockNamed: 'Unblock the account of {name}',
+    confirmBlock: 'Block the account of {name}? {name} is signed out everywhere at once and cannot sign in until you unblock the account. Posts and tasks stay.',
+    blockDone: 'The account of {name} is blocked.',
+    unblockDone: 'The account of {name} is unblocked.',
   },
   directory: {
     title: 'Colleagues',
@@ -163,6 +181,7 @@ export default {
     none: 'No colleague found.',
     shown: { one: '1 colleague', other: '{n} colleagues' },
     teamsOf: 'Teams of {name}',
+    blocked: 'Blocked',
   },
   profile: {
     title: 'My profile',
@@ -407,6 +426,7 @@ export default {
       validation_invalid_mime_type: 'This kind of file is not supported. Choose a JPG, PNG, GIF or WebP.',
       validation_invalid_password: 'The password is not right.',
       validation_invalid_old_password: 'The old password is not right.',
+      validation_account_disabled: 'Your account is blocked. Please contact your coordinator or IT.',
     },
   },
 };

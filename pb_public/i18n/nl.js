@@ -57,6 +57,16 @@ export default {
     missing: 'Vul je e-mailadres en wachtwoord in.',
     failed: 'Dat e-mailadres of wachtwoord klopt niet.',
     help: 'Wachtwoord vergeten of nog geen account? Vraag het aan IT.',
+    codeSent: 'We hebben je een code gemaild ({email}). Vul die hier in om in te loggen.',
+    code: 'Code uit de e-mail',
+    codeSubmit: 'Bevestigen',
+    codeMissing: 'Vul de code uit de e-mail in.',
+    codeFailed: 'Die code klopt niet of is verlopen. Vraag een nieuwe code aan, of begin opnieuw.',
+    codeAgain: 'Stuur een nieuwe code',
+    codeBack: 'Opnieuw beginnen',
+  },
+  session: {
+    ended: 'Je bent uitgelogd: je sessie is beëindigd, bijvoorbeeld omdat je op een ander apparaat bent uitgelogd. Log opnieuw in.',
   },
   feed: {
     organisationTitle: 'Organisatie',
@@ -153,6 +163,14 @@ export default {
     added: '{name} is toegevoegd aan {team}.',
     noCandidates: 'Geen collega gevonden die nog geen lid is.',
     youWereAdded: 'Je bent toegevoegd aan een team.',
+    blocked: 'Geblokkeerd',
+    block: 'Account blokkeren',
+    unblock: 'Deblokkeren',
+    blockNamed: 'Account van {name} blokkeren',
+    unblockNamed: 'Account van {name} deblokkeren',
+    confirmBlock: 'Het account van {name} blokkeren? {name} wordt overal meteen uitgelogd en kan niet meer inloggen tot je het account deblokkeert. Berichten en taken blijven staan.',
+    blockDone: 'Het account van {name} is geblokkeerd.',
+    unblockDone: 'Het account van {name} is gedeblokkeerd.',
   },
   directory: {
     title: "Collega's",
@@ -164,6 +182,7 @@ export default {
     none: 'Geen collega gevonden.',
     shown: { one: '1 collega', other: "{n} collega's" },
     teamsOf: 'Teams van {name}',
+    blocked: 'Geblokkeerd',
   },
   profile: {
     title: 'Mijn profiel',
@@ -408,6 +427,7 @@ export default {
       validation_invalid_mime_type: 'Dit soort bestand wordt niet ondersteund. Kies een JPG, PNG, GIF of WebP.',
       validation_invalid_password: 'Het wachtwoord klopt niet.',
       validation_invalid_old_password: 'Het oude wachtwoord klopt niet.',
+      validation_account_disabled: 'Je account is geblokkeerd. Neem contact op met je coördinator of met IT.',
     },
   },
 };

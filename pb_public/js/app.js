@@ -3,7 +3,7 @@
 
 import { h, replace } from './dom.js';
 import { t, setLocale, getLocale } from './i18n.js';
-import { pb, currentUser } from './pb.js';
+import { pb, currentUser, onSessionEnded, revokeSession, retryRevoke } from './pb.js';
 import { getState, setState, subscribe } from './store.js';
 import { avatar, toast } from './components/ui.js';
 import * as loginScreen from './screens/login.js';
@@ -25,6 +25,8 @@ const LOCALE_KEY = 'buurtplein.locale';
 let cleanupScreen = null;
 /** @type {(() => void)|null} */
 let unsubscribeMemberships = null;
+/** why the sign-in screen shows (a session the server ended), until the next sign-in */
+let loginNotice = '';
 
 const shell = {
   header: /** @type {HTMLElement} */ (document.getElementById('app-header')),
@@ -107,6 +109,7 @@ async function watchMemberships() {
 }
 
 async function afterSignIn() {
+  loginNotice = '';
   const user = currentUser();
   setLocale(user?.locale || localStorage.getItem(LOCALE_KEY) || 'nl');
   setState({ user });
@@ -124,15 +127,41 @@ function onNotification(n) {
   toast(t('notifications.toast', { title: n.title || '' }));
 }
 
-function signOut() {
+function stopLive() {
   unsubscribeMemberships?.();
   unsubscribeMemberships = null;
   stopNotifications();
   pb.realtime.unsubscribe().catch(() => {});
+}
+
+/**
+ * Signs out here at once, then on the server: the session ends on every
+ * device. A weak connection never keeps anyone signed in; a server call
+ * that fails is sent again later.
+ */
+function signOut() {
+  const token = pb.authStore.token;
+  stopLive();
   // a device may be shared: unsent drafts leave with their writer
   for (const key of Object.keys(localStorage)) {
     if (key.startsWith('buurtplein.draft.')) localStorage.removeItem(key);
   }
+  pb.authStore.clear();
+  loginNotice = '';
+  setState({ user: null, memberships: [], unread: 0 });
+  revokeSession(token);
+  navigate('#/login');
+}
+
+/**
+ * Handles a 401 to the session's token: signed out on another device,
+ * blocked, or expired. Back to the sign-in screen, which says why; drafts
+ * stay for when their writer signs in again.
+ */
+function sessionEnded() {
+  if (!pb.authStore.token) return;
+  stopLive();
+  loginNotice = t('session.ended');
   pb.authStore.clear();
   setState({ user: null, memberships: [], unread: 0 });
   navigate('#/login');
@@ -300,7 +329,7 @@ function route() {
   let cleanup;
   switch (name) {
     case 'login':
-      cleanup = loginScreen.mount(main, { onSignedIn: afterSignIn });
+      cleanup = loginScreen.mount(main, { onSignedIn: afterSignIn, notice: loginNotice });
       break;
     case 'feed':
       cleanup = feedScreen.mount(main);
@@ -388,6 +417,7 @@ function start() {
 
   window.addEventListener('online', () => {
     setState({ online: true });
+    retryRevoke();
     if (currentUser()) {
       loadMemberships().catch(() => {});
       refreshUnread().catch(() => {});
@@ -405,6 +435,9 @@ function start() {
     e.preventDefault();
     shell.main.focus();
   });
+
+  onSessionEnded(sessionEnded);
+  retryRevoke();
 
   pb.authStore.onChange(() => {
     const user = currentUser();

@@ -1,5 +1,6 @@
 // A team's member list. Coordinators add colleagues (picked from the
-// directory), remove members and change roles; every member can leave.
+// directory), remove members, change roles and block or unblock a
+// member's account; every member can leave.
 
 import { h, replace, debounce } from '../dom.js';
 import { t } from '../i18n.js';
@@ -83,7 +84,7 @@ export function createMembers({ team, membership, open, onOwnChange }) {
       h(
         'div',
         { class: 'member-main' },
-        h('span', { class: 'member-name' }, user?.name || '?', self ? ' ' + t('members.you') : ''),
+        h('span', { class: 'member-name' }, user?.name || '?', self ? ' ' + t('members.you') : '', user?.disabled ? h('span', { class: 'badge badge-must', dataset: { test: 'member-blocked' } }, t('members.blocked')) : null),
         h('span', { class: 'member-sub' }, [user?.discipline, m.role === 'coordinator' ? t('roles.coordinator') : null].filter(Boolean).join(' · '))
       ),
       isCoordinator &&
@@ -100,9 +101,42 @@ export function createMembers({ team, membership, open, onOwnChange }) {
             'button',
             { type: 'button', class: 'btn-link btn-danger-link', dataset: { test: 'remove-member' }, 'aria-label': t('members.removeNamed', { name: user?.name || '' }), on: { click: () => remove(m) } },
             t('members.remove')
-          )
+          ),
+          user &&
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'btn-link',
+                dataset: { test: user.disabled ? 'unblock-member' : 'block-member' },
+                'aria-label': t(user.disabled ? 'members.unblockNamed' : 'members.blockNamed', { name: user.name || '' }),
+                on: { click: () => setBlocked(m, !user.disabled) },
+              },
+              user.disabled ? t('members.unblock') : t('members.block')
+            )
         )
     );
+  }
+
+  /**
+   * Blocks or unblocks a member's account: a blocked colleague is signed
+   * out everywhere at once and cannot sign in until unblocked.
+   *
+   * @param {any} m the membership
+   * @param {boolean} blocked
+   */
+  async function setBlocked(m, blocked) {
+    const name = m.expand?.user?.name || '';
+    if (blocked && !window.confirm(t('members.confirmBlock', { name }))) return;
+    showError(error, '');
+    try {
+      await pb.send(`/api/buurtplein/users/${encodeURIComponent(m.user)}/${blocked ? 'disable' : 'enable'}`, { method: 'POST' });
+      members = members.map((x) => (x.id === m.id ? { ...x, expand: { ...x.expand, user: { ...x.expand.user, disabled: blocked } } } : x));
+      render();
+      toast(t(blocked ? 'members.blockDone' : 'members.unblockDone', { name }));
+    } catch (err) {
+      showError(error, describeError(err).message);
+    }
   }
 
   async function setRole(m, role) {
@@ -166,7 +200,7 @@ export function createMembers({ team, membership, open, onOwnChange }) {
         });
         if (input.value.trim() !== q) return;
         const memberIds = new Set(members.map((m) => m.user));
-        const candidates = found.items.filter((u) => !memberIds.has(u.id));
+        const candidates = found.items.filter((u) => !memberIds.has(u.id) && !u.disabled);
         replace(
           results,
           candidates.length

@@ -127,7 +127,7 @@ function person(user, memberships) {
     h(
       'div',
       { class: 'person-main' },
-      h('h2', { class: 'person-name' }, user.name || '?'),
+      h('h2', { class: 'person-name' }, user.name || '?', user.disabled ? h('span', { class: 'badge badge-must', dataset: { test: 'person-blocked' } }, t('directory.blocked')) : null),
       user.discipline && h('p', { class: 'person-discipline' }, user.discipline),
       memberships.length > 0 &&
         h(
