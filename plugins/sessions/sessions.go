@@ -8,7 +8,8 @@
 // key. Rotating that key makes every token of the account invalid at once;
 // both sign-out and blocking do that, and any change of the token key
 // (also a new password or e-mail address) ends the account's realtime
-// connections.
+// connections. An API request with a token that no longer signs anyone in
+// gets a 401 instead of PocketBase's guest answer, so clients notice.
 //
 // Routes:
 //

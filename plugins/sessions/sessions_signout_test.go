@@ -58,6 +58,16 @@ func TestSignOut(t *testing.T) {
 		}
 	}
 
+	if status, _ := do(t, http.MethodGet, url+"/api/health", bram, nil); status != http.StatusOK {
+		t.Errorf("health check with bram's old token: status %d; want 200", status)
+	}
+	if status, _ := do(t, http.MethodGet, url+"/api/collections/posts/records", "forged", nil); status != http.StatusUnauthorized {
+		t.Errorf("a forged token: status %d; want 401", status)
+	}
+	if status, _ := do(t, http.MethodGet, url+"/api/collections/posts/records", "", nil); status != http.StatusOK {
+		t.Errorf("no token at all: status %d; want a guest's 200", status)
+	}
+
 	// a stale token does not stand in the way of signing in again
 	status, data := do(t, http.MethodPost, url+"/api/collections/users/auth-with-password", bram,
 		map[string]any{"identity": email("bram"), "password": demoPassword})
