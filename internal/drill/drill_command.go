@@ -40,7 +40,7 @@ data dir and does it again.`,
 				return err
 			}
 			unanswered, found := report.Unanswered()
-			fmt.Fprintf(command.OutOrStdout(), "\n%d rounds, %d writers, %s: %d acknowledged writes, every one there with its content after every SIGKILL; %d unanswered at a kill, %d of them there anyway; %d drill records at the end; integrity_check ok, foreign_key_check and relations clean after every round.\n",
+			fmt.Fprintf(command.OutOrStdout(), "\n%d rounds, %d writers, %s: %d acknowledged writes, every one there with its content after every SIGKILL; %d unanswered at a kill, %d of them there anyway; %d records in the collections written at the end; integrity_check ok, foreign_key_check and relations clean after every round.\n",
 				len(report.Rounds), cfg.Writers, report.Duration.Round(time.Second), report.Acked, unanswered, found, report.Records)
 			return nil
 		},

@@ -53,7 +53,8 @@ type CrashReport struct {
 	// kill all of them (the earlier rounds' too) were checked.
 	Acked int
 
-	// Records is how many drill records the data dir held at the end.
+	// Records is how many records the written collections held at the
+	// end, the demo organisation's included.
 	Records int
 }
 

@@ -101,7 +101,7 @@ func TestCrash(t *testing.T) {
 		}
 	}
 	unanswered, found := report.Unanswered()
-	t.Logf("%d rounds in %s: %d acknowledged writes, all there after every kill; %d unanswered, %d of them there anyway; %d drill records",
+	t.Logf("%d rounds in %s: %d acknowledged writes, all there after every kill; %d unanswered, %d of them there anyway; %d records in the collections written",
 		n, report.Duration.Round(time.Second), report.Acked, unanswered, found, report.Records)
 }
 
