@@ -1,0 +1,325 @@
+package authz_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// kind is a kind of record the matrix names in its target column
+// ("posts/own"): how to make one, and the bodies that create and change
+// one. "own" is the owning team, Haarlem-Noord; "other" is Schalkwijk.
+type kind struct {
+	name string
+
+	// make saves a new record of this kind. Reads and realtime cases look
+	// at one shared record; a case that changes or deletes a record gets a
+	// fresh one, so the cases leave each other alone. nil: the kind is a
+	// fixed record (a demo account, a team) that cases change in place with
+	// harmless updates and never delete.
+	make func(t testing.TB, f *fixture) *core.Record
+
+	// shared returns the shared record when make does not make it.
+	shared func(t testing.TB, f *fixture) *core.Record
+
+	// create returns the body of a new record of this kind, made in the
+	// name of user me.
+	create func(t testing.TB, f *fixture, me string) map[string]any
+
+	// update is the body of an update, unless the matrix line gives one.
+	update map[string]any
+}
+
+func (k kind) collection() string {
+	c, _, _ := strings.Cut(k.name, "/")
+	return c
+}
+
+// kindByName returns the kind the matrix names.
+func kindByName(name string) (kind, bool) {
+	for _, k := range kinds {
+		if k.name == name {
+			return k, true
+		}
+	}
+	return kind{}, false
+}
+
+// kinds are made in this order: later ones use the shared records of
+// earlier ones.
+var kinds = []kind{
+	{
+		name: "teams/own",
+		shared: func(t testing.TB, f *fixture) *core.Record {
+			return f.set(t, f.find(t, "teams", "slug", "haarlem-noord"), map[string]any{"logo": photo(t, "logo.png")})
+		},
+		update: map[string]any{"description": "Authz: bijgewerkt."},
+	},
+	{
+		name:   "teams/other",
+		shared: func(t testing.TB, f *fixture) *core.Record { return f.find(t, "teams", "slug", "schalkwijk") },
+		update: map[string]any{"description": "Authz: bijgewerkt."},
+	},
+	{
+		name: "teams/spare",
+		make: func(t testing.TB, f *fixture) *core.Record {
+			return f.save(t, "teams", map[string]any{"name": "Authz team", "slug": unique("authz-"), "kind": "buurtteam"})
+		},
+		create: func(t testing.TB, f *fixture, me string) map[string]any {
+			return map[string]any{"name": "Authz team", "slug": unique("authz-"), "kind": "buurtteam"}
+		},
+		update: map[string]any{"description": "Authz: bijgewerkt."},
+	},
+	{
+		// a new team whose coordinator is anna (coord)
+		name: "teams/coordinated",
+		make: func(t testing.TB, f *fixture) *core.Record {
+			team := f.save(t, "teams", map[string]any{"name": "Authz team", "slug": unique("authz-"), "kind": "buurtteam"})
+			f.save(t, "memberships", map[string]any{"team": team.Id, "user": f.user["anna"], "role": "coordinator"})
+			return team
+		},
+		update: map[string]any{"description": "Authz: bijgewerkt."},
+	},
+	{
+		name: "users/member",
+		shared: func(t testing.TB, f *fixture) *core.Record {
+			return f.set(t, f.find(t, "users", "id", f.user["bram"]), map[string]any{"avatar": photo(t, "bram.png")})
+		},
+		update: map[string]any{"discipline": "verzorgende IG"},
+	},
+	{
+		name:   "users/other",
+		shared: func(t testing.TB, f *fixture) *core.Record { return f.find(t, "users", "id", f.user["carla"]) },
+		update: map[string]any{"discipline": "wijkverpleegkundige"},
+	},
+	{
+		// an employee in no team
+		name: "users/spare",
+		make: func(t testing.TB, f *fixture) *core.Record { return f.newUser(t) },
+		create: func(t testing.TB, f *fixture, me string) map[string]any {
+			return map[string]any{
+				"email": unique("authz-") + "@buurtplein.test", "password": "buurtplein-demo",
+				"passwordConfirm": "buurtplein-demo", "name": "Authz Nieuw",
+			}
+		},
+		update: map[string]any{"name": "Authz Bijgewerkt"},
+	},
+	{
+		// a colleague in the owning team
+		name: "users/colleague",
+		make: func(t testing.TB, f *fixture) *core.Record {
+			u := f.newUser(t)
+			f.save(t, "memberships", map[string]any{"team": f.team["haarlem-noord"], "user": u.Id, "role": "member"})
+			return u
+		},
+		update: map[string]any{"name": "Authz Bijgewerkt"},
+	},
+	{
+		name: "memberships/own",
+		shared: func(t testing.TB, f *fixture) *core.Record {
+			return f.findWhere(t, "memberships", "user = {:user} && team = {:team}", dbx.Params{"user": f.user["bram"], "team": f.team["haarlem-noord"]})
+		},
+		make:   func(t testing.TB, f *fixture) *core.Record { return f.newMembership(t, "haarlem-noord") },
+		create: func(t testing.TB, f *fixture, me string) map[string]any { return f.membershipBody(t, "haarlem-noord") },
+		update: map[string]any{"role": "coordinator"},
+	},
+	{
+		name: "memberships/other",
+		shared: func(t testing.TB, f *fixture) *core.Record {
+			return f.findWhere(t, "memberships", "user = {:user} && team = {:team}", dbx.Params{"user": f.user["carla"], "team": f.team["schalkwijk"]})
+		},
+		make:   func(t testing.TB, f *fixture) *core.Record { return f.newMembership(t, "schalkwijk") },
+		create: func(t testing.TB, f *fixture, me string) map[string]any { return f.membershipBody(t, "schalkwijk") },
+		update: map[string]any{"role": "coordinator"},
+	},
+	post("posts/own", "haarlem-noord", "bram", "team"),
+	post("posts/other", "schalkwijk", "carla", "team"),
+	post("posts/org", "", "carla", "organisation"),
+	post("posts/shared", "haarlem-noord", "anna", "organisation"),
+	post("posts/removed", "haarlem-noord", "fenna", "team"),
+	comment("comments/own", "posts/own", "bram"),
+	comment("comments/other", "posts/other", "carla"),
+	comment("comments/org", "posts/org", "bram"),
+	comment("comments/removed", "posts/own", "fenna"),
+	task("tasks/own", "haarlem-noord", "anna", "bram"),
+	task("tasks/other", "schalkwijk", "carla", "carla"),
+	task("tasks/bob", "bob", "bo", "bo"),
+	task("tasks/removed", "haarlem-noord", "fenna", ""),
+	task("tasks/open", "haarlem-noord", "anna", ""),
+	task("tasks/open-other", "schalkwijk", "carla", ""),
+	// the task behind task_transfers/to-other
+	task("tasks/offered", "haarlem-noord", "anna", ""),
+	offer("task_transfers/own", "haarlem-noord", "bram", "bram", "anna", "", "heemstede"),
+	offer("task_transfers/other", "schalkwijk", "carla", "carla", "dirk", "", "heemstede"),
+	offer("task_transfers/to-other", "haarlem-noord", "", "anna", "", "schalkwijk", ""),
+	offer("task_transfers/removed", "haarlem-noord", "", "fenna", "bram", "", ""),
+	event("task_events/own", "tasks/own", "anna"),
+	event("task_events/other", "tasks/other", "carla"),
+	notification("notifications/member", "bram", "tasks/own"),
+	notification("notifications/other", "carla", "tasks/other"),
+	{
+		name: "_superusers/it",
+		shared: func(t testing.TB, f *fixture) *core.Record {
+			return f.find(t, core.CollectionNameSuperusers, "email", "it@buurtplein.test")
+		},
+	},
+}
+
+// post is a kind of post in team (its slug, "" for the organisation feed)
+// by author with visibility, with a photo on its protected images field.
+func post(name, team, author, visibility string) kind {
+	return kind{
+		name: name,
+		make: func(t testing.TB, f *fixture) *core.Record {
+			return f.save(t, "posts", map[string]any{
+				"team": f.team[team], "author": f.user[author], "kind": "update", "visibility": visibility,
+				"title": "Authz " + name, "body": "Authz: een bericht.", "images": photo(t, "foto.png"),
+			})
+		},
+		create: func(t testing.TB, f *fixture, me string) map[string]any {
+			return map[string]any{
+				"team": f.team[team], "author": me, "kind": "update", "visibility": visibility,
+				"title": "Authz nieuw", "body": "Authz: een nieuw bericht.",
+			}
+		},
+		update: map[string]any{"body": "Authz: bijgewerkt."},
+	}
+}
+
+// comment is a kind of comment by author on the shared post of kind post.
+func comment(name, post, author string) kind {
+	return kind{
+		name: name,
+		make: func(t testing.TB, f *fixture) *core.Record {
+			return f.save(t, "comments", map[string]any{"post": f.shared[post].Id, "author": f.user[author], "body": "Authz: een reactie."})
+		},
+		create: func(t testing.TB, f *fixture, me string) map[string]any {
+			return map[string]any{"post": f.shared[post].Id, "author": me, "body": "Authz: een nieuwe reactie."}
+		},
+		update: map[string]any{"body": "Authz: bijgewerkt."},
+	}
+}
+
+// task is a kind of open task of team, made by creator, for assignee (""
+// for the whole team).
+func task(name, team, creator, assignee string) kind {
+	return kind{
+		name: name,
+		make: func(t testing.TB, f *fixture) *core.Record { return f.newTask(t, team, creator, assignee) },
+		create: func(t testing.TB, f *fixture, me string) map[string]any {
+			return map[string]any{"team": f.team[team], "title": "Authz nieuwe taak", "created_by": me}
+		},
+		update: map[string]any{"description": "Authz: bijgewerkt."},
+	}
+}
+
+// offer is a kind of pending handover of a new task of team (assigned to
+// assignee) from from to toUser or toTeam. A new offer from the requester
+// goes to createTo, another team.
+func offer(name, team, assignee, from, toUser, toTeam, createTo string) kind {
+	k := kind{
+		name: name,
+		make: func(t testing.TB, f *fixture) *core.Record {
+			return f.newOffer(t, f.newTask(t, team, from, assignee), from, toUser, toTeam)
+		},
+		update: map[string]any{"note": "Authz: bijgewerkt."},
+	}
+	if name == "task_transfers/to-other" {
+		k.shared = func(t testing.TB, f *fixture) *core.Record {
+			return f.newOffer(t, f.shared["tasks/offered"], from, toUser, toTeam)
+		}
+	}
+	if createTo != "" {
+		k.create = func(t testing.TB, f *fixture, me string) map[string]any {
+			return map[string]any{"task": f.newTask(t, team, from, "").Id, "from_user": me, "to_team": f.team[createTo], "note": "Authz: neem jij hem?"}
+		}
+	}
+	return k
+}
+
+// event is a kind of history line of the shared task of kind task.
+func event(name, task, actor string) kind {
+	return kind{
+		name: name,
+		make: func(t testing.TB, f *fixture) *core.Record {
+			return f.save(t, "task_events", map[string]any{"task": f.shared[task].Id, "actor": f.user[actor], "kind": "edited", "details": map[string]any{"authz": true}})
+		},
+		create: func(t testing.TB, f *fixture, me string) map[string]any {
+			return map[string]any{"task": f.shared[task].Id, "actor": me, "kind": "edited"}
+		},
+		update: map[string]any{"details": map[string]any{"authz": "bijgewerkt"}},
+	}
+}
+
+// notification is a kind of notification for user about the shared task of
+// kind task.
+func notification(name, user, task string) kind {
+	return kind{
+		name: name,
+		make: func(t testing.TB, f *fixture) *core.Record {
+			return f.save(t, "notifications", map[string]any{"user": f.user[user], "kind": "authz", "title": "Authz: een melding", "link": "#/tasks/" + f.shared[task].Id})
+		},
+		create: func(t testing.TB, f *fixture, me string) map[string]any {
+			return map[string]any{"user": me, "kind": "authz", "title": "Authz: een nieuwe melding"}
+		},
+		update: map[string]any{"read": true},
+	}
+}
+
+func (f *fixture) newUser(t testing.TB) *core.Record {
+	t.Helper()
+	return f.save(t, "users", map[string]any{
+		"email": unique("authz-") + "@buurtplein.test", "password": "buurtplein-demo", "name": "Authz Collega", "verified": true,
+	})
+}
+
+func (f *fixture) newMembership(t testing.TB, team string) *core.Record {
+	t.Helper()
+	return f.save(t, "memberships", map[string]any{"team": f.team[team], "user": f.newUser(t).Id, "role": "member"})
+}
+
+// membershipBody returns the body that adds a new colleague to team.
+func (f *fixture) membershipBody(t testing.TB, team string) map[string]any {
+	t.Helper()
+	return map[string]any{"team": f.team[team], "user": f.newUser(t).Id, "role": "member"}
+}
+
+func (f *fixture) newTask(t testing.TB, team, creator, assignee string) *core.Record {
+	t.Helper()
+	return f.save(t, "tasks", map[string]any{
+		"team": f.team[team], "title": "Authz taak", "description": "Authz: voor de matrix.",
+		"status": "open", "created_by": f.user[creator], "assignee": f.user[assignee],
+	})
+}
+
+func (f *fixture) newOffer(t testing.TB, task *core.Record, from, toUser, toTeam string) *core.Record {
+	t.Helper()
+	return f.save(t, "task_transfers", map[string]any{
+		"task": task.Id, "from_user": f.user[from], "to_user": f.user[toUser], "to_team": f.team[toTeam],
+		"note": "Authz: neem jij hem?",
+	})
+}
+
+// teamMembers are the demo accounts the distribute route hands a team's
+// tasks to.
+var teamMembers = map[string]string{"haarlem-noord": "bram", "schalkwijk": "carla", "heemstede": "eva", "bob": "bo"}
+
+// routeBodies return the body of a custom route's request about target;
+// a route without one gets an empty object.
+var routeBodies = map[string]func(f *fixture, target *core.Record) map[string]any{
+	"/api/buurtplein/tasks/distribute": func(f *fixture, target *core.Record) map[string]any {
+		team := target.GetString("team")
+		var member string
+		for slug, id := range f.team {
+			if id == team {
+				member = f.user[teamMembers[slug]]
+			}
+		}
+		return map[string]any{"team": team, "tasks": []string{target.Id}, "members": []string{member}}
+	},
+	"/api/buurtplein/tasks/handover": func(f *fixture, target *core.Record) map[string]any {
+		return map[string]any{"to_user": target.Id, "note": "Authz: de overdracht."}
+	},
+}
