@@ -2,10 +2,12 @@ package authz_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"net/http"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -104,7 +106,9 @@ func newFixture(t *testing.T) *fixture {
 		f.shared[k.name] = build(t, f)
 	}
 
-	// fenna's token is signed while she is still in the team
+	f.url = testapp.Serve(t, app).URL
+
+	// fenna's tokens are signed while she is still in the team
 	for role := range roleEmails {
 		f.renewTokens(t, role)
 	}
@@ -115,7 +119,6 @@ func newFixture(t *testing.T) *fixture {
 	}
 
 	f.oracle = newOracle(app, f.roleUsers())
-	f.url = testapp.Serve(t, app).URL
 	return f
 }
 
@@ -132,23 +135,23 @@ func (f *fixture) account(t testing.TB, role string) *core.Record {
 	return record
 }
 
-// renewTokens gives role a new auth and file token (none for anon and
-// expired).
+// renewTokens gives role a new auth token and, through the API as a
+// client gets one, a new file token (none for anon and expired).
 func (f *fixture) renewTokens(t testing.TB, role string) {
 	t.Helper()
 	if role == roleAnon || role == roleExpired {
 		return
 	}
-	record := f.account(t, role)
-	auth, err := record.NewAuthToken()
+	auth, err := f.account(t, role).NewAuthToken()
 	if err != nil {
 		t.Fatal(err)
 	}
-	file, err := record.NewFileToken()
-	if err != nil {
-		t.Fatal(err)
+	status, body := f.do(t, http.MethodPost, "/api/files/token", auth, nil)
+	var file struct{ Token string }
+	if err := json.Unmarshal(body, &file); status != http.StatusOK || err != nil || file.Token == "" {
+		t.Fatalf("a file token for %s: %d %s", role, status, body)
 	}
-	f.tokens[role], f.fileToken[role] = auth, file
+	f.tokens[role], f.fileToken[role] = auth, file.Token
 }
 
 // roleUsers maps each role to the user the oracle judges it as: "" for no
