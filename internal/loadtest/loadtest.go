@@ -100,15 +100,17 @@ type Result struct {
 
 // ServerResult is what a run measured against one server.
 type ServerResult struct {
-	Name     string
-	Elapsed  time.Duration // from the first virtual user's start to the last one's end
-	Kinds    []KindResult  // by kind, "all" last
-	PeakRSS  uint64        // bytes, the server process's VmHWM; 0 if unknown
-	CPU      time.Duration // server CPU time (user and system) during the load
-	Realtime RealtimeResult
+	Name      string
+	Elapsed   time.Duration // from the first virtual user's start to the last one's end
+	Kinds     []KindResult  // by kind, then the sums "reads", "writes" and "all"
+	PeakRSS   uint64        // bytes, the server process's VmHWM; 0 if unknown
+	CPU       time.Duration // server CPU time (user and system) during the load
+	ClientCPU time.Duration // the load test's own CPU time meanwhile, on the same machine
+	Realtime  RealtimeResult
 }
 
-// Kind returns the result of the named kind ("all" for the sum).
+// Kind returns the result of the named kind, or of a sum ("reads",
+// "writes", "all").
 func (s ServerResult) Kind(name string) (KindResult, bool) {
 	for _, k := range s.Kinds {
 		if k.Kind == name {
@@ -279,10 +281,13 @@ func runServer(ctx context.Context, c Config, p *plan, name, orgDir, work string
 
 	fmt.Fprintf(c.Out, "%s: %d virtual users for %s...\n", name, c.VUs, c.Duration)
 	rec := newRecorder()
-	cpuBefore := cpuTime(srv.pid())
+	cpuBefore, clientBefore := cpuTime(srv.pid()), cpuTime(os.Getpid())
 	idle.startCounting()
+	stopProgress := progress(c.Out, name, rec)
 	res.Elapsed = runVUs(ctx, c, p, srv.url, rec)
+	stopProgress()
 	res.CPU = cpuTime(srv.pid()) - cpuBefore
+	res.ClientCPU = cpuTime(os.Getpid()) - clientBefore
 	res.PeakRSS = peakRSS(srv.pid())
 
 	stopIdle()
@@ -311,6 +316,34 @@ func runVUs(ctx context.Context, c Config, p *plan, base string, rec *recorder) 
 	}
 	wg.Wait()
 	return time.Since(start)
+}
+
+// progressEvery is how often a run prints how far it is.
+const progressEvery = 30 * time.Second
+
+// progress prints the requests so far every progressEvery until the
+// returned func is called.
+func progress(w io.Writer, name string, rec *recorder) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	start := time.Now()
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(progressEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				all := rec.results(time.Since(start))
+				total := all[len(all)-1]
+				fmt.Fprintf(w, "%s: %s, %d requests (%.0f/s), p95 %s, %d errors\n", name,
+					time.Since(start).Round(time.Second), total.Requests, total.PerSec, ms(total.P95), total.ErrorCount())
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 // newTransport is an HTTP transport that keeps up to conns connections

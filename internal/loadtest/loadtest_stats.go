@@ -1,6 +1,7 @@
 package loadtest
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"sync"
@@ -20,12 +21,14 @@ type recorder struct {
 type kindRecord struct {
 	latencies []time.Duration // of the successful (2xx) requests
 	statuses  map[int]int
+	failure   string // the first request without response: what went wrong
 }
 
 func newRecorder() *recorder { return &recorder{kinds: map[string]*kindRecord{}} }
 
-// record adds one request of kind that ended with status after d.
-func (r *recorder) record(kind string, status int, d time.Duration) {
+// record adds one request of kind that ended with status after d; err
+// says why a request got no response.
+func (r *recorder) record(kind string, status int, d time.Duration, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	k := r.kinds[kind]
@@ -34,6 +37,9 @@ func (r *recorder) record(kind string, status int, d time.Duration) {
 		r.kinds[kind] = k
 	}
 	k.statuses[status]++
+	if err != nil && k.failure == "" {
+		k.failure = fmt.Sprintf("%v (after %s)", err, d.Round(time.Millisecond))
+	}
 	if status >= 200 && status < 300 {
 		k.latencies = append(k.latencies, d)
 	}
@@ -50,6 +56,7 @@ type KindResult struct {
 	P50, P95, P99, Mean time.Duration
 	Errors              map[int]int // by status, 429 and 2xx left out; 0 is no response
 	Limited             int         // 429 Too Many Requests
+	Failure             string      // the first request without response: what went wrong
 }
 
 // ErrorCount is the number of failed requests other than 429s.
@@ -62,29 +69,38 @@ func (k KindResult) ErrorCount() int {
 }
 
 // results sums up every kind that was sent, in the order of [kinds], over
-// elapsed; "all" last.
+// elapsed; then the sums of the reads ("reads"), the writes ("writes") and
+// all requests ("all").
 func (r *recorder) results(elapsed time.Duration) []KindResult {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 
 	var out []KindResult
-	all := &kindRecord{statuses: map[int]int{}}
+	sums := map[string]*kindRecord{}
+	for _, name := range []string{classRead, classWrite, "all"} {
+		sums[name] = &kindRecord{statuses: map[int]int{}}
+	}
 	for _, k := range kinds {
 		rec := r.kinds[k.name]
 		if rec == nil {
 			continue
 		}
 		out = append(out, summarise(k.name, k.class, rec, elapsed))
-		all.latencies = append(all.latencies, rec.latencies...)
-		for s, n := range rec.statuses {
-			all.statuses[s] += n
+		for _, sum := range []*kindRecord{sums[k.class], sums["all"]} {
+			sum.latencies = append(sum.latencies, rec.latencies...)
+			for s, n := range rec.statuses {
+				sum.statuses[s] += n
+			}
 		}
 	}
-	return append(out, summarise("all", "", all, elapsed))
+	return append(out,
+		summarise("reads", classRead, sums[classRead], elapsed),
+		summarise("writes", classWrite, sums[classWrite], elapsed),
+		summarise("all", "", sums["all"], elapsed))
 }
 
 func summarise(name, class string, rec *kindRecord, elapsed time.Duration) KindResult {
-	res := KindResult{Kind: name, Class: class, Errors: map[int]int{}}
+	res := KindResult{Kind: name, Class: class, Errors: map[int]int{}, Failure: rec.failure}
 	for s, n := range rec.statuses {
 		res.Requests += n
 		switch {
