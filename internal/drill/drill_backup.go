@@ -67,6 +67,10 @@ type BackupReport struct {
 	// first half second left out), During those that overlapped it.
 	Before, During Latency
 
+	// SlowestAt is when the slowest write of During began, counted from
+	// the start of the backup: where in the backup the stall is.
+	SlowestAt time.Duration
+
 	// AckedBefore writes were acknowledged before the backup began: all are
 	// in its restore. Of the AckedDuring, acknowledged while it ran,
 	// DuringFound are in it (those the copy's snapshot saw).
@@ -146,8 +150,11 @@ func Backup(ctx context.Context, cfg BackupConfig) (*BackupReport, error) {
 		return report, serverError("the writers", srv, err)
 	}
 	writes := l.all()
-	report.Before, report.During = stall(writes, loadBegan.Add(500*time.Millisecond), backupBegan, backupEnded)
-	logf("backup under load: %.2f s; writes before it: %s; during it: %s", report.Backup.Seconds(), report.Before, report.During)
+	var slowest write
+	report.Before, report.During, slowest = stall(writes, loadBegan.Add(500*time.Millisecond), backupBegan, backupEnded)
+	report.SlowestAt = slowest.start.Sub(backupBegan)
+	logf("backup under load: %.2f s; writes before it: %s; during it: %s, the slowest sent %.2f s into the backup",
+		report.Backup.Seconds(), report.Before, report.During, report.SlowestAt.Seconds())
 
 	// the quiet backup, and a restore the running server must refuse
 	quietBegan := time.Now()
@@ -336,8 +343,8 @@ func restore(ctx context.Context, bin, dataDir, name, into string) (string, erro
 
 // stall returns the latency of the acknowledged writes that began after
 // from and ended before the backup began, and of those that overlapped
-// the backup.
-func stall(writes []write, from, backupBegan, backupEnded time.Time) (before, during Latency) {
+// the backup, and the slowest of the latter.
+func stall(writes []write, from, backupBegan, backupEnded time.Time) (before, during Latency, slowest write) {
 	var b, d []time.Duration
 	for _, w := range writes {
 		switch {
@@ -346,9 +353,12 @@ func stall(writes []write, from, backupBegan, backupEnded time.Time) (before, du
 			b = append(b, w.latency())
 		case w.start.Before(backupEnded) && w.end.After(backupBegan):
 			d = append(d, w.latency())
+			if w.latency() > slowest.latency() {
+				slowest = w
+			}
 		}
 	}
-	return latencyOf(b), latencyOf(d)
+	return latencyOf(b), latencyOf(d), slowest
 }
 
 func latencyOf(ds []time.Duration) Latency {
