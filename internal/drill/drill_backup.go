@@ -77,8 +77,9 @@ type BackupReport struct {
 	AckedBefore, AckedDuring, DuringFound int
 
 	// Tables were compared between the data dir and the restore of the
-	// backup made with the writers stopped; all matched.
-	Tables int
+	// backup made with the writers stopped; all matched, but for Later
+	// rows the server's own jobs wrote after the backup began.
+	Tables, Later int
 
 	Duration time.Duration
 }
@@ -176,12 +177,14 @@ func Backup(ctx context.Context, cfg BackupConfig) (*BackupReport, error) {
 	}
 
 	var problems []string
-	quiet, err := compareQuiet(ctx, cfg, dataDir)
+	quiet, err := compareQuiet(ctx, cfg, dataDir, quietBegan)
 	if err != nil {
 		return report, err
 	}
 	report.Tables, problems = quiet.tables, quiet.problems
-	logf("quiet backup: %.2f s; its restore matches the data dir in %d tables, differs in %d", report.QuietBackup.Seconds(), quiet.tables-len(quiet.problems), len(quiet.problems))
+	report.Later = quiet.later
+	logf("quiet backup: %.2f s; its restore against the data dir in %d tables: %d difference(s), %d row(s) the server wrote after the backup began",
+		report.QuietBackup.Seconds(), quiet.tables, len(quiet.problems), quiet.later)
 
 	loadRestore := filepath.Join(cfg.Dir, "restore_load")
 	restoreBegan := time.Now()
@@ -287,12 +290,16 @@ func fillPosts(dataDir string, acc account, n int) error {
 // quietResult is how the restore of the quiet backup compares.
 type quietResult struct {
 	tables   int
+	later    int // rows the server wrote after the backup began
 	problems []string
 }
 
 // compareQuiet restores the quiet backup into a fresh data dir and
-// compares its tables with the (stopped) server's data dir.
-func compareQuiet(ctx context.Context, cfg BackupConfig, dataDir string) (quietResult, error) {
+// compares its tables with the (stopped) server's data dir. The writers
+// were stopped, but the server's own jobs (the tasks plugin's overdue
+// check, every 10 minutes) may still write: a row of the data dir stamped
+// (created or updated) after the backup began may differ.
+func compareQuiet(ctx context.Context, cfg BackupConfig, dataDir string, began time.Time) (quietResult, error) {
 	var res quietResult
 	live, err := tableSums(dataDir)
 	if err != nil {
@@ -319,12 +326,72 @@ func compareQuiet(ctx context.Context, cfg BackupConfig, dataDir string) (quietR
 	slices.Sort(tables)
 	res.tables = len(tables)
 	for _, table := range tables {
-		if live[table] != restored[table] {
-			res.problems = append(res.problems, fmt.Sprintf("quiet backup: table %s has %d rows (sum %.12s) in the data dir, %d (sum %.12s) in the restore",
-				table, live[table].Rows, live[table].Sum, restored[table].Rows, restored[table].Sum))
+		if live[table] == restored[table] {
+			continue
 		}
+		later, problems, err := diffTable(dataDir, quietRestore, table, began.UTC().Format(types.DefaultDateLayout))
+		if err != nil {
+			return res, err
+		}
+		res.later += later
+		res.problems = append(res.problems, problems...)
 	}
 	return res, nil
+}
+
+// diffTable compares table row by row (by id) between the data dir and the
+// restore, and returns how many rows differ only because the data dir's
+// copy was written since (a created or updated stamp of since or later),
+// and a problem for every other difference.
+func diffTable(dataDir, restoreDir, table, since string) (int, []string, error) {
+	rowsOf := func(dir string) (map[string]map[string]string, error) {
+		db, err := openDB(dir)
+		if err != nil {
+			return nil, err
+		}
+		defer db.Close()
+		rows, err := readRows(db, "SELECT * FROM {{"+table+"}}")
+		if err != nil {
+			return nil, err
+		}
+		byKey := make(map[string]map[string]string, len(rows))
+		for _, row := range rows {
+			key, ok := row["id"]
+			if !ok {
+				key = sum(row, row) // a table without ids: the row is its key
+			}
+			byKey[key] = row
+		}
+		return byKey, nil
+	}
+	live, err := rowsOf(dataDir)
+	if err != nil {
+		return 0, nil, fmt.Errorf("reading %s of the data dir: %w", table, err)
+	}
+	restored, err := rowsOf(restoreDir)
+	if err != nil {
+		return 0, nil, fmt.Errorf("reading %s of the restore: %w", table, err)
+	}
+
+	later := 0
+	var problems []string
+	for key, row := range live {
+		if other, ok := restored[key]; ok && sum(row, row) == sum(other, other) {
+			continue
+		}
+		if row["created"] >= since || row["updated"] >= since {
+			later++
+			continue
+		}
+		problems = append(problems, fmt.Sprintf("quiet backup: %s row %v differs from the restore's %v", table, row, restored[key]))
+	}
+	for key, row := range restored {
+		if _, ok := live[key]; !ok {
+			problems = append(problems, fmt.Sprintf("quiet backup: %s row %v is in the restore, not in the data dir", table, row))
+		}
+	}
+	slices.Sort(problems)
+	return later, problems, nil
 }
 
 // restore runs "backup restore name" of the binary on dataDir, into into

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 )
 
 // TestChecksFindDamage damages a data dir the writers wrote to, the ways a
@@ -103,5 +104,55 @@ func TestChecksFindDamage(t *testing.T) {
 		if !strings.Contains(problems, want) {
 			t.Errorf("the checks did not find %q; they found:\n%s", want, problems)
 		}
+	}
+}
+
+// TestQuietDiff compares a table between two databases the way the backup
+// drill compares its quiet backup: a row written after the backup began
+// may differ, any other difference is a problem.
+func TestQuietDiff(t *testing.T) {
+	const since = "2026-11-23 12:00:00.000Z"
+	live, restored := t.TempDir(), t.TempDir()
+	for dir, rows := range map[string][]string{
+		live: {
+			"('same00000000001', '2026-11-23 11:00:00.000Z', '2026-11-23 11:00:00.000Z', 'a')",
+			"('changed00000001', '2026-11-23 11:00:00.000Z', '2026-11-23 11:00:00.000Z', 'b, changed')",
+			"('later000000001', '2026-11-23 12:00:01.000Z', '2026-11-23 12:00:01.000Z', 'c')",
+			"('updatedlater001', '2026-11-23 11:00:00.000Z', '2026-11-23 12:00:02.000Z', 'd, updated')",
+			"('lost00000000001', '2026-11-23 11:00:00.000Z', '2026-11-23 11:00:00.000Z', 'e')",
+		},
+		restored: {
+			"('same00000000001', '2026-11-23 11:00:00.000Z', '2026-11-23 11:00:00.000Z', 'a')",
+			"('changed00000001', '2026-11-23 11:00:00.000Z', '2026-11-23 11:00:00.000Z', 'b')",
+			"('updatedlater001', '2026-11-23 11:00:00.000Z', '2026-11-23 11:00:00.000Z', 'd')",
+			"('extra0000000001', '2026-11-23 11:00:00.000Z', '2026-11-23 11:00:00.000Z', 'f')",
+		},
+	} {
+		db, err := core.DefaultDBConnect(filepath.Join(dir, "data.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := "CREATE TABLE t (id TEXT PRIMARY KEY, created TEXT, updated TEXT, v TEXT); INSERT INTO t VALUES " + strings.Join(rows, ", ")
+		if _, err := db.NewQuery(q).Execute(); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+	}
+
+	later, problems, err := diffTable(live, restored, "t", since)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if later != 2 {
+		t.Errorf("later rows: %d, want 2 (one added, one updated after the backup began)", later)
+	}
+	all := strings.Join(problems, "\n")
+	for _, want := range []string{"changed00000001", "lost00000000001", "extra0000000001"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no problem about %s in:\n%s", want, all)
+		}
+	}
+	if len(problems) != 3 || strings.Contains(all, "same00000000001") {
+		t.Errorf("problems: want exactly the changed, the lost and the extra row, got:\n%s", all)
 	}
 }

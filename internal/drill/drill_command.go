@@ -86,8 +86,8 @@ the write latency during the backup against before it.`,
 			fmt.Fprintf(out, "\ndata.db %.1f MB, backup zip %.1f MB\n", float64(report.DatabaseSize)/(1<<20), float64(report.ZipSize)/(1<<20))
 			fmt.Fprintf(out, "backup under load %.2f s, quiet backup %.2f s, restore %.2f s\n", report.Backup.Seconds(), report.QuietBackup.Seconds(), report.Restore.Seconds())
 			fmt.Fprintf(out, "writes before the backup: %s\nwrites during the backup: %s (the slowest sent %.2f s into the backup)\n", report.Before, report.During, report.SlowestAt.Seconds())
-			fmt.Fprintf(out, "restore under load: all %d writes acknowledged before the backup there, %d of %d acknowledged during it; quiet restore equal to the data dir in all %d tables (%s in all)\n",
-				report.AckedBefore, report.DuringFound, report.AckedDuring, report.Tables, report.Duration.Round(time.Second))
+			fmt.Fprintf(out, "restore under load: all %d writes acknowledged before the backup there, %d of %d acknowledged during it; quiet restore equal to the data dir in all %d tables (but for %d rows written by the server after it); %s in all\n",
+				report.AckedBefore, report.DuringFound, report.AckedDuring, report.Tables, report.Later, report.Duration.Round(time.Second))
 			return nil
 		},
 	}
