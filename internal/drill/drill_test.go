@@ -95,10 +95,10 @@ func TestCrash(t *testing.T) {
 	if len(report.Rounds) != n {
 		t.Fatalf("%d rounds ran, want %d", len(report.Rounds), n)
 	}
-	for i, round := range report.Rounds {
-		if round.Acked == 0 {
-			t.Fatalf("round %d: no write was acknowledged before the kill: the round checked nothing new", i+1)
-		}
+	// a round that kills the server before its first answer checks only
+	// the earlier rounds' writes; most rounds must add some
+	if report.Acked < 10*n {
+		t.Fatalf("%d writes acknowledged in %d rounds: the drill checked almost nothing", report.Acked, n)
 	}
 	unanswered, found := report.Unanswered()
 	t.Logf("%d rounds in %s: %d acknowledged writes, all there after every kill; %d unanswered, %d of them there anyway; %d records in the collections written",
