@@ -39,8 +39,13 @@ type Config struct {
 	// Idle is the number of idle realtime clients.
 	Idle int
 
-	// Duration is how long the virtual users work against each server.
+	// Duration is how long the virtual users work against each server,
+	// measured.
 	Duration time.Duration
+
+	// Warmup is how long they work before measuring starts: the server's
+	// caches fill, connections open. Zero measures from the start.
+	Warmup time.Duration
 
 	// Think is the mean pause between two actions of a virtual user
 	// (exponentially distributed).
@@ -83,6 +88,7 @@ func DefaultConfig() Config {
 		VUs:      500,
 		Idle:     2000,
 		Duration: 5 * time.Minute,
+		Warmup:   30 * time.Second,
 		Think:    2 * time.Second,
 		Servers:  []string{Ours, Bare},
 		Seed:     20261123,
@@ -279,12 +285,15 @@ func runServer(ctx context.Context, c Config, p *plan, name, orgDir, work string
 	fmt.Fprintf(c.Out, "%s: connecting %d idle realtime clients...\n", name, c.Idle)
 	idle.connect(idleCtx, p.idle)
 
-	fmt.Fprintf(c.Out, "%s: %d virtual users for %s...\n", name, c.VUs, c.Duration)
+	fmt.Fprintf(c.Out, "%s: %d virtual users, %s warm-up, then %s measured...\n", name, c.VUs, c.Warmup, c.Duration)
 	rec := newRecorder()
-	cpuBefore, clientBefore := cpuTime(srv.pid()), cpuTime(os.Getpid())
-	idle.startCounting()
-	stopProgress := progress(c.Out, name, rec)
-	res.Elapsed = runVUs(ctx, c, p, srv.url, rec)
+	var cpuBefore, clientBefore time.Duration
+	stopProgress := func() {}
+	res.Elapsed = runVUs(ctx, c, p, srv.url, rec, func() {
+		cpuBefore, clientBefore = cpuTime(srv.pid()), cpuTime(os.Getpid())
+		idle.startCounting()
+		stopProgress = progress(c.Out, name, rec)
+	})
 	stopProgress()
 	res.CPU = cpuTime(srv.pid()) - cpuBefore
 	res.ClientCPU = cpuTime(os.Getpid()) - clientBefore
@@ -296,14 +305,24 @@ func runServer(ctx context.Context, c Config, p *plan, name, orgDir, work string
 	return res, nil
 }
 
-// runVUs lets the virtual users work for the duration and returns how long
-// they took, the last action included.
-func runVUs(ctx context.Context, c Config, p *plan, base string, rec *recorder) time.Duration {
+// runVUs lets the virtual users work for the warm-up and the duration.
+// Measuring starts after the warm-up, when it calls measuring; it returns
+// the time measured, until the last action ended.
+func runVUs(ctx context.Context, c Config, p *plan, base string, rec *recorder, measuring func()) time.Duration {
 	client := &http.Client{Transport: newTransport(c.VUs)}
-	ctx, cancel := context.WithTimeout(ctx, c.Duration)
+	ctx, cancel := context.WithTimeout(ctx, c.Warmup+c.Duration)
 	defer cancel()
 
-	start := time.Now()
+	start := func() time.Time {
+		rec.measure()
+		measuring()
+		return time.Now()
+	}
+	var measured time.Time
+	if c.Warmup == 0 {
+		measured = start()
+	}
+
 	var wg sync.WaitGroup
 	for i, acc := range p.vus {
 		v := &vu{
@@ -314,8 +333,18 @@ func runVUs(ctx context.Context, c Config, p *plan, base string, rec *recorder) 
 		}
 		wg.Go(func() { v.run(ctx) })
 	}
+
+	if measured.IsZero() {
+		warm := time.NewTimer(c.Warmup)
+		select {
+		case <-warm.C:
+		case <-ctx.Done():
+			warm.Stop()
+		}
+		measured = start()
+	}
 	wg.Wait()
-	return time.Since(start)
+	return time.Since(measured)
 }
 
 // progressEvery is how often a run prints how far it is.

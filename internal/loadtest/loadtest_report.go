@@ -22,8 +22,8 @@ func report(w io.Writer, res *Result) {
 	c, o := res.Config, res.Org
 	fmt.Fprintf(w, "\nLoad test: %d teams, %d employees, %d posts, %d comments, %d tasks, %d notifications\n",
 		o.Teams, o.Users, o.Posts, o.Comments, o.Tasks, o.Notifications)
-	fmt.Fprintf(w, "%d virtual users (mean think %s), %d idle realtime clients, %s per server\n",
-		c.VUs, c.Think, c.Idle, c.Duration)
+	fmt.Fprintf(w, "%d virtual users (mean think %s), %d idle realtime clients, %s measured per server after %s warm-up\n",
+		c.VUs, c.Think, c.Idle, c.Duration, c.Warmup)
 
 	for _, s := range res.Servers {
 		reportServer(w, s)

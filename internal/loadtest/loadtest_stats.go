@@ -12,9 +12,11 @@ import (
 // response: refused, reset or timed out.
 const statusTransport = 0
 
-// recorder collects the outcome of every request of a run, by kind.
+// recorder collects the outcome of every request of a run, by kind, that
+// started once measuring did.
 type recorder struct {
 	mu    sync.Mutex
+	since time.Time // when measuring started; zero until then
 	kinds map[string]*kindRecord
 }
 
@@ -26,11 +28,22 @@ type kindRecord struct {
 
 func newRecorder() *recorder { return &recorder{kinds: map[string]*kindRecord{}} }
 
-// record adds one request of kind that ended with status after d; err
-// says why a request got no response.
-func (r *recorder) record(kind string, status int, d time.Duration, err error) {
+// measure starts measuring: requests sent from now on count.
+func (r *recorder) measure() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.since = time.Now()
+}
+
+// record adds one request of kind, sent at start, that ended with status
+// after d; err says why a request got no response. A request sent before
+// measuring started does not count.
+func (r *recorder) record(kind string, start time.Time, status int, d time.Duration, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.since.IsZero() || start.Before(r.since) {
+		return
+	}
 	k := r.kinds[kind]
 	if k == nil {
 		k = &kindRecord{statuses: map[int]int{}}

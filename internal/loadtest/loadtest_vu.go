@@ -140,16 +140,16 @@ func (v *vu) do(kind, method, path string, b *body) ([]byte, bool) {
 	start := time.Now()
 	res, err := v.client.Do(req)
 	if err != nil {
-		v.rec.record(kind, statusTransport, time.Since(start), err)
+		v.rec.record(kind, start, statusTransport, time.Since(start), err)
 		return nil, false
 	}
 	data, err := io.ReadAll(res.Body)
 	res.Body.Close()
 	elapsed := time.Since(start)
 	if err != nil {
-		v.rec.record(kind, statusTransport, elapsed, err)
+		v.rec.record(kind, start, statusTransport, elapsed, err)
 		return nil, false
 	}
-	v.rec.record(kind, res.StatusCode, elapsed, nil)
+	v.rec.record(kind, start, res.StatusCode, elapsed, nil)
 	return data, res.StatusCode >= 200 && res.StatusCode < 300
 }
