@@ -48,8 +48,12 @@ func reportServer(w io.Writer, s ServerResult) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "kind\tclass\trequests\treq/s\tp50\tp95\tp99\tmean\terrors\t429\t")
 	for _, k := range s.Kinds {
+		p50, p95, p99, mean := ms(k.P50), ms(k.P95), ms(k.P99), ms(k.Mean)
+		if k.OK == 0 {
+			p50, p95, p99, mean = "-", "-", "-", "-"
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%.1f\t%s\t%s\t%s\t%s\t%s\t%d\t\n",
-			k.Kind, k.Class, k.Requests, k.PerSec, ms(k.P50), ms(k.P95), ms(k.P99), ms(k.Mean), errorText(k.Errors), k.Limited)
+			k.Kind, k.Class, k.Requests, k.PerSec, p50, p95, p99, mean, errorText(k.Errors), k.Limited)
 	}
 	tw.Flush()
 	for _, k := range s.Kinds {
@@ -78,8 +82,11 @@ func reportRatios(w io.Writer, ours, bare ServerResult) {
 		if !ok {
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", k.Kind,
-			ratioText(float64(k.P95), float64(b.P95)), ratioText(float64(k.Mean), float64(b.Mean)), ratioText(k.PerSec, b.PerSec))
+		p95, mean := "-", "-"
+		if k.OK > 0 && b.OK > 0 {
+			p95, mean = ratioText(float64(k.P95), float64(b.P95)), ratioText(float64(k.Mean), float64(b.Mean))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", k.Kind, p95, mean, ratioText(k.PerSec, b.PerSec))
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "server CPU per request: %s / %s = %s\n", ms(cpuPerRequest(ours)), ms(cpuPerRequest(bare)),
@@ -142,7 +149,10 @@ func latencyTarget(s ServerResult, class string, limit time.Duration) Target {
 		if k.P95 >= worst.P95 {
 			worst = k
 		}
-		if k.P95 >= limit {
+		switch {
+		case k.OK == 0:
+			over = append(over, k.Kind+" none answered")
+		case k.P95 >= limit:
 			over = append(over, fmt.Sprintf("%s %s", k.Kind, ms(k.P95)))
 		}
 	}

@@ -63,6 +63,7 @@ type KindResult struct {
 	Kind     string
 	Class    string // "read" or "write"
 	Requests int
+	OK       int // answered with 2xx
 	PerSec   float64
 	// P50, P95, P99 and Mean are over the successful requests: from
 	// sending until the last byte of the response was read
@@ -127,6 +128,7 @@ func summarise(name, class string, rec *kindRecord, elapsed time.Duration) KindR
 		res.PerSec = float64(res.Requests) / elapsed.Seconds()
 	}
 
+	res.OK = len(rec.latencies)
 	lat := slices.Clone(rec.latencies)
 	slices.Sort(lat)
 	res.P50, res.P95, res.P99 = percentile(lat, 50), percentile(lat, 95), percentile(lat, 99)
