@@ -1,10 +1,8 @@
 package authz_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"maps"
 	"net/http"
 	"net/url"
@@ -13,6 +11,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"buurtplein/internal/testapp"
 
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -271,32 +271,7 @@ func (f *fixture) batch(t *testing.T, r row, role string, request map[string]any
 // do sends a request to the test server with token (none when "").
 func (f *fixture) do(t testing.TB, method, path, token string, body any) (int, []byte) {
 	t.Helper()
-	var reader io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		reader = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, f.url+path, reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res.StatusCode, b
+	return testapp.Do(t, method, f.url+path, token, body)
 }
 
 // firstFile returns the name of the first file a record holds.

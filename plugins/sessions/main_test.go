@@ -3,7 +3,6 @@ package sessions_test
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"testing"
@@ -24,38 +23,14 @@ func email(name string) string { return name + "@buurtplein.test" }
 // decoded JSON answer (nil for an empty one).
 func do(t testing.TB, method, url, token string, body any) (int, map[string]any) {
 	t.Helper()
-	var r io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, url, r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	status, raw := testapp.Do(t, method, url, token, body)
 	var data map[string]any
 	if len(bytes.TrimSpace(raw)) > 0 {
 		if err := json.Unmarshal(raw, &data); err != nil {
 			t.Fatalf("%s %s: answer is no JSON object: %s", method, url, raw)
 		}
 	}
-	return res.StatusCode, data
+	return status, data
 }
 
 // signIn signs in with a password and returns the status and the answer.

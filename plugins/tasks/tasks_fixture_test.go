@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -348,28 +347,8 @@ func addMember(t testing.TB, app core.App, teamId, userId, role string) {
 // do sends a request to a test server and returns the status and body.
 func do(t testing.TB, method, url, token string, body any) (int, string) {
 	t.Helper()
-	var r io.Reader
-	if body != nil {
-		r = jsonBody(t, body)
-	}
-	req, err := http.NewRequest(method, url, r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res.StatusCode, string(b)
+	code, b := testapp.Do(t, method, url, token, body)
+	return code, string(b)
 }
 
 // idOf returns the "id" of a JSON record response.

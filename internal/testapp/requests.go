@@ -2,6 +2,7 @@ package testapp
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"testing"
@@ -21,16 +22,30 @@ func Unlimited(t testing.TB, app core.App) {
 	}
 }
 
-// Do sends a request with an optional auth token and body to the server at
-// baseURL and returns the status and the body of the response.
-func Do(t testing.TB, method, url, token string, body []byte) (int, []byte) {
+// Do sends a request with an optional auth token (none when "") and body to
+// url and returns the status and the body of the response. A []byte body is
+// sent as it is, any other non-nil body as JSON.
+func Do(t testing.TB, method, url, token string, body any) (int, []byte) {
 	t.Helper()
 
-	req, err := http.NewRequest(method, url, bytes.NewReader(body))
+	var reader io.Reader
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		reader = bytes.NewReader(b)
+	default:
+		data, err := json.Marshal(b)
+		if err != nil {
+			t.Fatalf("%s %s: encoding the body: %v", method, url, err)
+		}
+		reader = bytes.NewReader(data)
+	}
+
+	req, err := http.NewRequest(method, url, reader)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)
 	}
-	if body != nil {
+	if reader != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if token != "" {
