@@ -93,6 +93,14 @@ type ServerOptions struct {
 	// WorkDir is the server's working directory; empty is the caller's.
 	WorkDir string
 
+	// Bare serves the collections and rules without Buurtplein's plugins
+	// (--bare): the load test's baseline.
+	Bare bool
+
+	// LogFile, when set, receives the server's stdout and stderr instead of
+	// memory: a long run's output can grow past what a test wants to hold.
+	LogFile string
+
 	// StartTimeout bounds the wait for /api/health. Default: 90s, for a
 	// first start that runs every migration on a busy machine.
 	StartTimeout time.Duration
@@ -146,10 +154,21 @@ func (s *Server) start() error {
 	if s.opts.PublicDir != "" {
 		args = append(args, "--publicDir", s.opts.PublicDir)
 	}
+	if s.opts.Bare {
+		args = append(args, "--bare")
+	}
 	cmd := exec.Command(s.opts.Bin, args...)
 	cmd.Dir = s.opts.WorkDir
 	cmd.Stdout = &s.out
-	cmd.Stderr = &s.out
+	if s.opts.LogFile != "" {
+		log, err := os.Create(s.opts.LogFile)
+		if err != nil {
+			return fmt.Errorf("creating the server log: %w", err)
+		}
+		defer log.Close() // the child has its own copy
+		cmd.Stdout = log
+	}
+	cmd.Stderr = cmd.Stdout
 	killWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		return err
@@ -184,7 +203,13 @@ func (s *Server) start() error {
 }
 
 // Output is what the server wrote to stdout and stderr so far.
-func (s *Server) Output() string { return s.out.String() }
+func (s *Server) Output() string {
+	if s.opts.LogFile != "" {
+		out, _ := os.ReadFile(s.opts.LogFile)
+		return string(out)
+	}
+	return s.out.String()
+}
 
 // Pid is the server's process id.
 func (s *Server) Pid() int { return s.cmd.Process.Pid }

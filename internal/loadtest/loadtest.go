@@ -25,6 +25,14 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"buurtplein/internal/drill"
+)
+
+// Servers a run compares.
+const (
+	Ours = "ours" // the binary with every Buurtplein plugin
+	Bare = "bare" // the same binary with --bare: the collections and rules, no hooks or routes
 )
 
 // Config defines a load test run. Zero fields take the defaults of
@@ -273,15 +281,22 @@ func runServer(ctx context.Context, c Config, p *plan, name, orgDir, work string
 	}
 
 	fmt.Fprintf(c.Out, "%s: starting the server...\n", name)
-	srv, err := startServer(c.Binary, name, dataDir, filepath.Join(work, name+".log"))
+	logFile := filepath.Join(work, name+".log")
+	srv, err := drill.Start(drill.ServerOptions{
+		Bin:          c.Binary,
+		DataDir:      dataDir,
+		Bare:         name == Bare,
+		LogFile:      logFile,
+		StartTimeout: 2 * time.Minute,
+	})
 	if err != nil {
-		return res, err
+		return res, fmt.Errorf("starting the %s server (see %s): %w", name, logFile, err)
 	}
-	defer srv.stop()
+	defer srv.Stop()
 
 	idleCtx, stopIdle := context.WithCancel(ctx)
 	defer stopIdle()
-	idle := &idlers{base: srv.url, client: &http.Client{Transport: newTransport(connectParallel * 2)}}
+	idle := &idlers{base: srv.URL, client: &http.Client{Transport: newTransport(connectParallel * 2)}}
 	fmt.Fprintf(c.Out, "%s: connecting %d idle realtime clients...\n", name, c.Idle)
 	idle.connect(idleCtx, p.idle)
 
@@ -289,15 +304,15 @@ func runServer(ctx context.Context, c Config, p *plan, name, orgDir, work string
 	rec := newRecorder()
 	var cpuBefore, clientBefore time.Duration
 	stopProgress := func() {}
-	res.Elapsed = runVUs(ctx, c, p, srv.url, rec, func() {
-		cpuBefore, clientBefore = cpuTime(srv.pid()), cpuTime(os.Getpid())
+	res.Elapsed = runVUs(ctx, c, p, srv.URL, rec, func() {
+		cpuBefore, clientBefore = cpuTime(srv.Pid()), cpuTime(os.Getpid())
 		idle.startCounting()
 		stopProgress = progress(c.Out, name, rec)
 	})
 	stopProgress()
-	res.CPU = cpuTime(srv.pid()) - cpuBefore
+	res.CPU = cpuTime(srv.Pid()) - cpuBefore
 	res.ClientCPU = cpuTime(os.Getpid()) - clientBefore
-	res.PeakRSS = peakRSS(srv.pid())
+	res.PeakRSS = peakRSS(srv.Pid())
 
 	stopIdle()
 	res.Realtime = idle.wait()

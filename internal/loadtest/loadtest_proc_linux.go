@@ -3,18 +3,11 @@ package loadtest
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 )
-
-// killWithParent makes the kernel kill cmd when the load test dies, so an
-// interrupted run leaves no server behind.
-func killWithParent(cmd *exec.Cmd) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-}
 
 // raiseOpenFiles raises the soft limit on open files to the hard limit
 // (the servers started later inherit it) and returns the new soft limit.

@@ -2,14 +2,7 @@
 
 package loadtest
 
-import (
-	"os/exec"
-	"time"
-)
-
-// killWithParent does nothing here: only Linux kills a child with its
-// parent.
-func killWithParent(cmd *exec.Cmd) {}
+import "time"
 
 // raiseOpenFiles leaves the limit alone here and reports none.
 func raiseOpenFiles() (uint64, error) { return 0, nil }

@@ -3,15 +3,14 @@ package loadtest
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"buurtplein/internal/drill"
 )
 
 // TestLoadSmoke runs the whole load test tiny, against both servers: it
@@ -23,10 +22,20 @@ func TestLoadSmoke(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs two servers")
 	}
-	root := moduleRoot(t)
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := drill.ModuleRoot(wd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drill.TrackSources(root)
 	tmp := t.TempDir()
 	bin := filepath.Join(tmp, "buurtplein")
-	goBuild(t, root, bin)
+	if err := drill.Build(root, bin); err != nil {
+		t.Fatal(err)
+	}
 
 	var out bytes.Buffer
 	res, err := Run(context.Background(), Config{
@@ -75,58 +84,5 @@ func TestLoadSmoke(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the report lacks %q", want)
 		}
-	}
-}
-
-// moduleRoot is the directory with Buurtplein's go.mod, two above this
-// package.
-func moduleRoot(t *testing.T) string {
-	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := filepath.Join(wd, "..", "..")
-	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
-		t.Fatalf("no go.mod two above %s: %v", wd, err)
-	}
-	trackSources(root)
-	return root
-}
-
-// trackSources stats every Go source file of the module: go test caches a
-// passing result keyed on the files the test opened or stat'ed, and the
-// binary is built by another process.
-func trackSources(root string) {
-	_ = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
-		}
-		if d.IsDir() && path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "pb_data" || d.Name() == "pb_public") {
-			return filepath.SkipDir
-		}
-		if !d.IsDir() && strings.HasSuffix(path, ".go") {
-			_, _ = os.Stat(path)
-		}
-		return nil
-	})
-}
-
-// goBuild builds the main package at root into bin with the go command of
-// the toolchain that runs the test.
-func goBuild(t *testing.T, root, bin string) {
-	t.Helper()
-	goCmd := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goCmd); err != nil {
-		if goCmd, err = exec.LookPath("go"); err != nil {
-			t.Fatalf("no go command to build the binary: %v", err)
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, goCmd, "build", "-o", bin, ".")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatal(fmt.Errorf("%s build: %w\n%s", goCmd, err, out))
 	}
 }
