@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"buurtplein/internal/testapp"
 	"buurtplein/plugins/sessions"
@@ -179,4 +180,53 @@ func closedPort(t *testing.T) int {
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
 	return port
+}
+
+// TestPasswordResetMail checks the reset mail end to end through a real
+// SMTP server: it is Dutch, links to the PWA's own screen, and the token
+// in it sets a new password that signs carla in, while her old password
+// and her old session stop working.
+func TestPasswordResetMail(t *testing.T) {
+	t.Parallel()
+	app := testapp.New(t)
+	sink := testapp.UseMailSink(t, app)
+	s := app.Settings()
+	s.Meta.AppURL = "https://buurtplein.example"
+	if err := app.Save(s); err != nil {
+		t.Fatal(err)
+	}
+	url := testapp.Serve(t, app).URL
+	oldToken := testapp.Token(t, app, email("carla"))
+
+	since := time.Now()
+	status, data := do(t, http.MethodPost, url+"/api/collections/users/request-password-reset", "", map[string]any{"email": email("carla")})
+	if status != http.StatusNoContent {
+		t.Fatalf("carla asks for a reset: %d %v", status, data)
+	}
+	m := sink.Wait(t, email("carla"), since)
+	if m.Subject != "Nieuw wachtwoord voor Buurtplein" {
+		t.Errorf("the reset mail's subject: %q", m.Subject)
+	}
+	token := m.Find(t, `href="https://buurtplein\.example/#/reset-password/([^"]+)"`)
+
+	const newPassword = "zomer-in-schalkwijk"
+	status, data = do(t, http.MethodPost, url+"/api/collections/users/confirm-password-reset", "",
+		map[string]any{"token": token, "password": newPassword, "passwordConfirm": newPassword})
+	if status != http.StatusNoContent {
+		t.Fatalf("carla sets a new password: %d %v", status, data)
+	}
+	if status, _ := signIn(t, url, "users", email("carla"), newPassword); status != http.StatusOK {
+		t.Errorf("carla signs in with the new password: %d", status)
+	}
+	if status, _ := signIn(t, url, "users", email("carla"), demoPassword); status != http.StatusBadRequest {
+		t.Errorf("carla signs in with the old password: %d; want 400", status)
+	}
+	if status, _ := do(t, http.MethodGet, url+"/api/collections/posts/records", oldToken, nil); status != http.StatusUnauthorized {
+		t.Errorf("carla's session from before the reset: %d; want 401", status)
+	}
+	status, data = do(t, http.MethodPost, url+"/api/collections/users/confirm-password-reset", "",
+		map[string]any{"token": token, "password": "nog-een-keer-anders", "passwordConfirm": "nog-een-keer-anders"})
+	if status != http.StatusBadRequest {
+		t.Errorf("the link used a second time: %d %v; want 400", status, data)
+	}
 }
