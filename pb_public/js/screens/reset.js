@@ -101,7 +101,7 @@ function confirmForm(host, token) {
     h(
       'form',
       { id: 'reset-confirm-form', class: 'card login-card', novalidate: true },
-      h('div', { class: 'field' }, h('label', { for: 'reset-password' }, t('reset.password')), h('input', { id: 'reset-password', name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: MIN_PASSWORD }), h('p', { class: 'hint' }, t('reset.passwordHint', { min: MIN_PASSWORD }))),
+      h('div', { class: 'field' }, h('label', { for: 'reset-password' }, t('reset.password')), h('input', { id: 'reset-password', name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: MIN_PASSWORD, 'aria-describedby': 'reset-password-hint' }), h('p', { id: 'reset-password-hint', class: 'hint' }, t('reset.passwordHint', { min: MIN_PASSWORD }))),
       h('div', { class: 'field' }, h('label', { for: 'reset-password-confirm' }, t('reset.passwordConfirm')), h('input', { id: 'reset-password-confirm', name: 'passwordConfirm', type: 'password', autocomplete: 'new-password', required: true })),
       error,
       submit
