@@ -17,9 +17,9 @@ import (
 )
 
 // TestMail runs the binary with --mfa against a real SMTP server the test
-// starts. The server starts without mail and says so; IT signs in with the
-// password alone and sets mail up through the settings API, as in the
-// dashboard. Then, in Chromium on a phone-sized screen, bo (BOB staff)
+// starts. The server starts without mail and says so, and bo (BOB staff)
+// reads that at the sign-in screen; IT signs in with the password alone and
+// sets mail up through the settings API, as in the dashboard. Then, in Chromium on a phone-sized screen, bo (BOB staff)
 // signs in with the code from her mail, and carla sets a new password
 // through "Wachtwoord vergeten?" and the link in her mail.
 func TestMail(t *testing.T) {
@@ -54,6 +54,19 @@ func TestMail(t *testing.T) {
 	if out := server.Output(); !strings.Contains(out, "LET OP: --mfa staat aan, maar de e-mail is niet ingesteld") {
 		t.Errorf("the server started with --mfa and no mail without a warning:\n%s", out)
 	}
+
+	t.Run("bo is told that mail is not set up", func(t *testing.T) {
+		b := newBrowserAt(t, server.URL)
+		bo := b.tab("bo")
+		bo.open("/#/login")
+		bo.waitVisible("see the sign-in form", `form#login-form input[name=email]`)
+		bo.do("sign in with her password",
+			chromedp.SendKeys(chromedp.CSS(`form#login-form input[name=email]`), "bo@buurtplein.test"),
+			chromedp.SendKeys(chromedp.CSS(`form#login-form input[name=password]`), demoPassword),
+			chromedp.Click(chromedp.CSS(`form#login-form button[type=submit]`)),
+		)
+		bo.waitFor("read that mail is not set up", `(document.querySelector("form#login-form .form-error")?.textContent ?? "").includes("nog niet ingesteld")`)
+	})
 
 	sink := mailsink.Start(t)
 	setUpMail(t, server.URL, sink)
