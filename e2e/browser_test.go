@@ -69,8 +69,14 @@ type browser struct {
 // headless Chromium for t on a fresh profile, which it stops when t ends.
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
-	execPath := findChromium(t) // first: without a browser, skip before building
-	baseURL := startServer(t)
+	findChromium(t) // first: without a browser, skip before building
+	return newBrowserAt(t, startServer(t))
+}
+
+// newBrowserAt is [newBrowser] for another server, at baseURL.
+func newBrowserAt(t *testing.T, baseURL string) *browser {
+	t.Helper()
+	execPath := findChromium(t)
 
 	var chromeOut syncBuffer
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],

@@ -97,6 +97,9 @@ type ServerOptions struct {
 	// (--bare): the load test's baseline.
 	Bare bool
 
+	// Args are more flags for serve, such as "--mfa".
+	Args []string
+
 	// LogFile, when set, receives the server's stdout and stderr instead of
 	// memory: a long run's output can grow past what a test wants to hold.
 	LogFile string
@@ -157,6 +160,7 @@ func (s *Server) start() error {
 	if s.opts.Bare {
 		args = append(args, "--bare")
 	}
+	args = append(args, s.opts.Args...)
 	cmd := exec.Command(s.opts.Bin, args...)
 	cmd.Dir = s.opts.WorkDir
 	cmd.Stdout = &s.out

@@ -7,6 +7,7 @@ import { pb, currentUser, onSessionEnded, revokeSession, retryRevoke } from './p
 import { getState, setState, subscribe } from './store.js';
 import { avatar, toast } from './components/ui.js';
 import * as loginScreen from './screens/login.js';
+import * as resetScreen from './screens/reset.js';
 import * as feedScreen from './screens/feed.js';
 import * as teamScreen from './screens/team.js';
 import * as teamsScreen from './screens/teams.js';
@@ -58,6 +59,8 @@ export function parseRoute(hash) {
   if (name === 'tasks' && rest[0]) return { name: 'task', params: { id: decodeURIComponent(rest[0]) } };
   // notifications about offers link to #/handovers: the offers are on top of my tasks
   if (name === 'handovers') return { name: 'tasks', params: {} };
+  // the password reset mail links to #/reset-password/<token>
+  if (name === 'reset-password') return { name: 'reset', params: { token: decodeURIComponent(rest[0] || '') } };
   if (['login', 'feed', 'teams', 'tasks', 'handover', 'notifications', 'directory', 'profile'].includes(name)) return { name, params: {} };
   return { name: '', params: {} };
 }
@@ -306,7 +309,7 @@ function route() {
   const { name, params } = parseRoute(location.hash);
   const user = currentUser();
 
-  if (!user && name !== 'login') {
+  if (!user && name !== 'login' && name !== 'reset') {
     location.replace('#/login');
     return;
   }
@@ -330,6 +333,9 @@ function route() {
   switch (name) {
     case 'login':
       cleanup = loginScreen.mount(main, { onSignedIn: afterSignIn, notice: loginNotice });
+      break;
+    case 'reset':
+      cleanup = resetScreen.mount(main, { token: params.token });
       break;
     case 'feed':
       cleanup = feedScreen.mount(main);
@@ -427,8 +433,8 @@ function start() {
   window.addEventListener('hashchange', () => {
     route();
     // tell screen-reader and keyboard users the page changed; the sign-in
-    // screen puts focus on its first field itself
-    if (parseRoute(location.hash).name !== 'login') shell.main.focus({ preventScroll: true });
+    // and reset screens put focus on their first field themselves
+    if (!['login', 'reset'].includes(parseRoute(location.hash).name)) shell.main.focus({ preventScroll: true });
   });
 
   shell.skip.addEventListener('click', (e) => {

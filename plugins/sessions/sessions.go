@@ -62,15 +62,18 @@ func Register(app core.App, config Config) error {
 	p.bindRealtimeHooks()
 	p.bindDisableHooks()
 	p.bindOTPHooks()
+	p.bindMailHooks()
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		if p.config.RequireMFA {
 			if err := RequireMFA(se.App); err != nil {
 				return err
 			}
+			warnWithoutMail(se.App)
 		}
 
 		bindStaleTokenCheck(se)
+		bindMailCheck(se)
 
 		auth := se.Router.Group("/api/buurtplein/auth")
 		auth.Bind(apis.RequireAuth(hooks.UsersCollection, core.CollectionNameSuperusers))

@@ -2,23 +2,24 @@ package sessions_test
 
 import (
 	"net/http"
-	"regexp"
 	"testing"
 	"time"
 
+	"buurtplein/internal/mailsink"
 	"buurtplein/internal/testapp"
 	"buurtplein/plugins/sessions"
 
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tests"
 )
 
 // TestMFA checks the second factor with MFA required: BOB staff and IT
-// sign in with the password and then a code from their mail; other
-// employees with the password alone, and nobody with the code alone.
+// sign in with the password and then a code from their mail, sent through
+// a real SMTP server; other employees with the password alone, and nobody
+// with the code alone.
 func TestMFA(t *testing.T) {
 	t.Parallel()
 	app := testapp.New(t)
+	sink := testapp.UseMailSink(t, app)
 	if err := sessions.RequireMFA(app); err != nil {
 		t.Fatal(err)
 	}
@@ -26,14 +27,14 @@ func TestMFA(t *testing.T) {
 	url := server.URL
 
 	t.Run("bo, BOB staff, needs a code", func(t *testing.T) {
-		token := signInWithCode(t, app, url, "users", email("bo"))
+		token := signInWithCode(t, sink, url, "users", email("bo"))
 		if status, _ := do(t, http.MethodGet, url+"/api/collections/posts/records", token, nil); status != http.StatusOK {
 			t.Errorf("bo's token: status %d", status)
 		}
 	})
 
 	t.Run("IT needs a code", func(t *testing.T) {
-		token := signInWithCode(t, app, url, core.CollectionNameSuperusers, "it@buurtplein.test")
+		token := signInWithCode(t, sink, url, core.CollectionNameSuperusers, "it@buurtplein.test")
 		if status, _ := do(t, http.MethodGet, url+"/api/collections/_superusers/records", token, nil); status != http.StatusOK {
 			t.Errorf("IT's token: status %d", status)
 		}
@@ -48,8 +49,9 @@ func TestMFA(t *testing.T) {
 
 	t.Run("a code alone signs no one in", func(t *testing.T) {
 		for _, name := range []string{"carla", "bo"} {
+			since := time.Now()
 			otpId := requestCode(t, url, "users", email(name))
-			code := mailedCode(t, app, email(name))
+			code := mailedCode(t, sink, email(name), since)
 			status, data := do(t, http.MethodPost, url+"/api/collections/users/auth-with-otp", "",
 				map[string]any{"otpId": otpId, "password": code})
 			if status != http.StatusForbidden || data["message"] != "Log eerst in met je wachtwoord; de code is de tweede stap." {
@@ -134,7 +136,7 @@ func TestMFAOffLeavesSettings(t *testing.T) {
 
 // signInWithCode signs in with the demo password, which must ask for a
 // second factor, then with the mailed code, and returns the token.
-func signInWithCode(t *testing.T, app *tests.TestApp, url, collection, address string) string {
+func signInWithCode(t *testing.T, sink *mailsink.Sink, url, collection, address string) string {
 	t.Helper()
 	status, data := signIn(t, url, collection, address, demoPassword)
 	mfaId, _ := data["mfaId"].(string)
@@ -142,8 +144,9 @@ func signInWithCode(t *testing.T, app *tests.TestApp, url, collection, address s
 		t.Fatalf("%s signs in with the password: %d %v; want 401 with an mfaId", address, status, data)
 	}
 
+	since := time.Now()
 	otpId := requestCode(t, url, collection, address)
-	code := mailedCode(t, app, address)
+	code := mailedCode(t, sink, address, since)
 
 	status, data = do(t, http.MethodPost, url+"/api/collections/"+collection+"/auth-with-otp", "",
 		map[string]any{"otpId": otpId, "password": code, "mfaId": mfaId})
@@ -165,28 +168,13 @@ func requestCode(t *testing.T, url, collection, address string) string {
 	return otpId
 }
 
-var codePattern = regexp.MustCompile(`<strong>(\d+)</strong>`)
-
-// mailedCode waits for the code mail to address (PocketBase sends it in
-// the background) and returns the code.
-func mailedCode(t *testing.T, app *tests.TestApp, address string) string {
+// mailedCode waits for the code mail to address received since then and
+// returns the code.
+func mailedCode(t *testing.T, sink *mailsink.Sink, address string, since time.Time) string {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		for _, m := range app.TestMailer.Messages() {
-			if len(m.To) != 1 || m.To[0].Address != address {
-				continue
-			}
-			if m.Subject != "Je inlogcode voor Buurtplein" {
-				t.Errorf("the code mail's subject: %q", m.Subject)
-			}
-			if match := codePattern.FindStringSubmatch(m.HTML); match != nil {
-				app.TestMailer.Reset()
-				return match[1]
-			}
-		}
-		time.Sleep(10 * time.Millisecond)
+	m := sink.Wait(t, address, since)
+	if m.Subject != "Je inlogcode voor Buurtplein" {
+		t.Errorf("the code mail's subject: %q", m.Subject)
 	}
-	t.Fatalf("no code mail reached %s", address)
-	return ""
+	return m.Find(t, `<strong>(\d+)</strong>`)
 }

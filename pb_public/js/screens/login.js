@@ -40,7 +40,8 @@ export function mount(el, { onSignedIn, notice }) {
       h('p', { class: 'login-intro' }, t('login.intro')),
       notice ? h('p', { class: 'card notice', role: 'status', dataset: { test: 'login-notice' } }, notice) : null,
       host,
-      h('p', { class: 'hint login-help' }, t('login.help'))
+      h('p', { class: 'login-help' }, h('a', { href: '#/reset-password', dataset: { test: 'forgot-password' } }, t('login.forgot'))),
+      h('p', { class: 'hint' }, t('login.help'))
     )
   );
 
