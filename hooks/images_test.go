@@ -268,7 +268,7 @@ func FuzzImageCheck(f *testing.F) {
 		config, err := hooks.CheckImage(bytes.NewReader(data))
 		if err == nil {
 			declared, _, derr := image.DecodeConfig(bytes.NewReader(data))
-			if derr != nil || declared != config {
+			if derr != nil || declared.Width != config.Width || declared.Height != config.Height {
 				t.Fatalf("accepted %v, but the header reads %v, %v", config, declared, derr)
 			}
 			if config.Width <= 0 || config.Height <= 0 || config.Width > hooks.MaxImageSide || config.Height > hooks.MaxImageSide ||
