@@ -96,6 +96,9 @@ func checkNewImages(record *core.Record) error {
 		}
 		name := field.GetName()
 		for _, file := range record.GetUnsavedFiles(name) {
+			if file == nil || file.Reader == nil {
+				continue // nothing to upload: PocketBase refuses it itself
+			}
 			if err := checkUpload(file.Reader, file.Name); err != nil {
 				return imageError(name, err)
 			}
