@@ -75,12 +75,19 @@ func recur(app core.App, done *core.Record, actor string) error {
 		return nil
 	}
 
+	// a series ends where the dates a task may have end (hooks.MaxDate):
+	// finishing its last occurrence brings no next one, nor one without a date
+	due := nextDue(done.GetDateTime("due").Time(), every, time.Now())
+	if !hooks.DateInRange(due) {
+		return nil
+	}
+
 	next := core.NewRecord(done.Collection())
 	for _, field := range []string{"team", "title", "description", "priority", "repeat", "repeat_weeks", "created_by"} {
 		next.Set(field, done.Get(field))
 	}
 	next.Set("status", StatusOpen)
-	next.Set("due", nextDue(done.GetDateTime("due").Time(), every, time.Now()))
+	next.Set("due", due)
 	next.Set("checklist", untick(done))
 
 	assignee := done.GetString("assignee")
