@@ -63,7 +63,7 @@ func bindFilterGuard(app core.App) {
 				if e.HasSuperuserAuth() {
 					return e.Next()
 				}
-				if err := checkRequestQuery(e.App, e.Request.URL.Path, e.Request.URL.RawQuery); err != nil {
+				if err := CheckQuery(e.App, e.Request.URL.Path, e.Request.URL.RawQuery); err != nil {
 					return err
 				}
 				return e.Next()
@@ -83,7 +83,7 @@ func bindFilterGuard(app core.App) {
 			if err != nil {
 				continue // PocketBase refuses the request itself
 			}
-			if err := checkRequestQuery(e.App, u.Path, u.RawQuery); err != nil {
+			if err := CheckQuery(e.App, u.Path, u.RawQuery); err != nil {
 				return err
 			}
 		}
@@ -107,11 +107,14 @@ func bindFilterGuard(app core.App) {
 	})
 }
 
-// checkRequestQuery bounds the query parameters of a request to path and
-// checks its filter and sort against the collection the path names
-// ("/api/collections/{collection}/..."), or against every collection when
-// it names none: a later route may apply them to any.
-func checkRequestQuery(app core.App, path, rawQuery string) error {
+// CheckQuery bounds the query parameters of a request to path (the raw,
+// still encoded query string) and checks its filter and sort against the
+// collection the path names ("/api/collections/{collection}/..."), or
+// against every collection when it names none: a later route may apply
+// them to any. The filter guard calls it for every request by a caller
+// other than a superuser; a route that reads a query from elsewhere can
+// call it too.
+func CheckQuery(app core.App, path, rawQuery string) error {
 	if rawQuery == "" {
 		return nil
 	}

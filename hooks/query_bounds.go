@@ -78,8 +78,11 @@ func readBoundedQuery(rawQuery string) (boundedQuery, error) {
 		var pair string
 		pair, rest, _ = strings.Cut(rest, "&")
 		rawName, rawValue, _ := strings.Cut(pair, "=")
-		if rawName == "" || len(rawName) > maxEncodedName || strings.Contains(pair, ";") {
-			continue // no bounded parameter, or one url.ParseQuery skips
+		if rawName == "" || len(rawName) > maxEncodedName || !strings.ContainsRune("fse%", rune(rawName[0])) {
+			continue // no bounded parameter
+		}
+		if strings.Contains(pair, ";") {
+			continue // url.ParseQuery skips it
 		}
 		name, err := url.QueryUnescape(rawName)
 		if err != nil {

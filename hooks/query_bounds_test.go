@@ -251,3 +251,41 @@ func TestHiddenFields(t *testing.T) {
 		t.Errorf("realtime filter on email: status %d, want 400", status)
 	}
 }
+
+// BenchmarkQueryBounds measures the guard's work on the largest queries
+// the server takes (Go's server reads request headers up to a megabyte):
+// its refusals, and what it accepts at its limits. docs/BENCHMARKS.md has
+// the figures.
+func BenchmarkQueryBounds(b *testing.B) {
+	app := testapp.New(b)
+	nested := func(depth int) string {
+		return strings.Repeat("(", depth) + `id="x"` + strings.Repeat(")", depth)
+	}
+	// the longest filter the guard takes, as deep as it takes
+	var widest strings.Builder
+	widest.WriteString(strings.Repeat("(", hooks.MaxFilterDepth))
+	for widest.Len() < hooks.MaxFilterLength-200 {
+		widest.WriteString(`name ~ "a(b" && memberships_via_user.team.slug ?= "x" && `)
+	}
+	widest.WriteString(`id != ""` + strings.Repeat(")", hooks.MaxFilterDepth))
+
+	for _, c := range []struct {
+		name, query string
+		refused     bool
+	}{
+		{"refuse 1MB nested filter", "filter=" + url.QueryEscape(nested(1<<20/6)), true},
+		{"refuse 32KB nested filter", "filter=" + url.QueryEscape(nested(hooks.MaxQueryLength/8)), true},
+		{"refuse 3500B filter nested 1750 deep", "filter=" + url.QueryEscape(nested(hooks.MaxFilterLength/2-4)), true},
+		{"refuse 32KB of parameters then a deep filter", strings.Repeat("a=1&", (hooks.MaxQueryLength-200)/4) + "filter=" + url.QueryEscape(nested(11)), true},
+		{"accept the widest filter", "sort=-created,name&expand=memberships_via_user.team&filter=" + url.QueryEscape(widest.String()), false},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				err := hooks.CheckQuery(app, "/api/collections/users/records", c.query)
+				if (err != nil) != c.refused {
+					b.Fatalf("refused %v, want %v: %v", err != nil, c.refused, err)
+				}
+			}
+		})
+	}
+}
