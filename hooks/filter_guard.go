@@ -23,15 +23,19 @@ const scopedStoreKey = "buurtplein.scopedCollections"
 var guardBindMu sync.Mutex
 
 // GuardScoped marks collections as team scoped and makes sure the filter
-// guard is bound to app.
+// guard is bound to app (called with no collections, it only binds the
+// guard).
 //
-// For callers other than superusers, a filter or sort (in a list request or
-// in a realtime subscription's options) may not reach a record of a scoped
-// collection through a back-relation ("posts_via_author") or an
-// @collection join, nor through a forward relation from a collection that is
-// not scoped itself. A forward relation from one scoped collection to
-// another (comments.post) stays allowed: every scoped collection must be
-// readable only where the records it points at are.
+// For callers other than superusers, a filter or sort (in the query of any
+// request, with any method, in a batch request or in a realtime
+// subscription's options) may not reach a record of a scoped collection
+// through a back-relation ("posts_via_author") or an @collection join, nor
+// through a forward relation from a collection that is not scoped itself,
+// nor touch a hidden field or an account's e-mail address; and every
+// filter, sort, expand and fields is bounded first ([CheckQuery]). A
+// forward relation from one scoped collection to another (comments.post)
+// stays allowed: every scoped collection must be readable only where the
+// records it points at are.
 func GuardScoped(app core.App, collections ...string) {
 	guardBindMu.Lock()
 	defer guardBindMu.Unlock()
