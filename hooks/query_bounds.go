@@ -137,11 +137,11 @@ func (q boundedQuery) check() error {
 
 	if depth := filterDepth(q.filter); depth > MaxFilterDepth {
 		return FieldError("filter", "too_deep", fmt.Sprintf(
-			"Het filter is te diep genest: %d haakjes in elkaar, ten hoogste %d.", depth, MaxFilterDepth))
+			"De parameter filter is te diep genest: %d haakjes in elkaar, ten hoogste %d.", depth, MaxFilterDepth))
 	}
 	if n := strings.Count(q.sort, ",") + 1; q.sort != "" && n > MaxSortFields {
 		return FieldError("sort", "too_many", fmt.Sprintf(
-			"Sorteer op ten hoogste %d velden tegelijk (nu %d).", MaxSortFields, n))
+			"De parameter sort noemt %d velden, ten hoogste %d.", n, MaxSortFields))
 	}
 	if q.expand != "" {
 		paths := strings.Split(q.expand, ",")
