@@ -179,29 +179,83 @@ func CheckFilter(app core.App, baseCollection, filter, sort string) error {
 	if err != nil {
 		return err
 	}
-	type use struct{ param, ident string }
-	var uses []use
+	var uses []pathUse
+	seen := map[string]bool{}
+	add := func(param, ident string) {
+		if ident == "" || strings.HasPrefix(ident, "@request.") || seen[param+" "+ident] {
+			return
+		}
+		seen[param+" "+ident] = true
+		uses = append(uses, pathUse{param, ident, strings.Split(ident, ".")})
+	}
 	for _, ident := range filterIdents {
-		uses = append(uses, use{"filter", ident})
+		add("filter", ident)
 	}
 	for _, s := range strings.Split(sort, ",") {
-		uses = append(uses, use{"sort", strings.TrimLeft(strings.TrimSpace(s), "+-")})
+		add("sort", strings.TrimLeft(strings.TrimSpace(s), "+-"))
 	}
 
+	if len(uses) == 0 {
+		return nil
+	}
+	s := newSchema(app)
 	bases := []*core.Collection{}
-	if base, err := app.FindCachedCollectionByNameOrId(baseCollection); err == nil {
+	if base := s.find(baseCollection); base != nil {
 		bases = append(bases, base)
 	} else {
-		bases = allCollections(app)
+		bases = s.all
 	}
 	for _, base := range bases {
 		for _, u := range uses {
-			if err := checkPath(app, base, u.param, u.ident); err != nil {
+			if err := s.checkPath(base, u); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// schema is what the guard looks up while it walks paths: the collections
+// by id and by name (any case, as PocketBase finds them) and which are
+// scoped, read once per check.
+type schema struct {
+	all    []*core.Collection
+	byKey  map[string]*core.Collection
+	scoped map[string]bool
+}
+
+func newSchema(app core.App) *schema {
+	s := &schema{all: allCollections(app), byKey: map[string]*core.Collection{}}
+	s.scoped, _ = app.Store().Get(scopedStoreKey).(map[string]bool)
+	for _, c := range s.all {
+		s.byKey[c.Id] = c
+		s.byKey[strings.ToLower(c.Name)] = c
+	}
+	return s
+}
+
+// find returns the collection with nameOrId, or nil.
+func (s *schema) find(nameOrId string) *core.Collection {
+	if c, ok := s.byKey[nameOrId]; ok {
+		return c
+	}
+	if c, ok := s.byKey[strings.ToLower(nameOrId)]; ok {
+		return c
+	}
+	// NB! PocketBase folds case as strings.EqualFold does, where "ſ" is an
+	// "s": a sort on "poſts_via_author" reaches posts
+	for _, c := range s.all {
+		if strings.EqualFold(c.Name, nameOrId) {
+			return c
+		}
+	}
+	return nil
+}
+
+// pathUse is a field path a filter or sort uses, split at its dots.
+type pathUse struct {
+	param, ident string
+	parts        []string
 }
 
 // allCollections returns every collection, from PocketBase's cache.
@@ -280,28 +334,20 @@ func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 // first step the caller may not take: into a scoped collection in a way
 // [GuardScoped] forbids, or onto a hidden field or an account's e-mail
 // address.
-func checkPath(app core.App, base *core.Collection, param, ident string) error {
-	if ident == "" || strings.HasPrefix(ident, "@request.") {
-		return nil
-	}
-	scopedErr := func(target string) error {
-		return FieldError(param, "scoped", fmt.Sprintf(
-			"Filteren of sorteren op %q is niet toegestaan: dat kijkt via een relatie in teamgegevens (%s).", ident, target))
-	}
-
-	parts := strings.Split(ident, ".")
+func (s *schema) checkPath(base *core.Collection, u pathUse) error {
+	param, ident, parts := u.param, u.ident, u.parts
 	current := base
 	if parts[0] == "@collection" {
 		if len(parts) < 2 {
 			return nil
 		}
 		name, _, _ := strings.Cut(parts[1], ":")
-		target, err := app.FindCachedCollectionByNameOrId(name)
-		if err != nil {
+		target := s.find(name)
+		if target == nil {
 			return nil
 		}
-		if IsScoped(app, target.Name) {
-			return scopedErr(target.Name)
+		if s.scoped[target.Name] {
+			return scopedPathError(param, ident, target.Name)
 		}
 		current, parts = target, parts[2:]
 	}
@@ -314,8 +360,8 @@ func checkPath(app core.App, base *core.Collection, param, ident string) error {
 		var target *core.Collection
 		backRelation := false
 		if coll, field, ok := strings.Cut(name, "_via_"); ok && field != "" {
-			c, err := app.FindCachedCollectionByNameOrId(coll)
-			if err != nil {
+			c := s.find(coll)
+			if c == nil {
 				return nil
 			}
 			if f := c.Fields.GetByName(field); f != nil && f.GetHidden() {
@@ -337,19 +383,24 @@ func checkPath(app core.App, base *core.Collection, param, ident string) error {
 			if !ok {
 				return nil // the rest is a JSON path, or nothing
 			}
-			c, err := app.FindCachedCollectionByNameOrId(rel.CollectionId)
-			if err != nil {
+			c := s.find(rel.CollectionId)
+			if c == nil {
 				return nil
 			}
 			target = c
 		}
 
-		if IsScoped(app, target.Name) && (backRelation || !IsScoped(app, current.Name)) {
-			return scopedErr(target.Name)
+		if s.scoped[target.Name] && (backRelation || !s.scoped[current.Name]) {
+			return scopedPathError(param, ident, target.Name)
 		}
 		current = target
 	}
 	return nil
+}
+
+func scopedPathError(param, ident, collection string) error {
+	return FieldError(param, "scoped", fmt.Sprintf(
+		"Filteren of sorteren op %q is niet toegestaan: dat kijkt via een relatie in teamgegevens (%s).", ident, collection))
 }
 
 func hiddenFieldError(param, ident, field string) error {

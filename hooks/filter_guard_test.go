@@ -43,6 +43,8 @@ func TestCheckFilter(t *testing.T) {
 		// collection names are read regardless of case
 		{"users", `@collection.Posts.body ~ "x"`, "", true},
 		{"users", `Posts_via_author.body ~ "x"`, "", true},
+		{"users", "", "poſts_via_author.title", true},
+		{"users", "", "\u212Aeys_via_x.y", false},
 		// hidden fields and e-mail addresses
 		{"users", "", "email", true},
 		{"users", "", "-email:lower", true},

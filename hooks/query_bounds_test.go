@@ -2,6 +2,7 @@ package hooks_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -269,6 +270,13 @@ func BenchmarkQueryBounds(b *testing.B) {
 	}
 	widest.WriteString(`id != ""` + strings.Repeat(")", hooks.MaxFilterDepth))
 
+	// as many distinct identifiers as fit, each a relation to follow
+	var distinct strings.Builder
+	for i := 0; distinct.Len() < hooks.MaxFilterLength-40; i++ {
+		fmt.Fprintf(&distinct, "team.x%d=1||", i)
+	}
+	distinct.WriteString("id=1")
+
 	for _, c := range []struct {
 		name, query string
 		refused     bool
@@ -278,10 +286,16 @@ func BenchmarkQueryBounds(b *testing.B) {
 		{"refuse 3500B filter nested 1750 deep", "filter=" + url.QueryEscape(nested(hooks.MaxFilterLength/2-4)), true},
 		{"refuse 32KB of parameters then a deep filter", strings.Repeat("a=1&", (hooks.MaxQueryLength-200)/4) + "filter=" + url.QueryEscape(nested(11)), true},
 		{"accept the widest filter", "sort=-created,name&expand=memberships_via_user.team&filter=" + url.QueryEscape(widest.String()), false},
+		{"accept 300 distinct paths on a path naming no collection", "filter=" + url.QueryEscape(distinct.String()), false},
+		{"accept the widest filter on a path naming no collection", "sort=-created,name&expand=memberships_via_user.team&filter=" + url.QueryEscape(widest.String()), false},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
-				err := hooks.CheckQuery(app, "/api/collections/users/records", c.query)
+				path := "/api/collections/users/records"
+				if strings.Contains(c.name, "no collection") {
+					path = "/api/buurtplein/search"
+				}
+				err := hooks.CheckQuery(app, path, c.query)
 				if (err != nil) != c.refused {
 					b.Fatalf("refused %v, want %v: %v", err != nil, c.refused, err)
 				}
