@@ -242,8 +242,9 @@ func (s *schema) find(nameOrId string) *core.Collection {
 	if c, ok := s.byKey[strings.ToLower(nameOrId)]; ok {
 		return c
 	}
-	// NB! PocketBase folds case as strings.EqualFold does, where "ſ" is an
-	// "s": a sort on "poſts_via_author" reaches posts
+	// PocketBase finds collections as strings.EqualFold matches names,
+	// where "ſ" is an "s"; its paths allow only ASCII names, but the guard
+	// need not rely on that
 	for _, c := range s.all {
 		if strings.EqualFold(c.Name, nameOrId) {
 			return c
