@@ -77,8 +77,16 @@ func readBoundedQuery(rawQuery string) (boundedQuery, error) {
 	for rest := rawQuery; rest != ""; {
 		var pair string
 		pair, rest, _ = strings.Cut(rest, "&")
+		if pair == "" {
+			continue
+		}
+		switch pair[0] {
+		case 'f', 's', 'e', '%': // how a bounded parameter's name starts
+		default:
+			continue
+		}
 		rawName, rawValue, _ := strings.Cut(pair, "=")
-		if rawName == "" || len(rawName) > maxEncodedName || !strings.ContainsRune("fse%", rune(rawName[0])) {
+		if rawName == "" || len(rawName) > maxEncodedName {
 			continue // no bounded parameter
 		}
 		if strings.Contains(pair, ";") {
