@@ -3,6 +3,7 @@ package authz_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"net/url"
@@ -18,7 +19,8 @@ import (
 )
 
 // TestMatrix runs every line of matrix.txt for every role against one real
-// app: first the reads (in parallel; they change nothing), then the
+// app: first the reads (in parallel; they change nothing; each GET is sent
+// as HEAD too), then the
 // realtime subscriptions, then the writes one by one, each on records
 // made for it, then the custom routes (signing out revokes the caller's
 // tokens; the next case gets new ones).
@@ -120,6 +122,38 @@ func (f *fixture) read(t *testing.T, r row, role string) {
 	}
 	status, body := f.do(t, http.MethodGet, path, token, nil)
 	f.check(t, r, role, status, body, target)
+	f.checkHead(t, r, role, path, token, status, body)
+}
+
+// checkHead sends the HEAD request matching a GET case: Go's router answers
+// it with the GET handler, so it must get the GET's status and no body, and
+// a refused GET must be a HEAD refused alike, its Content-Length that of
+// the GET's error, so that HEAD tells nothing GET does not.
+func (f *fixture) checkHead(t *testing.T, r row, role, path, token string, getStatus int, getBody []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodHead, f.url+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("HEAD %s: %v", path, err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+
+	if res.StatusCode != getStatus {
+		t.Errorf("%s: HEAD status %d, GET %d", where(r, role), res.StatusCode, getStatus)
+	}
+	if len(body) != 0 {
+		t.Errorf("%s: HEAD answered a body of %d bytes", where(r, role), len(body))
+	}
+	if getStatus >= 400 && res.ContentLength >= 0 && res.ContentLength != int64(len(getBody)) {
+		t.Errorf("%s: refused HEAD has Content-Length %d, the GET's error %d bytes", where(r, role), res.ContentLength, len(getBody))
+	}
 }
 
 // check compares a response with the matrix: the status ("visible" and
@@ -193,6 +227,9 @@ func (f *fixture) write(t *testing.T, r row, role string) {
 	}
 	status, resBody := f.do(t, method, path, f.tokens[role], body)
 	f.check(t, r, role, status, resBody, target)
+	if method == http.MethodGet {
+		f.checkHead(t, r, role, path, f.tokens[role], status, resBody)
+	}
 	if r.op == "route" {
 		// a route may have revoked the caller's tokens (signing out)
 		f.renewTokens(t, role)

@@ -36,7 +36,38 @@ func TestCheckFilter(t *testing.T) {
 		{"posts", `team.slug = "schalkwijk"`, "team.name", false},
 		{"posts", `author.comments_via_author.body ~ "x"`, "", true},
 		{"posts", `title ~ "x" && (`, "", false}, // a syntax error is PocketBase's to report
-		{"unknown", `posts_via_author.body ~ "x"`, "", false},
+		// a path that names no collection is checked against every one
+		{"", `posts_via_author.body ~ "x"`, "", true},
+		{"", `name ~ "x"`, "-created", false},
+		{"unknown", `posts_via_author.body ~ "x"`, "", true},
+		// collection names are read regardless of case
+		{"users", `@collection.Posts.body ~ "x"`, "", true},
+		{"users", `Posts_via_author.body ~ "x"`, "", true},
+		{"users", "", "poſts_via_author.title", true},
+		{"users", "", "\u212Aeys_via_x.y", false},
+		// hidden fields and e-mail addresses
+		{"users", "", "email", true},
+		{"users", "", "-email:lower", true},
+		{"users", `email ~ "@"`, "", true},
+		{"users", `name ~ "email"`, "", false},
+		{"users", `password != ""`, "", true},
+		{"users", `tokenKey != ""`, "", true},
+		{"posts", "", "author.email", true},
+		{"memberships", `user.email ~ "a"`, "", true},
+		{"teams", `memberships_via_team.user.email ?~ "a"`, "", true},
+		{"users", `@collection.users.email ~ "a"`, "", true},
+		{"posts", `author.name ~ "a"`, "author.name", false},
+		// comments could make the guard and the parser read a group differently
+		{"users", "name ~ 'a' // \"\n", "", true},
+		{"users", "(name ~ 'a' // ')\n || posts_via_author.body ~ 'x')", "", true},
+		// function names are no fields, their arguments are
+		{"users", `strftime('%Y', created) = "2026"`, "", false},
+		{"users", `strftime('%Y', posts_via_author.created) = "2026"`, "", true},
+		// numbers end where PocketBase's parser ends them
+		{"users", `1posts_via_author.body ~ "x"`, "", true},
+		{"users", `-1.5.posts_via_author.body ~ "x"`, "", true},
+		{"users", `name = 'it\'s' && posts_via_author.body ~ "x"`, "", true},
+		{"users", `name = "a\" || posts_via_author.body ~ \"x"`, "", false},
 	}
 	for _, c := range cases {
 		err := hooks.CheckFilter(app, c.collection, c.filter, c.sort)

@@ -170,7 +170,10 @@ export function mount(el) {
     let transfers = [];
     if (offered.length) {
       try {
-        transfers = await pb.collection('task_transfers').getFullList({ filter: anyOf('id', offered) });
+        // in pieces: a filter holds at most 3,500 bytes (docs/SECURITY.md)
+        for (let i = 0; i < offered.length; i += 50) {
+          transfers.push(...(await pb.collection('task_transfers').getFullList({ filter: anyOf('id', offered.slice(i, i + 50)) })));
+        }
       } catch {
         // the count alone still tells what happened
       }
