@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"buurtplein/hooks"
 	"buurtplein/internal/drill"
 	"buurtplein/internal/loadtest"
 	_ "buurtplein/pb_migrations"
@@ -106,6 +107,7 @@ func main() {
 		return
 	}
 
+	hooks.BindLimits(app)
 	teams.MustRegister(app, teams.Config{Demo: demo, Command: app.RootCmd})
 	feed.MustRegister(app, feed.Config{Demo: demo})
 	tasks.MustRegister(app, tasks.Config{Demo: demo})

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 
+	"buurtplein/hooks"
 	_ "buurtplein/pb_migrations"
 	"buurtplein/plugins/feed"
 	"buurtplein/plugins/sessions"
@@ -74,6 +75,7 @@ func Factory(t testing.TB) *tests.TestApp {
 // Register binds every Buurtplein plugin to app the way main.go does,
 // without the demo seed and the commands.
 func Register(app core.App) {
+	hooks.BindLimits(app)
 	teams.MustRegister(app, teams.Config{})
 	feed.MustRegister(app, feed.Config{})
 	tasks.MustRegister(app, tasks.Config{})
