@@ -47,6 +47,7 @@ type signInFailures struct {
 type signInLimiter struct {
 	mu       sync.Mutex
 	accounts map[string]*signInFailures
+	swept    time.Time // the last sweep of ended windows
 }
 
 func bindSignInLimits(app core.App) {
@@ -82,14 +83,12 @@ func bindSignInLimits(app core.App) {
 	})
 }
 
-// signInKey identifies the account a sign-in is for: the record when the
-// identity names one, else the identity itself, case-folded, so that
-// unknown and known identities are limited alike.
+// signInKey identifies the account a sign-in is for by its identity,
+// case-folded: "Anna@…" and "anna@…" are one account, and an identity
+// that names no account is limited alike, so a 429 tells nothing about
+// which accounts exist.
 func signInKey(e *core.RecordAuthWithPasswordRequestEvent) string {
-	if e.Record != nil {
-		return e.Collection.Name + "/" + e.Record.Id
-	}
-	return e.Collection.Name + "?" + strings.ToLower(strings.TrimSpace(e.Identity))
+	return e.Collection.Name + "/" + strings.ToLower(strings.TrimSpace(e.Identity))
 }
 
 // blocked returns how long key must still wait, or 0.
@@ -131,9 +130,14 @@ func (l *signInLimiter) forget(key string) {
 // full, the entry with the fewest failures among a few: a flood of
 // made-up identities can push out a few others, never grow the map.
 func (l *signInLimiter) makeRoom(now time.Time) {
-	for key, f := range l.accounts {
-		if !now.Before(f.ends) {
-			delete(l.accounts, key)
+	// a full sweep at most once a minute: a flood would otherwise scan the
+	// whole map on every guess
+	if now.Sub(l.swept) > time.Minute {
+		l.swept = now
+		for key, f := range l.accounts {
+			if !now.Before(f.ends) {
+				delete(l.accounts, key)
+			}
 		}
 	}
 	for len(l.accounts) >= SignInLimit.Accounts {
