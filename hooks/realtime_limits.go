@@ -19,8 +19,8 @@ import (
 // down to seconds. The caps below fit the PWA (one connection per tab,
 // at most eight topics on any screen) with room to spare.
 
-// RealtimeLimits are the caps on realtime connections and subscriptions.
-var RealtimeLimits = struct {
+// RealtimeCaps are the caps on realtime connections and subscriptions.
+type RealtimeCaps struct {
 	// Subscriptions is the most topics one connection may follow.
 	Subscriptions int
 	// TopicLength is the longest topic, options included, in bytes.
@@ -37,7 +37,11 @@ var RealtimeLimits = struct {
 	// SubscribeWithin is how long a new connection may wait for its first
 	// signed-in subscription before it is closed.
 	SubscribeWithin time.Duration
-}{
+}
+
+// RealtimeLimits are the caps every app gets, unless [SetRealtimeLimits]
+// changed them for it.
+var RealtimeLimits = RealtimeCaps{
 	Subscriptions:     25,
 	TopicLength:       1000,
 	ExpandDepth:       2,
@@ -45,6 +49,23 @@ var RealtimeLimits = struct {
 	PerAddress:        200,
 	PendingPerAddress: 20,
 	SubscribeWithin:   10 * time.Second,
+}
+
+const realtimeCapsStoreKey = "buurtplein.realtimeCaps"
+
+// SetRealtimeLimits sets app's realtime caps, for a test that holds more
+// connections from one address and account than anyone would (the
+// authorization matrix holds one per case).
+func SetRealtimeLimits(app core.App, caps RealtimeCaps) {
+	app.Store().Set(realtimeCapsStoreKey, caps)
+}
+
+// realtimeLimits returns app's realtime caps.
+func realtimeLimits(app core.App) RealtimeCaps {
+	if caps, ok := app.Store().Get(realtimeCapsStoreKey).(RealtimeCaps); ok {
+		return caps
+	}
+	return RealtimeLimits
 }
 
 // realtimeConn is what the caps remember of one open connection.
@@ -74,8 +95,9 @@ func bindRealtimeLimits(app core.App) {
 		Id:       "buurtpleinRealtimeConnections",
 		Priority: -100,
 		Func: func(e *core.RealtimeConnectRequestEvent) error {
+			caps := realtimeLimits(e.App)
 			id := e.Client.Id()
-			if err := counts.open(id, e.RealIP()); err != nil {
+			if err := counts.open(caps, id, e.RealIP()); err != nil {
 				return err
 			}
 			defer counts.close(id)
@@ -83,7 +105,7 @@ func bindRealtimeLimits(app core.App) {
 			// a connection nobody signs in to is closed soon: realtime
 			// carries nothing for anonymous callers
 			broker := e.App.SubscriptionsBroker()
-			timer := time.AfterFunc(RealtimeLimits.SubscribeWithin, func() {
+			timer := time.AfterFunc(caps.SubscribeWithin, func() {
 				if !counts.signedIn(id) {
 					broker.Unregister(id)
 				}
@@ -101,10 +123,11 @@ func bindRealtimeLimits(app core.App) {
 			if e.Auth == nil {
 				return router.NewUnauthorizedError("Log in om live mee te lezen.", nil)
 			}
-			if err := CheckSubscriptions(e.Subscriptions); err != nil {
+			caps := realtimeLimits(e.App)
+			if err := caps.CheckSubscriptions(e.Subscriptions); err != nil {
 				return err
 			}
-			if err := counts.signIn(e.Client.Id(), e.Auth.Collection().Name+"/"+e.Auth.Id); err != nil {
+			if err := counts.signIn(caps, e.Client.Id(), e.Auth.Collection().Name+"/"+e.Auth.Id); err != nil {
 				return err
 			}
 			return e.Next()
@@ -114,11 +137,11 @@ func bindRealtimeLimits(app core.App) {
 
 // open counts a new connection from address, or refuses it when the
 // address holds too many.
-func (c *realtimeCounts) open(id, address string) error {
+func (c *realtimeCounts) open(caps RealtimeCaps, id, address string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 
-	if c.pending[address] >= RealtimeLimits.PendingPerAddress || c.total[address] >= RealtimeLimits.PerAddress {
+	if c.pending[address] >= caps.PendingPerAddress || c.total[address] >= caps.PerAddress {
 		return router.NewTooManyRequestsError(
 			"Te veel open verbindingen vanaf dit adres. Sluit een paar vensters van Buurtplein of probeer het zo opnieuw.", nil)
 	}
@@ -148,7 +171,7 @@ func (c *realtimeCounts) close(id string) {
 
 // signIn counts connection id as account's on its first signed-in
 // subscription, or refuses it when the account holds too many.
-func (c *realtimeCounts) signIn(id, account string) error {
+func (c *realtimeCounts) signIn(caps RealtimeCaps, id, account string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 
@@ -156,10 +179,10 @@ func (c *realtimeCounts) signIn(id, account string) error {
 	if conn == nil || conn.account != "" {
 		return nil // gone already, or counted before
 	}
-	if c.perAccount[account] >= RealtimeLimits.PerAccount {
+	if c.perAccount[account] >= caps.PerAccount {
 		return router.NewTooManyRequestsError(
 			fmt.Sprintf("Je hebt Buurtplein al in %d vensters of op %d apparaten open. Sluit er een paar en probeer het opnieuw.",
-				RealtimeLimits.PerAccount, RealtimeLimits.PerAccount), nil)
+				caps.PerAccount, caps.PerAccount), nil)
 	}
 	conn.account = account
 	c.perAccount[account]++
@@ -187,20 +210,20 @@ func decrement(counts map[string]int, key string) {
 }
 
 // CheckSubscriptions returns a 400 error when topics are more, longer or
-// expand deeper than [RealtimeLimits] allows.
-func CheckSubscriptions(topics []string) error {
-	if len(topics) > RealtimeLimits.Subscriptions {
+// expand deeper than caps allow.
+func (caps RealtimeCaps) CheckSubscriptions(topics []string) error {
+	if len(topics) > caps.Subscriptions {
 		return router.NewBadRequestError(
-			fmt.Sprintf("Te veel live-abonnementen tegelijk (%d); het maximum is %d.", len(topics), RealtimeLimits.Subscriptions), nil)
+			fmt.Sprintf("Te veel live-abonnementen tegelijk (%d); het maximum is %d.", len(topics), caps.Subscriptions), nil)
 	}
 	for _, topic := range topics {
-		if len(topic) > RealtimeLimits.TopicLength {
+		if len(topic) > caps.TopicLength {
 			return router.NewBadRequestError(
-				fmt.Sprintf("Een live-abonnement is te lang (%d tekens); het maximum is %d.", len(topic), RealtimeLimits.TopicLength), nil)
+				fmt.Sprintf("Een live-abonnement is te lang (%d tekens); het maximum is %d.", len(topic), caps.TopicLength), nil)
 		}
-		if depth := expandDepth(topicExpand(topic)); depth > RealtimeLimits.ExpandDepth {
+		if depth := expandDepth(topicExpand(topic)); depth > caps.ExpandDepth {
 			return router.NewBadRequestError(
-				fmt.Sprintf("Een live-abonnement haalt relaties %d niveaus diep op; het maximum is %d.", depth, RealtimeLimits.ExpandDepth), nil)
+				fmt.Sprintf("Een live-abonnement haalt relaties %d niveaus diep op; het maximum is %d.", depth, caps.ExpandDepth), nil)
 		}
 	}
 	return nil
