@@ -23,6 +23,10 @@ import (
 type RealtimeCaps struct {
 	// Subscriptions is the most topics one connection may follow.
 	Subscriptions int
+	// PerCollection is the most topics of one collection ("posts",
+	// "posts/ID", "posts?options=...") one connection may follow: each
+	// costs a rule check on every change of the collection.
+	PerCollection int
 	// TopicLength is the longest topic, options included, in bytes.
 	TopicLength int
 	// ExpandDepth is the deepest expand in a topic's options ("a.b" is 2).
@@ -43,6 +47,7 @@ type RealtimeCaps struct {
 // changed them for it.
 var RealtimeLimits = RealtimeCaps{
 	Subscriptions:     25,
+	PerCollection:     5,
 	TopicLength:       1000,
 	ExpandDepth:       2,
 	PerAccount:        10,
@@ -209,14 +214,21 @@ func decrement(counts map[string]int, key string) {
 	counts[key]--
 }
 
-// CheckSubscriptions returns a 400 error when topics are more, longer or
-// expand deeper than caps allow.
+// CheckSubscriptions returns a 400 error when topics are more (in all or
+// of one collection), longer or expand deeper than caps allow.
 func (caps RealtimeCaps) CheckSubscriptions(topics []string) error {
 	if len(topics) > caps.Subscriptions {
 		return router.NewBadRequestError(
 			fmt.Sprintf("Te veel live-abonnementen tegelijk (%d); het maximum is %d.", len(topics), caps.Subscriptions), nil)
 	}
+	perCollection := map[string]int{}
 	for _, topic := range topics {
+		collection, _, _ := strings.Cut(topic, "?")
+		collection, _, _ = strings.Cut(collection, "/")
+		if perCollection[collection]++; perCollection[collection] > caps.PerCollection {
+			return router.NewBadRequestError(
+				fmt.Sprintf("Te veel live-abonnementen op %q (meer dan %d).", collection, caps.PerCollection), nil)
+		}
 		if len(topic) > caps.TopicLength {
 			return router.NewBadRequestError(
 				fmt.Sprintf("Een live-abonnement is te lang (%d tekens); het maximum is %d.", len(topic), caps.TopicLength), nil)

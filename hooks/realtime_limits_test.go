@@ -107,10 +107,19 @@ func TestRealtimeSubscriptionCaps(t *testing.T) {
 		"task_transfers/*", "task_events/*",
 	}
 
+	// topics spread over the collections, at most PerCollection each
+	collections := []string{"posts", "comments", "tasks", "task_transfers", "task_events", "memberships", "notifications", "users", "teams"}
 	many := func(n int) []string {
 		topics := make([]string, n)
 		for i := range topics {
-			topics[i] = fmt.Sprintf("posts/%015d", i)
+			topics[i] = fmt.Sprintf("%s/%015d", collections[i%len(collections)], i)
+		}
+		return topics
+	}
+	onOne := func(n int) []string {
+		topics := make([]string, n)
+		for i := range topics {
+			topics[i] = sdkTopic("posts", map[string]any{"filter": fmt.Sprintf("id != '%d'", i)})
 		}
 		return topics
 	}
@@ -124,6 +133,8 @@ func TestRealtimeSubscriptionCaps(t *testing.T) {
 		{"as many topics as allowed", many(hooks.RealtimeLimits.Subscriptions), http.StatusNoContent},
 		{"one topic too many", many(hooks.RealtimeLimits.Subscriptions + 1), http.StatusBadRequest},
 		{"a thousand topics", many(1000), http.StatusBadRequest},
+		{"as many topics of one collection as allowed", onOne(hooks.RealtimeLimits.PerCollection), http.StatusNoContent},
+		{"one topic of a collection too many", onOne(hooks.RealtimeLimits.PerCollection + 1), http.StatusBadRequest},
 		{"a long topic", []string{"posts?options=" + url.QueryEscape(`{"query":{"filter":"title != '`+strings.Repeat("x", hooks.RealtimeLimits.TopicLength)+`'"}}`)}, http.StatusBadRequest},
 		{"an expand two deep", []string{sdkTopic("comments", map[string]any{"expand": "post.team,author"})}, http.StatusNoContent},
 		{"an expand three deep", []string{sdkTopic("comments", map[string]any{"expand": "author,post.team.memberships_via_team"})}, http.StatusBadRequest},
