@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -63,9 +64,15 @@ func bindSignInLimits(app core.App) {
 			if wait := limiter.blocked(key, time.Now()); wait > 0 {
 				e.Response.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 				minutes := int(wait.Minutes()) + 1
-				return router.NewTooManyRequestsError(fmt.Sprintf(
+				message := fmt.Sprintf(
 					"Te veel mislukte pogingen om in te loggen op dit account. Probeer het over %d %s opnieuw, of vraag IT om een nieuw wachtwoord.",
-					minutes, plural(minutes, "minuut", "minuten")), nil)
+					minutes, plural(minutes, "minuut", "minuten"))
+				// as a field error with the wait, so the PWA words it in the
+				// reader's language
+				return router.NewTooManyRequestsError(message, validation.Errors{
+					"identity": validation.NewError("validation_sign_in_locked", message).
+						SetParams(map[string]any{"minutes": minutes}),
+				})
 			}
 
 			err := e.Next()

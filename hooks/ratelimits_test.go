@@ -77,8 +77,9 @@ func TestSignInPerAccount(t *testing.T) {
 		if status != http.StatusTooManyRequests {
 			t.Fatalf("attempt %d from a new address (password %q): status %d, want 429", hooks.SignInLimit.Failures+1, password, status)
 		}
-		if !strings.Contains(res.message, "Te veel mislukte pogingen") || res.retryAfter == "" {
-			t.Errorf("the 429 should say why in Dutch and when to try again: %q, Retry-After %q", res.message, res.retryAfter)
+		if !strings.Contains(res.message, "Te veel mislukte pogingen") || res.retryAfter == "" || res.code != "validation_sign_in_locked" {
+			t.Errorf("the 429 should say why in Dutch and when to try again, with the PWA's code: %q, Retry-After %q, code %q",
+				res.message, res.retryAfter, res.code)
 		}
 	}
 
@@ -130,7 +131,7 @@ func TestSignInSpoofedAddress(t *testing.T) {
 	}
 }
 
-type signInAnswer struct{ message, retryAfter string }
+type signInAnswer struct{ message, retryAfter, code string }
 
 // signIn signs in to users with a password, from forwardedFor when not "".
 func signIn(t *testing.T, baseURL, identity, password, forwardedFor string) (int, signInAnswer) {
@@ -147,9 +148,12 @@ func signIn(t *testing.T, baseURL, identity, password, forwardedFor string) (int
 		return 0, signInAnswer{}
 	}
 	defer res.Body.Close()
-	var answer struct{ Message string }
+	var answer struct {
+		Message string
+		Data    struct{ Identity struct{ Code string } }
+	}
 	json.NewDecoder(res.Body).Decode(&answer)
-	return res.StatusCode, signInAnswer{answer.Message, res.Header.Get("Retry-After")}
+	return res.StatusCode, signInAnswer{answer.Message, res.Header.Get("Retry-After"), answer.Data.Identity.Code}
 }
 
 // newColleagues adds n employees who sign in with officePassword and

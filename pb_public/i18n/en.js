@@ -425,6 +425,7 @@ export default {
       validation_file_size_limit: 'The file is too large.',
       validation_invalid_mime_type: 'This kind of file is not supported. Choose a JPG, PNG, GIF or WebP.',
       validation_invalid_password: 'The password is not right.',
+      validation_sign_in_locked: 'Too many failed attempts to sign in to this account. Try again in {minutes} min., or ask IT for a new password.',
       validation_invalid_old_password: 'The old password is not right.',
       validation_account_disabled: 'Your account is blocked. Please contact your coordinator or IT.',
     },

@@ -426,6 +426,7 @@ export default {
       validation_file_size_limit: 'Het bestand is te groot.',
       validation_invalid_mime_type: 'Dit soort bestand wordt niet ondersteund. Kies een JPG, PNG, GIF of WebP.',
       validation_invalid_password: 'Het wachtwoord klopt niet.',
+      validation_sign_in_locked: 'Te veel mislukte pogingen om in te loggen op dit account. Probeer het over {minutes} min. opnieuw, of vraag IT om een nieuw wachtwoord.',
       validation_invalid_old_password: 'Het oude wachtwoord klopt niet.',
       validation_account_disabled: 'Je account is geblokkeerd. Neem contact op met je coördinator of met IT.',
     },
