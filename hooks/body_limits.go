@@ -21,9 +21,9 @@ import (
 // at most 80 kB in UTF-8.
 
 // JSONBodyLimit is the most bytes a request to the API may carry, unless
-// it is a multipart upload to a record route of a collection with file
-// fields, or comes from a superuser (whose limits stay PocketBase's, for
-// collection imports and backup uploads).
+// it is a signed-in multipart upload to a record route of a collection with
+// file fields, or comes from a superuser (whose limits stay PocketBase's,
+// for collection imports and backup uploads).
 const JSONBodyLimit = 128 << 10
 
 // recordWritePath matches the record create and update routes.
@@ -52,7 +52,11 @@ func limitBody(e *core.RequestEvent) error {
 		return e.Next()
 	}
 
-	limit := BodyLimit(e.App, e.Request)
+	limit := int64(JSONBodyLimit)
+	// nobody uploads a file without signing in
+	if e.Auth != nil {
+		limit = BodyLimit(e.App, e.Request)
+	}
 	if e.Request.ContentLength > limit {
 		return bodyTooLarge(limit)
 	}

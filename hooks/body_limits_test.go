@@ -57,11 +57,23 @@ func TestBodyLimitBeforeParsing(t *testing.T) {
 		})
 	}
 
-	// multipart to a collection without file fields gets the small limit
+	// multipart gets the small limit on a collection without file fields,
+	// and anywhere without signing in
 	status, _ := sendPartial(t, server.URL, http.MethodPost, "/api/collections/comments/records", anna,
 		"multipart/form-data; boundary=x", 1<<20, "--x\r\n")
 	if status != http.StatusRequestEntityTooLarge {
 		t.Fatalf("1 MB of multipart to comments: status %d, want 413", status)
+	}
+	status, _ = sendPartial(t, server.URL, http.MethodPost, "/api/collections/posts/records", "",
+		"multipart/form-data; boundary=x", 1<<20, "--x\r\n")
+	if status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("1 MB of anonymous multipart to posts: status %d, want 413", status)
+	}
+	// and signed in, more than the photos allow
+	status, _ = sendPartial(t, server.URL, http.MethodPost, "/api/collections/posts/records", anna,
+		"multipart/form-data; boundary=x", 50<<20, "--x\r\n")
+	if status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("50 MB of multipart to posts: status %d, want 413", status)
 	}
 }
 
