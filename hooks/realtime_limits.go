@@ -186,8 +186,8 @@ func (c *realtimeCounts) signIn(caps RealtimeCaps, id, account string) error {
 	}
 	if c.perAccount[account] >= caps.PerAccount {
 		return router.NewTooManyRequestsError(
-			fmt.Sprintf("Je hebt Buurtplein al in %d vensters of op %d apparaten open. Sluit er een paar en probeer het opnieuw.",
-				caps.PerAccount, caps.PerAccount), nil)
+			fmt.Sprintf("Je account heeft Buurtplein al in %d vensters of op andere apparaten open. Sluit er een paar en probeer het opnieuw.",
+				caps.PerAccount), nil)
 	}
 	conn.account = account
 	c.perAccount[account]++
