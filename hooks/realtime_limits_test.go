@@ -12,6 +12,7 @@ import (
 	"buurtplein/internal/testapp"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/subscriptions"
 )
 
 // TestRealtimeNeedsSession: an anonymous caller may open the stream (the
@@ -297,4 +298,35 @@ func newPost(t *testing.T, app core.App, team, author, body string) *core.Record
 		t.Fatal(err)
 	}
 	return p
+}
+
+// FuzzCheckSubscriptions: for any topic the check does not panic, and a
+// topic it accepts is within the length and expand caps as PocketBase's
+// own subscription client reads it.
+func FuzzCheckSubscriptions(f *testing.F) {
+	f.Add("posts")
+	f.Add("PB_CONNECT")
+	f.Add(sdkTopic("posts", map[string]any{"expand": "author,team"}))
+	f.Add(`comments?options={"query":{"expand":"post.team.memberships_via_team"}}`)
+	f.Add(`posts?options={"query":{"expand":["a.b.c"]}}`)
+	f.Add(`posts?options={"query":{"expand":" , a..b,"}}&options=x`)
+	f.Add("tasks/abc?options=%7B%22query%22%3A%7B%22expand%22%3A%22team.x.y%22%7D%7D")
+
+	f.Fuzz(func(t *testing.T, topic string) {
+		if hooks.RealtimeLimits.CheckSubscriptions([]string{topic}) != nil {
+			return
+		}
+		if len(topic) > hooks.RealtimeLimits.TopicLength {
+			t.Fatalf("a topic of %d bytes was accepted", len(topic))
+		}
+		client := subscriptions.NewDefaultClient()
+		client.Subscribe(topic)
+		for _, options := range client.Subscriptions() {
+			for _, path := range strings.Split(options.Query["expand"], ",") {
+				if depth := strings.Count(strings.TrimSpace(path), ".") + 1; strings.TrimSpace(path) != "" && depth > hooks.RealtimeLimits.ExpandDepth {
+					t.Fatalf("an expand %d deep was accepted: %q", depth, options.Query["expand"])
+				}
+			}
+		}
+	})
 }
