@@ -108,6 +108,7 @@ func main() {
 	}
 
 	hooks.GuardInput(app)
+	hooks.BindLimits(app)
 	teams.MustRegister(app, teams.Config{Demo: demo, Command: app.RootCmd})
 	feed.MustRegister(app, feed.Config{Demo: demo})
 	tasks.MustRegister(app, tasks.Config{Demo: demo})

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"buurtplein/hooks"
 	"buurtplein/internal/testapp"
 
 	"github.com/pocketbase/dbx"
@@ -74,6 +75,11 @@ func newFixture(t *testing.T) *fixture {
 	if err := app.Save(settings); err != nil {
 		t.Fatalf("switching rate limits off: %v", err)
 	}
+	// and one realtime connection per case: far more per account and
+	// address than the caps allow anyone (the caps on topics stay)
+	caps := hooks.RealtimeLimits
+	caps.PerAccount, caps.PerAddress, caps.PendingPerAddress = 1000, 10000, 1000
+	hooks.SetRealtimeLimits(app, caps)
 
 	f := &fixture{
 		app:       app,

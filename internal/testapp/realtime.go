@@ -18,6 +18,9 @@ type Event struct{ Name, Data string }
 type RealtimeClient struct {
 	ID     string
 	Events chan Event
+
+	baseURL string
+	body    io.Closer
 }
 
 // ConnectRealtime opens the realtime stream, signs it in with token ("" for
@@ -26,13 +29,30 @@ type RealtimeClient struct {
 func ConnectRealtime(t testing.TB, baseURL, token string, topics ...string) (*RealtimeClient, int) {
 	t.Helper()
 
+	c, status := OpenRealtime(t, baseURL)
+	if c == nil {
+		t.Fatalf("opening the realtime stream: status %d", status)
+	}
+	return c, c.Subscribe(t, token, topics...)
+}
+
+// OpenRealtime opens the realtime stream and waits for its PB_CONNECT,
+// without subscribing. When the server refuses the stream it returns nil
+// and the status.
+func OpenRealtime(t testing.TB, baseURL string) (*RealtimeClient, int) {
+	t.Helper()
+
 	res, err := http.Get(baseURL + "/api/realtime")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { res.Body.Close() })
+	if res.StatusCode != http.StatusOK {
+		res.Body.Close()
+		return nil, res.StatusCode
+	}
 
-	c := &RealtimeClient{Events: make(chan Event, 100)}
+	c := &RealtimeClient{Events: make(chan Event, 100), baseURL: baseURL, body: res.Body}
 	go readEvents(res.Body, c.Events)
 
 	connect := c.Next(t, 10*time.Second)
@@ -44,9 +64,16 @@ func ConnectRealtime(t testing.TB, baseURL, token string, topics ...string) (*Re
 		t.Fatal(err)
 	}
 	c.ID = hello.ClientId
+	return c, res.StatusCode
+}
+
+// Subscribe sets the connection's subscriptions, signed in with token (""
+// for anonymous), and returns the response's status.
+func (c *RealtimeClient) Subscribe(t testing.TB, token string, topics ...string) int {
+	t.Helper()
 
 	body, _ := json.Marshal(map[string]any{"clientId": c.ID, "subscriptions": topics})
-	req, _ := http.NewRequest(http.MethodPost, baseURL+"/api/realtime", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, c.baseURL+"/api/realtime", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", token)
@@ -56,8 +83,11 @@ func ConnectRealtime(t testing.TB, baseURL, token string, topics ...string) (*Re
 		t.Fatal(err)
 	}
 	sub.Body.Close()
-	return c, sub.StatusCode
+	return sub.StatusCode
 }
+
+// Close ends the connection from the client's side.
+func (c *RealtimeClient) Close() { c.body.Close() }
 
 func readEvents(r io.Reader, out chan<- Event) {
 	defer close(out)

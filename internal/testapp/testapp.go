@@ -76,6 +76,7 @@ func Factory(t testing.TB) *tests.TestApp {
 // without the demo seed and the commands.
 func Register(app core.App) {
 	hooks.GuardInput(app)
+	hooks.BindLimits(app)
 	teams.MustRegister(app, teams.Config{})
 	feed.MustRegister(app, feed.Config{})
 	tasks.MustRegister(app, tasks.Config{})

@@ -450,6 +450,7 @@ export default {
       validation_control_characters: 'This text contains invisible control characters. Type it again or paste it as plain text.',
       validation_single_line: 'This fits on one line: remove the line breaks and tabs.',
       validation_invalid_password: 'The password is not right.',
+      validation_sign_in_locked: 'Too many failed attempts to sign in to this account. Try again in {minutes} min., or ask IT for a new password.',
       validation_invalid_old_password: 'The old password is not right.',
       validation_account_disabled: 'Your account is blocked. Please contact your coordinator or IT.',
     },

@@ -451,6 +451,7 @@ export default {
       validation_control_characters: 'Deze tekst bevat onzichtbare stuurtekens. Typ hem opnieuw of plak hem als platte tekst.',
       validation_single_line: 'Dit past op één regel: haal de regeleinden en tabs weg.',
       validation_invalid_password: 'Het wachtwoord klopt niet.',
+      validation_sign_in_locked: 'Te veel mislukte pogingen om in te loggen op dit account. Probeer het over {minutes} min. opnieuw, of vraag IT om een nieuw wachtwoord.',
       validation_invalid_old_password: 'Het oude wachtwoord klopt niet.',
       validation_account_disabled: 'Je account is geblokkeerd. Neem contact op met je coördinator of met IT.',
     },

@@ -49,7 +49,8 @@ export function describeError(err) {
   let message;
   if (status === 0 || err?.isAbort) {
     message = navigator.onLine ? t('errors.network') : t('errors.offline');
-  } else if (status === 429) {
+  } else if (status === 429 && !Object.keys(fields).length) {
+    // a limit per account says its own wait (a field error with params)
     message = t('errors.rateLimited');
   } else if (Object.keys(fields).length) {
     const own = Object.values(fields);

@@ -47,7 +47,10 @@ func TestRealtimeTeamScope(t *testing.T) {
 		t.Fatalf("carla's subscription: status %d", status)
 	}
 	dirk, _ := testapp.ConnectRealtime(t, server.URL, f.dirkT, "posts")
-	anonymous, _ := testapp.ConnectRealtime(t, server.URL, "", "posts", "comments")
+	anonymous, status := testapp.ConnectRealtime(t, server.URL, "", "posts", "comments")
+	if status != http.StatusUnauthorized {
+		t.Fatalf("an anonymous subscription: status %d, want 401", status)
+	}
 
 	// secrets first, then the marker carla may see
 	secret := savePost(t, app, f.haarlem, f.anna, "team", "Geheim voor Haarlem-Noord")
@@ -104,8 +107,10 @@ func TestRealtimeTeamScope(t *testing.T) {
 	// anonymous has no marker to wait for: an event would have been sent
 	// along with carla's and dirk's, long before this wait ends
 	select {
-	case ev := <-anonymous.Events:
-		t.Fatalf("an anonymous client received %+v", ev)
+	case ev, ok := <-anonymous.Events:
+		if ok {
+			t.Fatalf("an anonymous client received %+v", ev)
+		}
 	case <-time.After(500 * time.Millisecond):
 	}
 }
