@@ -302,3 +302,36 @@ func lockNames(t testing.TB, app core.App) {
 		t.Fatalf("names locked: %v %v", locked, err)
 	}
 }
+
+// TestNamesSharedBefore checks colleagues who shared a name before names
+// were unique (the migration gave the later one a name key with its id):
+// they keep their name and edit the rest of their profile, but a rename
+// must be unique.
+func TestNamesSharedBefore(t *testing.T) {
+	t.Parallel()
+	app := testapp.New(t)
+	bramId := testapp.Id(t, app, "users", "email", "bram@buurtplein.test")
+	if _, err := app.DB().Update("users", dbx.Params{"name": "Anna de Vries", teams.NameKeyField: "anna de vries#" + bramId},
+		dbx.HashExp{"id": bramId}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+
+	bram, _ := app.FindRecordById("users", bramId)
+	bram.Set("discipline", "wijkverpleegkundige")
+	if err := app.Save(bram); err != nil {
+		t.Errorf("bram, who shared anna's name, edits his discipline: %v", err)
+	}
+	bram, _ = app.FindRecordById("users", bramId)
+	bram.Set("name", "anna de vries")
+	if err := app.Save(bram); err == nil || !strings.Contains(err.Error(), "Er is al een collega") {
+		t.Errorf("bram renames himself to another spelling of anna's name: %v", err)
+	}
+	bram, _ = app.FindRecordById("users", bramId)
+	bram.Set("name", "Bram Jansen")
+	if err := app.Save(bram); err != nil {
+		t.Errorf("bram takes his own name again: %v", err)
+	}
+	if got := bram.GetString(teams.NameKeyField); got != "bram jansen" {
+		t.Errorf("bram's name key %q", got)
+	}
+}
