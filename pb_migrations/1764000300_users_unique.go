@@ -129,10 +129,21 @@ func indexName(index string) string {
 // day: accents removed, lower case, white space collapsed. plugins/teams
 // (NameKey) folds every later save the same way.
 func foldName20251124(name string) string {
-	stripAccents := transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	folded, _, err := transform.String(stripAccents, name)
-	if err != nil {
-		folded = name
+	// lower case and decomposition can each bring out what the other
+	// folds ("İ" lowers to "i" and a combining dot, "ℌ" decomposes to
+	// "H"): repeat until nothing changes
+	key := name
+	for range 4 {
+		stripAccents := transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+		folded, _, err := transform.String(stripAccents, key)
+		if err != nil {
+			folded = key // invalid UTF-8 is refused by the text field anyway
+		}
+		folded = strings.ToLower(strings.Join(strings.Fields(folded), " "))
+		if folded == key {
+			break
+		}
+		key = folded
 	}
-	return strings.ToLower(strings.Join(strings.Fields(folded), " "))
+	return key
 }

@@ -41,12 +41,23 @@ const (
 // trimmed. "Anna de Vries", " anna  DE vríes " and "Anna de Vries\u00a0"
 // all fold to "anna de vries".
 func NameKey(name string) string {
-	stripAccents := transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	folded, _, err := transform.String(stripAccents, name)
-	if err != nil {
-		folded = name // invalid UTF-8 is refused by the text field anyway
+	// lower case and decomposition can each bring out what the other
+	// folds ("İ" lowers to "i" and a combining dot, "ℌ" decomposes to
+	// "H"): repeat until nothing changes
+	key := name
+	for range 4 {
+		stripAccents := transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+		folded, _, err := transform.String(stripAccents, key)
+		if err != nil {
+			folded = key // invalid UTF-8 is refused by the text field anyway
+		}
+		folded = strings.ToLower(strings.Join(strings.Fields(folded), " "))
+		if folded == key {
+			break
+		}
+		key = folded
 	}
-	return strings.ToLower(strings.Join(strings.Fields(folded), " "))
+	return key
 }
 
 // bindUserHooks keeps names and e-mail addresses of employees unique on

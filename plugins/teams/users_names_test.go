@@ -335,3 +335,20 @@ func TestNamesSharedBefore(t *testing.T) {
 		t.Errorf("bram's name key %q", got)
 	}
 }
+
+// FuzzNameKey checks that a folded name is folded: folding it again
+// changes nothing, and it has no upper case, accents or stray spaces.
+func FuzzNameKey(f *testing.F) {
+	for _, s := range []string{"Anna de Vries", " Anna  de Vríes ", "İstanbul", "ℌans", "ﬁnn", "a\u0301\u0302", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		key := teams.NameKey(name)
+		if again := teams.NameKey(key); again != key {
+			t.Fatalf("NameKey(%q) = %q, folded again %q", name, key, again)
+		}
+		if key != strings.TrimSpace(key) || strings.Contains(key, "  ") {
+			t.Fatalf("NameKey(%q) = %q keeps stray spaces", name, key)
+		}
+	})
+}
