@@ -153,6 +153,15 @@ var kinds = []kind{
 		update: map[string]any{"discipline": "verzorgende"},
 	},
 	{
+		// the organisation's settings: one record, IT's to change
+		name: "organisation_settings/org",
+		shared: func(t testing.TB, f *fixture) *core.Record {
+			return f.findWhere(t, "organisation_settings", "id != ''", nil)
+		},
+		create: func(t testing.TB, f *fixture, me string) map[string]any { return map[string]any{"names_locked": false} },
+		update: map[string]any{"names_locked": false},
+	},
+	{
 		name: "memberships/own",
 		shared: func(t testing.TB, f *fixture) *core.Record {
 			return f.findWhere(t, "memberships", "user = {:user} && team = {:team}", dbx.Params{"user": f.user["bram"], "team": f.team["haarlem-noord"]})
