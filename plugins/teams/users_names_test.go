@@ -250,6 +250,14 @@ func TestEmailsIgnoreCase(t *testing.T) {
 			ExpectedContent: []string{`"token":`, `"name":"Anna de Vries"`},
 		},
 		{
+			Name:            "IT signs in as IT@buurtplein.test",
+			Method:          http.MethodPost,
+			URL:             "/api/collections/_superusers/auth-with-password",
+			Body:            body(`{"identity":"IT@Buurtplein.test","password":"buurtplein-demo"}`),
+			ExpectedStatus:  200,
+			ExpectedContent: []string{`"token":`},
+		},
+		{
 			Name:           "a password reset for ANNA@… reaches anna",
 			Method:         http.MethodPost,
 			URL:            "/api/collections/users/request-password-reset",
