@@ -160,3 +160,44 @@ func TestAddingNotifies(t *testing.T) {
 		t.Errorf("bram adds eva: %d, %d notifications; want 400 and none", status, n)
 	}
 }
+
+// TestLastCoordinatorRace has Haarlem-Noord's two coordinators step down
+// at the same moment, many times over: the check and the change share a
+// transaction, so one of them always stays.
+func TestLastCoordinatorRace(t *testing.T) {
+	t.Parallel()
+	app := testapp.New(t)
+	find := func(email string) *core.Record {
+		m, err := app.FindFirstRecordByFilter("memberships", "user.email = {:email} && team.slug = 'haarlem-noord'", dbx.Params{"email": email})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	for round := range 20 {
+		for _, email := range []string{"anna@buurtplein.test", "bram@buurtplein.test"} {
+			m := find(email)
+			m.Set("role", "coordinator")
+			if err := app.Save(m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		anna, bram := find("anna@buurtplein.test"), find("bram@buurtplein.test")
+		errs := make(chan error, 2)
+		for _, m := range []*core.Record{anna, bram} {
+			go func() {
+				m.Set("role", "member")
+				errs <- app.Save(m)
+			}()
+		}
+		failed := 0
+		for range 2 {
+			if err := <-errs; err != nil {
+				failed++
+			}
+		}
+		if n, _ := app.CountRecords("memberships", dbx.HashExp{"team": anna.GetString("team"), "role": "coordinator"}); n != 1 || failed != 1 {
+			t.Fatalf("round %d: %d coordinators left, %d refusals; want 1 and 1", round, n, failed)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package teams_test
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -359,4 +360,36 @@ func FuzzNameKey(f *testing.F) {
 			t.Fatalf("NameKey(%q) = %q keeps stray spaces", name, key)
 		}
 	})
+}
+
+// TestNamesRace saves two new colleagues with one name at the same moment,
+// many times over: the unique index lets exactly one through.
+func TestNamesRace(t *testing.T) {
+	t.Parallel()
+	app := testapp.New(t)
+	users, err := app.FindCollectionByNameOrId("users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round := range 20 {
+		errs := make(chan error, 2)
+		for i := range 2 {
+			go func() {
+				u := core.NewRecord(users)
+				u.SetEmail(fmt.Sprintf("race-%d-%d@buurtplein.test", round, i))
+				u.SetPassword("buurtplein-demo")
+				u.Set("name", fmt.Sprintf("Zelfde Naam %d", round))
+				errs <- app.Save(u)
+			}()
+		}
+		var refused []error
+		for range 2 {
+			if err := <-errs; err != nil {
+				refused = append(refused, err)
+			}
+		}
+		if len(refused) != 1 || !strings.Contains(refused[0].Error(), "Er is al een collega") {
+			t.Fatalf("round %d: refusals %v; want exactly one, in Dutch", round, refused)
+		}
+	}
 }
