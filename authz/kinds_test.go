@@ -3,9 +3,11 @@ package authz_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // kind is a kind of record the matrix names in its target column
@@ -101,7 +103,7 @@ var kinds = []kind{
 		create: func(t testing.TB, f *fixture, me string) map[string]any {
 			return map[string]any{
 				"email": unique("authz-") + "@buurtplein.test", "password": "buurtplein-demo",
-				"passwordConfirm": "buurtplein-demo", "name": "Authz Nieuw",
+				"passwordConfirm": "buurtplein-demo", "name": unique("Authz Nieuw "),
 			}
 		},
 		update: map[string]any{"name": "Authz Bijgewerkt"},
@@ -115,6 +117,49 @@ var kinds = []kind{
 			return u
 		},
 		update: map[string]any{"name": "Authz Bijgewerkt"},
+	},
+	{
+		// a colleague who joined the owning team two days ago: the
+		// team's coordinator may block them (a fresh membership gives no
+		// such power)
+		name: "users/longtime",
+		make: func(t testing.TB, f *fixture) *core.Record {
+			u := f.newUser(t)
+			c, err := f.app.FindCachedCollectionByNameOrId("memberships")
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := core.NewRecord(c)
+			m.Set("team", f.team["haarlem-noord"])
+			m.Set("user", u.Id)
+			m.Set("role", "member")
+			m.SetRaw("created", types.NowDateTime().Add(-48*time.Hour))
+			if err := f.app.Save(m); err != nil {
+				t.Fatal(err)
+			}
+			return u
+		},
+		update: map[string]any{"discipline": "verzorgende"},
+	},
+	{
+		// a blocked colleague in the owning team: listed only to IT and
+		// the team's coordinators, still viewable (a post keeps its author)
+		name: "users/blocked",
+		make: func(t testing.TB, f *fixture) *core.Record {
+			u := f.newUser(t)
+			f.save(t, "memberships", map[string]any{"team": f.team["haarlem-noord"], "user": u.Id, "role": "member"})
+			return f.set(t, u, map[string]any{"disabled": true})
+		},
+		update: map[string]any{"discipline": "verzorgende"},
+	},
+	{
+		// the organisation's settings: one record, IT's to change
+		name: "organisation_settings/org",
+		shared: func(t testing.TB, f *fixture) *core.Record {
+			return f.findWhere(t, "organisation_settings", "id != ''", nil)
+		},
+		create: func(t testing.TB, f *fixture, me string) map[string]any { return map[string]any{"names_locked": false} },
+		update: map[string]any{"names_locked": false},
 	},
 	{
 		name: "memberships/own",
@@ -271,7 +316,7 @@ func notification(name, user, task string) kind {
 func (f *fixture) newUser(t testing.TB) *core.Record {
 	t.Helper()
 	return f.save(t, "users", map[string]any{
-		"email": unique("authz-") + "@buurtplein.test", "password": "buurtplein-demo", "name": "Authz Collega", "verified": true,
+		"email": unique("authz-") + "@buurtplein.test", "password": "buurtplein-demo", "name": unique("Authz Collega "), "verified": true,
 	})
 }
 

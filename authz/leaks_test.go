@@ -30,7 +30,7 @@ type oracle struct {
 // oracleCollections are the collections the oracle looks record ids up in.
 var oracleCollections = []string{
 	"users", "teams", "memberships", "posts", "comments",
-	"tasks", "task_transfers", "task_events", "notifications", core.CollectionNameSuperusers,
+	"tasks", "task_transfers", "task_events", "notifications", "organisation_settings", core.CollectionNameSuperusers,
 }
 
 func newOracle(app core.App, users map[string]string) *oracle {
@@ -71,7 +71,7 @@ func (o *oracle) decide(user, collection, id string) bool {
 		return false
 	}
 	switch collection {
-	case "users", "teams", "memberships":
+	case "users", "teams", "memberships", "organisation_settings":
 		return true
 	case "posts":
 		return r.GetString("team") == "" || r.GetString("visibility") == "organisation" || o.member(user, r.GetString("team"))

@@ -251,12 +251,17 @@ func (f *fixture) fresh(t *testing.T, k kind, deleting bool) *core.Record {
 
 func (f *fixture) updateBody(t *testing.T, r row, k kind) map[string]any {
 	t.Helper()
-	if r.body == "" {
-		return k.update
+	body := k.update
+	if r.body != "" {
+		body = nil // a fresh map: k.update is shared
+		if err := json.Unmarshal([]byte(r.body), &body); err != nil {
+			t.Fatalf("matrix.txt:%d: the update body is no JSON object: %v", r.line, err)
+		}
 	}
-	var body map[string]any
-	if err := json.Unmarshal([]byte(r.body), &body); err != nil {
-		t.Fatalf("matrix.txt:%d: the update body is no JSON object: %v", r.line, err)
+	// names are unique in the organisation: each case renames to its own
+	if name, ok := body["name"].(string); ok && k.collection() == "users" {
+		body = maps.Clone(body)
+		body["name"] = unique(name + " ")
 	}
 	return body
 }

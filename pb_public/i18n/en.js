@@ -210,6 +210,7 @@ export default {
     avatarPreview: 'Preview of your new photo',
     avatarTooLarge: 'This photo is too large (5 MB at most).',
     name: 'Name',
+    nameLocked: 'IT manages your name. Is it wrong? Ask IT to change it.',
     discipline: 'Discipline or role',
     disciplinePlaceholder: 'For example: district nurse',
     email: 'You sign in with {email}.',
@@ -453,6 +454,10 @@ export default {
       validation_sign_in_locked: 'Too many failed attempts to sign in to this account. Try again in {minutes} min., or ask IT for a new password.',
       validation_invalid_old_password: 'The old password is not right.',
       validation_account_disabled: 'Your account is blocked. Please contact your coordinator or IT.',
+      validation_name_taken: 'A colleague already has this name (capitals, spaces and accents do not count). Choose a name colleagues can tell apart, for example with an initial or a second surname.',
+      validation_name_locked: 'IT manages names. Ask IT to change yours.',
+      validation_email_taken: 'There already is an account with this e-mail address (capitals do not count).',
+      validation_last_coordinator: 'This is the last coordinator of the team. First make a colleague coordinator.',
     },
   },
 };

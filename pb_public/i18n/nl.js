@@ -211,6 +211,7 @@ export default {
     avatarPreview: 'Voorbeeld van je nieuwe foto',
     avatarTooLarge: 'Deze foto is te groot (ten hoogste 5 MB).',
     name: 'Naam',
+    nameLocked: 'Je naam wordt beheerd door IT. Klopt hij niet? Vraag IT om hem te wijzigen.',
     discipline: 'Vak of functie',
     disciplinePlaceholder: 'Bijvoorbeeld: wijkverpleegkundige',
     email: 'Je logt in met {email}.',
@@ -454,6 +455,10 @@ export default {
       validation_sign_in_locked: 'Te veel mislukte pogingen om in te loggen op dit account. Probeer het over {minutes} min. opnieuw, of vraag IT om een nieuw wachtwoord.',
       validation_invalid_old_password: 'Het oude wachtwoord klopt niet.',
       validation_account_disabled: 'Je account is geblokkeerd. Neem contact op met je coördinator of met IT.',
+      validation_name_taken: 'Er is al een collega met deze naam (hoofdletters, spaties en accenten tellen niet mee). Kies een naam waaraan collega\'s je herkennen, bijvoorbeeld met een voorletter of tweede achternaam.',
+      validation_name_locked: 'Namen worden beheerd door IT. Vraag IT om je naam te wijzigen.',
+      validation_email_taken: 'Er is al een account met dit e-mailadres (hoofdletters tellen niet mee).',
+      validation_last_coordinator: 'Dit is de laatste coördinator van het team. Maak eerst een collega coördinator.',
     },
   },
 };

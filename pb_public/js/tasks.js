@@ -168,7 +168,8 @@ export function repeatLabel(task) {
  */
 export async function teamMembers(teamId) {
   const list = await pb.collection('memberships').getFullList({
-    filter: pb.filter('team = {:team}', { team: teamId }),
+    // blocked colleagues are nobody's to pick (coordinators still list them)
+    filter: pb.filter('team = {:team} && user.disabled = false', { team: teamId }),
     expand: 'user',
   });
   return list

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"buurtplein/hooks"
 
@@ -11,6 +12,7 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
+	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // disabledMessage is what a blocked employee reads when signing in.
@@ -26,9 +28,14 @@ func (p *plugin) enable(e *core.RequestEvent) error {
 	return p.setDisabled(e, false)
 }
 
-// setDisabled blocks or unblocks the employee of the path's id for IT and
-// for a coordinator of one of the employee's teams. It answers 204, also
-// when nothing changes.
+// MembershipAgeToBlock is how long a coordinator's power to block a
+// member waits after the member joined her team: a membership she just
+// made gives her none.
+const MembershipAgeToBlock = 24 * time.Hour
+
+// setDisabled blocks or unblocks the employee of the path's id, for IT
+// and, within the limits of [mayBlock], for a coordinator. It answers 204,
+// also when nothing changes.
 func (p *plugin) setDisabled(e *core.RequestEvent, disabled bool) error {
 	user, err := e.App.FindRecordById(hooks.UsersCollection, e.Request.PathValue("id"))
 	if err != nil {
@@ -39,12 +46,12 @@ func (p *plugin) setDisabled(e *core.RequestEvent, disabled bool) error {
 		if user.Id == e.Auth.Id {
 			return e.ForbiddenError("Je kunt je eigen account niet blokkeren of deblokkeren.", nil)
 		}
-		ok, err := coordinates(e.App, e.Auth.Id, user.Id)
+		refusal, err := mayBlock(e.App, e.Auth.Id, user.Id, time.Now())
 		if err != nil {
 			return err
 		}
-		if !ok {
-			return e.ForbiddenError("Alleen een coördinator van een team van deze collega, of IT, kan dit account blokkeren of deblokkeren.", nil)
+		if refusal != "" {
+			return e.ForbiddenError(refusal, nil)
 		}
 	}
 
@@ -57,6 +64,81 @@ func (p *plugin) setDisabled(e *core.RequestEvent, disabled bool) error {
 	}
 
 	return e.NoContent(http.StatusNoContent)
+}
+
+// mayBlock returns why coordinatorId may not block or unblock userId, or
+// "" when she may. A coordinator may when
+//
+//   - every team userId is in is one she coordinates: someone who also
+//     works in another team is blocked by IT, so no coordinator decides
+//     for another team;
+//   - userId coordinates no team: coordinators are blocked by IT;
+//   - userId joined one of her teams at least [MembershipAgeToBlock]
+//     before now: a coordinator may add anyone to her team without
+//     consent, and that must not give her the power to block them.
+func mayBlock(app core.App, coordinatorId, userId string, now time.Time) (string, error) {
+	var targets []struct {
+		Team    string `db:"team"`
+		Role    string `db:"role"`
+		Created string `db:"created"`
+	}
+	err := app.DB().Select("team", "role", "created").
+		From(hooks.MembershipsCollection).
+		Where(dbx.HashExp{"user": userId}).
+		All(&targets)
+	if err != nil {
+		return "", fmt.Errorf("listing the teams of %s: %w", userId, err)
+	}
+	coordinated, err := coordinatedTeams(app, coordinatorId)
+	if err != nil {
+		return "", err
+	}
+
+	shared, aged := false, false
+	for _, m := range targets {
+		if coordinated[m.Team] {
+			shared = true
+		}
+	}
+	if !shared {
+		return "Alleen een coördinator van een team van deze collega, of IT, kan dit account blokkeren of deblokkeren.", nil
+	}
+	for _, m := range targets {
+		if !coordinated[m.Team] {
+			return "Deze collega werkt ook in een team dat je niet coördineert. Alleen IT kan dit account blokkeren of deblokkeren.", nil
+		}
+		if m.Role == hooks.RoleCoordinator {
+			return "Deze collega is coördinator. Alleen IT kan het account van een coördinator blokkeren of deblokkeren.", nil
+		}
+		created, err := types.ParseDateTime(m.Created)
+		if err != nil {
+			return "", fmt.Errorf("reading when %s joined team %s: %w", userId, m.Team, err)
+		}
+		if !created.IsZero() && now.Sub(created.Time()) >= MembershipAgeToBlock {
+			aged = true
+		}
+	}
+	if !aged {
+		return "Deze collega is minder dan 24 uur geleden aan je team toegevoegd. Blokkeren of deblokkeren kan daarna, of nu door IT.", nil
+	}
+	return "", nil
+}
+
+// coordinatedTeams returns the ids of the teams coordinatorId coordinates.
+func coordinatedTeams(app core.App, coordinatorId string) (map[string]bool, error) {
+	var ids []string
+	err := app.DB().Select("team").
+		From(hooks.MembershipsCollection).
+		Where(dbx.HashExp{"user": coordinatorId, "role": hooks.RoleCoordinator}).
+		Column(&ids)
+	if err != nil {
+		return nil, fmt.Errorf("listing the teams %s coordinates: %w", coordinatorId, err)
+	}
+	teams := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		teams[id] = true
+	}
+	return teams, nil
 }
 
 // coordinates reports whether coordinatorId is a coordinator of a team that
@@ -88,6 +170,17 @@ func (p *plugin) bindDisableHooks() {
 		return e.Next()
 	})
 
+	// who is blocked is for IT, the person and the person's coordinators:
+	// the flag is left out of every other answer (lists, views, expands,
+	// realtime). A flag that is false is left out too, so its absence
+	// tells nothing.
+	p.app.OnRecordEnrich(hooks.UsersCollection).BindFunc(func(e *core.RecordEnrichEvent) error {
+		if !mayKnowBlocked(e) {
+			e.Record.Hide(DisabledField)
+		}
+		return e.Next()
+	})
+
 	p.app.OnRecordAuthWithPasswordRequest(hooks.UsersCollection).BindFunc(func(e *core.RecordAuthWithPasswordRequestEvent) error {
 		return disabledError(e.Record, e.Next())
 	})
@@ -114,4 +207,24 @@ func disabledError(account *core.Record, err error) error {
 		})
 	}
 	return err
+}
+
+// mayKnowBlocked reports whether the caller of an enrich event may see
+// whether its user is blocked: IT, the user, and for a blocked user the
+// coordinators of one of the user's teams.
+func mayKnowBlocked(e *core.RecordEnrichEvent) bool {
+	if e.RequestInfo == nil {
+		return false
+	}
+	auth := e.RequestInfo.Auth
+	switch {
+	case auth == nil:
+		return false
+	case auth.IsSuperuser() || auth.Id == e.Record.Id:
+		return true
+	case !e.Record.GetBool(DisabledField):
+		return false
+	}
+	ok, err := coordinates(e.App, auth.Id, e.Record.Id)
+	return err == nil && ok
 }

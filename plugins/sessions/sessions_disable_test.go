@@ -1,6 +1,7 @@
 package sessions_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -52,10 +53,32 @@ func TestDisableAccess(t *testing.T) {
 			TestAppFactory: testapp.Factory,
 		},
 		{
-			Name:           "anna blocks dirk, a member of Haarlem-Noord and Schalkwijk",
+			Name:            "anna cannot block dirk, who also works in Schalkwijk",
+			Method:          http.MethodPost,
+			URL:             "/api/buurtplein/users/" + id("dirk") + "/disable",
+			Headers:         anna,
+			ExpectedStatus:  http.StatusForbidden,
+			ExpectedContent: []string{"ook in een team dat je niet coördineert", "Alleen IT"},
+			ExpectedEvents:  map[string]int{"OnRecordUpdate": 0},
+			AfterTestFunc:   disabled("dirk", false),
+			TestAppFactory:  testapp.Factory,
+		},
+		{
+			Name:            "anna cannot unblock dirk either",
+			Method:          http.MethodPost,
+			URL:             "/api/buurtplein/users/" + id("dirk") + "/enable",
+			Headers:         anna,
+			BeforeTestFunc:  disableFirst("dirk"),
+			ExpectedStatus:  http.StatusForbidden,
+			ExpectedContent: []string{"Alleen IT"},
+			AfterTestFunc:   disabled("dirk", true),
+			TestAppFactory:  testapp.Factory,
+		},
+		{
+			Name:           "IT blocks dirk",
 			Method:         http.MethodPost,
 			URL:            "/api/buurtplein/users/" + id("dirk") + "/disable",
-			Headers:        anna,
+			Headers:        it,
 			ExpectedStatus: http.StatusNoContent,
 			AfterTestFunc:  disabled("dirk", true),
 			TestAppFactory: testapp.Factory,
@@ -227,10 +250,25 @@ func TestDisableTakesEffect(t *testing.T) {
 		t.Errorf("blocked bram with a wrong password: %d %v; want PocketBase's plain 400", status, data)
 	}
 
-	// colleagues still find bram, marked as blocked
+	// colleagues still read bram's name (on his posts and tasks), but not
+	// that he is blocked, and the directory no longer lists him; his
+	// coordinator still sees him in her team, marked as blocked
 	status, data = do(t, http.MethodGet, url+"/api/collections/users/records/"+bramId, carla, nil)
-	if status != http.StatusOK || data["disabled"] != true || data["name"] == "" {
-		t.Errorf("carla looks bram up: %d %v; want his record with disabled=true", status, data)
+	if _, shown := data["disabled"]; status != http.StatusOK || shown || data["name"] != "Bram Jansen" {
+		t.Errorf("carla looks bram up: %d %v; want his name without the disabled flag", status, data)
+	}
+	for _, token := range []string{carla, anna} {
+		if status, data := do(t, http.MethodGet, url+"/api/collections/users/records?perPage=100", token, nil); status != http.StatusOK || strings.Contains(fmt.Sprint(data), bramId) {
+			t.Errorf("the directory: %d %v; want it without bram", status, data)
+		}
+	}
+	status, data = do(t, http.MethodGet, url+"/api/collections/memberships/records?expand=user&filter=user%3D%22"+bramId+"%22", anna, nil)
+	if !strings.Contains(fmt.Sprint(data), "disabled:true") {
+		t.Errorf("anna's team list: %d %v; want bram, marked as blocked", status, data)
+	}
+	status, data = do(t, http.MethodGet, url+"/api/collections/memberships/records?expand=user&filter=user%3D%22"+bramId+"%22", carla, nil)
+	if status != http.StatusOK || strings.Contains(fmt.Sprint(data), "disabled") {
+		t.Errorf("carla's look at bram's team: %d %v; want no disabled flag", status, data)
 	}
 
 	if status, data := do(t, http.MethodPost, url+"/api/buurtplein/users/"+bramId+"/enable", anna, nil); status != http.StatusNoContent {

@@ -9,11 +9,8 @@
 package teams
 
 import (
-	"fmt"
-
 	"buurtplein/hooks"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 )
@@ -46,6 +43,7 @@ func Register(app core.App, config Config) error {
 	p := &plugin{app: app, config: config}
 
 	p.bindMembershipHooks()
+	p.bindUserHooks()
 
 	if p.config.Demo {
 		hooks.SeedOnServe(app, SeedDemo)
@@ -55,50 +53,5 @@ func Register(app core.App, config Config) error {
 		p.config.Command.AddCommand(p.usersCommand())
 	}
 
-	return nil
-}
-
-// bindMembershipHooks keeps every team with at least one coordinator when
-// members leave or change roles through the API, so there is always someone
-// who can add colleagues. IT (a superuser) is not held to this.
-func (p *plugin) bindMembershipHooks() {
-	p.app.OnRecordUpdateRequest(hooks.MembershipsCollection).BindFunc(func(e *core.RecordRequestEvent) error {
-		if e.HasSuperuserAuth() {
-			return e.Next()
-		}
-		old := e.Record.Original()
-		if old.GetString("role") == hooks.RoleCoordinator && e.Record.GetString("role") != hooks.RoleCoordinator {
-			if err := p.requireOtherCoordinator(e.App, e.Record); err != nil {
-				return err
-			}
-		}
-		return e.Next()
-	})
-
-	p.app.OnRecordDeleteRequest(hooks.MembershipsCollection).BindFunc(func(e *core.RecordRequestEvent) error {
-		if e.HasSuperuserAuth() || e.Record.GetString("role") != hooks.RoleCoordinator {
-			return e.Next()
-		}
-		if err := p.requireOtherCoordinator(e.App, e.Record); err != nil {
-			return err
-		}
-		return e.Next()
-	})
-}
-
-// requireOtherCoordinator returns a 400 error when membership holds the
-// last coordinator role of its team.
-func (p *plugin) requireOtherCoordinator(app core.App, membership *core.Record) error {
-	others, err := app.CountRecords(hooks.MembershipsCollection,
-		dbx.HashExp{"team": membership.GetString("team"), "role": hooks.RoleCoordinator},
-		dbx.Not(dbx.HashExp{"id": membership.Id}),
-	)
-	if err != nil {
-		return fmt.Errorf("counting the coordinators of a team: %w", err)
-	}
-	if others == 0 {
-		return hooks.FieldError("role", "last_coordinator",
-			"Dit is de laatste coördinator van het team. Maak eerst een collega coördinator.")
-	}
 	return nil
 }

@@ -4,15 +4,20 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"buurtplein/hooks"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // DemoPassword is the password of every demo account.
 const DemoPassword = "buurtplein-demo"
+
+// DemoMembershipAge is how long ago the demo memberships were made.
+const DemoMembershipAge = 30 * 24 * time.Hour
 
 // DemoSuperuser is the e-mail address of the demo organisation's IT account.
 const DemoSuperuser = "it@buurtplein.test"
@@ -145,6 +150,9 @@ func seedMembership(app core.App, teamId, userId, role string) error {
 	membership.Set("team", teamId)
 	membership.Set("user", userId)
 	membership.Set("role", role)
+	// the demo organisation has worked together for a while: its
+	// coordinators may block their members at once (see plugins/sessions)
+	membership.SetRaw("created", types.NowDateTime().Add(-DemoMembershipAge))
 	if err := app.Save(membership); err != nil {
 		return fmt.Errorf("creating a demo membership: %w", err)
 	}

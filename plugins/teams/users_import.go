@@ -154,6 +154,13 @@ func ImportUsers(app core.App, r io.Reader, opts ImportOptions) (ImportReport, e
 		bad := linesOf(problems)
 		good := slices.DeleteFunc(slices.Clone(rows), func(row importRow) bool { return bad[row.line] })
 
+		// new coordinators first: a file that hands a team over from one
+		// coordinator to another may name the new one on a later line than
+		// the old one (every team keeps a coordinator, see teams_members.go)
+		sort.SliceStable(good, func(i, j int) bool {
+			return good[i].role == hooks.RoleCoordinator && good[j].role != hooks.RoleCoordinator
+		})
+
 		var counts ImportReport
 		var saveProblems []RowProblem
 		txErr := app.RunInTransaction(func(txApp core.App) error {
@@ -363,6 +370,7 @@ func checkRows(rows []importRow, teamIds map[string]string, limits importLimits)
 	}
 
 	nameOf := map[string]importRow{}          // e-mail address → its first row with a name
+	personOf := map[string]importRow{}        // folded name → the first row of a person with it
 	disciplineOf := map[string]importRow{}    // e-mail address → its first row with a discipline
 	membershipOf := map[[2]string]importRow{} // (e-mail address, team) → its row
 
@@ -408,6 +416,11 @@ func checkRows(rows []importRow, teamIds map[string]string, limits importLimits)
 				nameOf[row.key] = row
 			} else if row.name != first.name {
 				add(row, "andere naam voor %s dan op regel %d (%q)", row.email, first.line, first.name)
+			}
+			if first, ok := personOf[NameKey(row.name)]; !ok {
+				personOf[NameKey(row.name)] = row
+			} else if first.key != row.key {
+				add(row, "naam %q is al van %s op regel %d; namen moeten uniek zijn (hoofdletters, spaties en accenten tellen niet mee)", row.name, first.email, first.line)
 			}
 		}
 		if row.discipline != "" {
@@ -536,8 +549,7 @@ func upsertUser(app core.App, users *core.Collection, known *core.Record, row im
 	status := unchanged
 	if user == nil {
 		user = core.NewRecord(users)
-		// NB! the users email index is case-sensitive and so is signing
-		// in: new addresses are stored in lower case, as people type them
+		// addresses are stored in lower case (see users_names.go)
 		user.SetEmail(row.key)
 		user.SetVerified(true)
 		// nobody knows this password: new users set theirs with a reset
@@ -654,6 +666,7 @@ var dutchMessages = map[string]string{
 	"validation_max_text_constraint": "is te lang",
 	"validation_length_too_long":     "is te lang",
 	"validation_not_unique":          "is al in gebruik",
+	"validation_name_taken":          "is al de naam van een collega (hoofdletters, spaties en accenten tellen niet mee)",
 	"validation_invalid_value":       "ongeldige waarde",
 	"validation_missing_rel_records": "bestaat niet (meer)",
 }

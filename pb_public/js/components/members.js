@@ -54,7 +54,9 @@ export function createMembers({ team, membership, open, onOwnChange }) {
     replace(list, h('li', null, loading()));
     try {
       members = await pb.collection('memberships').getFullList({
-        filter: pb.filter('team = {:team}', { team: team.id }),
+        // a filter through "user" brings the directory's rule along, which
+        // leaves blocked colleagues out: only coordinators list them here
+        filter: pb.filter(isCoordinator ? 'team = {:team}' : 'team = {:team} && user.name != ""', { team: team.id }),
         expand: 'user',
       });
       if (!destroyed) render();

@@ -45,7 +45,7 @@ export function mount(el) {
           filter: pb.filter('assignee = {:me} && (status = "open" || status = "in_progress")', { me: me.id }),
           expand: 'team',
         }),
-        teamIds.length ? pb.collection('memberships').getFullList({ filter: anyOf('team', teamIds), expand: 'user' }) : Promise.resolve([]),
+        teamIds.length ? pb.collection('memberships').getFullList({ filter: `(${anyOf('team', teamIds)}) && user.disabled = false`, expand: 'user' }) : Promise.resolve([]),
         fetchMyPendingOffers(me.id),
       ]);
       offered = new Map(pending.map((o) => [o.task, o]));

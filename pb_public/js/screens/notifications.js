@@ -122,5 +122,6 @@ export function mount(el) {
 function iconOf(kind) {
   if (kind === 'task_overdue') return 'icon-alert';
   if (String(kind).startsWith('handover')) return 'icon-handover';
+  if (kind === 'team_added') return 'icon-teams';
   return 'icon-check';
 }

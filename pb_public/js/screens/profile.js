@@ -24,6 +24,9 @@ export function mount(el, { onLocale, onSignOut }) {
   const error = errorLine();
   const save = h('button', { type: 'submit', class: 'btn btn-primary' }, t('profile.save'));
   const photo = h('div', { class: 'profile-photo' }, avatar(me, 'lg'));
+  const nameInput = /** @type {HTMLInputElement} */ (h('input', { id: 'profile-name', name: 'name', type: 'text', maxlength: 120, required: true, autocomplete: 'name', value: me.name || '', 'aria-describedby': 'profile-name-hint' }));
+  const nameHint = h('p', { class: 'hint', id: 'profile-name-hint', hidden: true, dataset: { test: 'name-locked' } }, t('profile.nameLocked'));
+  let namesLocked = false;
   const fileInput = h('input', { type: 'file', id: 'profile-avatar', name: 'avatar', accept: 'image/jpeg,image/png,image/gif,image/webp', class: 'file-input' });
 
   const form = /** @type {HTMLFormElement} */ (
@@ -31,7 +34,7 @@ export function mount(el, { onLocale, onSignOut }) {
       'form',
       { class: 'card profile-form', dataset: { test: 'profile-form' }, novalidate: true },
       h('div', { class: 'profile-photo-row' }, photo, h('div', { class: 'field' }, h('label', { for: 'profile-avatar' }, t('profile.avatar')), fileInput, h('p', { class: 'hint' }, t('profile.avatarHint')))),
-      h('div', { class: 'field' }, h('label', { for: 'profile-name' }, t('profile.name')), h('input', { id: 'profile-name', name: 'name', type: 'text', maxlength: 120, required: true, autocomplete: 'name', value: me.name || '' })),
+      h('div', { class: 'field' }, h('label', { for: 'profile-name' }, t('profile.name')), nameInput, nameHint),
       h('div', { class: 'field' }, h('label', { for: 'profile-discipline' }, t('profile.discipline')), h('input', { id: 'profile-discipline', name: 'discipline', type: 'text', maxlength: 80, placeholder: t('profile.disciplinePlaceholder'), value: me.discipline || '' })),
       h('p', { class: 'hint' }, t('profile.email', { email: me.email || '' })),
       error,
@@ -83,7 +86,7 @@ export function mount(el, { onLocale, onSignOut }) {
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const name = /** @type {HTMLInputElement} */ (form.elements.namedItem('name')).value.trim();
+    const name = nameInput.value.trim();
     const discipline = /** @type {HTMLInputElement} */ (form.elements.namedItem('discipline')).value.trim();
     if (!name) {
       markFields(form, { name: t('errors.codes.validation_required') });
@@ -91,7 +94,7 @@ export function mount(el, { onLocale, onSignOut }) {
       return;
     }
     const data = new FormData();
-    data.append('name', name);
+    if (!namesLocked) data.append('name', name);
     data.append('discipline', discipline);
     const file = fileInput.files?.[0];
     if (file) data.append('avatar', file);
@@ -127,6 +130,17 @@ export function mount(el, { onLocale, onSignOut }) {
       showError(languageError, describeError(err).message);
     }
   });
+
+  // IT may keep names for itself (organisation_settings.names_locked);
+  // the server holds the lock, this only says so before someone types
+  pb.collection('organisation_settings')
+    .getList(1, 1, { skipTotal: true })
+    .then((res) => {
+      namesLocked = Boolean(res.items[0]?.names_locked);
+      nameInput.readOnly = namesLocked;
+      nameHint.hidden = !namesLocked;
+    })
+    .catch(() => {});
 
   return () => {
     if (previewUrl) URL.revokeObjectURL(previewUrl);
