@@ -107,8 +107,7 @@ func main() {
 		return
 	}
 
-	hooks.GuardInput(app)
-	hooks.BindLimits(app)
+	hooks.Bind(app)
 	teams.MustRegister(app, teams.Config{Demo: demo, Command: app.RootCmd})
 	feed.MustRegister(app, feed.Config{Demo: demo})
 	tasks.MustRegister(app, tasks.Config{Demo: demo})

@@ -75,8 +75,7 @@ func Factory(t testing.TB) *tests.TestApp {
 // Register binds every Buurtplein plugin to app the way main.go does,
 // without the demo seed and the commands.
 func Register(app core.App) {
-	hooks.GuardInput(app)
-	hooks.BindLimits(app)
+	hooks.Bind(app)
 	teams.MustRegister(app, teams.Config{})
 	feed.MustRegister(app, feed.Config{})
 	tasks.MustRegister(app, tasks.Config{})
