@@ -215,7 +215,7 @@ func TestNotificationsAccess(t *testing.T) {
 			URL:                "/api/collections/notifications/records",
 			Headers:            auth(f.bramT),
 			ExpectedStatus:     200,
-			ExpectedContent:    []string{`"totalItems":1`, "Nieuwe taak voor jou: " + wondzorg},
+			ExpectedContent:    []string{`"totalItems":1`, `Nieuwe taak voor jou: \"` + wondzorg + `\"`},
 			NotExpectedContent: []string{"overdragen", sleutel},
 		},
 		{

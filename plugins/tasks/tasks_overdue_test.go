@@ -30,9 +30,9 @@ func TestNotifyOverdue(t *testing.T) {
 			t.Fatalf("%s: NotifyOverdue handled %d, %v; want %d", step, handled, err, wantHandled)
 		}
 	}
-	overdue := func(title string) string { return "task_overdue: Taak over tijd: " + title }
+	overdue := func(title string) string { return fmt.Sprintf("task_overdue: Taak over tijd: %q", title) }
 	annaDemo := fmt.Sprintf("handover_offered: Bram Jansen wil de taak %q aan je overdragen", wondzorg)
-	bramDemo := "task_assigned: Nieuwe taak voor jou: " + wondzorg
+	bramDemo := assignedNote(wondzorg)
 
 	// sleutel (dirk's, due yesterday) and the task nobody has
 	check("first run", 2)
@@ -51,13 +51,20 @@ func TestNotifyOverdue(t *testing.T) {
 	update(t, app, "tasks", f.task[sleutel], map[string]any{"title": sleutel + " (Zijlweg)"})
 	check("after a new title", 0)
 
-	// a new due date, missed too, is
-	update(t, app, "tasks", f.task[sleutel], map[string]any{"due": past})
+	// nor another date in the past: that is no news
+	update(t, app, "tasks", f.task[sleutel], map[string]any{"due": past.Add(-time.Hour)})
+	check("after another date in the past", 0)
+
+	// a new date still to come, missed too, is
+	update(t, app, "tasks", f.task[sleutel], map[string]any{"due": future})
 	if !record(t, app, "tasks", f.task[sleutel]).GetDateTime("overdue_notified").IsZero() {
 		t.Error("a new due date did not clear overdue_notified")
 	}
+	check("before the new due date", 0)
+	update(t, app, "tasks", f.task[sleutel], map[string]any{"due": past}) // time flies
 	check("after a new due date", 1)
-	wantNotifications(t, app, f.dirk, dirkDemoNotification, overdue(sleutel), overdue(sleutel+" (Zijlweg)"))
+	// still unread, the notice he had is brought up to date: one per task
+	wantNotifications(t, app, f.dirk, dirkDemoNotification, overdue(sleutel+" (Zijlweg)"))
 
 	// the task nobody had, given to bram: notified once is once
 	update(t, app, "tasks", openForTeam.Id, map[string]any{"assignee": f.bram})

@@ -61,9 +61,9 @@ func TestDistribute(t *testing.T) {
 				wantField(t, app, "tasks", open2, "assignee", f.bram)
 				wantHistory(t, app, f.task[medicatie], "created by "+f.anna, "assigned by "+f.anna)
 				wantHistory(t, app, open1, "assigned by "+f.anna)
-				wantNotifications(t, app, f.bram, "task_assigned: Nieuwe taak voor jou: "+wondzorg,
-					"task_assigned: Nieuwe taak voor jou: "+medicatie, "task_assigned: Nieuwe taak voor jou: Open twee")
-				wantNotifications(t, app, f.dirk, dirkDemoNotification, "task_assigned: Nieuwe taak voor jou: Open een")
+				wantNotifications(t, app, f.bram, assignedNote(wondzorg),
+					assignedNote(medicatie), assignedNote("Open twee"))
+				wantNotifications(t, app, f.dirk, dirkDemoNotification, assignedNote("Open een"))
 			},
 		},
 		{
@@ -256,7 +256,7 @@ func TestShiftHandover(t *testing.T) {
 			ExpectedContent: []string{`"offered":["`, `"skipped":[]`},
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
 				wantField(t, app, "task_transfers", offerOf(t, app, f.task[weekoverleg]).Id, "to_user", f.bram)
-				wantNotifications(t, app, f.bram, "task_assigned: Nieuwe taak voor jou: "+wondzorg,
+				wantNotifications(t, app, f.bram, assignedNote(wondzorg),
 					fmt.Sprintf("handover_offered: Anna de Vries wil de taak %q aan je overdragen", weekoverleg))
 			},
 		},
