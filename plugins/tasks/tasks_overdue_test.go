@@ -7,6 +7,8 @@ import (
 
 	"buurtplein/internal/testapp"
 	"buurtplein/plugins/tasks"
+
+	"github.com/pocketbase/pocketbase/core"
 )
 
 // TestNotifyOverdue checks that the overdue check tells the assignee, or
@@ -70,4 +72,59 @@ func TestNotifyOverdue(t *testing.T) {
 	update(t, app, "tasks", openForTeam.Id, map[string]any{"assignee": f.bram})
 	check("after a new assignee", 0)
 	wantNotifications(t, app, f.bram, bramDemo)
+}
+
+// TestNotifyOverdueFair repeats the starvation of the red-team probe: one
+// team's 600 tasks due in 2024, re-dated between runs, must not keep
+// another team's overdue task from being noticed, and a new date in the
+// past is no reason to notify again.
+func TestNotifyOverdueFair(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	app := testapp.New(t)
+
+	old := time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC)
+	var flood []string
+	err := app.RunInTransaction(func(txApp core.App) error {
+		for i := range 600 {
+			task := saveTask(t, txApp, map[string]any{"team": f.haarlem, "title": fmt.Sprintf("Oud %d", i), "assignee": f.bram, "due": old.Add(time.Duration(i) * time.Minute), "created_by": f.bram})
+			flood = append(flood, task.Id)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	carlas := saveTask(t, app, map[string]any{"team": f.schalkwijk, "title": "Rolstoel ophalen", "assignee": f.carla, "due": time.Now().Add(-time.Hour), "created_by": f.carla})
+
+	handled, err := tasks.NotifyOverdue(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if handled != 602 { // the flood, carla's and sleutel (demo)
+		t.Errorf("first run handled %d, want 602", handled)
+	}
+	if record(t, app, "tasks", carlas.Id).GetDateTime("overdue_notified").IsZero() {
+		t.Fatal("carla's overdue task was not notified on the first run")
+	}
+	wantNotifications(t, app, f.carla, fmt.Sprintf("task_overdue: Taak over tijd: %q", "Rolstoel ophalen"))
+
+	// bram re-dates his 600 tasks, still in the past
+	err = app.RunInTransaction(func(txApp core.App) error {
+		for _, id := range flood {
+			update(t, txApp, "tasks", id, map[string]any{"due": old.AddDate(0, 1, 0)})
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evas := saveTask(t, app, map[string]any{"team": f.heemstede, "title": "Rooster maken", "assignee": f.eva, "due": time.Now().Add(-time.Minute), "created_by": f.eva})
+
+	if handled, err := tasks.NotifyOverdue(app); err != nil || handled != 1 {
+		t.Errorf("second run handled %d (%v), want 1: only eva's new one", handled, err)
+	}
+	if record(t, app, "tasks", evas.Id).GetDateTime("overdue_notified").IsZero() {
+		t.Error("eva's overdue task was not notified")
+	}
 }

@@ -43,7 +43,17 @@ func (p *plugin) bindTransferHooks() {
 			if err := transferOffered(txApp, e.Record); err != nil {
 				return err
 			}
-			return notifyOffer(txApp, e.Record, 1)
+			// NB! PocketBase runs the rest of a batch inside e.Next(): by
+			// now a later request of the batch may have withdrawn the
+			// offer, and its notifications with it
+			current, err := txApp.FindRecordById(TransfersCollection, e.Record.Id)
+			if err != nil {
+				return err
+			}
+			if current.GetString("status") != TransferPending {
+				return nil
+			}
+			return notifyOffer(txApp, current, 1)
 		})
 		if err == nil {
 			p.offers.add(sender)
