@@ -101,6 +101,7 @@ func Register(app core.App, config Config) error {
 	hooks.GuardScoped(app, TasksCollection, TransfersCollection, EventsCollection, hooks.NotificationsCollection)
 
 	p.bindTaskHooks()
+	p.bindTaskDeleteHooks()
 	p.bindTransferHooks()
 	p.bindMembershipHooks()
 

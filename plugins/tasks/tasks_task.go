@@ -58,6 +58,21 @@ func (p *plugin) bindTaskHooks() {
 	})
 }
 
+// bindTaskDeleteHooks takes back the notifications about a task that is
+// deleted (on any path: the record API, the dashboard, a team deleted with
+// its tasks), with the deletion: they would point at nothing.
+func (p *plugin) bindTaskDeleteHooks() {
+	p.app.OnRecordDelete(TasksCollection).BindFunc(func(e *core.RecordEvent) error {
+		return e.App.RunInTransaction(func(txApp core.App) error {
+			e.App = txApp
+			if err := e.Next(); err != nil {
+				return err
+			}
+			return hooks.WithdrawNotifications(txApp, dbx.HashExp{"subject": e.Record.Id})
+		})
+	})
+}
+
 // validateTask fills defaults and holds the rules every save of a task
 // must meet, whoever makes it.
 func validateTask(e *core.RecordEvent) error {

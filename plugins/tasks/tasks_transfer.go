@@ -61,6 +61,23 @@ func (p *plugin) bindTransferHooks() {
 		return err
 	})
 
+	// an offer deleted while it waits (with its sender's account, or the
+	// team offered it) takes its notifications with it, as a withdrawal
+	p.app.OnRecordDelete(TransfersCollection).BindFunc(func(e *core.RecordEvent) error {
+		return e.App.RunInTransaction(func(txApp core.App) error {
+			e.App = txApp
+			if err := e.Next(); err != nil {
+				return err
+			}
+			if e.Record.GetString("status") != TransferPending {
+				return nil
+			}
+			withdrawn := e.Record.Fresh()
+			withdrawn.Set("status", TransferCancelled)
+			return offerClosed(txApp, withdrawn)
+		})
+	})
+
 	p.app.OnRecordUpdateRequest(TransfersCollection).BindFunc(func(e *core.RecordRequestEvent) error {
 		return e.App.RunInTransaction(func(txApp core.App) error {
 			e.App = txApp

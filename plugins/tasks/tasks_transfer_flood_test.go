@@ -300,3 +300,42 @@ func TestTeamOfferSettled(t *testing.T) {
 		}
 	}
 }
+
+// TestDeletedTaskNotifications checks that deleting a task takes back the
+// notifications about it: the offer of it waiting with another team, and
+// the notice of the colleague it was given to.
+func TestDeletedTaskNotifications(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	app := testapp.New(t)
+	server := testapp.Serve(t, app)
+
+	code, res := do(t, http.MethodPost, server.URL+"/api/collections/tasks/records", f.bramT,
+		map[string]any{"team": f.haarlem, "title": "Even weg", "assignee": f.dirk, "created_by": f.bram})
+	if code != 200 {
+		t.Fatalf("task: %d %s", code, res)
+	}
+	task := idOf(t, res)
+	// anna, Haarlem-Noord's coordinator, offers it to Schalkwijk
+	if code, res := do(t, http.MethodPost, server.URL+"/api/collections/task_transfers/records", f.annaT,
+		map[string]any{"task": task, "from_user": f.anna, "to_team": f.schalkwijk}); code != 200 {
+		t.Fatalf("offer: %d %s", code, res)
+	}
+	about := func() int {
+		t.Helper()
+		n, err := app.CountRecords("notifications", dbx.HashExp{"subject": task})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return int(n)
+	}
+	if n := about(); n != 3 { // dirk's task_assigned, carla's and dirk's handover_offered
+		t.Fatalf("%d notifications about the task, want 3", n)
+	}
+	if code, res := do(t, http.MethodDelete, server.URL+"/api/collections/tasks/records/"+task, f.bramT, nil); code != 204 {
+		t.Fatalf("delete: %d %s", code, res)
+	}
+	if n := about(); n != 0 {
+		t.Errorf("%d notifications about the deleted task stayed", n)
+	}
+}
