@@ -154,6 +154,10 @@ func TestOfferFlood(t *testing.T) {
 	if code != http.StatusBadRequest || !strings.Contains(res, "te veel taken aangeboden") {
 		t.Errorf("offer 31 in a batch: %d %s; want 400 with a Dutch message", code, res)
 	}
+	code, res = do(t, http.MethodPost, server.URL+"/api/buurtplein/tasks/handover", f.bramT, map[string]any{"to_user": f.dirk})
+	if code != http.StatusTooManyRequests || !strings.Contains(res, "te veel taken aangeboden") {
+		t.Errorf("a shift handover after 30 offers: %d %s; want 429 with a Dutch message", code, res)
+	}
 	if after := snapshot(t, app); fmt.Sprint(after) != fmt.Sprint(before) {
 		t.Error("a refused offer changed the data")
 	}
