@@ -157,13 +157,14 @@ func (p *plugin) handover(e *core.RequestEvent) error {
 			hooks.FieldError("to_user", "self", "Kies een collega."))
 	}
 	// the whole handover is one notification, so it counts as one offer
-	if err := p.offers.check(actor); err != nil {
+	release, err := p.offers.take(actor)
+	if err != nil {
 		return err
 	}
 
 	offered := []string{}
 	skips := []skipped{}
-	err := e.App.RunInTransaction(func(txApp core.App) error {
+	err = e.App.RunInTransaction(func(txApp core.App) error {
 		tasks, err := txApp.FindAllRecords(TasksCollection,
 			dbx.HashExp{"assignee": actor}, dbx.In("status", StatusOpen, StatusInProgress))
 		if err != nil {
@@ -205,11 +206,11 @@ func (p *plugin) handover(e *core.RequestEvent) error {
 		}
 		return notifyOffer(txApp, last, int(pending))
 	})
+	if err != nil || len(offered) == 0 {
+		release()
+	}
 	if err != nil {
 		return badRequest(e, "De overdracht is niet gelukt.", err)
-	}
-	if len(offered) > 0 {
-		p.offers.add(actor)
 	}
 
 	return e.JSON(http.StatusOK, map[string]any{"offered": offered, "skipped": skips})

@@ -35,11 +35,11 @@ func (p *plugin) bindTransferHooks() {
 		if err := checkSender(e); err != nil {
 			return err
 		}
-		sender := actorOf(e.RequestEvent)
-		if err := p.offers.check(sender); err != nil {
+		release, err := p.offers.take(actorOf(e.RequestEvent))
+		if err != nil {
 			return err
 		}
-		err := inTransaction(e, func(txApp core.App) error {
+		err = inTransaction(e, func(txApp core.App) error {
 			if err := transferOffered(txApp, e.Record); err != nil {
 				return err
 			}
@@ -55,8 +55,8 @@ func (p *plugin) bindTransferHooks() {
 			}
 			return notifyOffer(txApp, current, 1)
 		})
-		if err == nil {
-			p.offers.add(sender)
+		if err != nil {
+			release() // no offer made: refused, or rolled back with its batch
 		}
 		return err
 	})

@@ -27,29 +27,37 @@ func newOfferLimiter(max int, window time.Duration) *offerLimiter {
 	return &offerLimiter{max: max, window: window, sent: map[string][]time.Time{}}
 }
 
-// check returns a 429 with a Dutch message when sender used up the window.
-func (l *offerLimiter) check(sender string) error {
+// take counts one offer (or one shift handover) of sender, or returns a
+// 429 with a Dutch message when sender used up the window. The count is
+// taken before the offer is made, so offers sent at once cannot slip past
+// the limit together; give it back with release when no offer was made.
+func (l *offerLimiter) take(sender string) (release func(), err error) {
 	if sender == "" {
-		return nil // IT, in the dashboard
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.recent(sender, time.Now())) < l.max {
-		return nil
-	}
-	return router.NewApiError(http.StatusTooManyRequests,
-		"Je hebt in korte tijd te veel taken aangeboden. Wacht een paar minuten en probeer het dan opnieuw.", nil)
-}
-
-// add counts one offer (or one shift handover) of sender.
-func (l *offerLimiter) add(sender string) {
-	if sender == "" {
-		return
+		return func() {}, nil // IT, in the dashboard
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := time.Now()
-	l.sent[sender] = append(l.recent(sender, now), now)
+	recent := l.recent(sender, now)
+	if len(recent) >= l.max {
+		return nil, router.NewApiError(http.StatusTooManyRequests,
+			"Je hebt in korte tijd te veel taken aangeboden. Wacht een paar minuten en probeer het dan opnieuw.", nil)
+	}
+	l.sent[sender] = append(recent, now)
+	return func() { l.release(sender, now) }, nil
+}
+
+// release gives back the count taken at.
+func (l *offerLimiter) release(sender string, at time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	times := l.sent[sender]
+	for i := len(times) - 1; i >= 0; i-- {
+		if times[i].Equal(at) {
+			l.sent[sender] = append(times[:i:i], times[i+1:]...)
+			return
+		}
+	}
 }
 
 // recent drops sender's counts older than the window and returns the rest.
