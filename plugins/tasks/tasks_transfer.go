@@ -360,11 +360,11 @@ func notifyOffer(app core.App, t *core.Record, count int) error {
 func offerClosed(app core.App, t *core.Record) error {
 	from, toUser := t.GetString("from_user"), t.GetString("to_user")
 	withdrawn := t.GetString("status") == TransferCancelled
-	close := hooks.SettleNotifications
+	takeBack := hooks.SettleNotifications
 	if withdrawn {
-		close = hooks.WithdrawNotifications
+		takeBack = hooks.WithdrawNotifications
 	}
-	if err := close(app, dbx.HashExp{"kind": "handover_offered", "subject": t.GetString("task"), "sender": from}); err != nil {
+	if err := takeBack(app, dbx.HashExp{"kind": "handover_offered", "subject": t.GetString("task"), "sender": from}); err != nil {
 		return err
 	}
 	if toUser == "" {
@@ -377,7 +377,7 @@ func offerClosed(app core.App, t *core.Record) error {
 	if pending > 0 {
 		return nil
 	}
-	return close(app, dbx.HashExp{"kind": "handover_offered", "subject": from, "sender": from, "user": toUser})
+	return takeBack(app, dbx.HashExp{"kind": "handover_offered", "subject": from, "sender": from, "user": toUser})
 }
 
 // quote puts a colleague's text in quotes, with any quote inside it
