@@ -145,8 +145,8 @@ func WithdrawNotifications(app core.App, where dbx.Expression) error {
 
 // plainText returns s on one line, without control or bidirectional
 // formatting characters (which could make a colleague's text read as
-// something else), cut to at most max characters.
-func plainText(s string, max int) string {
+// something else), cut to at most limit characters.
+func plainText(s string, limit int) string {
 	s = strings.Map(func(r rune) rune {
 		switch {
 		case r == '\n' || r == '\r' || r == '\t':
@@ -156,8 +156,8 @@ func plainText(s string, max int) string {
 		}
 		return r
 	}, s)
-	if r := []rune(s); len(r) > max {
-		s = string(r[:max-1]) + "…"
+	if r := []rune(s); len(r) > limit {
+		s = string(r[:limit-1]) + "…"
 	}
 	return s
 }
