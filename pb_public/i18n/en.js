@@ -405,6 +405,16 @@ export default {
     new: 'New',
     markAll: 'Mark all read',
     toast: 'New notification: {title}',
+    settled: 'Settled',
+    // the wording of each kind; {title} comes quoted, {actor} is a name
+    kinds: {
+      task_assigned: 'New task for you: {title}',
+      task_overdue: 'Task overdue: {title}',
+      handover_offered: '{actor} wants to hand the task {title} over to you',
+      handover_offered_many: '{actor} wants to hand {n} tasks over to you',
+      handover_accepted: '{actor} took over the task {title}',
+      handover_declined: '{actor} did not take over the task {title}',
+    },
   },
   errors: {
     offline: 'You are offline. What you typed is kept; try again when you are back online.',

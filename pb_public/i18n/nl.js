@@ -406,6 +406,16 @@ export default {
     new: 'Nieuw',
     markAll: 'Alles gelezen',
     toast: 'Nieuwe melding: {title}',
+    settled: 'Afgehandeld',
+    // the wording of each kind; {title} comes quoted, {actor} is a name
+    kinds: {
+      task_assigned: 'Nieuwe taak voor jou: {title}',
+      task_overdue: 'Taak over tijd: {title}',
+      handover_offered: '{actor} wil de taak {title} aan je overdragen',
+      handover_offered_many: '{actor} wil {n} taken aan je overdragen',
+      handover_accepted: '{actor} heeft de taak {title} aangenomen',
+      handover_declined: '{actor} heeft de taak {title} niet aangenomen',
+    },
   },
   errors: {
     offline: 'Geen verbinding. Wat je typte is bewaard; probeer het opnieuw als je weer verbinding hebt.',

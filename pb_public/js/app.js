@@ -18,7 +18,7 @@ import * as boardScreen from './screens/board.js';
 import * as taskScreen from './screens/task.js';
 import * as handoverScreen from './screens/handover.js';
 import * as notificationsScreen from './screens/notifications.js';
-import { watchNotifications, stopNotifications, refreshUnread } from './notifications.js';
+import { watchNotifications, stopNotifications, refreshUnread, notificationText } from './notifications.js';
 
 const LOCALE_KEY = 'buurtplein.locale';
 
@@ -127,7 +127,7 @@ async function afterSignIn() {
 }
 
 function onNotification(n) {
-  toast(t('notifications.toast', { title: n.title || '' }));
+  toast(t('notifications.toast', { title: notificationText(n) }));
 }
 
 function stopLive() {

@@ -50,8 +50,10 @@ export function describeError(err) {
   if (status === 0 || err?.isAbort) {
     message = navigator.onLine ? t('errors.network') : t('errors.offline');
   } else if (status === 429 && !Object.keys(fields).length) {
-    // a limit per account says its own wait (a field error with params)
-    message = t('errors.rateLimited');
+    // a limit per account says its own wait (a field error with params);
+    // ours without one (such as the limit on handover offers) says how long
+    const serverMessage = String(err?.response?.message || '');
+    message = !serverMessage || GENERIC_MESSAGES.some((re) => re.test(serverMessage)) ? t('errors.rateLimited') : serverMessage;
   } else if (Object.keys(fields).length) {
     const own = Object.values(fields);
     message = own.length === 1 ? own[0] : t('errors.checkFields');

@@ -4,6 +4,7 @@
 
 import { pb, currentUser } from './pb.js';
 import { setState } from './store.js';
+import { t, has } from './i18n.js';
 
 /** The most unread notifications counted; the bell shows "99+" past it. */
 export const MAX_COUNTED = 100;
@@ -25,7 +26,7 @@ export async function refreshUnread() {
     return;
   }
   const list = await pb.collection('notifications').getList(1, MAX_COUNTED, {
-    filter: pb.filter('user = {:me} && read = false', { me: me.id }),
+    filter: pb.filter('user = {:me} && read = false && settled = false', { me: me.id }),
     fields: 'id',
     skipTotal: true,
   });
@@ -50,7 +51,7 @@ export async function watchNotifications(onNew) {
       '*',
       (e) => {
         if (e.record.user !== me.id) return;
-        if (e.action === 'create' && !e.record.read) onNew(e.record);
+        if (e.action === 'create' && isOpen(e.record)) onNew(e.record);
         refreshUnread().catch(() => {});
       },
       { filter: pb.filter('user = {:me}', { me: me.id }) }
@@ -68,6 +69,40 @@ export function stopNotifications() {
   const stop = unsubscribe;
   unsubscribe = null;
   stop?.().catch(() => {});
+}
+
+/**
+ * Reports whether a notification is still open: unread, and what it asked
+ * for was not done or withdrawn (settled) in the meantime.
+ *
+ * @param {any} n a notifications record
+ * @returns {boolean}
+ */
+export function isOpen(n) {
+  return !n.read && !n.settled;
+}
+
+/**
+ * Returns the text of a notification in the reader's language: the wording
+ * of its kind with the values filled in, a task's title always in quotes,
+ * so what a colleague wrote reads as a quotation, never as the app's own
+ * words. A kind the app does not know shows the server's title. The text
+ * goes into the page as text: links in it are never clickable.
+ *
+ * @param {any} n a notifications record
+ * @returns {string}
+ */
+export function notificationText(n) {
+  const params = n?.params && typeof n.params === 'object' ? n.params : null;
+  const many = n?.kind === 'handover_offered' && Number(params?.n) > 1;
+  const key = 'notifications.kinds.' + (many ? 'handover_offered_many' : String(n?.kind || ''));
+  if (!params || !has(key)) return String(n?.title || '');
+  return t(key, {
+    actor: String(params.actor ?? ''),
+    // quoted as the server does (Go's %q): a quote inside cannot end it
+    title: JSON.stringify(String(params.title ?? '')),
+    n: Number(params.n) || 0,
+  });
 }
 
 /**

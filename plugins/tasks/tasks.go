@@ -13,6 +13,9 @@
 package tasks
 
 import (
+	"sync/atomic"
+	"time"
+
 	"buurtplein/hooks"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -48,11 +51,27 @@ type Config struct {
 	// OverdueSchedule is the cron schedule of the overdue check that
 	// notifies assignees. Default: every 10 minutes.
 	OverdueSchedule string
+
+	// OffersPerWindow is how many handover offers one employee may make
+	// in OfferWindow; a shift handover ("overdracht", all my open tasks at
+	// once) counts as one. Default: 30.
+	OffersPerWindow int
+
+	// OfferWindow is the period OffersPerWindow counts over. Default: 10
+	// minutes.
+	OfferWindow time.Duration
+
+	// MaxPendingOffers is how many offers one employee may have waiting
+	// for an answer at once. Default: 100.
+	MaxPendingOffers int
 }
 
 type plugin struct {
 	app    core.App
 	config Config
+	offers *offerLimiter
+
+	overdueRunning atomic.Bool
 }
 
 // MustRegister registers the tasks plugin to app and panics on error.
@@ -68,10 +87,21 @@ func Register(app core.App, config Config) error {
 	if p.config.OverdueSchedule == "" {
 		p.config.OverdueSchedule = "*/10 * * * *"
 	}
+	if p.config.OffersPerWindow <= 0 {
+		p.config.OffersPerWindow = 30
+	}
+	if p.config.OfferWindow <= 0 {
+		p.config.OfferWindow = 10 * time.Minute
+	}
+	if p.config.MaxPendingOffers <= 0 {
+		p.config.MaxPendingOffers = 100
+	}
+	p.offers = newOfferLimiter(p.config.OffersPerWindow, p.config.OfferWindow)
 
 	hooks.GuardScoped(app, TasksCollection, TransfersCollection, EventsCollection, hooks.NotificationsCollection)
 
 	p.bindTaskHooks()
+	p.bindTaskDeleteHooks()
 	p.bindTransferHooks()
 	p.bindMembershipHooks()
 
@@ -84,6 +114,12 @@ func Register(app core.App, config Config) error {
 	})
 
 	app.Cron().MustAdd("buurtpleinTasksOverdue", p.config.OverdueSchedule, func() {
+		// a run that takes longer than the schedule is not joined by a
+		// second one notifying the same tasks
+		if !p.overdueRunning.CompareAndSwap(false, true) {
+			return
+		}
+		defer p.overdueRunning.Store(false)
 		if _, err := NotifyOverdue(app); err != nil {
 			app.Logger().Error("overdue tasks check failed", "error", err)
 		}

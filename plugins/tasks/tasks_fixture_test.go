@@ -360,3 +360,9 @@ func idOf(t testing.TB, response string) string {
 	}
 	return r.Id
 }
+
+// assignedNote is the notification "kind: title" of a task given to its
+// reader.
+func assignedNote(title string) string {
+	return fmt.Sprintf("task_assigned: Nieuwe taak voor jou: %q", title)
+}

@@ -156,10 +156,15 @@ func (p *plugin) handover(e *core.RequestEvent) error {
 		return e.BadRequestError("Je kunt je taken niet aan jezelf overdragen.",
 			hooks.FieldError("to_user", "self", "Kies een collega."))
 	}
+	// the whole handover is one notification, so it counts as one offer
+	release, err := p.offers.take(actor)
+	if err != nil {
+		return err
+	}
 
 	offered := []string{}
 	skips := []skipped{}
-	err := e.App.RunInTransaction(func(txApp core.App) error {
+	err = e.App.RunInTransaction(func(txApp core.App) error {
 		tasks, err := txApp.FindAllRecords(TasksCollection,
 			dbx.HashExp{"assignee": actor}, dbx.In("status", StatusOpen, StatusInProgress))
 		if err != nil {
@@ -187,11 +192,23 @@ func (p *plugin) handover(e *core.RequestEvent) error {
 			offered = append(offered, t.Id)
 			last = t
 		}
-		if last == nil {
+		switch len(offered) {
+		case 0:
 			return nil
+		case 1:
+			return notifyOffer(txApp, last, 1)
 		}
-		return notifyOffer(txApp, last, len(offered))
+		// one summary per sender and receiver, counting what waits
+		pending, err := txApp.CountRecords(TransfersCollection,
+			dbx.HashExp{"from_user": actor, "to_user": form.ToUser, "status": TransferPending})
+		if err != nil {
+			return fmt.Errorf("counting pending offers: %w", err)
+		}
+		return notifyOffer(txApp, last, int(pending))
 	})
+	if err != nil || len(offered) == 0 {
+		release()
+	}
 	if err != nil {
 		return badRequest(e, "De overdracht is niet gelukt.", err)
 	}

@@ -61,9 +61,9 @@ func TestDistribute(t *testing.T) {
 				wantField(t, app, "tasks", open2, "assignee", f.bram)
 				wantHistory(t, app, f.task[medicatie], "created by "+f.anna, "assigned by "+f.anna)
 				wantHistory(t, app, open1, "assigned by "+f.anna)
-				wantNotifications(t, app, f.bram, "task_assigned: Nieuwe taak voor jou: "+wondzorg,
-					"task_assigned: Nieuwe taak voor jou: "+medicatie, "task_assigned: Nieuwe taak voor jou: Open twee")
-				wantNotifications(t, app, f.dirk, dirkDemoNotification, "task_assigned: Nieuwe taak voor jou: Open een")
+				wantNotifications(t, app, f.bram, assignedNote(wondzorg),
+					assignedNote(medicatie), assignedNote("Open twee"))
+				wantNotifications(t, app, f.dirk, dirkDemoNotification, assignedNote("Open een"))
 			},
 		},
 		{
@@ -192,6 +192,54 @@ func TestDistribute(t *testing.T) {
 	})
 }
 
+// TestDistributeByMember checks the decision that dividing the work
+// ("verdelen") is every member's right in a self-managing team, not only a
+// coordinator's: bram, a plain member of Haarlem-Noord, divides its open
+// tasks, and Schalkwijk's not.
+func TestDistributeByMember(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	const url = "/api/buurtplein/tasks/distribute"
+	distribute := func(team, task string, members ...string) *strings.Reader {
+		b, _ := json.Marshal(map[string]any{"team": team, "tasks": []string{task}, "members": members})
+		return strings.NewReader(string(b))
+	}
+
+	run(t, []tests.ApiScenario{
+		{
+			Name:            "bram divides Haarlem-Noord's open task",
+			Method:          http.MethodPost,
+			URL:             url,
+			Headers:         auth(f.bramT),
+			Body:            distribute(f.haarlem, f.task[medicatie], f.dirk),
+			ExpectedStatus:  200,
+			ExpectedContent: []string{fmt.Sprintf(`{"task":%q,"assignee":%q}`, f.task[medicatie], f.dirk)},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				wantField(t, app, "tasks", f.task[medicatie], "assignee", f.dirk)
+				wantHistory(t, app, f.task[medicatie], append(demoHistory(f, medicatie), "assigned by "+f.bram)...)
+			},
+		},
+		unchanged(tests.ApiScenario{
+			Name:            "bram divides Schalkwijk's open task",
+			Method:          http.MethodPost,
+			URL:             url,
+			Headers:         auth(f.bramT),
+			Body:            distribute(f.schalkwijk, f.task[hulpmiddelen], f.carla),
+			ExpectedStatus:  403,
+			ExpectedContent: []string{"Je kunt alleen taken verdelen in je eigen team."},
+		}),
+		unchanged(tests.ApiScenario{
+			Name:            "bram divides Schalkwijk's open task, naming Haarlem-Noord",
+			Method:          http.MethodPost,
+			URL:             url,
+			Headers:         auth(f.bramT),
+			Body:            distribute(f.haarlem, f.task[hulpmiddelen], f.bram),
+			ExpectedStatus:  400,
+			ExpectedContent: []string{`"tasks":{"code":"validation_not_in_team"`},
+		}),
+	})
+}
+
 func TestShiftHandover(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
@@ -256,7 +304,7 @@ func TestShiftHandover(t *testing.T) {
 			ExpectedContent: []string{`"offered":["`, `"skipped":[]`},
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
 				wantField(t, app, "task_transfers", offerOf(t, app, f.task[weekoverleg]).Id, "to_user", f.bram)
-				wantNotifications(t, app, f.bram, "task_assigned: Nieuwe taak voor jou: "+wondzorg,
+				wantNotifications(t, app, f.bram, assignedNote(wondzorg),
 					fmt.Sprintf("handover_offered: Anna de Vries wil de taak %q aan je overdragen", weekoverleg))
 			},
 		},

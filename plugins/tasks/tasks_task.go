@@ -3,6 +3,7 @@ package tasks
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"buurtplein/hooks"
 
@@ -57,6 +58,21 @@ func (p *plugin) bindTaskHooks() {
 	})
 }
 
+// bindTaskDeleteHooks takes back the notifications about a task that is
+// deleted (on any path: the record API, the dashboard, a team deleted with
+// its tasks), with the deletion: they would point at nothing.
+func (p *plugin) bindTaskDeleteHooks() {
+	p.app.OnRecordDelete(TasksCollection).BindFunc(func(e *core.RecordEvent) error {
+		return e.App.RunInTransaction(func(txApp core.App) error {
+			e.App = txApp
+			if err := e.Next(); err != nil {
+				return err
+			}
+			return hooks.WithdrawNotifications(txApp, dbx.HashExp{"subject": e.Record.Id})
+		})
+	})
+}
+
 // validateTask fills defaults and holds the rules every save of a task
 // must meet, whoever makes it.
 func validateTask(e *core.RecordEvent) error {
@@ -68,7 +84,7 @@ func validateTask(e *core.RecordEvent) error {
 		task.Set("priority", "normal")
 	}
 	if !task.IsNew() && task.Original().GetString("due") != task.GetString("due") {
-		task.Set("overdue_notified", "") // a new due date may be missed again
+		rearmOverdue(task)
 	}
 
 	if assignee := task.GetString("assignee"); assignee != "" {
@@ -89,6 +105,18 @@ func validateTask(e *core.RecordEvent) error {
 		return err
 	}
 	return e.Next()
+}
+
+// rearmOverdue lets the overdue check notify a task again after its due
+// date moved, but only to a date still to come: a date that may be missed
+// again. Moving a task that is over time to another date in the past (or to
+// none) is no news, and re-dating old tasks over and over must not refill
+// the overdue queue.
+func rearmOverdue(task *core.Record) {
+	due := task.GetDateTime("due")
+	if !due.IsZero() && due.Time().After(time.Now()) {
+		task.Set("overdue_notified", "")
+	}
 }
 
 func validateChecklist(task *core.Record) error {
@@ -180,7 +208,14 @@ func notifyAssigned(app core.App, task *core.Record, actor string) error {
 	if assignee == "" || assignee == actor {
 		return nil
 	}
-	return hooks.Notify(app, assignee, "task_assigned",
-		fmt.Sprintf("Nieuwe taak voor jou: %s", task.GetString("title")),
-		"#/tasks/"+task.Id)
+	title := task.GetString("title")
+	return hooks.NotifyAbout(app, hooks.Notification{
+		User:    assignee,
+		Kind:    "task_assigned",
+		Title:   "Nieuwe taak voor jou: " + quote(title),
+		Link:    "#/tasks/" + task.Id,
+		Subject: task.Id,
+		Sender:  actor,
+		Params:  map[string]any{"actor": nameOf(app, actor), "title": title},
+	})
 }

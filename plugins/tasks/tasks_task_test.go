@@ -17,7 +17,7 @@ import (
 )
 
 // dirkDemoNotification is the notification the demo gives dirk.
-const dirkDemoNotification = "task_assigned: Nieuwe taak voor jou: " + sleutel
+var dirkDemoNotification = assignedNote(sleutel)
 
 // createdTask returns the task with title, failing when there is not
 // exactly one.
@@ -62,7 +62,7 @@ func TestTaskCreate(t *testing.T) {
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
 				task := createdTask(t, app, "Rolstoel ophalen")
 				wantHistory(t, app, task.Id, "created by "+f.carla, "assigned by "+f.carla)
-				wantNotifications(t, app, f.dirk, dirkDemoNotification, "task_assigned: Nieuwe taak voor jou: Rolstoel ophalen")
+				wantNotifications(t, app, f.dirk, dirkDemoNotification, assignedNote("Rolstoel ophalen"))
 				wantNotifications(t, app, f.carla)
 			},
 		},
@@ -299,7 +299,7 @@ func TestTaskUpdate(t *testing.T) {
 			ExpectedContent: []string{`"assignee":"` + f.bram + `"`},
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
 				wantHistory(t, app, f.task[medicatie], "created by "+f.anna, "assigned by "+f.anna)
-				wantNotifications(t, app, f.bram, "task_assigned: Nieuwe taak voor jou: "+wondzorg, "task_assigned: Nieuwe taak voor jou: "+medicatie)
+				wantNotifications(t, app, f.bram, assignedNote(wondzorg), assignedNote(medicatie))
 			},
 		},
 		{
@@ -312,7 +312,7 @@ func TestTaskUpdate(t *testing.T) {
 			ExpectedContent: []string{`"assignee":"` + f.bram + `"`},
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
 				wantHistory(t, app, f.task[medicatie], "created by "+f.anna, "assigned by "+f.bram)
-				wantNotifications(t, app, f.bram, "task_assigned: Nieuwe taak voor jou: "+wondzorg)
+				wantNotifications(t, app, f.bram, assignedNote(wondzorg))
 			},
 		},
 		{

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 
 	"buurtplein/hooks"
 
@@ -16,21 +17,64 @@ import (
 )
 
 // transferResponseFields may change after an offer is made: everything else
-// about it (task, parties, copied task details) is fixed.
-var transferResponseFields = []string{"status", "note", "responded_by", "responded_at", "updated"}
+// about it (task, parties, copied task details) is fixed, and who answered
+// and when the server writes itself (transferServerFields).
+var transferResponseFields = []string{"status", "note", "updated"}
+
+// transferServerFields are written by the server alone: a client that
+// sends them, on any path (record API, batch, upsert), gets a 400.
+var transferServerFields = []string{"responded_by", "responded_at", "task_title", "task_due"}
 
 func (p *plugin) bindTransferHooks() {
-	p.app.OnRecordValidate(TransfersCollection).BindFunc(validateTransfer)
+	p.app.OnRecordValidate(TransfersCollection).BindFunc(p.validateTransfer)
 
 	p.app.OnRecordCreateRequest(TransfersCollection).BindFunc(func(e *core.RecordRequestEvent) error {
+		if err := checkServerFields(e.Record, nil); err != nil {
+			return err
+		}
 		if err := checkSender(e); err != nil {
 			return err
 		}
-		return inTransaction(e, func(txApp core.App) error {
+		release, err := p.offers.take(actorOf(e.RequestEvent))
+		if err != nil {
+			return err
+		}
+		err = inTransaction(e, func(txApp core.App) error {
 			if err := transferOffered(txApp, e.Record); err != nil {
 				return err
 			}
-			return notifyOffer(txApp, e.Record, 1)
+			// NB! PocketBase runs the rest of a batch inside e.Next(): by
+			// now a later request of the batch may have withdrawn the
+			// offer, and its notifications with it
+			current, err := txApp.FindRecordById(TransfersCollection, e.Record.Id)
+			if err != nil {
+				return err
+			}
+			if current.GetString("status") != TransferPending {
+				return nil
+			}
+			return notifyOffer(txApp, current, 1)
+		})
+		if err != nil {
+			release() // no offer made: refused, or rolled back with its batch
+		}
+		return err
+	})
+
+	// an offer deleted while it waits (with its sender's account, or the
+	// team offered it) takes its notifications with it, as a withdrawal
+	p.app.OnRecordDelete(TransfersCollection).BindFunc(func(e *core.RecordEvent) error {
+		return e.App.RunInTransaction(func(txApp core.App) error {
+			e.App = txApp
+			if err := e.Next(); err != nil {
+				return err
+			}
+			if e.Record.GetString("status") != TransferPending {
+				return nil
+			}
+			withdrawn := e.Record.Fresh()
+			withdrawn.Set("status", TransferCancelled)
+			return offerClosed(txApp, withdrawn)
 		})
 	})
 
@@ -55,9 +99,28 @@ func (p *plugin) bindTransferHooks() {
 	})
 }
 
-// validateTransfer holds the rules of a new offer and copies what the
-// receiver needs to decide from the task.
-func validateTransfer(e *core.RecordEvent) error {
+// checkServerFields refuses an offer whose server-written fields a client
+// set or changed: a sender cannot make an offer that looks answered, nor
+// dress it up with a title other than the task's. current is nil for a
+// new offer.
+func checkServerFields(t, current *core.Record) error {
+	for _, field := range transferServerFields {
+		changed := t.GetString(field) != ""
+		if current != nil {
+			changed = fmt.Sprint(t.Get(field)) != fmt.Sprint(current.Get(field))
+		}
+		if changed {
+			return hooks.FieldError(field, "server_field", fmt.Sprintf(
+				"Het veld %s van een overdracht vult de server zelf in; laat het weg.", field))
+		}
+	}
+	return nil
+}
+
+// validateTransfer holds the rules of a new offer, on every path (record
+// API, batch, the shift handover), and copies what the receiver needs to
+// decide from the task.
+func (p *plugin) validateTransfer(e *core.RecordEvent) error {
 	t := e.Record
 	if !t.IsNew() {
 		return e.Next()
@@ -89,9 +152,28 @@ func validateTransfer(e *core.RecordEvent) error {
 		return hooks.FieldError("task", "pending_exists", "Voor deze taak staat al een overdracht open. Wacht op het antwoord of trek dat aanbod eerst in.")
 	}
 
+	if err := p.checkPendingOffers(e.App, t.GetString("from_user")); err != nil {
+		return err
+	}
+
 	t.Set("task_title", task.GetString("title"))
 	t.Set("task_due", task.Get("due"))
 	return e.Next()
+}
+
+// checkPendingOffers refuses a new offer of sender when MaxPendingOffers of
+// theirs wait for an answer already: each of them stands as a notification
+// with every receiver.
+func (p *plugin) checkPendingOffers(app core.App, sender string) error {
+	pending, err := app.CountRecords(TransfersCollection, dbx.HashExp{"from_user": sender, "status": TransferPending})
+	if err != nil {
+		return fmt.Errorf("counting pending offers of %s: %w", sender, err)
+	}
+	if int(pending) >= p.config.MaxPendingOffers {
+		return hooks.FieldError("from_user", "too_many_pending", fmt.Sprintf(
+			"Je hebt al %d aanbiedingen openstaan waarop nog geen antwoord is. Wacht op antwoorden of trek eerst een aanbod in.", pending))
+	}
+	return nil
 }
 
 func validateReceiver(app core.App, t, task *core.Record) error {
@@ -147,13 +229,16 @@ func checkSender(e *core.RecordRequestEvent) error {
 
 // checkResponse lets the receiver accept or decline and the sender cancel
 // or edit the note, and only while the offer is pending. It records who
-// answered.
+// answered; nobody else writes that.
 func checkResponse(app core.App, e *core.RecordRequestEvent, current *core.Record) error {
 	if current.GetString("status") != TransferPending {
 		return router.NewApiError(http.StatusConflict, answeredMessage(app, current), nil)
 	}
 
 	t := e.Record
+	if err := checkServerFields(t, current); err != nil {
+		return err
+	}
 	for _, field := range t.Collection().Fields.FieldNames() {
 		if !slices.Contains(transferResponseFields, field) && fmt.Sprint(t.Get(field)) != fmt.Sprint(current.Get(field)) {
 			return hooks.FieldError(field, "fixed", "Dit deel van een overdracht kan niet veranderen. Trek het aanbod in en doe een nieuw.")
@@ -162,6 +247,11 @@ func checkResponse(app core.App, e *core.RecordRequestEvent, current *core.Recor
 
 	actor := actorOf(e.RequestEvent)
 	sender := actor != "" && actor == current.GetString("from_user")
+	// the note is the sender's word to the receiver: whoever answers
+	// cannot put other words in the sender's mouth
+	if t.GetString("note") != current.GetString("note") && !sender && actor != "" {
+		return hooks.FieldError("note", "not_sender", "Alleen wie de taak aanbiedt kan de notitie bij het aanbod aanpassen.")
+	}
 	switch status := t.GetString("status"); status {
 	case TransferAccepted, TransferDeclined:
 		if sender {
@@ -223,13 +313,26 @@ func transferOffered(app core.App, t *core.Record) error {
 	})
 }
 
-// notifyOffer tells the receiver (every member, for a team) about count
-// offers from the same sender.
+// notifyOffer tells the receiver (every member, for a team) about an offer
+// of t's task, or, when count > 1, about a shift handover of count tasks
+// from the same sender. Offering the same task again updates the open
+// notification rather than adding one; a shift handover keeps one per
+// sender and receiver.
 func notifyOffer(app core.App, t *core.Record, count int) error {
-	sender := nameOf(app, t.GetString("from_user"))
-	title := fmt.Sprintf("%s wil de taak %q aan je overdragen", sender, t.GetString("task_title"))
+	from := t.GetString("from_user")
+	sender := nameOf(app, from)
+	n := hooks.Notification{
+		Kind:    "handover_offered",
+		Title:   fmt.Sprintf("%s wil de taak %s aan je overdragen", sender, quote(t.GetString("task_title"))),
+		Link:    "#/tasks",
+		Subject: t.GetString("task"),
+		Sender:  from,
+		Params:  map[string]any{"actor": sender, "title": t.GetString("task_title"), "n": 1},
+	}
 	if count > 1 {
-		title = fmt.Sprintf("%s wil %d taken aan je overdragen", sender, count)
+		n.Title = fmt.Sprintf("%s wil %d taken aan je overdragen", sender, count)
+		n.Subject = from // the sender's shift
+		n.Params = map[string]any{"actor": sender, "n": count}
 	}
 
 	receivers := []string{t.GetString("to_user")}
@@ -241,11 +344,47 @@ func notifyOffer(app core.App, t *core.Record, count int) error {
 		}
 	}
 	for _, r := range receivers {
-		if err := hooks.Notify(app, r, "handover_offered", title, "#/tasks"); err != nil {
+		n.User = r
+		if err := hooks.NotifyAbout(app, n); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// offerClosed settles what the receivers were told about an offer that is
+// no longer pending: a withdrawn offer takes its unread notifications with
+// it, and an answered one is settled for everyone it was offered to (the
+// other members of a team, too). The summary of a shift handover goes when
+// none of its offers waits any more.
+func offerClosed(app core.App, t *core.Record) error {
+	from, toUser := t.GetString("from_user"), t.GetString("to_user")
+	withdrawn := t.GetString("status") == TransferCancelled
+	takeBack := hooks.SettleNotifications
+	if withdrawn {
+		takeBack = hooks.WithdrawNotifications
+	}
+	if err := takeBack(app, dbx.HashExp{"kind": "handover_offered", "subject": t.GetString("task"), "sender": from}); err != nil {
+		return err
+	}
+	if toUser == "" {
+		return nil
+	}
+	pending, err := app.CountRecords(TransfersCollection, dbx.HashExp{"from_user": from, "to_user": toUser, "status": TransferPending})
+	if err != nil {
+		return fmt.Errorf("counting pending offers: %w", err)
+	}
+	if pending > 0 {
+		return nil
+	}
+	return takeBack(app, dbx.HashExp{"kind": "handover_offered", "subject": from, "sender": from, "user": toUser})
+}
+
+// quote puts a colleague's text in quotes, with any quote inside it
+// escaped, so a notification shows it as what someone wrote, apart from the
+// wording around it, and it cannot close the quotes itself.
+func quote(s string) string {
+	return strconv.Quote(s)
 }
 
 // transferAnswered carries out an answer: on accepted the task moves to the
@@ -255,6 +394,9 @@ func transferAnswered(app core.App, before, t *core.Record) error {
 	status := t.GetString("status")
 	if status == before.GetString("status") {
 		return nil // only the note changed
+	}
+	if err := offerClosed(app, t); err != nil {
+		return err
 	}
 	actor := t.GetString("responded_by")
 	taskId := t.GetString("task")
@@ -282,18 +424,32 @@ func transferAnswered(app core.App, before, t *core.Record) error {
 		if err := recordChanges(app, old, task, actor); err != nil {
 			return err
 		}
-		return hooks.Notify(app, t.GetString("from_user"), "handover_accepted",
-			fmt.Sprintf("%s heeft de taak %q aangenomen", nameOf(app, actor), t.GetString("task_title")), "#/tasks/"+taskId)
+		return notifyAnswer(app, t, "handover_accepted", "%s heeft de taak %s aangenomen")
 	case TransferDeclined:
 		if err := recordEvent(app, taskId, actor, "handover_declined", details); err != nil {
 			return err
 		}
-		return hooks.Notify(app, t.GetString("from_user"), "handover_declined",
-			fmt.Sprintf("%s heeft de taak %q niet aangenomen", nameOf(app, actor), t.GetString("task_title")), "#/tasks/"+taskId)
+		return notifyAnswer(app, t, "handover_declined", "%s heeft de taak %s niet aangenomen")
 	case TransferCancelled:
 		return recordEvent(app, taskId, actor, "handover_cancelled", details)
 	}
 	return nil
+}
+
+// notifyAnswer tells the sender of t who answered it, and how: kind, with
+// the Dutch title format (the name, then the task's title).
+func notifyAnswer(app core.App, t *core.Record, kind, format string) error {
+	actor, title := t.GetString("responded_by"), t.GetString("task_title")
+	name := nameOf(app, actor)
+	return hooks.NotifyAbout(app, hooks.Notification{
+		User:    t.GetString("from_user"),
+		Kind:    kind,
+		Title:   fmt.Sprintf(format, name, quote(title)),
+		Link:    "#/tasks/" + t.GetString("task"),
+		Subject: t.GetString("task"),
+		Sender:  actor,
+		Params:  map[string]any{"actor": name, "title": title},
+	})
 }
 
 // cancelPendingTransfers withdraws the pending offers matching where, with a
@@ -308,6 +464,9 @@ func cancelPendingTransfers(app core.App, where dbx.Expression, actor, reason st
 		t.Set("responded_at", types.NowDateTime())
 		if err := app.Save(t); err != nil {
 			return fmt.Errorf("withdrawing offer %s: %w", t.Id, err)
+		}
+		if err := offerClosed(app, t); err != nil {
+			return err
 		}
 		if err := recordEvent(app, t.GetString("task"), actor, "handover_cancelled", map[string]any{
 			"transfer": t.Id, "reason": reason,

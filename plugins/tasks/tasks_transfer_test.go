@@ -71,7 +71,7 @@ func TestHandoverOffer(t *testing.T) {
 				wantHistory(t, app, f.task[weekoverleg], append(demoHistory(f, weekoverleg), "handover_offered by "+f.anna)...)
 				wantField(t, app, "tasks", f.task[weekoverleg], "assignee", f.anna) // until bram accepts
 				wantNotifications(t, app, f.bram,
-					"task_assigned: Nieuwe taak voor jou: "+wondzorg,
+					assignedNote(wondzorg),
 					`handover_offered: Anna de Vries wil de taak "`+weekoverleg+`" aan je overdragen`)
 			},
 		},
@@ -273,7 +273,7 @@ func TestHandoverAnswer(t *testing.T) {
 					t.Error("responded_at is empty")
 				}
 				wantHistory(t, app, f.task[wondzorg], append(demoHistory(f, wondzorg), "handover_accepted by "+f.anna, "assigned by "+f.anna)...)
-				wantNotifications(t, app, f.bram, "task_assigned: Nieuwe taak voor jou: "+wondzorg,
+				wantNotifications(t, app, f.bram, assignedNote(wondzorg),
 					fmt.Sprintf("handover_accepted: Anna de Vries heeft de taak %q aangenomen", wondzorg))
 				wantNotifications(t, app, f.anna, offered) // she took it herself: no "assigned to you"
 			},
@@ -283,13 +283,13 @@ func TestHandoverAnswer(t *testing.T) {
 			Method:          http.MethodPatch,
 			URL:             url,
 			Headers:         auth(f.annaT),
-			Body:            body(`{"status":"declined","note":"Ik ben zelf ook vrij"}`),
+			Body:            body(`{"status":"declined"}`),
 			ExpectedStatus:  200,
-			ExpectedContent: []string{`"status":"declined"`, "Ik ben zelf ook vrij"},
+			ExpectedContent: []string{`"status":"declined"`, "Ik ben morgen vrij"},
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
 				wantField(t, app, "tasks", f.task[wondzorg], "assignee", f.bram)
 				wantHistory(t, app, f.task[wondzorg], append(demoHistory(f, wondzorg), "handover_declined by "+f.anna)...)
-				wantNotifications(t, app, f.bram, "task_assigned: Nieuwe taak voor jou: "+wondzorg,
+				wantNotifications(t, app, f.bram, assignedNote(wondzorg),
 					fmt.Sprintf("handover_declined: Anna de Vries heeft de taak %q niet aangenomen", wondzorg))
 			},
 		},
@@ -298,7 +298,7 @@ func TestHandoverAnswer(t *testing.T) {
 			Method:          http.MethodPatch,
 			URL:             url,
 			Headers:         auth(f.bramT),
-			Body:            body(`{"status":"cancelled","responded_by":"` + f.anna + `"}`),
+			Body:            body(`{"status":"cancelled"}`),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"status":"cancelled"`, `"responded_by":"` + f.bram + `"`},
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
@@ -311,7 +311,7 @@ func TestHandoverAnswer(t *testing.T) {
 			Method:          http.MethodPatch,
 			URL:             url,
 			Headers:         auth(f.bramT),
-			Body:            body(`{"note":"Vrijdag ben ik er weer","responded_by":"` + f.anna + `"}`),
+			Body:            body(`{"note":"Vrijdag ben ik er weer"}`),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"status":"pending"`, "Vrijdag ben ik er weer", `"responded_by":""`},
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
@@ -483,7 +483,7 @@ func TestHandoverAnswer(t *testing.T) {
 			Headers:         auth(f.bramT),
 			Body:            body(`{"task_title":"Iets makkelijks"}`),
 			ExpectedStatus:  400,
-			ExpectedContent: []string{`"task_title":{"code":"validation_fixed"`, "Dit deel van een overdracht kan niet veranderen."},
+			ExpectedContent: []string{`"task_title":{"code":"validation_server_field"`, "vult de server zelf in"},
 		}),
 	})
 }

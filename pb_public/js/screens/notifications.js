@@ -1,5 +1,7 @@
-// My notifications (#/notifications): newest first, unread ones marked;
+// My notifications (#/notifications): newest first, open ones marked (a
+// settled one, whose offer was answered or withdrawn, is no longer open);
 // tapping one marks it read and goes where it points. New ones arrive live.
+// Their text is plain text, in the reader's language.
 
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
@@ -7,7 +9,7 @@ import { pb, currentUser } from '../pb.js';
 import { describeError } from '../errors.js';
 import { loading, loadError, errorLine, showError } from '../components/ui.js';
 import { Live } from '../tasks.js';
-import { markRead, safeLink } from '../notifications.js';
+import { markRead, safeLink, isOpen, notificationText } from '../notifications.js';
 import { parseDate, relativeTime, fullDate } from '../format.js';
 
 const PER_PAGE = 50;
@@ -49,7 +51,7 @@ export function mount(el) {
   }
 
   function render() {
-    markAll.hidden = !items.some((n) => !n.read);
+    markAll.hidden = !items.some(isOpen);
     replace(
       list,
       items.length
@@ -62,17 +64,18 @@ export function mount(el) {
               h(
                 'a',
                 {
-                  class: ['notification', !n.read && 'unread', 'notification-' + n.kind],
+                  class: ['notification', isOpen(n) && 'unread', n.settled && 'settled', 'notification-' + n.kind],
                   href: link || '#/notifications',
-                  dataset: { test: 'notification', id: n.id, read: n.read ? 'true' : 'false', kind: n.kind },
+                  dataset: { test: 'notification', id: n.id, read: n.read ? 'true' : 'false', settled: n.settled ? 'true' : 'false', kind: n.kind },
                   on: { click: (e) => open(e, n, link) },
                 },
                 h('span', { class: ['icon', iconOf(n.kind)], 'aria-hidden': 'true' }),
                 h(
                   'span',
                   { class: 'notification-main' },
-                  h('span', { class: 'notification-title' }, n.title),
-                  h('span', { class: 'notification-meta' }, !n.read && h('span', { class: 'badge badge-new' }, t('notifications.new')), created && h('time', { datetime: created.toISOString(), title: fullDate(created) }, relativeTime(created)))
+                  // text, never markup: a link in it is not clickable
+                  h('span', { class: 'notification-title', dataset: { test: 'notification-text' } }, notificationText(n)),
+                  h('span', { class: 'notification-meta' }, isOpen(n) && h('span', { class: 'badge badge-new' }, t('notifications.new')), n.settled && h('span', { class: 'badge badge-settled' }, t('notifications.settled')), created && h('time', { datetime: created.toISOString(), title: fullDate(created) }, relativeTime(created)))
                 )
               )
             );
