@@ -1,7 +1,6 @@
 package migrations_test
 
 import (
-	"os"
 	"testing"
 
 	"buurtplein/internal/testapp"
@@ -9,8 +8,6 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )
-
-func TestMain(m *testing.M) { os.Exit(testapp.Run(m)) }
 
 // TestInputCleanup stores what the input rules now refuse, straight into
 // the database as an older version could have, and runs the cleanup.

@@ -32,7 +32,12 @@ func TestTasksRealtimeScope(t *testing.T) {
 		"tasks/"+f.task[wondzorg], "task_transfers/"+f.offer, `tasks?options={"query":{"filter":"team.slug = 'haarlem-noord'"}}`)
 	dirk := subscribe(f.dirkT, "tasks")
 	bram := subscribe(f.bramT, "notifications")
-	anonymous := subscribe("", "tasks", "task_events", "task_transfers", "notifications")
+	// realtime needs a session: an anonymous subscription is refused, and
+	// its stream must stay silent too
+	anonymous, status := testapp.ConnectRealtime(t, server.URL, "", "tasks", "task_events", "task_transfers", "notifications")
+	if status != http.StatusUnauthorized {
+		t.Fatalf("an anonymous subscription: status %d, want 401", status)
+	}
 
 	request := func(method, path, token string, body map[string]any) string {
 		t.Helper()

@@ -1,7 +1,6 @@
 package migrations_test
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -10,8 +9,6 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )
-
-func TestMain(t *testing.M) { os.Exit(testapp.Run(t)) }
 
 // migration returns the registered migration of file.
 func migration(t *testing.T, file string) *core.Migration {
