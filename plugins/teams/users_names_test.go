@@ -259,11 +259,11 @@ func TestEmailsIgnoreCase(t *testing.T) {
 			ExpectedContent: []string{`"token":`},
 		},
 		{
-			Name:           "a password reset for ANNA@… reaches anna",
-			Method:         http.MethodPost,
-			URL:            "/api/collections/users/request-password-reset",
-			Body:           body(`{"email":"ANNA@buurtplein.test"}`),
-			Delay:          200 * time.Millisecond, // the mail goes out after the answer
+			Name:   "a password reset for ANNA@… reaches anna",
+			Method: http.MethodPost,
+			URL:    "/api/collections/users/request-password-reset",
+			Body:   body(`{"email":"ANNA@buurtplein.test"}`),
+			Delay:  200 * time.Millisecond, // the mail goes out after the answer
 			BeforeTestFunc: func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
 				// mail must be set up, or the request is refused; the
 				// test mailer still catches the mail
