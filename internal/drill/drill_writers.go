@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -66,6 +67,12 @@ var writtenCollections = []string{"posts", "comments", "tasks", "task_transfers"
 // killed or the drill stopped waiting.
 var errServerGone = errors.New("no answer from the server")
 
+// errOfferLimit is the server's refusal of one more handover offer: a
+// sender makes at most so many offers in a while and has at most so many
+// waiting (plugins/tasks). The writers outrun any colleague, so they meet
+// these limits within seconds; such an offer was refused, not lost.
+var errOfferLimit = errors.New("offer limit reached")
+
 // writers run n concurrent writers against a until ctx ends, stop is
 // closed (then each finishes its current request first) or the server
 // stops answering. Wait returns the first unexpected refusal, if any.
@@ -125,7 +132,7 @@ func writeLoop(ctx context.Context, stop <-chan struct{}, a *api, acc account, l
 		}
 		if _, err := create(ctx, stop, a, acc, l, "task_transfers", map[string]string{
 			"task": task, "from_user": acc.id, "to_team": acc.otherTeam, "note": text(0, 100),
-		}); err != nil {
+		}); err != nil && !errors.Is(err, errOfferLimit) {
 			return err
 		}
 	}
@@ -156,12 +163,21 @@ func create(ctx context.Context, stop <-chan struct{}, a *api, acc account, l *l
 	switch {
 	case status == 0:
 		return "", fmt.Errorf("%w: %v", errServerGone, err)
+	case collection == "task_transfers" && offerLimited(status, err):
+		return "", fmt.Errorf("%w: %v", errOfferLimit, err)
 	case err != nil:
 		return "", err
 	case created.Id != id:
 		return "", fmt.Errorf("created %s %s, the server answered with id %q", collection, id, created.Id)
 	}
 	return id, nil
+}
+
+// offerLimited reports whether an offer's answer is a refusal by the
+// offer limits: a 429, or a 400 about the sender's waiting offers.
+func offerLimited(status int, err error) bool {
+	return status == http.StatusTooManyRequests ||
+		status == http.StatusBadRequest && err != nil && strings.Contains(err.Error(), "validation_too_many_pending")
 }
 
 // text is filler text of lo to hi characters.
