@@ -398,6 +398,7 @@ function linkAt(text, i, at) {
   const close = at.next(']', i + 1);
   if (close === i + 1 || close === text.length || at.next('\n', i + 1) < close) return null;
   // every "[" before this "]" shares what follows it: read that once
+  at.targets ??= new Map();
   if (!at.targets.has(close)) at.targets.set(close, linkTarget(text, close + 1, at));
   const target = at.targets.get(close);
   return target && { href: target.href, labelEnd: close, end: target.end };
@@ -445,18 +446,18 @@ function autolinkAt(text, i, at) {
   const from = i + scheme[0].length;
   const stop = at.next('autolinkEnd', from);
   if (stop === from) return null;
-  if (at.trimmed.stop !== stop) {
-    let end = stop;
-    while (TRAILING_PUNCTUATION.has(text[end - 1])) end--;
-    at.trimmed = { stop, end };
+  if (at.trimmedStop !== stop) {
+    at.trimmedStop = stop;
+    at.trimmedEnd = stop;
+    while (TRAILING_PUNCTUATION.has(text[at.trimmedEnd - 1])) at.trimmedEnd--;
   }
-  const end = at.trimmed.end;
+  const end = at.trimmedEnd;
   // Check the host on the few characters up to the path first: a parse of
   // the whole address costs its length, and one long line can hold many
   // addresses with a bad host that all run to its end. Only the host and
   // the port can make an http(s) address invalid, never what follows.
   const authorityEnd = at.next('authorityEnd', at.next('slashesEnd', from));
-  if (authorityEnd + 1 < end && !safeUrl(text.slice(i, authorityEnd + 1))) return null;
+  if (authorityEnd + 1 < end && !parses(text.slice(i, authorityEnd + 1))) return null;
   const raw = text.slice(i, end);
   const href = safeUrl(raw);
   return href && { href, raw };
@@ -503,31 +504,75 @@ function link(href, label, depth) {
 }
 
 /**
- * The positions the inline reader looks for, by name: next(name, from) is
- * the first index at or after from where the test holds.
+ * The positions the inline reader looks for, by name: MARKS[name](s, p) is
+ * the first index at or after p where that kind of position is, or the
+ * length of s.
  *
- * @type {Object<string, (s: string, p: number) => boolean>}
+ * @type {Object<string, (s: string, p: number) => number>}
  */
 const MARKS = {
-  ']': (s, p) => s[p] === ']',
-  '"': (s, p) => s[p] === '"',
-  '\n': (s, p) => s[p] === '\n',
-  '*': (s, p) => s[p] === '*',
-  _: (s, p) => s[p] === '_',
-  nonspace: (s, p) => !isSpace(s[p]),
+  ']': (s, p) => found(s.indexOf(']', p), s),
+  '"': (s, p) => found(s.indexOf('"', p), s),
+  '\n': (s, p) => found(s.indexOf('\n', p), s),
+  '*': (s, p) => found(s.indexOf('*', p), s),
+  _: (s, p) => found(s.indexOf('_', p), s),
+  nonspace: (s, p) => {
+    while (p < s.length && isSpace(s[p])) p++;
+    return p;
+  },
   // where a link address ends: [^()\s<>]+
-  addressEnd: (s, p) => '()<>'.includes(s[p]) || isSpace(s[p]),
+  addressEnd: (s, p) => {
+    while (p < s.length && !'()<>'.includes(s[p]) && !isSpace(s[p])) p++;
+    return p;
+  },
   // where a bare address ends: [^\s<>"]+
-  autolinkEnd: (s, p) => '<>"'.includes(s[p]) || isSpace(s[p]),
+  autolinkEnd: (s, p) => {
+    while (p < s.length && !'<>"'.includes(s[p]) && !isSpace(s[p])) p++;
+    return p;
+  },
   // URL parsing skips any number of / and \ after "http:"
-  slashesEnd: (s, p) => s[p] !== '/' && s[p] !== '\\',
-  authorityEnd: (s, p) => '/\\?#'.includes(s[p]),
-  // closing markers: after a non-space, and ** not followed by a third *,
-  // __ not followed by a letter or digit
-  '~~': (s, p) => s[p] === '~' && s[p + 1] === '~' && isNonSpace(s[p - 1]),
-  '**': (s, p) => s[p] === '*' && s[p + 1] === '*' && s[p + 2] !== '*' && isNonSpace(s[p - 1]),
-  __: (s, p) => s[p] === '_' && s[p + 1] === '_' && !alnumAt(s, p + 2) && isNonSpace(s[p - 1]),
+  slashesEnd: (s, p) => {
+    while (s[p] === '/' || s[p] === '\\') p++;
+    return p;
+  },
+  authorityEnd: (s, p) => {
+    while (p < s.length && !'/\\?#'.includes(s[p])) p++;
+    return p;
+  },
+  // closing markers: after a non-space; ** not followed by a third *, __
+  // not followed by a letter or digit
+  '~~': (s, p) => closer(s, p, '~~', () => true),
+  '**': (s, p) => closer(s, p, '**', (q) => s[q + 2] !== '*'),
+  __: (s, p) => closer(s, p, '__', (q) => !alnumAt(s, q + 2)),
 };
+
+/**
+ * @param {number} index what indexOf found
+ * @param {string} s
+ * @returns {number} index, or the length of s for "not found"
+ */
+function found(index, s) {
+  return index < 0 ? s.length : index;
+}
+
+/**
+ * Returns the first index at or after p where marker closes emphasis: after
+ * a non-space, and where ok holds; or the length of s.
+ *
+ * @param {string} s
+ * @param {number} p
+ * @param {string} marker
+ * @param {(q: number) => boolean} ok
+ * @returns {number}
+ */
+function closer(s, p, marker, ok) {
+  for (let q = s.indexOf(marker, p); q >= 0; q = s.indexOf(marker, q + 1)) {
+    // in a run of *s only the last two may close: skip to them
+    if (marker === '**') q = skipRun(s, q, '*') - 2;
+    if (isNonSpace(s[q - 1]) && ok(q)) return q;
+  }
+  return s.length;
+}
 
 /**
  * Lookup answers the inline reader's searches over one string. A search
@@ -543,21 +588,22 @@ class Lookup {
   /** @param {string} text */
   constructor(text) {
     this.text = text;
-    /** @type {Object<string, Int32Array>} */
-    this.tables = {};
-    /** @type {Object<string, number>} characters a kind may still scan directly */
-    this.budget = {};
+    /** @type {Map<string, Int32Array>|null} */
+    this.tables = null;
+    /** @type {Map<string, number>|null} characters a kind may still scan directly */
+    this.budget = null;
     /** @type {Map<number, number[]>|null} starts of the backtick runs, by length */
     this.runs = null;
-    /** @type {Map<number, {href: string, end: number}|null>} a link's target, by its "]" */
-    this.targets = new Map();
-    /** the last bare address's end without trailing punctuation */
-    this.trimmed = { stop: -1, end: -1 };
+    /** @type {Map<number, {href: string, end: number}|null>|null} a link's target, by its "]" */
+    this.targets = null;
+    /** the last bare address's end before and after trailing punctuation */
+    this.trimmedStop = -1;
+    this.trimmedEnd = -1;
   }
 
   /**
-   * Returns the first index at or after from where MARKS[name] holds, or
-   * the length of the text.
+   * Returns the first index at or after from where MARKS[name] finds its
+   * kind of position, or the length of the text.
    *
    * @param {string} name
    * @param {number} from
@@ -567,19 +613,23 @@ class Lookup {
     const s = this.text;
     const n = s.length;
     if (from >= n) return n;
-    let table = this.tables[name];
+    this.tables ??= new Map();
+    this.budget ??= new Map();
+    let table = this.tables.get(name);
     if (!table) {
-      const test = MARKS[name];
-      let budget = this.budget[name] ?? n;
-      let p = from;
-      for (; p < n && budget > 0; p++, budget--) {
-        if (test(s, p)) break;
+      const scan = MARKS[name];
+      const p = scan(s, from);
+      const budget = (this.budget.get(name) ?? n) - (p - from);
+      this.budget.set(name, budget);
+      if (budget >= 0) return p;
+      // scanned as far as the text is long: from now on, look it up
+      table = new Int32Array(n + 1);
+      for (let q = 0; q <= n; ) {
+        const at = scan(s, q);
+        table.fill(at, q, at + 1);
+        q = at + 1;
       }
-      this.budget[name] = budget;
-      if (p === n || test(s, p)) return p;
-      table = this.tables[name] = new Int32Array(n + 1);
-      table[n] = n;
-      for (p = n - 1; p >= 0; p--) table[p] = test(s, p) ? p : table[p + 1];
+      this.tables.set(name, table);
     }
     return table[from];
   }
@@ -618,6 +668,24 @@ class Lookup {
       else hi = mid;
     }
     return lo < starts.length ? starts[lo] : -1;
+  }
+}
+
+/**
+ * Reports whether url parses as an absolute URL. URL.parse, where the
+ * browser has it, answers without throwing: an exception costs some
+ * microseconds, and a hostile line can hold thousands of bad addresses.
+ *
+ * @param {string} url
+ * @returns {boolean}
+ */
+function parses(url) {
+  if (URL.parse) return URL.parse(url) !== null;
+  try {
+    new URL(url);
+    return true;
+  } catch {
+    return false;
   }
 }
 
