@@ -31,6 +31,8 @@ const AUTOLINK_AFTER = /[\s(*_~]/;
 const AUTOLINK_SCHEME = /^https?:\/\//i;
 // stripped from the end of a bare address: "(zie https://x.nl/a)." links /a
 const TRAILING_PUNCTUATION = new Set(['.', ',', ';', ':', '!', '?', "'", '"', ')', ']']);
+// a bare address longer than this has its host checked first (autolinkAt)
+const LONG_ADDRESS = 256;
 
 /**
  * Returns url when it is an absolute http, https or mailto address a link
@@ -452,12 +454,15 @@ function autolinkAt(text, i, at) {
     while (TRAILING_PUNCTUATION.has(text[at.trimmedEnd - 1])) at.trimmedEnd--;
   }
   const end = at.trimmedEnd;
-  // Check the host on the few characters up to the path first: a parse of
-  // the whole address costs its length, and one long line can hold many
-  // addresses with a bad host that all run to its end. Only the host and
-  // the port can make an http(s) address invalid, never what follows.
-  const authorityEnd = at.next('authorityEnd', at.next('slashesEnd', from));
-  if (authorityEnd + 1 < end && !parses(text.slice(i, authorityEnd + 1))) return null;
+  // Check the host of a long address on the few characters up to its path
+  // first: a parse of the whole address costs its length, and one long line
+  // can hold many addresses with a bad host that all run to its end. Only
+  // the host and the port can make an http(s) address invalid, never what
+  // follows.
+  if (end - i > LONG_ADDRESS) {
+    const authorityEnd = at.next('authorityEnd', at.next('slashesEnd', from));
+    if (authorityEnd + 1 < end && !parses(text.slice(i, authorityEnd + 1))) return null;
+  }
   const raw = text.slice(i, end);
   const href = safeUrl(raw);
   return href && { href, raw };
