@@ -13,10 +13,10 @@
 //
 // Linear time: a body is up to 20,000 characters of a colleague's text and
 // arrives live in everyone's feed, so no body may make the renderer slow.
-// Lines are read by small scanners, every search for a closing marker is a
-// single look-up in a table built in one pass (see Lookup), and the few
-// regular expressions left test one character, a fixed-length prefix, or
-// make one anchored attempt with a single quantifier. Never add a pattern
+// Lines are read by small scanners, the searches for closing markers read
+// each character of a line a bounded number of times (see Lookup), and the
+// few regular expressions left test one character, a fixed-length prefix,
+// or make one anchored attempt with a single quantifier. Never add a pattern
 // with two quantifiers that can match the same characters (such as
 // /#\s+(.*?)\s*#*\s*$/): its backtracking took minutes on one heading.
 
@@ -584,10 +584,10 @@ function closer(s, p, marker, ok) {
  * first scans ahead directly, which is quickest for ordinary text where the
  * closing marker is near. Once the scans for one kind of position have read
  * as many characters as the string has, it builds a table of that kind in
- * one backward pass and answers from it in constant time. So a line full of
- * openers without a closer costs at most two passes per kind of marker,
- * instead of a scan to the end of the line per opener, which is what made
- * the renderer quadratic or worse.
+ * one pass and answers from it in constant time. So a line full of openers
+ * without a closer costs at most three passes per kind of marker, instead
+ * of a scan to the end of the line per opener, which is what made the
+ * renderer quadratic or worse.
  */
 class Lookup {
   /** @param {string} text */
