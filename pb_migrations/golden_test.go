@@ -71,11 +71,7 @@ const updateCommand = "go test ./pb_migrations -run TestSchemaGolden -update"
 func TestSchemaGoldenSteps(t *testing.T) {
 	t.Parallel()
 
-	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir(), EncryptionEnv: "pb_test_env"})
-	if err := app.Bootstrap(); err != nil {
-		t.Fatalf("bootstrap: %v", err)
-	}
-	t.Cleanup(func() { app.ResetBootstrapState() })
+	app := bootstrappedApp(t)
 	if _, err := core.NewMigrationsRunner(app, core.SystemMigrations).Up(); err != nil {
 		t.Fatalf("PocketBase's own migrations: %v", err)
 	}
@@ -122,17 +118,25 @@ func TestSchemaGoldenWithPlugins(t *testing.T) {
 func migratedApp(t *testing.T, register func(core.App)) core.App {
 	t.Helper()
 
-	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir(), EncryptionEnv: "pb_test_env"})
-	if err := app.Bootstrap(); err != nil {
-		t.Fatalf("bootstrap: %v", err)
-	}
-	t.Cleanup(func() { app.ResetBootstrapState() })
+	app := bootstrappedApp(t)
 	if register != nil {
 		register(app)
 	}
 	if err := app.RunAllMigrations(); err != nil {
 		t.Fatalf("migrations: %v", err)
 	}
+	return app
+}
+
+// bootstrappedApp returns an app on a new data dir, not yet migrated.
+func bootstrappedApp(t *testing.T) core.App {
+	t.Helper()
+
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir(), EncryptionEnv: "pb_test_env"})
+	if err := app.Bootstrap(); err != nil {
+		t.Fatalf("bootstrap: %v", err)
+	}
+	t.Cleanup(func() { app.ResetBootstrapState() })
 	return app
 }
 
