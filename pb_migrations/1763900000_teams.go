@@ -1,5 +1,10 @@
 // Package migrations holds the one history of Buurtplein's schema: every
 // collection, field, index, API rule and setting, as Go migrations.
+//
+// A landed migration is never edited: a change is a new migration. Each
+// writes its rules, names and values as literals and imports only
+// PocketBase, dbx and the standard library, so no later change to other
+// code changes what it makes (TestSchemaGolden, TestMigrationImports).
 package migrations
 
 import (
