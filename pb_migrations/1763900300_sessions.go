@@ -1,8 +1,6 @@
 package migrations
 
 import (
-	"buurtplein/hooks"
-
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -10,7 +8,7 @@ import (
 
 func init() {
 	m.Register(func(app core.App) error {
-		users, err := app.FindCollectionByNameOrId(hooks.UsersCollection)
+		users, err := app.FindCollectionByNameOrId("users")
 		if err != nil {
 			return err
 		}
@@ -27,7 +25,7 @@ func init() {
 
 		return app.Save(users)
 	}, func(app core.App) error {
-		users, err := app.FindCollectionByNameOrId(hooks.UsersCollection)
+		users, err := app.FindCollectionByNameOrId("users")
 		if err != nil {
 			return err
 		}
