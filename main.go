@@ -9,15 +9,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"buurtplein/hooks"
-	"buurtplein/internal/drill"
-	"buurtplein/internal/loadtest"
 	_ "buurtplein/pb_migrations"
-	"buurtplein/plugins/backups"
-	"buurtplein/plugins/feed"
-	"buurtplein/plugins/sessions"
-	"buurtplein/plugins/tasks"
-	"buurtplein/plugins/teams"
+	"buurtplein/plugins"
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/apis"
@@ -25,103 +18,63 @@ import (
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/osutils"
-	"github.com/spf13/cobra"
 )
 
 func main() {
-	app := pocketbase.New()
+	if err := newApp().Start(); err != nil {
+		log.Fatal(err)
+	}
+}
 
-	// ---------------------------------------------------------------
-	// Flags:
-	// ---------------------------------------------------------------
+// flags are Buurtplein's own command line flags, besides PocketBase's.
+type flags struct {
+	demo        bool
+	automigrate bool
+	publicDir   string
+	mfa         bool
+}
 
-	var demo bool
-	app.RootCmd.PersistentFlags().BoolVar(
-		&demo,
-		"demo",
-		false,
-		"seed the demo organisation (idempotent) when the server starts",
-	)
-
-	var automigrate bool
-	app.RootCmd.PersistentFlags().BoolVar(
-		&automigrate,
-		"automigrate",
-		false,
-		"write a Go migration to pb_migrations for each collection change made in the dashboard (development only)",
-	)
-
-	var publicDir string
-	app.RootCmd.PersistentFlags().StringVar(
-		&publicDir,
-		"publicDir",
-		defaultPublicDir(),
-		"the directory with the PWA's static files",
-	)
-
-	var bare bool
-	app.RootCmd.PersistentFlags().BoolVar(
-		&bare,
-		"bare",
-		false,
-		"serve the collections and API rules without Buurtplein's hooks, routes and PWA (the load test's baseline)",
-	)
-	app.RootCmd.PersistentFlags().MarkHidden("bare")
-
-	var mfa bool
-	app.RootCmd.PersistentFlags().BoolVar(
-		&mfa,
-		"mfa",
-		false,
-		"require a code sent by e-mail, after the password, from superusers and BOB staff (PocketBase's MFA with OTP)",
-	)
-
-	app.RootCmd.ParseFlags(os.Args[1:])
-
-	// ---------------------------------------------------------------
-	// Plugins:
-	// ---------------------------------------------------------------
+// newApp builds the buurtplein app from the command line: its flags, every
+// plugin of the registry (plugins.All) and the PWA.
+func newApp() *pocketbase.PocketBase {
+	// a zero DefaultDev: PocketBase would switch dev mode (every SQL
+	// statement logged) on by itself under "go run"; only --dev does here
+	app := pocketbase.NewWithConfig(pocketbase.Config{})
+	f := parseFlags(app)
 
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{
 		TemplateLang: migratecmd.TemplateLangGo,
-		Automigrate:  automigrate,
+		Automigrate:  f.automigrate,
 		Dir:          "pb_migrations",
 	})
+	plugins.MustRegister(app, plugins.Options{Demo: f.demo, Command: app.RootCmd, RequireMFA: f.mfa})
+	servePWA(app, f.publicDir)
+	return app
+}
 
-	// bench holds the drills and the load test: commands that run this
-	// binary as a server and measure it
-	benchCmd := &cobra.Command{
-		Use:   "bench",
-		Short: "Drills and load tests against this binary as a server",
-	}
-	app.RootCmd.AddCommand(benchCmd)
-	benchCmd.AddCommand(loadtest.NewCommand())
-	benchCmd.AddCommand(drill.NewCrashCommand(), drill.NewBackupCommand())
+// parseFlags adds Buurtplein's flags to app's root command and reads them
+// from the command line, so that they take effect before it runs.
+func parseFlags(app *pocketbase.PocketBase) flags {
+	var f flags
+	pf := app.RootCmd.PersistentFlags()
+	pf.BoolVar(&f.demo, "demo", false,
+		"seed the demo organisation (idempotent) when the server starts")
+	pf.BoolVar(&f.automigrate, "automigrate", false,
+		"write a Go migration to pb_migrations for each collection change made in the dashboard (development only)")
+	pf.StringVar(&f.publicDir, "publicDir", defaultPublicDir(),
+		"the directory with the PWA's static files")
+	pf.BoolVar(&f.mfa, "mfa", false,
+		"require a code sent by e-mail, after the password, from superusers and BOB staff (PocketBase's MFA with OTP)")
+	app.RootCmd.ParseFlags(os.Args[1:])
+	return f
+}
 
-	// the bare baseline keeps the schema, the rules and PocketBase's own
-	// routes and leaves every Buurtplein plugin out
-	if bare {
-		if err := app.Start(); err != nil {
-			log.Fatal(err)
-		}
-		return
-	}
-
-	hooks.Bind(app)
-	teams.MustRegister(app, teams.Config{Demo: demo, Command: app.RootCmd})
-	feed.MustRegister(app, feed.Config{Demo: demo})
-	tasks.MustRegister(app, tasks.Config{Demo: demo})
-	sessions.MustRegister(app, sessions.Config{RequireMFA: mfa})
-	backups.MustRegister(app, backups.Config{Command: app.RootCmd})
-
-	// ---------------------------------------------------------------
-	// The PWA, served last so that every API route wins:
-	// ---------------------------------------------------------------
-
+// servePWA serves the PWA from dir, last, so that every API route wins.
+func servePWA(app core.App, dir string) {
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Func: func(e *core.ServeEvent) error {
 			if !e.Router.HasRoute(http.MethodGet, "/{path...}") {
-				e.Router.GET("/{path...}", apis.Static(os.DirFS(publicDir), true)).BindFunc(pwaHeaders)
+				e.Router.GET("/{path...}", apis.Static(os.DirFS(dir), true)).BindFunc(pwaHeaders)
 			}
 			return e.Next()
 		},
@@ -130,10 +83,6 @@ func main() {
 
 	// Go's table lacks the web manifest type; browsers want it exact
 	mime.AddExtensionType(".webmanifest", "application/manifest+json")
-
-	if err := app.Start(); err != nil {
-		log.Fatal(err)
-	}
 }
 
 // pwaCSP is the PWA's Content-Security-Policy: index.html carries the same

@@ -18,6 +18,9 @@
 // record's owner on each path that grants access, and keep its files
 // protected.
 //
+// TestMatrixCoversRegistry holds the matrix to the plugin registry
+// (plugins.All): every collection a plugin owns needs matrix lines.
+//
 // Run it with:
 //
 //	GOTOOLCHAIN=auto go test ./authz/

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 
+	"buurtplein/plugins"
+
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -27,11 +29,9 @@ type oracle struct {
 	idColl map[string]string // record id -> its collection, "" for no record
 }
 
-// oracleCollections are the collections the oracle looks record ids up in.
-var oracleCollections = []string{
-	"users", "teams", "memberships", "posts", "comments",
-	"tasks", "task_transfers", "task_events", "notifications", "organisation_settings", core.CollectionNameSuperusers,
-}
+// oracleCollections are the collections the oracle looks record ids up in:
+// every plugin's (plugins.All) and the superusers.
+var oracleCollections = append(plugins.Collections(), core.CollectionNameSuperusers)
 
 func newOracle(app core.App, users map[string]string) *oracle {
 	return &oracle{app: app, users: users, cache: map[string]bool{}, idColl: map[string]string{}}

@@ -10,16 +10,18 @@ import (
 )
 
 // NewCrashCommand returns "bench crash": the crash drill ([Crash]) against
-// the running executable.
+// the buurtplein binary, built from the source bench runs in unless
+// --binary names one.
 func NewCrashCommand() *cobra.Command {
 	var cfg CrashConfig
 	var keep bool
+	var binary string
 
 	command := &cobra.Command{
 		Use:   "crash",
 		Short: "Crash drill: concurrent writers, SIGKILL at a random moment, then check every acknowledged write and the database",
-		Long: `The crash drill starts this binary as a server on a new data dir with the
-demo organisation (rate limits off), lets concurrent writers create posts,
+		Long: `The crash drill builds the buurtplein binary (or takes --binary), starts it
+as a server on a new data dir with the demo organisation (rate limits off), lets concurrent writers create posts,
 comments, tasks and handover offers over HTTP, kills the server with SIGKILL
 at a random moment and checks the data dir with the server down:
 integrity_check, foreign_key_check, every relation, and every write a client
@@ -29,7 +31,7 @@ data dir and does it again.`,
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
 		RunE: func(command *cobra.Command, args []string) error {
-			bin, dir, err := workspace()
+			bin, dir, err := workspace(command, binary)
 			if err != nil {
 				return err
 			}
@@ -49,20 +51,23 @@ data dir and does it again.`,
 	command.Flags().IntVar(&cfg.Rounds, "rounds", 20, "how many times to kill the server")
 	command.Flags().IntVar(&cfg.Writers, "writers", 20, "concurrent writers")
 	command.Flags().BoolVar(&keep, "keep", false, "keep the drill's data dir (it is kept anyway when the drill fails)")
+	command.Flags().StringVar(&binary, "binary", "", binaryUsage)
 	return command
 }
 
 // NewBackupCommand returns "bench backup": the backup drill ([Backup])
-// against the running executable.
+// against the buurtplein binary, built from the source bench runs in
+// unless --binary names one.
 func NewBackupCommand() *cobra.Command {
 	var cfg BackupConfig
 	var keep bool
+	var binary string
 
 	command := &cobra.Command{
 		Use:   "backup",
 		Short: "Backup drill: a backup under write load, restored and checked; the write stall measured",
-		Long: `The backup drill starts this binary as a server on a new data dir with the
-demo organisation and --fill extra posts, makes a backup (POST /api/backups)
+		Long: `The backup drill builds the buurtplein binary (or takes --binary), starts it
+as a server on a new data dir with the demo organisation and --fill extra posts, makes a backup (POST /api/backups)
 while concurrent writers create records, and a second one with the writers
 stopped. It restores both with "backup restore" into fresh data dirs: the
 first must hold every write acknowledged before the backup began and nothing
@@ -72,7 +77,7 @@ the write latency during the backup against before it.`,
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
 		RunE: func(command *cobra.Command, args []string) error {
-			bin, dir, err := workspace()
+			bin, dir, err := workspace(command, binary)
 			if err != nil {
 				return err
 			}
@@ -96,16 +101,24 @@ the write latency during the backup against before it.`,
 	command.Flags().IntVar(&cfg.Fill, "fill", 100000, "posts of about 1 KB added with SQL before the load")
 	command.Flags().DurationVar(&cfg.Load, "load", 2*time.Second, "how long the writers write before the backup, and after it")
 	command.Flags().BoolVar(&keep, "keep", false, "keep the drill's directory (it is kept anyway when the drill fails)")
+	command.Flags().StringVar(&binary, "binary", "", binaryUsage)
 	return command
 }
 
-// workspace returns the running executable, which the drills start as the
-// server, and a new temporary directory for their data.
-func workspace() (bin, dir string, err error) {
-	if bin, err = os.Executable(); err != nil {
-		return "", "", fmt.Errorf("finding this executable: %w", err)
-	}
+const binaryUsage = "the buurtplein binary to drill; default: build it from the source in the working directory"
+
+// workspace returns a new temporary directory for a drill's data and the
+// buurtplein binary it starts as the server: binary, or one built into the
+// directory.
+func workspace(command *cobra.Command, binary string) (bin, dir string, err error) {
 	if dir, err = os.MkdirTemp("", "buurtplein-drill-*"); err != nil {
+		return "", "", err
+	}
+	if binary == "" {
+		fmt.Fprintln(command.OutOrStdout(), "building the buurtplein binary...")
+	}
+	if bin, err = Binary(binary, ".", dir, "buurtplein"); err != nil {
+		os.RemoveAll(dir)
 		return "", "", err
 	}
 	return bin, dir, nil

@@ -53,10 +53,16 @@ func TrackSources(root string) {
 	})
 }
 
-// Build builds the main package at root into bin with the go command of
-// the toolchain that runs the caller (a test's), whatever go is first on
-// PATH.
+// Build builds the buurtplein binary (the main package at root) into bin
+// with the go command of the toolchain that runs the caller (a test's),
+// whatever go is first on PATH.
 func Build(root, bin string) error {
+	return BuildPackage(root, ".", bin)
+}
+
+// BuildPackage builds the main package pkg of the module at root (".",
+// "./cmd/bench/bare") into bin, as [Build] does.
+func BuildPackage(root, pkg, bin string) error {
 	goCmd := filepath.Join(runtime.GOROOT(), "bin", "go")
 	if _, err := os.Stat(goCmd); err != nil {
 		if goCmd, err = exec.LookPath("go"); err != nil {
@@ -66,7 +72,7 @@ func Build(root, bin string) error {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, goCmd, "build", "-o", bin, ".")
+	cmd := exec.CommandContext(ctx, goCmd, "build", "-o", bin, pkg)
 	cmd.Dir = root
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -75,9 +81,32 @@ func Build(root, bin string) error {
 	return nil
 }
 
+// Binary returns path when it is set; otherwise it builds the main package
+// pkg of the Buurtplein module at or above the working directory (the
+// source bench runs from) into dir, named name, and returns where.
+func Binary(path, pkg, dir, name string) (string, error) {
+	if path != "" {
+		return path, nil
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	root, err := ModuleRoot(wd)
+	if err != nil {
+		return "", fmt.Errorf("%w: run bench in Buurtplein's source, or name a binary", err)
+	}
+	path = filepath.Join(dir, name)
+	if err := BuildPackage(root, pkg, path); err != nil {
+		return "", err
+	}
+	return path, nil
+}
+
 // ServerOptions say how to start a Buurtplein server.
 type ServerOptions struct {
-	// Bin is the buurtplein binary.
+	// Bin is the binary to serve: buurtplein, or the load test's bare
+	// baseline (cmd/bench/bare), which takes the same serve flags.
 	Bin string
 
 	// DataDir is the server's data dir (--dir).
@@ -92,10 +121,6 @@ type ServerOptions struct {
 
 	// WorkDir is the server's working directory; empty is the caller's.
 	WorkDir string
-
-	// Bare serves the collections and rules without Buurtplein's plugins
-	// (--bare): the load test's baseline.
-	Bare bool
 
 	// Args are more flags for serve, such as "--mfa".
 	Args []string
@@ -156,9 +181,6 @@ func (s *Server) start() error {
 	}
 	if s.opts.PublicDir != "" {
 		args = append(args, "--publicDir", s.opts.PublicDir)
-	}
-	if s.opts.Bare {
-		args = append(args, "--bare")
 	}
 	args = append(args, s.opts.Args...)
 	cmd := exec.Command(s.opts.Bin, args...)

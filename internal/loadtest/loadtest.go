@@ -1,17 +1,13 @@
 // Package loadtest is Buurtplein's load test: it generates an
-// organisation, starts this binary as a server on it, lets virtual users
-// work in it while idle clients hold realtime connections, and does the
-// same against the binary with --bare (the same collections and API rules
-// on plain PocketBase, without Buurtplein's hooks and routes), so that the
-// report shows what our code costs.
+// organisation, starts the buurtplein binary as a server on it, lets
+// virtual users work in it while idle clients hold realtime connections,
+// and does the same against the bare baseline (cmd/bench/bare: the same
+// collections and API rules on plain PocketBase, without Buurtplein's hooks
+// and routes), so that the report shows what our code costs.
 //
-// Example usage:
+// Example usage, the command of cmd/bench:
 //
-//	benchCmd.AddCommand(loadtest.NewCommand())
-//
-// and then
-//
-//	buurtplein bench load --vus 500 --idle 2000 --duration 5m
+//	go run ./cmd/bench load --vus 500 --idle 2000 --duration 5m
 package loadtest
 
 import (
@@ -32,7 +28,7 @@ import (
 // Servers a run compares.
 const (
 	Ours = "ours" // the binary with every Buurtplein plugin
-	Bare = "bare" // the same binary with --bare: the collections and rules, no hooks or routes
+	Bare = "bare" // the bare baseline (cmd/bench/bare): the collections and rules, no hooks or routes
 )
 
 // Config defines a load test run. Zero fields take the defaults of
@@ -63,8 +59,10 @@ type Config struct {
 	// both (the default). The comparison needs both.
 	Servers []string
 
-	// Binary is the buurtplein binary to serve; default: this executable.
-	Binary string
+	// Binary is the buurtplein binary to serve, and BareBinary the bare
+	// baseline; each is built from the source in the working directory
+	// when empty and needed.
+	Binary, BareBinary string
 
 	// WorkDir holds the generated organisation, the servers' data dirs and
 	// their logs. Default: a new temporary directory, removed afterwards
@@ -169,13 +167,6 @@ func (c Config) withDefaults() (Config, error) {
 	if c.VUs < 1 {
 		return c, errors.New("a load test needs at least one virtual user")
 	}
-	if c.Binary == "" {
-		exe, err := os.Executable()
-		if err != nil {
-			return c, fmt.Errorf("finding this executable: %w", err)
-		}
-		c.Binary = exe
-	}
 	if c.Out == nil {
 		c.Out = io.Discard
 	}
@@ -209,6 +200,11 @@ func Run(ctx context.Context, c Config) (*Result, error) {
 	} else {
 		fmt.Fprintf(c.Out, "work dir: %s\n", work)
 	}
+
+	if c, err = c.withBinaries(work); err != nil {
+		return nil, err
+	}
+	res.Config = c
 
 	orgDir := filepath.Join(work, "org")
 	if err := res.prepareOrg(c, orgDir); err != nil {
@@ -283,9 +279,8 @@ func runServer(ctx context.Context, c Config, p *plan, name, orgDir, work string
 	fmt.Fprintf(c.Out, "%s: starting the server...\n", name)
 	logFile := filepath.Join(work, name+".log")
 	srv, err := drill.Start(drill.ServerOptions{
-		Bin:          c.Binary,
+		Bin:          c.binary(name),
 		DataDir:      dataDir,
-		Bare:         name == Bare,
 		LogFile:      logFile,
 		StartTimeout: 2 * time.Minute,
 	})

@@ -17,12 +17,14 @@ func NewCommand() *cobra.Command {
 
 	cmd := &cobra.Command{
 		Use:   "load",
-		Short: "Load test this binary as a server, with and without Buurtplein's plugins, on a generated organisation",
-		Long: `Generates an organisation, starts this binary as a server on a copy of it,
-connects idle realtime clients and lets virtual users work in the app for the
-duration, then does the same with --bare (the collections and API rules on plain
-PocketBase). Prints throughput and p50/p95/p99 per kind of request, errors, the
-server's peak memory and CPU, ours/bare ratios and the issue's targets.`,
+		Short: "Load test the buurtplein binary as a server, and the bare baseline, on a generated organisation",
+		Long: `Generates an organisation, starts the buurtplein binary as a server on a copy
+of it, connects idle realtime clients and lets virtual users work in the app for
+the duration, then does the same against the bare baseline (cmd/bench/bare: the
+collections and API rules on plain PocketBase). Both binaries are built from the
+source in the working directory unless --binary and --bare-binary name them.
+Prints throughput and p50/p95/p99 per kind of request, errors, the server's peak
+memory and CPU, ours/bare ratios and the issue's targets.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch only {
@@ -53,5 +55,7 @@ server's peak memory and CPU, ours/bare ratios and the issue's targets.`,
 	f.StringVar(&c.WorkDir, "workdir", "", "keep the generated organisation, data dirs and server logs here (reused by a later run of the same size)")
 	f.BoolVar(&c.Keep, "keep", false, "keep the temporary work dir")
 	f.Uint64Var(&c.Seed, "seed", c.Seed, "seed of the generated organisation and the virtual users")
+	f.StringVar(&c.Binary, "binary", "", "the buurtplein binary to serve; default: build it")
+	f.StringVar(&c.BareBinary, "bare-binary", "", "the bare baseline to serve; default: build it (go build ./cmd/bench/bare)")
 	return cmd
 }

@@ -15,12 +15,8 @@ import (
 	"sync"
 	"testing"
 
-	"buurtplein/hooks"
 	_ "buurtplein/pb_migrations"
-	"buurtplein/plugins/feed"
-	"buurtplein/plugins/sessions"
-	"buurtplein/plugins/tasks"
-	"buurtplein/plugins/teams"
+	"buurtplein/plugins"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -72,14 +68,10 @@ func Factory(t testing.TB) *tests.TestApp {
 	return app
 }
 
-// Register binds every Buurtplein plugin to app the way main.go does,
-// without the demo seed and the commands.
+// Register binds every Buurtplein plugin of the registry to app the way
+// main.go does, without the demo seed and the commands.
 func Register(app core.App) {
-	hooks.Bind(app)
-	teams.MustRegister(app, teams.Config{})
-	feed.MustRegister(app, feed.Config{})
-	tasks.MustRegister(app, tasks.Config{})
-	sessions.MustRegister(app, sessions.Config{})
+	plugins.MustRegister(app, plugins.Options{})
 }
 
 // buildTemplate migrates a new data dir and seeds the demo organisation
@@ -102,14 +94,8 @@ func buildTemplate() (string, error) {
 
 	// seed as the binary does: with the plugins' hooks bound
 	Register(app)
-	if err := teams.SeedDemo(app); err != nil {
-		return "", fmt.Errorf("teams demo: %w", err)
-	}
-	if err := feed.SeedDemo(app); err != nil {
-		return "", fmt.Errorf("feed demo: %w", err)
-	}
-	if err := tasks.SeedDemo(app); err != nil {
-		return "", fmt.Errorf("tasks demo: %w", err)
+	if err := plugins.SeedDemo(app); err != nil {
+		return "", err
 	}
 	return dir, nil
 }

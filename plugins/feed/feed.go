@@ -3,9 +3,10 @@
 //
 // Example usage:
 //
-//	feed.MustRegister(app, feed.Config{
-//		Demo: true, // seed demo posts when the server starts
-//	})
+//	feed.MustRegister(app, feed.Config{})
+//
+// [SeedDemo] seeds demo posts and comments (the registry in plugins runs it
+// with --demo).
 package feed
 
 import (
@@ -15,11 +16,7 @@ import (
 )
 
 // Config defines the config options of the feed plugin.
-type Config struct {
-	// Demo seeds demo posts and comments (see [SeedDemo]) when the server
-	// starts. It expects the teams plugin's demo organisation.
-	Demo bool
-}
+type Config struct{}
 
 type plugin struct {
 	app    core.App
@@ -40,10 +37,6 @@ func Register(app core.App, config Config) error {
 	hooks.GuardScoped(app, "posts", "comments")
 
 	app.OnRecordValidate("posts").BindFunc(p.validatePost)
-
-	if p.config.Demo {
-		hooks.SeedOnServe(app, SeedDemo)
-	}
 
 	return nil
 }

@@ -8,8 +8,10 @@
 // Example usage:
 //
 //	tasks.MustRegister(app, tasks.Config{
-//		Demo: true, // seed demo tasks when the server starts
+//		OverdueSchedule: "*/5 * * * *", // check for overdue tasks every 5 minutes
 //	})
+//
+// [SeedDemo] seeds demo tasks (the registry in plugins runs it with --demo).
 package tasks
 
 import (
@@ -44,10 +46,6 @@ const (
 
 // Config defines the config options of the tasks plugin.
 type Config struct {
-	// Demo seeds demo tasks (see [SeedDemo]) when the server starts. It
-	// expects the teams plugin's demo organisation.
-	Demo bool
-
 	// OverdueSchedule is the cron schedule of the overdue check that
 	// notifies assignees. Default: every 10 minutes.
 	OverdueSchedule string
@@ -124,10 +122,6 @@ func Register(app core.App, config Config) error {
 			app.Logger().Error("overdue tasks check failed", "error", err)
 		}
 	})
-
-	if p.config.Demo {
-		hooks.SeedOnServe(app, SeedDemo)
-	}
 
 	return nil
 }

@@ -4,23 +4,20 @@
 // Example usage:
 //
 //	teams.MustRegister(app, teams.Config{
-//		Demo: true, // seed the demo organisation when the server starts
+//		Command: app.RootCmd, // add the "users import" command
 //	})
+//
+// [SeedDemo] seeds the demo organisation (the registry in plugins runs it
+// with --demo).
 package teams
 
 import (
-	"buurtplein/hooks"
-
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 )
 
 // Config defines the config options of the teams plugin.
 type Config struct {
-	// Demo seeds the demo organisation (see [SeedDemo]) when the server
-	// starts. Seeding is idempotent: a second start changes nothing.
-	Demo bool
-
 	// Command is the root command the "users import" command is added to.
 	// Leave it nil to add no command.
 	Command *cobra.Command
@@ -44,10 +41,6 @@ func Register(app core.App, config Config) error {
 
 	p.bindMembershipHooks()
 	p.bindUserHooks()
-
-	if p.config.Demo {
-		hooks.SeedOnServe(app, SeedDemo)
-	}
 
 	if p.config.Command != nil {
 		p.config.Command.AddCommand(p.usersCommand())

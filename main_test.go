@@ -1,0 +1,72 @@
+package main
+
+import (
+	"os"
+	"slices"
+	"testing"
+
+	"buurtplein/plugins"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/tools/osutils"
+	"github.com/spf13/pflag"
+)
+
+// newAppWith builds the app as main does, with args on the command line.
+func newAppWith(t *testing.T, args ...string) *pocketbase.PocketBase {
+	t.Helper()
+	saved := os.Args
+	t.Cleanup(func() { os.Args = saved })
+	os.Args = append([]string{saved[0]}, args...)
+	return newApp()
+}
+
+// TestNewAppUsesRegistry checks that the binary registers exactly the
+// registry's plugins, in its order.
+func TestNewAppUsesRegistry(t *testing.T) {
+	app := newAppWith(t, "serve")
+	if got, want := plugins.Registered(app), plugins.Names(); !slices.Equal(got, want) {
+		t.Fatalf("the binary registered %v, the registry lists %v", got, want)
+	}
+}
+
+// TestNoToolingInTheProduct checks the binary's commands and flags: the
+// load test and the drills live in cmd/bench, and no flag turns checks off
+// (the load test's baseline was a hidden --bare). A new command or flag is
+// added here on purpose. PocketBase adds serve and superuser at Start.
+func TestNoToolingInTheProduct(t *testing.T) {
+	app := newAppWith(t)
+
+	var commands []string
+	for _, c := range app.RootCmd.Commands() {
+		commands = append(commands, c.Name())
+	}
+	slices.Sort(commands)
+	if want := []string{"backup", "migrate", "users"}; !slices.Equal(commands, want) {
+		t.Errorf("commands %v, want %v", commands, want)
+	}
+
+	var flags []string
+	// the root command's flags, its persistent ones merged in
+	app.RootCmd.Flags().VisitAll(func(f *pflag.Flag) { flags = append(flags, f.Name) })
+	slices.Sort(flags)
+	want := []string{"automigrate", "demo", "dev", "dir", "encryptionEnv", "mfa", "publicDir", "queryTimeout"}
+	if !slices.Equal(flags, want) {
+		t.Errorf("flags %v, want %v", flags, want)
+	}
+}
+
+// TestDevOnlyWithFlag checks that the SQL log (PocketBase's dev mode) is on
+// only with --dev: PocketBase switches it on by itself under "go run", and
+// a test binary looks like one.
+func TestDevOnlyWithFlag(t *testing.T) {
+	if !osutils.IsProbablyGoRun() {
+		t.Log("this test binary does not look like go run to PocketBase: the default is not put to the test")
+	}
+	if newAppWith(t, "serve").IsDev() {
+		t.Error("dev mode is on without --dev")
+	}
+	if !newAppWith(t, "serve", "--dev").IsDev() {
+		t.Error("dev mode is off with --dev")
+	}
+}

@@ -1,0 +1,172 @@
+// Package plugins is Buurtplein's plugin registry: the one ordered list of
+// the plugins under plugins/ that the binary, the test apps and the demo
+// seed all use.
+//
+// Example usage:
+//
+//	plugins.MustRegister(app, plugins.Options{
+//		Demo:    true,        // seed the demo organisation when the server starts
+//		Command: app.RootCmd, // add the plugins' commands ("users import", "backup")
+//	})
+//
+// A new plugin is one line in [All] (after the plugins it builds on), besides
+// its folder, its migration, its rows in authz/matrix.txt and its screens.
+package plugins
+
+import (
+	"fmt"
+	"slices"
+
+	"buurtplein/hooks"
+	"buurtplein/plugins/backups"
+	"buurtplein/plugins/feed"
+	"buurtplein/plugins/sessions"
+	"buurtplein/plugins/tasks"
+	"buurtplein/plugins/teams"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/spf13/cobra"
+)
+
+// Options are the settings the binary's flags give every plugin; each
+// plugin takes what concerns it. The zero value is a test app's: no demo
+// content, no commands.
+type Options struct {
+	// Demo seeds the demo organisation (every plugin's [Plugin.Seed], in
+	// registry order) when the server starts.
+	Demo bool
+
+	// Command is the root command plugins add their commands to; nil adds
+	// none.
+	Command *cobra.Command
+
+	// RequireMFA asks a second factor of superusers and BOB staff (the
+	// --mfa flag; see plugins/sessions).
+	RequireMFA bool
+}
+
+// Plugin is one entry of the registry.
+type Plugin struct {
+	// Name is the plugin's folder under plugins/.
+	Name string
+
+	// Register binds the plugin to app with the options.
+	Register func(app core.App, opts Options) error
+
+	// Seed adds the plugin's demo content, idempotently; nil for none. It
+	// may rely on the seeds of the plugins before it.
+	Seed func(app core.App) error
+
+	// Collections are the collections the plugin owns: every collection of
+	// a migrated app belongs to exactly one plugin, and each needs rows in
+	// the authorization matrix.
+	Collections []string
+}
+
+// All are Buurtplein's plugins in the order they register and seed: a
+// plugin comes after the plugins whose hooks or demo content it builds on.
+var All = []Plugin{
+	{
+		Name: "teams",
+		Register: func(app core.App, o Options) error {
+			return teams.Register(app, teams.Config{Command: o.Command})
+		},
+		Seed:        teams.SeedDemo,
+		Collections: []string{hooks.UsersCollection, hooks.TeamsCollection, hooks.MembershipsCollection, teams.SettingsCollection},
+	},
+	{
+		Name:        "feed",
+		Register:    func(app core.App, o Options) error { return feed.Register(app, feed.Config{}) },
+		Seed:        feed.SeedDemo,
+		Collections: []string{"posts", "comments"},
+	},
+	{
+		Name:        "tasks",
+		Register:    func(app core.App, o Options) error { return tasks.Register(app, tasks.Config{}) },
+		Seed:        tasks.SeedDemo,
+		Collections: []string{tasks.TasksCollection, tasks.TransfersCollection, tasks.EventsCollection, "notifications"},
+	},
+	{
+		Name: "sessions",
+		Register: func(app core.App, o Options) error {
+			return sessions.Register(app, sessions.Config{RequireMFA: o.RequireMFA})
+		},
+	},
+	{
+		Name: "backups",
+		Register: func(app core.App, o Options) error {
+			return backups.Register(app, backups.Config{Command: o.Command})
+		},
+	},
+}
+
+// registeredKey is the app store key under which [Register] records the
+// plugins it registered.
+const registeredKey = "buurtplein.plugins"
+
+// MustRegister registers every plugin to app and panics on error.
+func MustRegister(app core.App, opts Options) {
+	if err := Register(app, opts); err != nil {
+		panic(err)
+	}
+}
+
+// Register binds the framework checks (hooks.Bind) and then every plugin
+// of [All] to app, in order. With opts.Demo it seeds the demo organisation
+// when the server starts.
+func Register(app core.App, opts Options) error {
+	hooks.Bind(app)
+
+	names := make([]string, 0, len(All))
+	for _, p := range All {
+		if err := p.Register(app, opts); err != nil {
+			return fmt.Errorf("plugin %s: %w", p.Name, err)
+		}
+		names = append(names, p.Name)
+	}
+	app.Store().Set(registeredKey, names)
+
+	if opts.Demo {
+		hooks.SeedOnServe(app, SeedDemo)
+	}
+	return nil
+}
+
+// Registered returns the names of the plugins [Register] registered to
+// app, in order; nil if it was not called.
+func Registered(app core.App) []string {
+	names, _ := app.Store().Get(registeredKey).([]string)
+	return slices.Clone(names)
+}
+
+// SeedDemo seeds the demo organisation: every plugin's demo content, in
+// registry order. It only adds what is missing.
+func SeedDemo(app core.App) error {
+	for _, p := range All {
+		if p.Seed == nil {
+			continue
+		}
+		if err := p.Seed(app); err != nil {
+			return fmt.Errorf("demo content of %s: %w", p.Name, err)
+		}
+	}
+	return nil
+}
+
+// Names returns the names of the plugins of [All], in order.
+func Names() []string {
+	names := make([]string, len(All))
+	for i, p := range All {
+		names[i] = p.Name
+	}
+	return names
+}
+
+// Collections returns the collections the plugins own, in registry order.
+func Collections() []string {
+	var names []string
+	for _, p := range All {
+		names = append(names, p.Collections...)
+	}
+	return names
+}
