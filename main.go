@@ -4,10 +4,7 @@ package main
 
 import (
 	"log"
-	"mime"
-	"net/http"
 	"os"
-	"path/filepath"
 
 	"buurtplein/hooks"
 	"buurtplein/internal/drill"
@@ -15,16 +12,13 @@ import (
 	_ "buurtplein/pb_migrations"
 	"buurtplein/plugins/backups"
 	"buurtplein/plugins/feed"
+	"buurtplein/plugins/pwa"
 	"buurtplein/plugins/sessions"
 	"buurtplein/plugins/tasks"
 	"buurtplein/plugins/teams"
 
 	"github.com/pocketbase/pocketbase"
-	"github.com/pocketbase/pocketbase/apis"
-	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
-	"github.com/pocketbase/pocketbase/tools/hook"
-	"github.com/pocketbase/pocketbase/tools/osutils"
 	"github.com/spf13/cobra"
 )
 
@@ -55,8 +49,8 @@ func main() {
 	app.RootCmd.PersistentFlags().StringVar(
 		&publicDir,
 		"publicDir",
-		defaultPublicDir(),
-		"the directory with the PWA's static files",
+		"",
+		"serve the PWA from this directory instead of the files in the binary (development)",
 	)
 
 	var bare bool
@@ -114,50 +108,9 @@ func main() {
 	sessions.MustRegister(app, sessions.Config{RequireMFA: mfa})
 	backups.MustRegister(app, backups.Config{Command: app.RootCmd})
 
-	// ---------------------------------------------------------------
-	// The PWA, served last so that every API route wins:
-	// ---------------------------------------------------------------
-
-	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
-		Func: func(e *core.ServeEvent) error {
-			if !e.Router.HasRoute(http.MethodGet, "/{path...}") {
-				e.Router.GET("/{path...}", apis.Static(os.DirFS(publicDir), true)).BindFunc(pwaHeaders)
-			}
-			return e.Next()
-		},
-		Priority: 999,
-	})
-
-	// Go's table lacks the web manifest type; browsers want it exact
-	mime.AddExtensionType(".webmanifest", "application/manifest+json")
+	pwa.MustRegister(app, pwa.Config{PublicDir: publicDir})
 
 	if err := app.Start(); err != nil {
 		log.Fatal(err)
 	}
-}
-
-// pwaCSP is the PWA's Content-Security-Policy: index.html carries the same
-// as a meta tag, but only a header can forbid framing (frame-ancestors).
-const pwaCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; " +
-	"connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; " +
-	"base-uri 'self'; form-action 'self'; frame-ancestors 'none'; " +
-	"require-trusted-types-for 'script'; trusted-types buurtplein"
-
-// pwaHeaders sends the PWA's security policy and makes browsers revalidate
-// the service worker, so a new version reaches phones on their next visit.
-func pwaHeaders(e *core.RequestEvent) error {
-	e.Response.Header().Set("Content-Security-Policy", pwaCSP)
-	if e.Request.PathValue("path") == "sw.js" {
-		e.Response.Header().Set("Cache-Control", "no-cache")
-	}
-	return e.Next()
-}
-
-// defaultPublicDir is pb_public beside the executable, or in the working
-// directory under "go run".
-func defaultPublicDir() string {
-	if osutils.IsProbablyGoRun() {
-		return "./pb_public"
-	}
-	return filepath.Join(os.Args[0], "../pb_public")
 }
