@@ -42,8 +42,14 @@ func TestOfflineReload(t *testing.T) {
 	b := newBrowserAt(t, server.URL)
 	bram := b.tab("bram")
 	bram.signIn("bram@buurtplein.test", "Bram Jansen")
-	bram.waitFor("see the service worker control the page", `navigator.serviceWorker.controller !== null`)
-	bram.waitFor("see the shell cached", `caches.keys().then(keys => keys.some(k => k.startsWith("buurtplein-shell-")))`)
+	// the worker takes control when it activates, which follows an install
+	// that cached every file of the shell
+	bram.waitFor("see the service worker control the page", `navigator.serviceWorker.controller?.state === "activated"`)
+	if n := eval[int](bram, "count the cached shell", `caches.keys()
+		.then(keys => caches.open(keys.find(k => k.startsWith("buurtplein-shell-"))))
+		.then(cache => cache.keys()).then(requests => requests.length)`, chromedp.EvalAwaitPromise); n < 40 {
+		t.Fatalf("the service worker cached %d files of the shell", n)
+	}
 
 	if err := server.Kill(); err != nil {
 		t.Fatal(err)

@@ -139,10 +139,14 @@ func (p *plugin) current() *site {
 
 // serve answers GET /{path...} with a file of the site, index.html for a
 // path that names none (the PWA routes with the hash, so that is a typo or
-// an old link).
+// an old link), 404 under /api/.
 func (p *plugin) serve(e *core.RequestEvent) error {
 	s := p.current()
 	name := strings.TrimPrefix(path.Clean("/"+e.Request.PathValue("path")), "/")
+	if name == "api" || strings.HasPrefix(name, "api/") {
+		// an API client with a typo gets an error, not the app's HTML
+		return e.NotFoundError("Deze API-route bestaat niet; zie de API in de README.", nil)
+	}
 	if name == "" {
 		name = indexName
 	}

@@ -278,6 +278,18 @@ func TestSourceNotServed(t *testing.T) {
 	}
 }
 
+// TestUnknownAPIRoute gets a JSON 404 for a path under /api/ that no
+// route serves, not the app's index.html.
+func TestUnknownAPIRoute(t *testing.T) {
+	baseURL := serve(t, pwa.Config{})
+	for _, path := range []string{"/api/nonexistent", "/api/collections/x/y/z/w", "/api/"} {
+		res, body := get(t, baseURL+path)
+		if res.StatusCode != http.StatusNotFound || !strings.Contains(res.Header.Get("Content-Type"), "json") || bytes.Contains(body, []byte("<html")) {
+			t.Errorf("GET %s = %d %s, want a JSON 404:\n%.200s", path, res.StatusCode, res.Header.Get("Content-Type"), body)
+		}
+	}
+}
+
 // TestPublicDir serves a copy of pb_public with --publicDir and changes a
 // file while the server runs: the next requests serve the new bytes, and
 // the worker's VERSION and the file's hash change with it.
