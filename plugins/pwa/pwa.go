@@ -90,19 +90,21 @@ func Register(app core.App, config Config) error {
 	return nil
 }
 
+// embeddedSite is the site of the embedded files, built once per process:
+// they cannot change, and a test binary starts many apps.
+var embeddedSite = sync.OnceValues(func() (*site, error) { return newSite(pb_public.Files) })
+
 // load builds the site: from the embedded files once, or from PublicDir
 // again whenever a file in it changed.
 func (p *plugin) load() error {
 	if p.config.PublicDir == "" {
+		s, err := embeddedSite()
+		if err != nil {
+			return fmt.Errorf("the embedded PWA: %w", err)
+		}
 		p.mu.Lock()
 		defer p.mu.Unlock()
-		if p.site == nil {
-			s, err := newSite(pb_public.Files)
-			if err != nil {
-				return fmt.Errorf("the embedded PWA: %w", err)
-			}
-			p.site = s
-		}
+		p.site = s
 		return nil
 	}
 
