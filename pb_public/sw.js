@@ -1,5 +1,6 @@
 // Buurtplein's service worker: keeps the app shell (HTML, CSS, JS, language
-// files, icons) in a cache so the PWA opens without a connection.
+// files, icons: every file the server serves from pb_public) in a cache so
+// the PWA opens without a connection.
 //
 // - Shell files: cache first, network as fallback.
 // - /api/ (records, files, realtime stream) and the admin dashboard (/_/):
@@ -7,76 +8,32 @@
 //   care-team data does not belong in a cache a next user of the device
 //   could read, and the realtime stream must not be intercepted.
 //
-// NB! Bump VERSION with every change to a shell file: the new worker then
-// fills a fresh cache and deletes the old one. Without a bump, browsers
-// keep serving the old files from the cache.
+// VERSION and SHELL are not written here: the server puts them above this
+// file when it serves /sw.js, generated from the files it serves
+// (plugins/pwa). VERSION is a hash of every file, so any change to the
+// shell is a new worker, which fills a fresh cache and deletes the old one.
+// SHELL lists every file as [url, hash]; the worker fetches url?v=hash,
+// which the server answers with immutable caching, so a new version
+// downloads only the files that changed.
 
-const VERSION = 'v23';
+/* global VERSION, SHELL */
 const CACHE = `buurtplein-shell-${VERSION}`;
 
-// NB! index.html is cached as "./": the server answers /index.html with a
-// redirect to /, and a redirected response cannot answer a navigation.
-const SHELL = [
-  './',
-  'manifest.webmanifest',
-  'css/app.css',
-  'js/app.js',
-  'js/dom.js',
-  'js/errors.js',
-  'js/format.js',
-  'js/i18n.js',
-  'js/markdown.js',
-  'js/pb.js',
-  'js/store.js',
-  'js/tasks.js',
-  'js/notifications.js',
-  'js/components/compose.js',
-  'js/components/feed.js',
-  'js/components/members.js',
-  'js/components/offers.js',
-  'js/components/post.js',
-  'js/components/task.js',
-  'js/components/task-form.js',
-  'js/components/ui.js',
-  'js/screens/board.js',
-  'js/screens/directory.js',
-  'js/screens/feed.js',
-  'js/screens/handover.js',
-  'js/screens/login.js',
-  'js/screens/notifications.js',
-  'js/screens/profile.js',
-  'js/screens/reset.js',
-  'js/screens/task.js',
-  'js/screens/tasks.js',
-  'js/screens/team.js',
-  'js/screens/teams.js',
-  'i18n/nl.js',
-  'i18n/en.js',
-  'vendor/pocketbase-0.28.1.es.mjs',
-  'icons/icon.svg',
-  'icons/icon-192.png',
-  'icons/icon-512.png',
-  'icons/icon-maskable-512.png',
-  'icons/nav-feed.svg',
-  'icons/nav-teams.svg',
-  'icons/nav-directory.svg',
-  'icons/nav-profile.svg',
-  'icons/nav-tasks.svg',
-  'icons/alert.svg',
-  'icons/bell.svg',
-  'icons/check.svg',
-  'icons/clock.svg',
-  'icons/flag.svg',
-  'icons/handover.svg',
-  'icons/repeat.svg',
-];
+// How the shell is looked up in the cache:
+// - ignoreSearch: entries are stored as url?v=hash, the page asks for url.
+// - ignoreVary: the cache holds one response per file, the same for every
+//   request. The Cache API honours Vary, and the page sends its module
+//   scripts with an Origin header that the install requests lack: with a
+//   "Vary: Origin" on the response (PocketBase's CORS middleware adds it;
+//   the server now leaves it off the shell) every module script missed the
+//   cache and an offline reload hung on "Buurtplein laden…".
+const MATCH = { ignoreSearch: true, ignoreVary: true };
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
     caches
       .open(CACHE)
-      // "reload" skips the HTTP cache, so a new VERSION gets new files
-      .then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: 'reload' }))))
+      .then((cache) => cache.addAll(SHELL.map(([url, hash]) => `${url}?v=${hash}`)))
       .then(() => self.skipWaiting())
   );
 });
@@ -100,25 +57,7 @@ self.addEventListener('fetch', (event) => {
   if (url.pathname.startsWith('/api/') || url.pathname === '/api' || url.pathname.startsWith('/_/')) return;
   if (request.headers.get('accept')?.includes('text/event-stream')) return;
 
-  if (request.mode === 'navigate') {
-    // every page of the PWA is index.html with a hash route
-    event.respondWith(caches.match('./', { ignoreSearch: true }).then((cached) => (cached ? clean(cached) : fetch(request))));
-    return;
-  }
-
-  event.respondWith(
-    caches.match(request, { ignoreSearch: true }).then((cached) => cached || fetch(request))
-  );
+  // every page of the PWA is index.html with a hash route
+  const key = request.mode === 'navigate' ? './' : request;
+  event.respondWith(caches.match(key, MATCH).then((cached) => cached || fetch(request)));
 });
-
-/**
- * Returns a copy of a cached response that is not marked as redirected, so
- * it may answer a navigation.
- *
- * @param {Response} response
- * @returns {Promise<Response>|Response}
- */
-function clean(response) {
-  if (!response.redirected) return response;
-  return response.blob().then((body) => new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers }));
-}

@@ -20,6 +20,7 @@ import (
 	"buurtplein/hooks"
 	"buurtplein/plugins/backups"
 	"buurtplein/plugins/feed"
+	"buurtplein/plugins/pwa"
 	"buurtplein/plugins/sessions"
 	"buurtplein/plugins/tasks"
 	"buurtplein/plugins/teams"
@@ -43,6 +44,10 @@ type Options struct {
 	// RequireMFA asks a second factor of superusers and BOB staff (the
 	// --mfa flag; see plugins/sessions).
 	RequireMFA bool
+
+	// PublicDir serves the PWA from this directory instead of the files
+	// in the binary (the --publicDir flag, for development).
+	PublicDir string
 }
 
 // Plugin is one entry of the registry.
@@ -96,6 +101,13 @@ var All = []Plugin{
 		Name: "backups",
 		Register: func(app core.App, o Options) error {
 			return backups.Register(app, backups.Config{Command: o.Command})
+		},
+	},
+	{
+		// last: the PWA's catch-all route yields to every API route
+		Name: "pwa",
+		Register: func(app core.App, o Options) error {
+			return pwa.Register(app, pwa.Config{PublicDir: o.PublicDir})
 		},
 	},
 }

@@ -1,0 +1,213 @@
+package pwa
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const (
+	indexName  = "index.html"
+	workerName = "sw.js"
+)
+
+// site is the PWA ready to serve: every file read, hashed and, where it
+// pays, gzip-compressed, once; the service worker generated.
+type site struct {
+	files   map[string]*file // by name: "index.html", "js/app.js", "sw.js"
+	version string           // the hash of every file: the worker's VERSION
+}
+
+// file is one response body of the site, in both encodings.
+type file struct {
+	name        string
+	contentType string
+	hash        string // of body: its ETag and its ?v=
+	body        []byte
+	gzipped     []byte // nil when gzip does not make it smaller
+}
+
+// servable reports whether a file of the folder is part of the PWA: the
+// embedded files are already only those, a --publicDir folder also holds
+// the Go package and the README.
+func servable(name string) bool {
+	for _, part := range strings.Split(name, "/") {
+		if strings.HasPrefix(part, ".") || strings.HasPrefix(part, "_") {
+			return false
+		}
+	}
+	return !strings.HasSuffix(name, ".go") && path.Base(name) != "README.md"
+}
+
+// newSite reads every servable file of fsys and generates the worker from
+// its sw.js.
+func newSite(fsys fs.FS) (*site, error) {
+	s := &site{files: map[string]*file{}}
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !servable(name) {
+			return err
+		}
+		body, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return err
+		}
+		s.files[name] = newFile(name, body)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if s.files[indexName] == nil || s.files[workerName] == nil {
+		return nil, errors.New("no index.html or sw.js: is this the PWA's folder?")
+	}
+
+	s.version = s.hashAll()
+	s.files[workerName] = newFile(workerName, s.worker())
+	return s, nil
+}
+
+// newFile hashes body and compresses it when that makes it smaller.
+func newFile(name string, body []byte) *file {
+	sum := sha256.Sum256(body)
+	f := &file{
+		name:        name,
+		contentType: contentType(name, body),
+		hash:        hex.EncodeToString(sum[:8]),
+		body:        body,
+	}
+	if compressible(f.contentType) {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // a valid level: no error
+		zw.Write(body)                                           // a bytes.Buffer does not fail
+		zw.Close()
+		if buf.Len() < len(body)*9/10 {
+			f.gzipped = buf.Bytes()
+		}
+	}
+	return f
+}
+
+// names returns the names of the site's files, sorted.
+func (s *site) names() []string {
+	names := make([]string, 0, len(s.files))
+	for name := range s.files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// hashAll hashes every file's name and content, sw.js as written: any
+// change to any file changes it.
+func (s *site) hashAll() string {
+	h := sha256.New()
+	for _, name := range s.names() {
+		fmt.Fprintf(h, "%s\x00%s\x00", name, s.files[name].hash)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+// contentType is the media type of a file by its extension, by its
+// content when the extension says nothing.
+func contentType(name string, body []byte) string {
+	switch ext := path.Ext(name); ext {
+	case ".webmanifest":
+		return "application/manifest+json" // Go's table lacks it; browsers want it exact
+	case ".js", ".mjs":
+		return "text/javascript; charset=utf-8" // whatever the system's mime.types says
+	default:
+		if t := mime.TypeByExtension(ext); t != "" {
+			return t
+		}
+		return http.DetectContentType(body)
+	}
+}
+
+// compressible reports whether gzip is worth trying on a media type: text
+// is, images other than SVG are compressed already.
+func compressible(contentType string) bool {
+	return strings.HasPrefix(contentType, "text/") ||
+		strings.Contains(contentType, "json") ||
+		strings.Contains(contentType, "javascript") ||
+		strings.Contains(contentType, "svg") ||
+		strings.Contains(contentType, "xml")
+}
+
+// write answers the request with f: gzipped when the client accepts gzip,
+// with a Content-Length and an ETag per encoding, 304 when the client has
+// it already (http.ServeContent). A Range is served from the plain body
+// only.
+func (f *file) write(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", f.contentType)
+	h.Set("Vary", "Accept-Encoding")
+	body, etag := f.body, `"`+f.hash+`"`
+	if f.gzipped != nil && acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		body, etag = f.gzipped, `"`+f.hash+`-gzip"`
+		h.Set("Content-Encoding", "gzip")
+		// ServeContent leaves the length of an encoded body to the caller
+		// and would answer a Range with a wrong one: the whole body it is
+		h.Set("Content-Length", strconv.Itoa(len(body)))
+		r = r.Clone(r.Context())
+		r.Header.Del("Range")
+	}
+	h.Set("ETag", etag)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+}
+
+// acceptsGzip reports whether an Accept-Encoding header allows gzip: named,
+// or "*" when gzip is not named, and not with q=0.
+func acceptsGzip(header string) bool {
+	star := false
+	for _, part := range strings.Split(header, ",") {
+		coding, params, _ := strings.Cut(part, ";")
+		switch strings.ToLower(strings.TrimSpace(coding)) {
+		case "gzip", "x-gzip":
+			return !zeroQ(params)
+		case "*":
+			star = !zeroQ(params)
+		}
+	}
+	return star
+}
+
+// zeroQ reports whether the parameters of a coding say q=0: "not this one".
+func zeroQ(params string) bool {
+	for _, param := range strings.Split(params, ";") {
+		key, value, ok := strings.Cut(param, "=")
+		if ok && strings.EqualFold(strings.TrimSpace(key), "q") {
+			q, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+			return err == nil && q == 0
+		}
+	}
+	return false
+}
+
+// dirStamp is a fingerprint of a folder's servable files (names, sizes,
+// modification times): it changes when a file is added, removed or saved.
+func dirStamp(fsys fs.FS) (string, error) {
+	h := sha256.New()
+	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !servable(name) {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00%d\x00", name, info.Size(), info.ModTime().UnixNano())
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil)), err
+}
