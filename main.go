@@ -15,6 +15,7 @@ import (
 	_ "buurtplein/pb_migrations"
 	"buurtplein/plugins/backups"
 	"buurtplein/plugins/feed"
+	"buurtplein/plugins/notify"
 	"buurtplein/plugins/sessions"
 	"buurtplein/plugins/tasks"
 	"buurtplein/plugins/teams"
@@ -108,6 +109,7 @@ func main() {
 	}
 
 	hooks.Bind(app)
+	notify.MustRegister(app, notify.Config{})
 	teams.MustRegister(app, teams.Config{Demo: demo, Command: app.RootCmd})
 	feed.MustRegister(app, feed.Config{Demo: demo})
 	tasks.MustRegister(app, tasks.Config{Demo: demo})

@@ -18,6 +18,7 @@ import (
 	"buurtplein/hooks"
 	_ "buurtplein/pb_migrations"
 	"buurtplein/plugins/feed"
+	"buurtplein/plugins/notify"
 	"buurtplein/plugins/sessions"
 	"buurtplein/plugins/tasks"
 	"buurtplein/plugins/teams"
@@ -76,6 +77,7 @@ func Factory(t testing.TB) *tests.TestApp {
 // without the demo seed and the commands.
 func Register(app core.App) {
 	hooks.Bind(app)
+	notify.MustRegister(app, notify.Config{})
 	teams.MustRegister(app, teams.Config{})
 	feed.MustRegister(app, feed.Config{})
 	tasks.MustRegister(app, tasks.Config{})
