@@ -16,7 +16,7 @@
 //		Kind:    notify.KindTaskAssigned,
 //		Subject: notify.Subject{Collection: "tasks", Id: task.Id},
 //		Sender:  actorId,
-//		Params:  map[string]any{"actor": "Bram Jansen", "title": task.GetString("title")},
+//		Params:  map[string]any{"title": task.GetString("title")},
 //	})
 package notify
 

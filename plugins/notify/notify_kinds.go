@@ -12,7 +12,8 @@ type Kind string
 // unknown: the PWA says "a colleague"); a title is what a colleague wrote,
 // shown quoted.
 const (
-	// KindTaskAssigned: actor gave the reader the task title.
+	// KindTaskAssigned: the reader was given the task title (by the
+	// notification's sender).
 	KindTaskAssigned Kind = "task_assigned"
 	// KindTaskOverdue: the reader's task title is past its due date.
 	KindTaskOverdue Kind = "task_overdue"
@@ -46,7 +47,7 @@ const ParamText = "text"
 
 // kindParams holds every kind with the names of its parameters.
 var kindParams = map[Kind][]string{
-	KindTaskAssigned:        {"actor", "title"},
+	KindTaskAssigned:        {"title"},
 	KindTaskOverdue:         {"title"},
 	KindTaskHandedOver:      {"actor", "title", "assignee"},
 	KindHandoverOffered:     {"actor", "title"},

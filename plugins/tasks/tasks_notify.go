@@ -34,7 +34,7 @@ func notifyAssigned(app core.App, task *core.Record, actor string) error {
 		Kind:    notify.KindTaskAssigned,
 		Subject: aboutTask(task.Id),
 		Sender:  actor,
-		Params:  map[string]any{"actor": nameOf(app, actor), "title": task.GetString("title")},
+		Params:  map[string]any{"title": task.GetString("title")},
 	})
 }
 
