@@ -18,7 +18,8 @@ import (
 //     Dutch text as the parameter "text", so it stays readable; its subject
 //     comes from its link where the link named a task or a team
 //   - an offer of several tasks at once (a shift handover) was
-//     "handover_offered" about the sender; it is now "handover_shift"
+//     "handover_offered" about the sender; it is now "handover_shift", and
+//     an offer of one task no longer counts its one task (n)
 //   - the reader changes read alone, and no longer deletes: a
 //     notification is the server's record of what it told someone
 //
@@ -45,6 +46,8 @@ const notificationsUpdateWithTitle = notificationsOwn +
 var notificationsToKinds = []string{
 	`UPDATE notifications SET kind = 'handover_shift'
 		WHERE kind = 'handover_offered' AND subject != '' AND subject = sender`,
+	`UPDATE notifications SET params = json_remove(params, '$.n')
+		WHERE kind = 'handover_offered' AND json_valid(params)`,
 	`UPDATE notifications SET params = json_object('text', title)
 		WHERE params IS NULL OR trim(params) IN ('', 'null', '{}', '[]')`,
 	`UPDATE notifications SET subject = substr(link, 9)
