@@ -411,6 +411,7 @@ export default {
   // quoted, {actor} and {assignee} are names, {n} a number
   notify: {
     someone: 'A colleague',
+    unknown: 'A notification this version of the app does not know yet',
     kind: {
       task_assigned: 'New task for you: {title}',
       task_overdue: 'Task overdue: {title}',

@@ -412,6 +412,7 @@ export default {
   // quoted, {actor} and {assignee} are names, {n} a number
   notify: {
     someone: 'Een collega',
+    unknown: 'Een melding die deze versie van de app nog niet kent',
     kind: {
       task_assigned: 'Nieuwe taak voor jou: {title}',
       task_overdue: 'Taak over tijd: {title}',
