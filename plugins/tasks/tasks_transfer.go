@@ -43,7 +43,7 @@ func (p *plugin) bindTransferHooks() {
 			}
 			// NB! PocketBase runs the rest of a batch inside e.Next(): by
 			// now a later request of the batch may have withdrawn the
-			// offer, and its notifications with it
+			// offer: its receivers are told nothing
 			current, err := txApp.FindRecordById(TransfersCollection, e.Record.Id)
 			if err != nil {
 				return err
@@ -60,7 +60,7 @@ func (p *plugin) bindTransferHooks() {
 	})
 
 	// an offer deleted while it waits (with its sender's account, or the
-	// team offered it) takes its notifications with it, as a withdrawal
+	// team offered it) settles its notifications, as a withdrawal
 	p.app.OnRecordDelete(TransfersCollection).BindFunc(func(e *core.RecordEvent) error {
 		return e.App.RunInTransaction(func(txApp core.App) error {
 			e.App = txApp
