@@ -304,10 +304,13 @@ func notification(name, user, task string) kind {
 	return kind{
 		name: name,
 		make: func(t testing.TB, f *fixture) *core.Record {
-			return f.save(t, "notifications", map[string]any{"user": f.user[user], "kind": "authz", "title": "Authz: een melding", "link": "#/tasks/" + f.shared[task].Id})
+			return f.save(t, "notifications", map[string]any{
+				"user": f.user[user], "kind": "task_assigned", "params": map[string]any{"title": "Authz: een taak"},
+				"subject": f.shared[task].Id, "subject_collection": "tasks",
+			})
 		},
 		create: func(t testing.TB, f *fixture, me string) map[string]any {
-			return map[string]any{"user": me, "kind": "authz", "title": "Authz: een nieuwe melding"}
+			return map[string]any{"user": me, "kind": "task_assigned", "params": map[string]any{"title": "Authz: een nieuwe taak"}}
 		},
 		update: map[string]any{"read": true},
 	}

@@ -20,6 +20,7 @@ import (
 	"buurtplein/hooks"
 	"buurtplein/plugins/backups"
 	"buurtplein/plugins/feed"
+	"buurtplein/plugins/notify"
 	"buurtplein/plugins/pwa"
 	"buurtplein/plugins/sessions"
 	"buurtplein/plugins/tasks"
@@ -72,6 +73,12 @@ type Plugin struct {
 // plugin comes after the plugins whose hooks or demo content it builds on.
 var All = []Plugin{
 	{
+		// first: the others notify
+		Name:        "notify",
+		Register:    func(app core.App, o Options) error { return notify.Register(app, notify.Config{}) },
+		Collections: []string{notify.Collection},
+	},
+	{
 		Name: "teams",
 		Register: func(app core.App, o Options) error {
 			return teams.Register(app, teams.Config{Command: o.Command})
@@ -89,7 +96,7 @@ var All = []Plugin{
 		Name:        "tasks",
 		Register:    func(app core.App, o Options) error { return tasks.Register(app, tasks.Config{}) },
 		Seed:        tasks.SeedDemo,
-		Collections: []string{tasks.TasksCollection, tasks.TransfersCollection, tasks.EventsCollection, "notifications"},
+		Collections: []string{tasks.TasksCollection, tasks.TransfersCollection, tasks.EventsCollection},
 	},
 	{
 		Name: "sessions",

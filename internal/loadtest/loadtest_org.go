@@ -532,7 +532,7 @@ func (g *generator) offer(t int, task *genTask) dbx.Params {
 // notifications adds notifications spread over every employee, the newest
 // last and nine in ten of them read.
 func (g *generator) notifications(tx core.App) error {
-	notes := g.inserter(tx.DB(), "notifications", "id", "user", "kind", "title", "link", "read", "created")
+	notes := g.inserter(tx.DB(), "notifications", "id", "user", "kind", "params", "read", "created")
 	defer notes.close()
 
 	span := 180 * 24 * time.Hour
@@ -540,13 +540,14 @@ func (g *generator) notifications(tx core.App) error {
 	step := span / time.Duration(g.org.Notifications)
 	for i := range g.org.Notifications {
 		at := start.Add(time.Duration(i) * step)
-		kind, title := "task_assigned", "Nieuwe taak voor jou: "+g.pick(taskTitles)
+		kind := "task_assigned"
 		if g.rng.IntN(4) == 0 {
-			kind, title = "handover_offered", "Een collega vraagt of je een taak overneemt"
+			kind = "handover_offered"
 		}
+		params := fmt.Sprintf(`{"actor":%q,"title":%q}`, g.pick(firstNames), g.pick(taskTitles))
 		if err := notes.insert(dbx.Params{
-			"id": g.id(), "user": g.userIds[g.rng.IntN(len(g.userIds))], "kind": kind, "title": title,
-			"link": "#/tasks", "read": at.Before(g.now.Add(-span/10)) || g.rng.IntN(10) > 0, "created": dbDate(at),
+			"id": g.id(), "user": g.userIds[g.rng.IntN(len(g.userIds))], "kind": kind, "params": params,
+			"read": at.Before(g.now.Add(-span/10)) || g.rng.IntN(10) > 0, "created": dbDate(at),
 		}); err != nil {
 			return err
 		}

@@ -406,14 +406,24 @@ export default {
     markAll: 'Mark all read',
     toast: 'New notification: {title}',
     settled: 'Settled',
-    // the wording of each kind; {title} comes quoted, {actor} is a name
-    kinds: {
+  },
+  // what a notification says, by its kind (plugins/notify): {title} comes
+  // quoted, {actor} and {assignee} are names, {n} a number
+  notify: {
+    someone: 'A colleague',
+    unknown: 'A notification this version of the app does not know yet',
+    kind: {
       task_assigned: 'New task for you: {title}',
       task_overdue: 'Task overdue: {title}',
+      task_handed_over: '{actor} handed your task {title} over to {assignee}',
       handover_offered: '{actor} wants to hand the task {title} over to you',
-      handover_offered_many: '{actor} wants to hand {n} tasks over to you',
+      handover_shift: '{actor} wants to hand {n} tasks over to you',
       handover_accepted: '{actor} took over the task {title}',
       handover_declined: '{actor} did not take over the task {title}',
+      handover_lapsed: 'The offer by {actor} of the task {title} has lapsed',
+      handover_shift_lapsed: 'The offer by {actor} of {n} tasks has lapsed',
+      team_added: '{actor} added you to {team}',
+      team_added_coordinator: '{actor} added you to {team} as coordinator',
     },
   },
   errors: {

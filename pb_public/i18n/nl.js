@@ -407,14 +407,24 @@ export default {
     markAll: 'Alles gelezen',
     toast: 'Nieuwe melding: {title}',
     settled: 'Afgehandeld',
-    // the wording of each kind; {title} comes quoted, {actor} is a name
-    kinds: {
+  },
+  // what a notification says, by its kind (plugins/notify): {title} comes
+  // quoted, {actor} and {assignee} are names, {n} a number
+  notify: {
+    someone: 'Een collega',
+    unknown: 'Een melding die deze versie van de app nog niet kent',
+    kind: {
       task_assigned: 'Nieuwe taak voor jou: {title}',
       task_overdue: 'Taak over tijd: {title}',
+      task_handed_over: '{actor} heeft je taak {title} overgedragen aan {assignee}',
       handover_offered: '{actor} wil de taak {title} aan je overdragen',
-      handover_offered_many: '{actor} wil {n} taken aan je overdragen',
+      handover_shift: '{actor} wil {n} taken aan je overdragen',
       handover_accepted: '{actor} heeft de taak {title} aangenomen',
       handover_declined: '{actor} heeft de taak {title} niet aangenomen',
+      handover_lapsed: 'Het aanbod van {actor} om de taak {title} over te nemen is vervallen',
+      handover_shift_lapsed: 'Het aanbod van {actor} om {n} taken over te nemen is vervallen',
+      team_added: '{actor} heeft je toegevoegd aan {team}',
+      team_added_coordinator: '{actor} heeft je als coördinator toegevoegd aan {team}',
     },
   },
   errors: {

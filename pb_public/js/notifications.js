@@ -3,7 +3,7 @@
 // signed in.
 
 import { pb, currentUser } from './pb.js';
-import { setState } from './store.js';
+import { setState, membershipOf } from './store.js';
 import { t, has } from './i18n.js';
 
 /** The most unread notifications counted; the bell shows "99+" past it. */
@@ -84,36 +84,58 @@ export function isOpen(n) {
 
 /**
  * Returns the text of a notification in the reader's language: the wording
- * of its kind with the values filled in, a task's title always in quotes,
- * so what a colleague wrote reads as a quotation, never as the app's own
- * words. A kind the app does not know shows the server's title. The text
- * goes into the page as text: links in it are never clickable.
+ * of its kind (notify.kind.<kind>) with its parameters filled in, a task's
+ * title always in quotes, so what a colleague wrote reads as a quotation,
+ * never as the app's own words; a name the server did not know reads as
+ * "a colleague". A notification from before the kinds had parameters shows
+ * the text it was written with. The text goes into the page as text: links
+ * in it are never clickable.
  *
  * @param {any} n a notifications record
  * @returns {string}
  */
 export function notificationText(n) {
-  const params = n?.params && typeof n.params === 'object' ? n.params : null;
-  const many = n?.kind === 'handover_offered' && Number(params?.n) > 1;
-  const key = 'notifications.kinds.' + (many ? 'handover_offered_many' : String(n?.kind || ''));
-  if (!params || !has(key)) return String(n?.title || '');
+  const params = n?.params && typeof n.params === 'object' ? n.params : {};
+  if (typeof params.text === 'string') return params.text;
+  const kind = String(n?.kind || '');
+  let key = 'notify.kind.' + kind;
+  if (params.role && has(key + '_' + params.role)) key += '_' + params.role;
+  if (!has(key)) return t('notify.unknown');
+  const name = (v) => (v ? String(v) : t('notify.someone'));
   return t(key, {
-    actor: String(params.actor ?? ''),
-    // quoted as the server does (Go's %q): a quote inside cannot end it
+    actor: name(params.actor),
+    assignee: name(params.assignee),
+    // quoted as the server's Go %q would: a quote inside cannot end it
     title: JSON.stringify(String(params.title ?? '')),
+    team: String(params.team ?? ''),
     n: Number(params.n) || 0,
   });
 }
 
 /**
- * Returns a notification's link when it is a route of this app
- * ("#/tasks/abc"), else "".
+ * Returns the route of this app a notification points to, from what it is
+ * about: a task ("#/tasks/<id>"), the offers waiting for the reader
+ * ("#/tasks"), a team the reader is in ("#/team/<slug>"); "" for nothing.
  *
- * @param {string} link
+ * @param {any} n a notifications record
  * @returns {string}
  */
-export function safeLink(link) {
-  return /^#\/[\w\-/]*$/.test(String(link || '')) ? link : '';
+export function notificationLink(n) {
+  const id = String(n?.subject || '');
+  if (!/^\w+$/.test(id)) return '';
+  const kind = String(n?.kind || '');
+  switch (n.subject_collection) {
+    case 'tasks':
+      // an open offer is answered in the list of offers
+      return kind === 'handover_offered' && isOpen(n) ? '#/tasks' : '#/tasks/' + id;
+    case 'users':
+      return '#/tasks';
+    case 'teams': {
+      const slug = membershipOf(id)?.expand?.team?.slug;
+      return slug ? '#/team/' + encodeURIComponent(slug) : '#/teams';
+    }
+  }
+  return '';
 }
 
 /**

@@ -54,7 +54,7 @@ func TestDisableAfterAdding(t *testing.T) {
 	// anna adds eva, who hears of it, and cannot block her
 	evaMembership := add(evaId)
 	n, err := app.FindFirstRecordByFilter("notifications", "user = {:user} && kind = 'team_added'", dbx.Params{"user": evaId})
-	if err != nil || n.GetString("title") != "Anna de Vries heeft je toegevoegd aan Buurtteam Haarlem-Noord" || n.GetString("link") != "#/team/haarlem-noord" {
+	if err != nil || testapp.NotificationText(t, n) != "Anna de Vries heeft je toegevoegd aan Buurtteam Haarlem-Noord" || n.GetString("subject_collection") != "teams" {
 		t.Errorf("eva's notification: %v %v", n, err)
 	}
 	if status, message := block(anna, evaId); status != http.StatusForbidden || !strings.Contains(message, "Alleen IT") || isBlocked(evaId) {

@@ -96,7 +96,7 @@ func Register(app core.App, config Config) error {
 	}
 	p.offers = newOfferLimiter(p.config.OffersPerWindow, p.config.OfferWindow)
 
-	hooks.GuardScoped(app, TasksCollection, TransfersCollection, EventsCollection, hooks.NotificationsCollection)
+	hooks.GuardScoped(app, TasksCollection, TransfersCollection, EventsCollection)
 
 	p.bindTaskHooks()
 	p.bindTaskDeleteHooks()

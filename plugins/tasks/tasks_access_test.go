@@ -2,6 +2,7 @@ package tasks_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -206,8 +207,8 @@ func TestNotificationsAccess(t *testing.T) {
 			URL:                "/api/collections/notifications/records",
 			Headers:            auth(f.annaT),
 			ExpectedStatus:     200,
-			ExpectedContent:    []string{`"totalItems":1`, f.annaNotification, "Bram Jansen wil de taak"},
-			NotExpectedContent: []string{"Nieuwe taak voor jou", f.bramNotification, f.dirkNotification},
+			ExpectedContent:    []string{`"totalItems":1`, f.annaNotification, `"kind":"handover_offered"`, `"actor":"Bram Jansen"`},
+			NotExpectedContent: []string{"task_assigned", f.bramNotification, f.dirkNotification},
 		},
 		{
 			Name:               "bram lists his notifications",
@@ -215,8 +216,8 @@ func TestNotificationsAccess(t *testing.T) {
 			URL:                "/api/collections/notifications/records",
 			Headers:            auth(f.bramT),
 			ExpectedStatus:     200,
-			ExpectedContent:    []string{`"totalItems":1`, `Nieuwe taak voor jou: \"` + wondzorg + `\"`},
-			NotExpectedContent: []string{"overdragen", sleutel},
+			ExpectedContent:    []string{`"totalItems":1`, `"kind":"task_assigned"`, `"title":"` + wondzorg + `"`},
+			NotExpectedContent: []string{"handover_offered", sleutel},
 		},
 		{
 			Name:               "carla filters notifications on anna",
@@ -233,7 +234,7 @@ func TestNotificationsAccess(t *testing.T) {
 			URL:                "/api/collections/notifications/records/" + f.annaNotification,
 			Headers:            auth(f.bramT),
 			ExpectedStatus:     404,
-			NotExpectedContent: []string{"overdragen"},
+			NotExpectedContent: []string{"handover_offered"},
 		},
 		unchanged(tests.ApiScenario{
 			Name:            "bram marks anna's notification read",
@@ -249,18 +250,51 @@ func TestNotificationsAccess(t *testing.T) {
 			Method:          http.MethodDelete,
 			URL:             "/api/collections/notifications/records/" + f.annaNotification,
 			Headers:         auth(f.bramT),
+			ExpectedStatus:  403,
+			ExpectedContent: []string{`"status":403`},
+		}),
+		unchanged(tests.ApiScenario{
+			// a notification is the server's record of what it told him
+			Name:            "bram deletes his own notification",
+			Method:          http.MethodDelete,
+			URL:             "/api/collections/notifications/records/" + f.bramNotification,
+			Headers:         auth(f.bramT),
+			ExpectedStatus:  403,
+			ExpectedContent: []string{`"status":403`},
+		}),
+		unchanged(tests.ApiScenario{
+			Name:            "bram changes the kind of his own notification",
+			Method:          http.MethodPatch,
+			URL:             "/api/collections/notifications/records/" + f.bramNotification,
+			Headers:         auth(f.bramT),
+			Body:            body(`{"kind":"team_added"}`),
 			ExpectedStatus:  404,
 			ExpectedContent: []string{`"status":404`},
 		}),
 		unchanged(tests.ApiScenario{
-			Name:            "bram rewrites his own notification's title",
+			Name:            "bram hands his own notification to anna",
 			Method:          http.MethodPatch,
 			URL:             "/api/collections/notifications/records/" + f.bramNotification,
 			Headers:         auth(f.bramT),
-			Body:            body(`{"title":"Iets anders"}`),
+			Body:            body(`{"read":true,"user":"` + f.anna + `"}`),
 			ExpectedStatus:  404,
 			ExpectedContent: []string{`"status":404`},
 		}),
+		{
+			// created is the server's: the value sent is not taken
+			Name:               "bram backdates his own notification",
+			Method:             http.MethodPatch,
+			URL:                "/api/collections/notifications/records/" + f.bramNotification,
+			Headers:            auth(f.bramT),
+			Body:               body(`{"created":"2020-01-01 00:00:00.000Z"}`),
+			ExpectedStatus:     200,
+			NotExpectedContent: []string{"2020-01-01"},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				if created := record(t, app, "notifications", f.bramNotification).GetString("created"); strings.HasPrefix(created, "2020") {
+					t.Errorf("bram's notification is backdated to %s", created)
+				}
+			},
+		},
 		unchanged(tests.ApiScenario{
 			Name:            "bram settles his own notification",
 			Method:          http.MethodPatch,
@@ -275,7 +309,7 @@ func TestNotificationsAccess(t *testing.T) {
 			Method:          http.MethodPatch,
 			URL:             "/api/collections/notifications/records/" + f.bramNotification,
 			Headers:         auth(f.bramT),
-			Body:            body(`{"params":{"title":"Iets anders"},"subject":"x","sender":"` + f.anna + `"}`),
+			Body:            body(`{"params":{"title":"Iets anders"},"subject":"x","subject_collection":"teams","sender":"` + f.anna + `"}`),
 			ExpectedStatus:  404,
 			ExpectedContent: []string{`"status":404`},
 		}),
@@ -287,12 +321,12 @@ func TestNotificationsAccess(t *testing.T) {
 			Headers:            auth(f.bramT),
 			ExpectedStatus:     200,
 			ExpectedContent:    []string{`"totalItems":1`},
-			NotExpectedContent: []string{f.annaNotification, "overdragen"},
+			NotExpectedContent: []string{f.annaNotification, "handover_offered"},
 		},
 		{
 			Name:               "bram filters colleagues on the notifications he sent",
 			Method:             http.MethodGet,
-			URL:                "/api/collections/users/records?filter=" + q(`notifications_via_sender.title ~ "Wondzorg"`),
+			URL:                "/api/collections/users/records?filter=" + q(`notifications_via_sender.params ~ "Wondzorg"`),
 			Headers:            auth(f.bramT),
 			ExpectedStatus:     400,
 			NotExpectedContent: []string{f.anna},
@@ -302,7 +336,7 @@ func TestNotificationsAccess(t *testing.T) {
 			Method:          http.MethodPost,
 			URL:             "/api/collections/notifications/records",
 			Headers:         auth(f.carlaT),
-			Body:            body(`{"user":"` + f.anna + `","kind":"task_assigned","title":"Nep"}`),
+			Body:            body(`{"user":"` + f.anna + `","kind":"task_assigned","params":{"title":"Nep"}}`),
 			ExpectedStatus:  403,
 			ExpectedContent: []string{`"status":403`},
 		}),
@@ -344,7 +378,7 @@ func TestAnonymousSeesNoTasks(t *testing.T) {
 		"tasks/" + f.task[wondzorg]:           wondzorg,
 		"task_transfers/" + f.offer:           wondzorg,
 		"task_events/" + f.wondzorgEvent:      f.task[wondzorg],
-		"notifications/" + f.annaNotification: "overdragen",
+		"notifications/" + f.annaNotification: "handover_offered",
 	} {
 		scenarios = append(scenarios, tests.ApiScenario{
 			Name:               "anonymous views " + path,
@@ -400,14 +434,14 @@ func TestTasksFilterGuard(t *testing.T) {
 	blocked := []struct{ name, url string }{
 		{"users by the titles of their tasks", "/api/collections/users/records?filter=" + q(`tasks_via_assignee.title ~ "x"`)},
 		{"users by a multi-match on their tasks", "/api/collections/users/records?filter=" + q(`name = "Bram Jansen" && tasks_via_assignee.title !~ "Wondzorg"`)},
-		{"users by their notifications", "/api/collections/users/records?filter=" + q(`notifications_via_user.title ~ "x"`)},
+		{"users by their notifications", "/api/collections/users/records?filter=" + q(`notifications_via_user.params ~ "x"`)},
 		{"users by the offers made to them", "/api/collections/users/records?filter=" + q(`task_transfers_via_to_user.note ~ "vrij"`)},
 		{"users by their history", "/api/collections/users/records?filter=" + q(`task_events_via_actor.kind = "handover_offered"`)},
 		{"teams by their tasks", "/api/collections/teams/records?filter=" + q(`tasks_via_team.title ?~ "Wondzorg"`)},
 		{"teams by the number of their tasks", "/api/collections/teams/records?filter=" + q(`tasks_via_team:length > 3`)},
 		{"memberships through the team's tasks", "/api/collections/memberships/records?filter=" + q(`team.tasks_via_team.description ~ "protocol"`)},
 		{"an @collection join on tasks", "/api/collections/users/records?filter=" + q(`@collection.tasks.assignee ?= id && @collection.tasks.title ~ "Wondzorg"`)},
-		{"an @collection join on notifications", "/api/collections/teams/records?filter=" + q(`@collection.notifications.title ~ "overdragen"`)},
+		{"an @collection join on notifications", "/api/collections/teams/records?filter=" + q(`@collection.notifications.params ~ "Wondzorg"`)},
 		{"a sort on tasks", "/api/collections/users/records?sort=" + q(`-tasks_via_assignee.due`)},
 		{"a sort on notifications", "/api/collections/users/records?sort=" + q(`notifications_via_user.created`)},
 	}

@@ -244,22 +244,18 @@ func wantHistory(t testing.TB, app core.App, taskId string, want ...string) {
 	}
 }
 
-// notifications returns a user's notifications as "kind: title", oldest
-// first.
+// notifications returns a user's notifications as "kind: text", the text
+// as the PWA shows it in Dutch, oldest first.
 func notifications(t testing.TB, app core.App, userId string) []string {
 	t.Helper()
-	var rows []struct {
-		Kind  string `db:"kind"`
-		Title string `db:"title"`
-	}
-	err := app.DB().Select("kind", "title").From("notifications").
-		Where(dbx.HashExp{"user": userId}).OrderBy("rowid").All(&rows)
+	var found []*core.Record
+	err := app.RecordQuery("notifications").Where(dbx.HashExp{"user": userId}).OrderBy("rowid").All(&found)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := make([]string, len(rows))
-	for i, r := range rows {
-		out[i] = r.Kind + ": " + r.Title
+	out := make([]string, len(found))
+	for i, n := range found {
+		out[i] = n.GetString("kind") + ": " + testapp.NotificationText(t, n)
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"buurtplein/hooks"
+	"buurtplein/plugins/notify"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -71,12 +72,10 @@ func notifyOverdueTask(app core.App, id string, now types.DateTime) error {
 		}
 		title := task.GetString("title")
 		for _, r := range receivers {
-			if err := hooks.NotifyAbout(txApp, hooks.Notification{
+			if err := notify.Notify(txApp, notify.Notification{
 				User:    r,
-				Kind:    "task_overdue",
-				Title:   "Taak over tijd: " + quote(title),
-				Link:    "#/tasks/" + task.Id,
-				Subject: task.Id,
+				Kind:    notify.KindTaskOverdue,
+				Subject: notify.Subject{Collection: TasksCollection, Id: task.Id},
 				Params:  map[string]any{"title": title},
 			}); err != nil {
 				return err

@@ -86,7 +86,7 @@ func TestTasksRealtimeScope(t *testing.T) {
 	}
 
 	// bram hears his offer was accepted
-	if ev := bram.Next(t, 10*time.Second); !strings.Contains(ev.Data, "heeft de taak") || !strings.Contains(ev.Data, "aangenomen") {
+	if ev := bram.Next(t, 10*time.Second); !strings.Contains(ev.Data, `"kind":"handover_accepted"`) || !strings.Contains(ev.Data, `"actor":"Anna de Vries"`) {
 		t.Errorf("bram's notification event: %s", ev.Data)
 	}
 
@@ -108,7 +108,7 @@ func TestTasksRealtimeFilterGuard(t *testing.T) {
 
 	for _, filter := range []string{
 		`tasks_via_assignee.title ~ 'Wondzorg'`,
-		`notifications_via_user.title ~ 'overdragen'`,
+		`notifications_via_user.params ~ 'Wondzorg'`,
 		`task_transfers_via_to_user.note ~ 'vrij'`,
 	} {
 		_, status := testapp.ConnectRealtime(t, server.URL, f.carlaT, `users?options={"query":{"filter":"`+filter+`"}}`)

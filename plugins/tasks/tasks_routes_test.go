@@ -291,7 +291,7 @@ func TestShiftHandover(t *testing.T) {
 				wantField(t, app, "tasks", f.task[sleutel], "assignee", f.dirk) // until anna accepts
 				// one notification for the lot
 				wantNotifications(t, app, f.anna, fmt.Sprintf("handover_offered: Bram Jansen wil de taak %q aan je overdragen", wondzorg),
-					"handover_offered: Dirk Visser wil 2 taken aan je overdragen")
+					"handover_shift: Dirk Visser wil 2 taken aan je overdragen")
 			},
 		},
 		{

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"buurtplein/hooks"
+	"buurtplein/plugins/notify"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -68,7 +69,7 @@ func (p *plugin) bindTaskDeleteHooks() {
 			if err := e.Next(); err != nil {
 				return err
 			}
-			return hooks.WithdrawNotifications(txApp, dbx.HashExp{"subject": e.Record.Id})
+			return notify.Withdraw(txApp, dbx.HashExp{"subject": e.Record.Id, "subject_collection": TasksCollection})
 		})
 	})
 }
@@ -187,6 +188,9 @@ func taskChanged(app core.App, old, task *core.Record, actor string) error {
 		if err := notifyAssigned(app, task, actor); err != nil {
 			return err
 		}
+		if err := notifyHandedOver(app, old, task, actor); err != nil {
+			return err
+		}
 	}
 
 	status := task.GetString("status")
@@ -200,22 +204,4 @@ func taskChanged(app core.App, old, task *core.Record, actor string) error {
 		return recur(app, task, actor)
 	}
 	return nil
-}
-
-// notifyAssigned tells the assignee, unless they assigned it themselves.
-func notifyAssigned(app core.App, task *core.Record, actor string) error {
-	assignee := task.GetString("assignee")
-	if assignee == "" || assignee == actor {
-		return nil
-	}
-	title := task.GetString("title")
-	return hooks.NotifyAbout(app, hooks.Notification{
-		User:    assignee,
-		Kind:    "task_assigned",
-		Title:   "Nieuwe taak voor jou: " + quote(title),
-		Link:    "#/tasks/" + task.Id,
-		Subject: task.Id,
-		Sender:  actor,
-		Params:  map[string]any{"actor": nameOf(app, actor), "title": title},
-	})
 }

@@ -1,14 +1,12 @@
 package tasks
 
 import (
-	"database/sql"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 
 	"buurtplein/hooks"
+	"buurtplein/plugins/notify"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -45,7 +43,7 @@ func (p *plugin) bindTransferHooks() {
 			}
 			// NB! PocketBase runs the rest of a batch inside e.Next(): by
 			// now a later request of the batch may have withdrawn the
-			// offer, and its notifications with it
+			// offer: its receivers are told nothing
 			current, err := txApp.FindRecordById(TransfersCollection, e.Record.Id)
 			if err != nil {
 				return err
@@ -62,7 +60,7 @@ func (p *plugin) bindTransferHooks() {
 	})
 
 	// an offer deleted while it waits (with its sender's account, or the
-	// team offered it) takes its notifications with it, as a withdrawal
+	// team offered it) settles its notifications, as a withdrawal
 	p.app.OnRecordDelete(TransfersCollection).BindFunc(func(e *core.RecordEvent) error {
 		return e.App.RunInTransaction(func(txApp core.App) error {
 			e.App = txApp
@@ -313,80 +311,6 @@ func transferOffered(app core.App, t *core.Record) error {
 	})
 }
 
-// notifyOffer tells the receiver (every member, for a team) about an offer
-// of t's task, or, when count > 1, about a shift handover of count tasks
-// from the same sender. Offering the same task again updates the open
-// notification rather than adding one; a shift handover keeps one per
-// sender and receiver.
-func notifyOffer(app core.App, t *core.Record, count int) error {
-	from := t.GetString("from_user")
-	sender := nameOf(app, from)
-	n := hooks.Notification{
-		Kind:    "handover_offered",
-		Title:   fmt.Sprintf("%s wil de taak %s aan je overdragen", sender, quote(t.GetString("task_title"))),
-		Link:    "#/tasks",
-		Subject: t.GetString("task"),
-		Sender:  from,
-		Params:  map[string]any{"actor": sender, "title": t.GetString("task_title"), "n": 1},
-	}
-	if count > 1 {
-		n.Title = fmt.Sprintf("%s wil %d taken aan je overdragen", sender, count)
-		n.Subject = from // the sender's shift
-		n.Params = map[string]any{"actor": sender, "n": count}
-	}
-
-	receivers := []string{t.GetString("to_user")}
-	if t.GetString("to_team") != "" {
-		var err error
-		receivers, err = memberIds(app, t.GetString("to_team"))
-		if err != nil {
-			return err
-		}
-	}
-	for _, r := range receivers {
-		n.User = r
-		if err := hooks.NotifyAbout(app, n); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// offerClosed settles what the receivers were told about an offer that is
-// no longer pending: a withdrawn offer takes its unread notifications with
-// it, and an answered one is settled for everyone it was offered to (the
-// other members of a team, too). The summary of a shift handover goes when
-// none of its offers waits any more.
-func offerClosed(app core.App, t *core.Record) error {
-	from, toUser := t.GetString("from_user"), t.GetString("to_user")
-	withdrawn := t.GetString("status") == TransferCancelled
-	takeBack := hooks.SettleNotifications
-	if withdrawn {
-		takeBack = hooks.WithdrawNotifications
-	}
-	if err := takeBack(app, dbx.HashExp{"kind": "handover_offered", "subject": t.GetString("task"), "sender": from}); err != nil {
-		return err
-	}
-	if toUser == "" {
-		return nil
-	}
-	pending, err := app.CountRecords(TransfersCollection, dbx.HashExp{"from_user": from, "to_user": toUser, "status": TransferPending})
-	if err != nil {
-		return fmt.Errorf("counting pending offers: %w", err)
-	}
-	if pending > 0 {
-		return nil
-	}
-	return takeBack(app, dbx.HashExp{"kind": "handover_offered", "subject": from, "sender": from, "user": toUser})
-}
-
-// quote puts a colleague's text in quotes, with any quote inside it
-// escaped, so a notification shows it as what someone wrote, apart from the
-// wording around it, and it cannot close the quotes itself.
-func quote(s string) string {
-	return strconv.Quote(s)
-}
-
 // transferAnswered carries out an answer: on accepted the task moves to the
 // receiver (and for a team offer, to that team), and the history and the
 // sender hear of it.
@@ -424,36 +348,23 @@ func transferAnswered(app core.App, before, t *core.Record) error {
 		if err := recordChanges(app, old, task, actor); err != nil {
 			return err
 		}
-		return notifyAnswer(app, t, "handover_accepted", "%s heeft de taak %s aangenomen")
+		if err := notifyHandedOver(app, old, task, t.GetString("from_user")); err != nil {
+			return err
+		}
+		return notifyAnswer(app, t, notify.KindHandoverAccepted)
 	case TransferDeclined:
 		if err := recordEvent(app, taskId, actor, "handover_declined", details); err != nil {
 			return err
 		}
-		return notifyAnswer(app, t, "handover_declined", "%s heeft de taak %s niet aangenomen")
+		return notifyAnswer(app, t, notify.KindHandoverDeclined)
 	case TransferCancelled:
 		return recordEvent(app, taskId, actor, "handover_cancelled", details)
 	}
 	return nil
 }
 
-// notifyAnswer tells the sender of t who answered it, and how: kind, with
-// the Dutch title format (the name, then the task's title).
-func notifyAnswer(app core.App, t *core.Record, kind, format string) error {
-	actor, title := t.GetString("responded_by"), t.GetString("task_title")
-	name := nameOf(app, actor)
-	return hooks.NotifyAbout(app, hooks.Notification{
-		User:    t.GetString("from_user"),
-		Kind:    kind,
-		Title:   fmt.Sprintf(format, name, quote(title)),
-		Link:    "#/tasks/" + t.GetString("task"),
-		Subject: t.GetString("task"),
-		Sender:  actor,
-		Params:  map[string]any{"actor": name, "title": title},
-	})
-}
-
 // cancelPendingTransfers withdraws the pending offers matching where, with a
-// history line giving reason.
+// history line giving reason, and tells their receivers they lapsed.
 func cancelPendingTransfers(app core.App, where dbx.Expression, actor, reason string) error {
 	pending, err := app.FindAllRecords(TransfersCollection, where, dbx.HashExp{"status": TransferPending})
 	if err != nil {
@@ -474,23 +385,5 @@ func cancelPendingTransfers(app core.App, where dbx.Expression, actor, reason st
 			return err
 		}
 	}
-	return nil
-}
-
-func nameOf(app core.App, userId string) string {
-	u, err := app.FindRecordById(hooks.UsersCollection, userId)
-	if err != nil {
-		return "Een collega"
-	}
-	return u.GetString("name")
-}
-
-func memberIds(app core.App, teamId string) ([]string, error) {
-	ids := []string{}
-	err := app.DB().Select("user").From(hooks.MembershipsCollection).
-		Where(dbx.HashExp{"team": teamId}).Column(&ids)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("members of %s: %w", teamId, err)
-	}
-	return ids, nil
+	return notifyLapsed(app, pending, actor)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"buurtplein/hooks"
+	"buurtplein/plugins/notify"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -87,11 +88,8 @@ func requireOtherCoordinator(app core.App, membership *core.Record) error {
 	return nil
 }
 
-// TeamAddedKind is the notification kind of "you were added to a team".
-const TeamAddedKind = "team_added"
-
 // notifyAdded tells the user of a new membership who added them to which
-// team. IT (a superuser) is named as IT.
+// team, and as what. IT (a superuser) is named as IT.
 func notifyAdded(app core.App, membership *core.Record, actor *core.Record) error {
 	userId := membership.GetString("user")
 	if actor != nil && actor.Id == userId {
@@ -101,13 +99,15 @@ func notifyAdded(app core.App, membership *core.Record, actor *core.Record) erro
 	if err != nil {
 		return fmt.Errorf("finding the team of a new membership: %w", err)
 	}
-	who := "IT"
+	who, sender := "IT", ""
 	if actor != nil && actor.Collection().Name == hooks.UsersCollection {
-		who = actor.GetString("name")
+		who, sender = actor.GetString("name"), actor.Id
 	}
-	title := fmt.Sprintf("%s heeft je toegevoegd aan %s", who, team.GetString("name"))
-	if membership.GetString("role") == hooks.RoleCoordinator {
-		title = fmt.Sprintf("%s heeft je als coördinator toegevoegd aan %s", who, team.GetString("name"))
-	}
-	return hooks.Notify(app, userId, TeamAddedKind, title, "#/team/"+team.GetString("slug"))
+	return notify.Notify(app, notify.Notification{
+		User:    userId,
+		Kind:    notify.KindTeamAdded,
+		Subject: notify.Subject{Collection: hooks.TeamsCollection, Id: team.Id},
+		Sender:  sender,
+		Params:  map[string]any{"actor": who, "team": team.GetString("name"), "role": membership.GetString("role")},
+	})
 }

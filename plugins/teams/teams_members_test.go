@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"buurtplein/internal/testapp"
-	"buurtplein/plugins/teams"
+	"buurtplein/plugins/notify"
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -138,16 +138,17 @@ func TestAddingNotifies(t *testing.T) {
 	for _, c := range []struct {
 		token, user, team, role, want string
 	}{
-		{testapp.Token(t, app, "anna@buurtplein.test"), carla, "haarlem-noord", "member", "Anna de Vries heeft je toegevoegd aan Buurtteam Haarlem-Noord"},
-		{testapp.Token(t, app, "it@buurtplein.test"), bo, "heemstede", "coordinator", "IT heeft je als coördinator toegevoegd aan Buurtteam Heemstede"},
+		{testapp.Token(t, app, "anna@buurtplein.test"), carla, "haarlem-noord", "member", `{"actor":"Anna de Vries","role":"member","team":"Buurtteam Haarlem-Noord"}`},
+		{testapp.Token(t, app, "it@buurtplein.test"), bo, "heemstede", "coordinator", `{"actor":"IT","role":"coordinator","team":"Buurtteam Heemstede"}`},
 	} {
 		status, raw := testapp.Do(t, http.MethodPost, url+"/api/collections/memberships/records", c.token,
 			map[string]any{"team": testapp.Id(t, app, "teams", "slug", c.team), "user": c.user, "role": c.role})
 		if status != http.StatusOK {
 			t.Fatalf("adding to %s: %d %s", c.team, status, raw)
 		}
-		n, err := app.FindFirstRecordByFilter("notifications", "user = {:user} && kind = {:kind}", dbx.Params{"user": c.user, "kind": teams.TeamAddedKind})
-		if err != nil || n.GetString("title") != c.want || n.GetString("link") != "#/team/"+c.team {
+		n, err := app.FindFirstRecordByFilter("notifications", "user = {:user} && kind = {:kind}", dbx.Params{"user": c.user, "kind": notify.KindTeamAdded})
+		if err != nil || n.GetString("params") != c.want ||
+			n.GetString("subject_collection") != "teams" || n.GetString("subject") != testapp.Id(t, app, "teams", "slug", c.team) {
 			t.Errorf("notification of %s: %v %v; want %q", c.team, n, err, c.want)
 		}
 	}
@@ -156,7 +157,7 @@ func TestAddingNotifies(t *testing.T) {
 	eva := testapp.Id(t, app, "users", "email", "eva@buurtplein.test")
 	status, _ := testapp.Do(t, http.MethodPost, url+"/api/collections/memberships/records", testapp.Token(t, app, "bram@buurtplein.test"),
 		map[string]any{"team": testapp.Id(t, app, "teams", "slug", "haarlem-noord"), "user": eva, "role": "member"})
-	if n, _ := app.CountRecords("notifications", dbx.HashExp{"user": eva, "kind": teams.TeamAddedKind}); status != http.StatusBadRequest || n != 0 {
+	if n, _ := app.CountRecords("notifications", dbx.HashExp{"user": eva, "kind": notify.KindTeamAdded}); status != http.StatusBadRequest || n != 0 {
 		t.Errorf("bram adds eva: %d, %d notifications; want 400 and none", status, n)
 	}
 }

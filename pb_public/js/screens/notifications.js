@@ -1,7 +1,8 @@
 // My notifications (#/notifications): newest first, open ones marked (a
-// settled one, whose offer was answered or withdrawn, is no longer open);
-// tapping one marks it read and goes where it points. New ones arrive live.
-// Their text is plain text, in the reader's language.
+// settled one, whose offer was answered, withdrawn or lapsed, shows as
+// settled, no longer open); tapping one marks it read and goes to what it
+// is about. New ones arrive live. Their text is plain text, in the
+// reader's language, made from their kind and parameters.
 
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
@@ -9,7 +10,7 @@ import { pb, currentUser } from '../pb.js';
 import { describeError } from '../errors.js';
 import { loading, loadError, errorLine, showError } from '../components/ui.js';
 import { Live } from '../tasks.js';
-import { markRead, safeLink, isOpen, notificationText } from '../notifications.js';
+import { markRead, notificationLink, isOpen, notificationText } from '../notifications.js';
 import { parseDate, relativeTime, fullDate } from '../format.js';
 
 const PER_PAGE = 50;
@@ -57,7 +58,7 @@ export function mount(el) {
       items.length
         ? items.map((n) => {
             const created = parseDate(n.created);
-            const link = safeLink(n.link);
+            const link = notificationLink(n);
             return h(
               'li',
               null,
@@ -124,7 +125,7 @@ export function mount(el) {
 
 function iconOf(kind) {
   if (kind === 'task_overdue') return 'icon-alert';
-  if (String(kind).startsWith('handover')) return 'icon-handover';
+  if (String(kind).startsWith('handover') || kind === 'task_handed_over') return 'icon-handover';
   if (kind === 'team_added') return 'icon-teams';
   return 'icon-check';
 }
