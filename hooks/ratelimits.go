@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -69,10 +68,8 @@ func bindSignInLimits(app core.App) {
 					minutes, plural(minutes, "minuut", "minuten"))
 				// as a field error with the wait, so the PWA words it in the
 				// reader's language
-				return router.NewTooManyRequestsError(message, validation.Errors{
-					"identity": validation.NewError("validation_sign_in_locked", message).
-						SetParams(map[string]any{"minutes": minutes}),
-				})
+				return FieldError("identity", "sign_in_locked", message, Params{"minutes": minutes}).
+					WithStatus(http.StatusTooManyRequests)
 			}
 
 			err := e.Next()

@@ -12,7 +12,6 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
@@ -111,7 +110,7 @@ func checkServerFields(t, current *core.Record) error {
 		}
 		if changed {
 			return hooks.FieldError(field, "server_field", fmt.Sprintf(
-				"Het veld %s van een overdracht vult de server zelf in; laat het weg.", field))
+				"Het veld %s van een overdracht vult de server zelf in; laat het weg.", field), hooks.Params{"field": field})
 		}
 	}
 	return nil
@@ -171,7 +170,8 @@ func (p *plugin) checkPendingOffers(app core.App, sender string) error {
 	}
 	if int(pending) >= p.config.MaxPendingOffers {
 		return hooks.FieldError("from_user", "too_many_pending", fmt.Sprintf(
-			"Je hebt al %d aanbiedingen openstaan waarop nog geen antwoord is. Wacht op antwoorden of trek eerst een aanbod in.", pending))
+			"Je hebt al %d aanbiedingen openstaan waarop nog geen antwoord is. Wacht op antwoorden of trek eerst een aanbod in.", pending),
+			hooks.Params{"n": pending})
 	}
 	return nil
 }
@@ -232,7 +232,7 @@ func checkSender(e *core.RecordRequestEvent) error {
 // answered; nobody else writes that.
 func checkResponse(app core.App, e *core.RecordRequestEvent, current *core.Record) error {
 	if current.GetString("status") != TransferPending {
-		return router.NewApiError(http.StatusConflict, answeredMessage(app, current), nil)
+		return answeredError(app, current)
 	}
 
 	t := e.Record
@@ -290,20 +290,25 @@ func isReceiver(app core.App, userId string, t *core.Record) (bool, error) {
 	return hooks.IsMember(app, userId, t.GetString("to_team"))
 }
 
-// answeredMessage says who already answered an offer, for the 409 of the
+// answeredError says who already answered an offer, for the 409 of the
 // colleague who came second.
-func answeredMessage(app core.App, t *core.Record) string {
+func answeredError(app core.App, t *core.Record) error {
 	who := "iemand anders"
+	params := hooks.Params{}
 	if u, err := app.FindRecordById(hooks.UsersCollection, t.GetString("responded_by")); err == nil {
 		who = u.GetString("name")
+		params["name"] = who
 	}
 	switch t.GetString("status") {
 	case TransferAccepted:
-		return fmt.Sprintf("Deze overdracht is al afgehandeld: %s heeft de taak aangenomen.", who)
+		return hooks.Err(http.StatusConflict, "tasks_offer_accepted", params,
+			fmt.Sprintf("Deze overdracht is al afgehandeld: %s heeft de taak aangenomen.", who))
 	case TransferDeclined:
-		return fmt.Sprintf("Deze overdracht is al afgehandeld: %s heeft het aanbod geweigerd.", who)
+		return hooks.Err(http.StatusConflict, "tasks_offer_declined", params,
+			fmt.Sprintf("Deze overdracht is al afgehandeld: %s heeft het aanbod geweigerd.", who))
 	}
-	return "Deze overdracht is al afgehandeld: het aanbod is ingetrokken."
+	return hooks.Err(http.StatusConflict, "tasks_offer_withdrawn", nil,
+		"Deze overdracht is al afgehandeld: het aanbod is ingetrokken.")
 }
 
 // transferOffered writes the history line of a new offer.
@@ -453,7 +458,7 @@ func notifyAnswer(app core.App, t *core.Record, kind, format string) error {
 }
 
 // cancelPendingTransfers withdraws the pending offers matching where, with a
-// history line giving reason.
+// history line giving reason (a Reason… code).
 func cancelPendingTransfers(app core.App, where dbx.Expression, actor, reason string) error {
 	pending, err := app.FindAllRecords(TransfersCollection, where, dbx.HashExp{"status": TransferPending})
 	if err != nil {
