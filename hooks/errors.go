@@ -9,24 +9,26 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 )
 
-// Every error the server makes is PocketBase's JSON error, with a stable
-// code and its parameters in data, so a client words it in its reader's
-// language; the message is Dutch, for API users:
+// Every error the server makes is PocketBase's JSON error whose data holds
+// entries of PocketBase's own field shape, {code, message, params}: one
+// per field it is about, and for the request as a whole one under
+// [RequestKey], which no field can be named. The code is stable and the
+// params are the values its text refers to, so a client words the error
+// in its reader's language; the message is Dutch, for API users:
 //
-//	{"status": 403, "message": "Je kunt alleen …",
-//	 "data": {"code": "tasks_not_member", "params": {"team": "…"}}}
+//	{"status": 429, "message": "Je hebt in korte tijd …",
+//	 "data": {"@request": {"code": "tasks_offer_limit", "message": "…", "params": {"max": 10, "minutes": 15}}}}
 //
-// An error about one field also carries PocketBase's own field shape:
+//	{"status": 400, "message": "Er is al een collega met deze naam …",
+//	 "data": {"name": {"code": "validation_name_taken", "message": "…"}}}
 //
-//	{"status": 400, "message": "…",
-//	 "data": {"code": "validation_name_taken", "params": {…},
-//	          "name": {"code": "validation_name_taken", "message": "…", "params": {…}}}}
-//
-// data.code is a string only in our errors; PocketBase's own errors carry
-// field entries (objects) alone. Every code has a text in the PWA's
-// pb_public/i18n/nl.js and en.js (errors.codes.<code>); a test scans the
-// Go sources for the codes passed to [Err] and [FieldError] and fails on
-// one without.
+// Every code has a text in the PWA's pb_public/i18n/nl.js and en.js
+// (errors.codes.<code>); a test scans the Go sources for the codes passed
+// to [Err], [FieldError] and [FormError] and fails on one without.
+
+// RequestKey is the key in data of the entry about the request as a
+// whole. PocketBase allows only letters, digits and _ in a field name.
+const RequestKey = "@request"
 
 // Params are the values an error's text refers to ({max}, {minutes}…):
 // numbers, and names or titles a person recognises, never prose.
@@ -43,8 +45,8 @@ type Error struct {
 	errs   validation.Errors
 }
 
-// Err returns an error answered with status and message, whose data
-// carries code and params. code is snake_case, prefixed with the plugin
+// Err returns an error answered with status and message, with code and
+// params in data["@request"]. code is snake_case, prefixed with the plugin
 // or concern it belongs to (tasks_offer_limit, realtime_too_many); it
 // never changes once a client may know it.
 func Err(status int, code string, params Params, message string) *Error {
@@ -52,9 +54,8 @@ func Err(status int, code string, params Params, message string) *Error {
 }
 
 // FieldError returns a 400 about one field with a message a person can act
-// on; its code is "validation_"+code, PocketBase's prefix for field
-// errors, in data.code and in data.<field>. Give params for the values
-// the message names.
+// on, in data.<field>; its code is "validation_"+code, PocketBase's prefix
+// for field errors. Give params for the values the message names.
 func FieldError(field, code, message string, params ...Params) *Error {
 	var p Params
 	if len(params) > 0 {
@@ -65,9 +66,9 @@ func FieldError(field, code, message string, params ...Params) *Error {
 	return newError(http.StatusBadRequest, code, p, message, field, errs)
 }
 
-// FormError returns a 400 with code and message for a request body whose
-// fields failed a form's validation (errs, each with PocketBase's own
-// code, such as validation_required).
+// FormError returns a 400 with code and message (in data["@request"]) for
+// a request body whose fields failed a form's validation (errs, each in
+// data.<field> with PocketBase's own code, such as validation_required).
 func FormError(code, message string, errs validation.Errors) *Error {
 	return newError(http.StatusBadRequest, code, nil, message, "", errs)
 }
@@ -79,23 +80,21 @@ func (e *Error) WithStatus(status int) *Error {
 }
 
 func newError(status int, code string, params Params, message, field string, errs validation.Errors) *Error {
-	var raw any
-	if errs != nil {
-		raw = errs
+	data := validation.Errors{}
+	for f, err := range errs {
+		data[f] = err
 	}
-	api := router.NewApiError(status, message, raw)
-	// set after NewApiError: it would turn a plain string into a field entry
-	api.Data["code"] = code
-	if len(params) > 0 {
-		api.Data["params"] = params
+	if field == "" {
+		data[RequestKey] = &codedError{code: code, message: message, params: params}
 	}
+	api := router.NewApiError(status, message, data)
 	return &Error{api: api, code: code, params: params, field: field, errs: errs}
 }
 
 // Error returns the Dutch message.
 func (e *Error) Error() string { return e.api.Message }
 
-// Code returns the stable code the client reads in data.code.
+// Code returns the stable code the client reads.
 func (e *Error) Code() string { return e.code }
 
 // Params returns the values the code's text refers to.
