@@ -44,7 +44,7 @@ func (p *plugin) distribute(e *core.RequestEvent) error {
 		return hooks.Err(http.StatusBadRequest, "request_invalid_json", nil, "De aanvraag is geen geldige JSON.")
 	}
 	if err := form.validate(); err != nil {
-		return formError("tasks_distribute_invalid", "Controleer de gekozen taken en collega's.", err)
+		return badRequest(err, hooks.FormError("tasks_distribute_invalid", "Controleer de gekozen taken en collega's.", fieldsOf(err)))
 	}
 
 	actor := e.Auth.Id
@@ -85,7 +85,7 @@ func (p *plugin) distribute(e *core.RequestEvent) error {
 		return nil
 	})
 	if err != nil {
-		return badRequest("tasks_distribute_failed", "De taken zijn niet verdeeld.", err)
+		return badRequest(err, hooks.FormError("tasks_distribute_failed", "De taken zijn niet verdeeld.", fieldsOf(err)))
 	}
 
 	return e.JSON(http.StatusOK, map[string]any{"assigned": assigned})
@@ -153,7 +153,7 @@ func (p *plugin) handover(e *core.RequestEvent) error {
 		return hooks.Err(http.StatusBadRequest, "request_invalid_json", nil, "De aanvraag is geen geldige JSON.")
 	}
 	if err := form.validate(); err != nil {
-		return formError("tasks_handover_invalid", "Controleer de overdracht.", err)
+		return badRequest(err, hooks.FormError("tasks_handover_invalid", "Controleer de overdracht.", fieldsOf(err)))
 	}
 	actor := e.Auth.Id
 	if form.ToUser == actor {
@@ -214,7 +214,7 @@ func (p *plugin) handover(e *core.RequestEvent) error {
 		release()
 	}
 	if err != nil {
-		return badRequest("tasks_handover_failed", "De overdracht is niet gelukt.", err)
+		return badRequest(err, hooks.FormError("tasks_handover_failed", "De overdracht is niet gelukt.", fieldsOf(err)))
 	}
 
 	return e.JSON(http.StatusOK, map[string]any{"offered": offered, "skipped": skips})
@@ -231,23 +231,25 @@ func reasonOf(err error) string {
 	return err.Error()
 }
 
-// badRequest answers a failed check with its own error (a field error)
-// or a 400 with code, message and the field errors; anything else is a
+// badRequest answers a failed check with its own error (a field error),
+// or with form when err holds validation errors; anything else is a
 // server error, not bad input.
-func badRequest(code, message string, err error) error {
+func badRequest(err error, form *hooks.Error) error {
 	var apiErr *router.ApiError
 	if errors.As(err, &apiErr) {
 		return apiErr
 	}
-	return formError(code, message, err)
-}
-
-// formError answers a form's validation errors as a 400 with code and
-// message; anything else is a server error, not bad input.
-func formError(code, message string, err error) error {
-	var errs validation.Errors
-	if errors.As(err, &errs) {
-		return hooks.FormError(code, message, errs)
+	if fieldsOf(err) != nil {
+		return form
 	}
 	return err
+}
+
+// fieldsOf returns the validation errors err holds, or nil.
+func fieldsOf(err error) validation.Errors {
+	var errs validation.Errors
+	if errors.As(err, &errs) {
+		return errs
+	}
+	return nil
 }

@@ -293,11 +293,15 @@ func isReceiver(app core.App, userId string, t *core.Record) (bool, error) {
 // answeredError says who already answered an offer, for the 409 of the
 // colleague who came second.
 func answeredError(app core.App, t *core.Record) error {
-	who := "iemand anders"
-	params := hooks.Params{}
-	if u, err := app.FindRecordById(hooks.UsersCollection, t.GetString("responded_by")); err == nil {
+	u, err := app.FindRecordById(hooks.UsersCollection, t.GetString("responded_by"))
+	if err != nil && t.GetString("status") != TransferCancelled {
+		return hooks.Err(http.StatusConflict, "tasks_offer_answered", nil, "Deze overdracht is al afgehandeld door iemand anders.")
+	}
+	var who string
+	var params hooks.Params
+	if u != nil {
 		who = u.GetString("name")
-		params["name"] = who
+		params = hooks.Params{"name": who}
 	}
 	switch t.GetString("status") {
 	case TransferAccepted:
