@@ -25,7 +25,7 @@ func RepoRoot(t testing.TB) string {
 // i18nKey matches a line of a language file that starts an entry: its
 // indent and its key (bare or quoted), and whether it opens a nested
 // object that continues on the next lines.
-var i18nKey = regexp.MustCompile(`^(\s*)(?:'([^']*)'|"([^"]*)"|([A-Za-z_$][\w$]*))\s*:\s*(\{\s*(?://.*)?$)?`)
+var i18nKey = regexp.MustCompile(`^(\s*)(?:'([^']*)'|"([^"]*)"|([\w$]+))\s*:\s*(\{\s*(?://.*)?$)?`)
 
 // I18nKeys returns every key of the PWA's language file for lang, dotted
 // as the PWA's t() takes it ("errors.codes.validation_required"), objects

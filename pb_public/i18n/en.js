@@ -359,6 +359,12 @@ export default {
       recurred: 'The next one is planned',
       otherTeam: 'another team',
       unknown: '{actor}: {kind}',
+      // why an offer lapsed: the server stores a code
+      handover_lapsed: 'The offer lapsed',
+      reasons: {
+        task_closed: 'the task was closed',
+        member_left: 'the colleague is no longer a member of the team',
+      },
     },
   },
   handoverForm: {
@@ -397,6 +403,7 @@ export default {
     done: { zero: 'Nothing was offered to {name}.', one: '1 task offered to {name}.', other: '{n} tasks offered to {name}.' },
     skipped: { one: '1 task not offered', other: '{n} tasks not offered' },
     stayUntilAccepted: 'The tasks stay yours until your colleague accepts them.',
+    notOffered: 'could not be offered',
   },
   notifications: {
     title: 'Notifications',
@@ -429,6 +436,40 @@ export default {
     tooLarge: 'That is too large to send.',
     server: 'Something went wrong on the server. Please try again later.',
     unknown: 'Something went wrong. Please try again.',
+    // an error without a code (PocketBase's own rule failures), said of
+    // what the person tried: "{action}: {why}."
+    tried: '{action}: {why}.',
+    why: {
+      400: 'the data is not right',
+      401: 'you are not signed in (any more). Please sign in again',
+      403: 'you do not have access to that',
+      404: 'it does not exist (any more), or you have no access to it',
+      409: 'someone else was just ahead of you. Refresh the page',
+      413: 'it is too large to send',
+      429: 'you did this too often in a row. Wait a moment and try again',
+      server: 'something went wrong on the server. Please try again later',
+      other: 'something went wrong. Please try again',
+    },
+    actions: {
+      load: 'This cannot be loaded',
+      signIn: 'You cannot sign in',
+      reset: 'Your password cannot be reset',
+      profile: 'Your profile cannot be saved',
+      post: 'Your post cannot be placed',
+      deletePost: 'This post cannot be deleted',
+      comment: 'Your comment cannot be placed',
+      members: 'The members of this team cannot be changed',
+      block: 'This account cannot be blocked or unblocked',
+      createTask: 'This task cannot be added',
+      saveTask: 'You cannot save this task',
+      changeTask: 'You cannot change this task',
+      deleteTask: 'You cannot delete this task',
+      offer: 'You cannot offer this task',
+      answerOffer: 'You cannot answer this offer',
+      distribute: 'The tasks cannot be distributed',
+      handover: 'Your tasks cannot be handed over',
+      notifications: 'Your notifications cannot be updated',
+    },
     codes: {
       validation_required: 'This field is required.',
       validation_nil_or_not_empty_required: 'This field is required.',

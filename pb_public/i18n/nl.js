@@ -360,6 +360,12 @@ export default {
       recurred: 'De volgende keer is ingepland',
       otherTeam: 'een ander team',
       unknown: '{actor}: {kind}',
+      // why an offer lapsed: the server stores a code
+      handover_lapsed: 'Het aanbod verviel',
+      reasons: {
+        task_closed: 'de taak is afgesloten',
+        member_left: 'de collega is geen lid meer van het team',
+      },
     },
   },
   handoverForm: {
@@ -398,6 +404,7 @@ export default {
     done: { zero: 'Er is niets aangeboden aan {name}.', one: '1 taak aangeboden aan {name}.', other: '{n} taken aangeboden aan {name}.' },
     skipped: { one: '1 taak niet aangeboden', other: '{n} taken niet aangeboden' },
     stayUntilAccepted: 'De taken blijven van jou tot je collega ze accepteert.',
+    notOffered: 'kon niet worden aangeboden',
   },
   notifications: {
     title: 'Meldingen',
@@ -430,6 +437,40 @@ export default {
     tooLarge: 'Dat is te groot om te versturen.',
     server: 'Er ging iets mis op de server. Probeer het later opnieuw.',
     unknown: 'Er ging iets mis. Probeer het opnieuw.',
+    // an error without a code (PocketBase's own rule failures), said of
+    // what the person tried: "{action}: {why}."
+    tried: '{action}: {why}.',
+    why: {
+      400: 'de gegevens kloppen niet',
+      401: 'je bent niet (meer) ingelogd. Log opnieuw in',
+      403: 'je hebt daar geen toegang toe',
+      404: 'het bestaat niet (meer), of je hebt er geen toegang toe',
+      409: 'iemand anders was je net voor. Vernieuw de pagina',
+      413: 'het is te groot om te versturen',
+      429: 'je deed dit te vaak achter elkaar. Wacht even en probeer het opnieuw',
+      server: 'er ging iets mis op de server. Probeer het later opnieuw',
+      other: 'er ging iets mis. Probeer het opnieuw',
+    },
+    actions: {
+      load: 'Dit kan niet worden geladen',
+      signIn: 'Je kunt niet inloggen',
+      reset: 'Je wachtwoord kan niet worden hersteld',
+      profile: 'Je profiel kan niet worden opgeslagen',
+      post: 'Je bericht kan niet worden geplaatst',
+      deletePost: 'Dit bericht kan niet worden verwijderd',
+      comment: 'Je reactie kan niet worden geplaatst',
+      members: 'De leden van dit team kunnen niet worden gewijzigd',
+      block: 'Dit account kan niet worden geblokkeerd of gedeblokkeerd',
+      createTask: 'Deze taak kan niet worden toegevoegd',
+      saveTask: 'Je kunt deze taak niet opslaan',
+      changeTask: 'Je kunt deze taak niet wijzigen',
+      deleteTask: 'Je kunt deze taak niet verwijderen',
+      offer: 'Je kunt deze taak niet aanbieden',
+      answerOffer: 'Je kunt dit aanbod niet beantwoorden',
+      distribute: 'De taken kunnen niet worden verdeeld',
+      handover: 'Je taken kunnen niet worden overgedragen',
+      notifications: 'Je meldingen kunnen niet worden bijgewerkt',
+    },
     codes: {
       validation_required: 'Dit veld is verplicht.',
       validation_nil_or_not_empty_required: 'Dit veld is verplicht.',
