@@ -118,9 +118,22 @@ type codedError struct {
 	params  Params
 }
 
+// codedError is a validation.Error, so Go code that reads a field's code
+// the ozzo way keeps working.
+var _ validation.Error = (*codedError)(nil)
+
 func (e *codedError) Error() string          { return e.message }
 func (e *codedError) Code() string           { return e.code }
+func (e *codedError) Message() string        { return e.message }
 func (e *codedError) Params() map[string]any { return e.params }
+
+func (e *codedError) SetMessage(message string) validation.Error {
+	return &codedError{code: e.code, message: message, params: e.params}
+}
+
+func (e *codedError) SetParams(params map[string]any) validation.Error {
+	return &codedError{code: e.code, message: e.message, params: params}
+}
 
 // CodeOf returns the code and params a client reads from err: ours, or
 // the first field error's (by field name) of PocketBase's validation, or
