@@ -256,9 +256,9 @@ func TestErrorShape(t *testing.T) {
 	if status != 400 || data[hooks.RequestKey].Code != "tasks_distribute_invalid" || data["team"].Code != "validation_required" {
 		t.Errorf("FormError: %d %+v", status, data)
 	}
-	if code, _ := hooks.CodeOf(fmtWrap(form)); code != "validation_required" {
+	if code, _ := hooks.CodeOf(wrapped(form)); code != "validation_required" {
 		t.Errorf("CodeOf PocketBase's validation: %q", code)
 	}
 }
 
-func fmtWrap(err error) error { return errors.Join(errors.New("saving"), err) }
+func wrapped(err error) error { return errors.Join(errors.New("saving"), err) }
