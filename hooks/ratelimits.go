@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -48,6 +49,32 @@ type signInLimiter struct {
 	mu       sync.Mutex
 	accounts map[string]*signInFailures
 	swept    time.Time // the last sweep of ended windows
+}
+
+// bindRateLimitCode gives the 429 of PocketBase's own rate limiter (per
+// address, see the settings migrations) a code like every other error, so
+// a client words it: rate_limited.
+func bindRateLimitCode(app core.App) {
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Id: "buurtpleinRateLimitCode",
+		Func: func(se *core.ServeEvent) error {
+			se.Router.Bind(&hook.Handler[*core.RequestEvent]{
+				Id: "buurtpleinRateLimitCode",
+				// around PocketBase's limiter, and the one on record routes
+				Priority: apis.DefaultRateLimitMiddlewarePriority - 1,
+				Func: func(e *core.RequestEvent) error {
+					err := e.Next()
+					var apiErr *router.ApiError
+					if errors.As(err, &apiErr) && apiErr.Status == http.StatusTooManyRequests && len(apiErr.Data) == 0 {
+						return Err(http.StatusTooManyRequests, "rate_limited", nil,
+							"Even rustig aan: er kwamen te veel verzoeken achter elkaar. Wacht een paar seconden en probeer het opnieuw.")
+					}
+					return err
+				},
+			})
+			return se.Next()
+		},
+	})
 }
 
 func bindSignInLimits(app core.App) {

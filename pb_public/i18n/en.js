@@ -542,6 +542,7 @@ export default {
       validation_not_sender: 'Only whoever offers the task can change or withdraw the offer.',
       validation_own_offer: 'You cannot accept or decline your own offer.',
       validation_not_receiver: 'Only whoever the task is offered to can accept or decline the offer.',
+      rate_limited: 'Slow down a little: you did this too often in a row. Wait a few seconds and try again.',
       request_incomplete: 'The request did not arrive completely. Please try again.',
       request_invalid_json: 'The request did not arrive properly. Refresh the page and try again.',
       body_too_large: 'What you are sending is too large (without photos {kb} kB at most). Shorten the text or send less at once.',

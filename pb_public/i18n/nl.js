@@ -543,6 +543,7 @@ export default {
       validation_not_sender: 'Alleen wie de taak aanbiedt kan het aanbod wijzigen of intrekken.',
       validation_own_offer: 'Je kunt je eigen aanbod niet aannemen of weigeren.',
       validation_not_receiver: 'Alleen wie de taak krijgt aangeboden kan het aanbod aannemen of weigeren.',
+      rate_limited: 'Even rustig aan: je deed dit te vaak achter elkaar. Wacht een paar seconden en probeer het opnieuw.',
       request_incomplete: 'De aanvraag kwam niet helemaal aan. Probeer het opnieuw.',
       request_invalid_json: 'De aanvraag kwam niet goed aan. Vernieuw de pagina en probeer het opnieuw.',
       body_too_large: 'Wat je verstuurt is te groot (zonder foto\'s ten hoogste {kb} kB). Maak de tekst korter of verstuur minder tegelijk.',
