@@ -17,7 +17,7 @@ import (
 // in its reader's language; the message is Dutch, for API users:
 //
 //	{"status": 429, "message": "Je hebt in korte tijd …",
-//	 "data": {"@request": {"code": "tasks_offer_limit", "message": "…", "params": {"max": 10, "minutes": 15}}}}
+//	 "data": {"@request": {"code": "tasks_offer_limit", "message": "…", "params": {"max": 30, "minutes": 10}}}}
 //
 //	{"status": 400, "message": "Er is al een collega met deze naam …",
 //	 "data": {"name": {"code": "validation_name_taken", "message": "…"}}}
@@ -46,9 +46,9 @@ type Error struct {
 }
 
 // Err returns an error answered with status and message, with code and
-// params in data["@request"]. code is snake_case, prefixed with the plugin
-// or concern it belongs to (tasks_offer_limit, realtime_too_many); it
-// never changes once a client may know it.
+// params in data["@request"]. code is snake_case, prefixed with the
+// plugin or concern it belongs to (tasks_offer_limit, realtime_sign_in,
+// block_self); it never changes once a client may know it.
 func Err(status int, code string, params Params, message string) *Error {
 	return newError(status, code, params, message, "", nil)
 }
