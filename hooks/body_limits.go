@@ -66,7 +66,7 @@ func limitBody(e *core.RequestEvent) error {
 	if e.Request.ContentLength < 0 && limit <= JSONBodyLimit {
 		data, err := io.ReadAll(io.LimitReader(e.Request.Body, limit+1))
 		if err != nil {
-			return router.NewBadRequestError("De aanvraag kwam niet helemaal aan. Probeer het opnieuw.", err)
+			return Err(http.StatusBadRequest, "request_incomplete", nil, "De aanvraag kwam niet helemaal aan. Probeer het opnieuw.")
 		}
 		if int64(len(data)) > limit {
 			return bodyTooLarge(limit)
@@ -104,10 +104,11 @@ func BodyLimit(app core.App, req *http.Request) int64 {
 
 // bodyTooLarge is the 413 answer to a body over limit.
 func bodyTooLarge(limit int64) error {
-	message := fmt.Sprintf("Wat je verstuurt is te groot: zonder foto's mag het hooguit %d kB zijn. "+
-		"Maak de tekst korter of verstuur minder tegelijk.", limit>>10)
 	if limit > JSONBodyLimit {
-		message = fmt.Sprintf("Wat je verstuurt is te groot: hooguit %d MB met foto's. Kies kleinere of minder foto's.", limit>>20)
+		return Err(http.StatusRequestEntityTooLarge, "body_too_large_files", Params{"mb": limit >> 20}, fmt.Sprintf(
+			"Wat je verstuurt is te groot: hooguit %d MB met foto's. Kies kleinere of minder foto's.", limit>>20))
 	}
-	return router.NewApiError(http.StatusRequestEntityTooLarge, message, nil)
+	return Err(http.StatusRequestEntityTooLarge, "body_too_large", Params{"kb": limit >> 10}, fmt.Sprintf(
+		"Wat je verstuurt is te groot: zonder foto's mag het hooguit %d kB zijn. "+
+			"Maak de tekst korter of verstuur minder tegelijk.", limit>>10))
 }

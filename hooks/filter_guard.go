@@ -401,10 +401,12 @@ func (s *schema) checkPath(base *core.Collection, u pathUse) error {
 
 func scopedPathError(param, ident, collection string) error {
 	return FieldError(param, "scoped", fmt.Sprintf(
-		"Filteren of sorteren op %q is niet toegestaan: dat kijkt via een relatie in teamgegevens (%s).", ident, collection))
+		"Filteren of sorteren op %q is niet toegestaan: dat kijkt via een relatie in teamgegevens (%s).", ident, collection),
+		Params{"param": param, "name": ident, "collection": collection})
 }
 
 func hiddenFieldError(param, ident, field string) error {
 	return FieldError("filter", "hidden", fmt.Sprintf(
-		"Filteren of sorteren op %q is niet toegestaan: het veld %s is afgeschermd.", ident, field))
+		"Filteren of sorteren op %q is niet toegestaan: het veld %s is afgeschermd.", ident, field),
+		Params{"param": param, "name": ident, "field": field})
 }

@@ -148,10 +148,10 @@ func imageError(field string, err error) error {
 	if errors.Is(err, ErrImageTooLarge) {
 		return FieldError(field, "image_too_large", fmt.Sprintf(
 			"De afbeelding bij %q is te groot (%s). Kies er een van ten hoogste 40 megapixel en 12.000 pixels breed of hoog, of verklein hem eerst.",
-			field, strings.TrimPrefix(err.Error(), ErrImageTooLarge.Error()+": ")))
+			field, strings.TrimPrefix(err.Error(), ErrImageTooLarge.Error()+": ")), Params{"field": field})
 	}
 	return FieldError(field, "image_unreadable", fmt.Sprintf(
-		"Het bestand bij %q lijkt een afbeelding maar is niet te lezen. Kies een JPG, PNG, GIF of WebP.", field))
+		"Het bestand bij %q lijkt een afbeelding maar is niet te lezen. Kies een JPG, PNG, GIF of WebP.", field), Params{"field": field})
 }
 
 // bindThumbGuard answers a thumbnail request for a stored image that is
@@ -179,7 +179,8 @@ func bindThumbGuard(app core.App) {
 				if err := checkStoredImage(e.App, collection, recordId, filename, thumb); err != nil {
 					e.App.Logger().Warn("Refused a thumbnail of an image over the limits",
 						"collection", collection, "record", recordId, "file", filename, "error", err)
-					return e.NotFoundError("", nil)
+					return Err(http.StatusNotFound, "image_thumb_refused", nil,
+						"Van deze afbeelding wordt geen verkleinde versie gemaakt: hij is te groot of niet te lezen.")
 				}
 				return e.Next()
 			})

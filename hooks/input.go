@@ -82,7 +82,7 @@ func checkFields(record *core.Record) error {
 			}
 			if !DateInRange(date.Time()) {
 				return FieldError(name, "date_out_of_range",
-					fmt.Sprintf("Kies bij %q een datum tussen 1 januari 1900 en 31 december 2200.", name))
+					fmt.Sprintf("Kies bij %q een datum tussen 1 januari 1900 en 31 december 2200.", name), Params{"field": name})
 			}
 		case *core.TextField, *core.EditorField, *core.EmailField, *core.URLField:
 			value := record.GetString(name)
@@ -129,8 +129,8 @@ func checkText(field, value string, multiLine bool) error {
 	switch value[i] {
 	case '\n', '\r', '\t':
 		return FieldError(field, "single_line",
-			fmt.Sprintf("%q past op één regel: haal de regeleinden en tabs weg.", field))
+			fmt.Sprintf("%q past op één regel: haal de regeleinden en tabs weg.", field), Params{"field": field})
 	}
 	return FieldError(field, "control_characters",
-		fmt.Sprintf("%q bevat onzichtbare stuurtekens. Typ de tekst opnieuw of plak hem als platte tekst.", field))
+		fmt.Sprintf("%q bevat onzichtbare stuurtekens. Typ de tekst opnieuw of plak hem als platte tekst.", field), Params{"field": field})
 }

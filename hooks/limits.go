@@ -27,4 +27,5 @@ func BindLimits(app core.App) {
 	bindRealtimeLimits(app)
 	bindBodyLimits(app)
 	bindSignInLimits(app)
+	bindRateLimitCode(app)
 }

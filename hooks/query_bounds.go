@@ -70,7 +70,8 @@ func readBoundedQuery(rawQuery string) (boundedQuery, error) {
 	var q boundedQuery
 	if len(rawQuery) > MaxQueryLength {
 		return q, FieldError("query", "query_too_long", fmt.Sprintf(
-			"Het adres is te lang: de zoekparameters zijn samen %d bytes, ten hoogste %d.", len(rawQuery), MaxQueryLength))
+			"Het adres is te lang: de zoekparameters zijn samen %d bytes, ten hoogste %d.", len(rawQuery), MaxQueryLength),
+			Params{"length": len(rawQuery), "max": MaxQueryLength})
 	}
 
 	seen := map[string]bool{}
@@ -104,7 +105,8 @@ func readBoundedQuery(rawQuery string) (boundedQuery, error) {
 		// a percent-encoded byte takes three: this is the decoded length
 		if n := len(rawValue) - 2*strings.Count(rawValue, "%"); n > limit {
 			return q, FieldError(name, "too_long", fmt.Sprintf(
-				"De parameter %s is te lang: %d bytes, ten hoogste %d.", name, n, limit))
+				"De parameter %s is te lang: %d bytes, ten hoogste %d.", name, n, limit),
+				Params{"param": name, "length": n, "max": limit})
 		}
 		value, err := url.QueryUnescape(rawValue)
 		if err != nil {
@@ -112,7 +114,8 @@ func readBoundedQuery(rawQuery string) (boundedQuery, error) {
 		}
 		if seen[name] {
 			return q, FieldError(name, "repeated", fmt.Sprintf(
-				"De parameter %s mag maar één keer in het adres staan.", name))
+				"De parameter %s mag maar één keer in het adres staan.", name),
+				Params{"param": name})
 		}
 		seen[name] = true
 
@@ -139,28 +142,33 @@ func (q boundedQuery) check() error {
 	} {
 		if limit := boundedParams[p.name]; len(p.value) > limit {
 			return FieldError(p.name, "too_long", fmt.Sprintf(
-				"De parameter %s is te lang: %d bytes, ten hoogste %d.", p.name, len(p.value), limit))
+				"De parameter %s is te lang: %d bytes, ten hoogste %d.", p.name, len(p.value), limit),
+				Params{"param": p.name, "length": len(p.value), "max": limit})
 		}
 	}
 
 	if depth := filterDepth(q.filter); depth > MaxFilterDepth {
 		return FieldError("filter", "too_deep", fmt.Sprintf(
-			"De parameter filter is te diep genest: %d haakjes in elkaar, ten hoogste %d.", depth, MaxFilterDepth))
+			"De parameter filter is te diep genest: %d haakjes in elkaar, ten hoogste %d.", depth, MaxFilterDepth),
+			Params{"param": "filter", "depth": depth, "max": MaxFilterDepth})
 	}
 	if n := strings.Count(q.sort, ",") + 1; q.sort != "" && n > MaxSortFields {
 		return FieldError("sort", "too_many", fmt.Sprintf(
-			"De parameter sort noemt %d velden, ten hoogste %d.", n, MaxSortFields))
+			"De parameter sort noemt %d velden, ten hoogste %d.", n, MaxSortFields),
+			Params{"param": "sort", "count": n, "max": MaxSortFields})
 	}
 	if q.expand != "" {
 		paths := strings.Split(q.expand, ",")
 		if len(paths) > MaxExpandPaths {
 			return FieldError("expand", "too_many", fmt.Sprintf(
-				"De parameter expand vraagt %d relaties, ten hoogste %d.", len(paths), MaxExpandPaths))
+				"De parameter expand vraagt %d relaties, ten hoogste %d.", len(paths), MaxExpandPaths),
+				Params{"param": "expand", "count": len(paths), "max": MaxExpandPaths})
 		}
 		for _, path := range paths {
 			if depth := strings.Count(path, ".") + 1; depth > MaxExpandDepth {
 				return FieldError("expand", "too_deep", fmt.Sprintf(
-					"De parameter expand volgt in %q %d relaties achter elkaar, ten hoogste %d.", strings.TrimSpace(path), depth, MaxExpandDepth))
+					"De parameter expand volgt in %q %d relaties achter elkaar, ten hoogste %d.", strings.TrimSpace(path), depth, MaxExpandDepth),
+					Params{"param": "expand", "depth": depth, "max": MaxExpandDepth})
 			}
 		}
 	}

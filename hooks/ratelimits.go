@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -51,6 +51,32 @@ type signInLimiter struct {
 	swept    time.Time // the last sweep of ended windows
 }
 
+// bindRateLimitCode gives the 429 of PocketBase's own rate limiter (per
+// address, see the settings migrations) a code like every other error, so
+// a client words it: rate_limited.
+func bindRateLimitCode(app core.App) {
+	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
+		Id: "buurtpleinRateLimitCode",
+		Func: func(se *core.ServeEvent) error {
+			se.Router.Bind(&hook.Handler[*core.RequestEvent]{
+				Id: "buurtpleinRateLimitCode",
+				// around PocketBase's limiter, and the one on record routes
+				Priority: apis.DefaultRateLimitMiddlewarePriority - 1,
+				Func: func(e *core.RequestEvent) error {
+					err := e.Next()
+					var apiErr *router.ApiError
+					if errors.As(err, &apiErr) && apiErr.Status == http.StatusTooManyRequests && len(apiErr.Data) == 0 {
+						return Err(http.StatusTooManyRequests, "rate_limited", nil,
+							"Even rustig aan: er kwamen te veel verzoeken achter elkaar. Wacht een paar seconden en probeer het opnieuw.")
+					}
+					return err
+				},
+			})
+			return se.Next()
+		},
+	})
+}
+
 func bindSignInLimits(app core.App) {
 	limiter := &signInLimiter{accounts: map[string]*signInFailures{}}
 
@@ -69,10 +95,8 @@ func bindSignInLimits(app core.App) {
 					minutes, plural(minutes, "minuut", "minuten"))
 				// as a field error with the wait, so the PWA words it in the
 				// reader's language
-				return router.NewTooManyRequestsError(message, validation.Errors{
-					"identity": validation.NewError("validation_sign_in_locked", message).
-						SetParams(map[string]any{"minutes": minutes}),
-				})
+				return FieldError("identity", "sign_in_locked", message, Params{"minutes": minutes}).
+					WithStatus(http.StatusTooManyRequests)
 			}
 
 			err := e.Next()

@@ -192,3 +192,31 @@ func newColleagues(t *testing.T, app core.App, n int) []string {
 	}
 	return emails
 }
+
+// TestRateLimitedHasCode: PocketBase's own limiter per address (here a
+// rule of one list of teams a minute) answers its 429 with the code
+// rate_limited, like every other error.
+func TestRateLimitedHasCode(t *testing.T) {
+	t.Parallel()
+	app := testapp.New(t)
+	settings := app.Settings()
+	settings.RateLimits.Enabled = true
+	settings.RateLimits.Rules = append(settings.RateLimits.Rules, core.RateLimitRule{Label: "teams:list", MaxRequests: 1, Duration: 60})
+	if err := app.Save(settings); err != nil {
+		t.Fatal(err)
+	}
+	server := testapp.Serve(t, app)
+	token := testapp.Token(t, app, "bram@buurtplein.test")
+
+	url := server.URL + "/api/collections/teams/records"
+	if code, res := testapp.Do(t, http.MethodGet, url, token, nil); code != http.StatusOK {
+		t.Fatalf("first list: %d %s", code, res)
+	}
+	code, res := testapp.Do(t, http.MethodGet, url, token, nil)
+	var body struct {
+		Data map[string]struct{ Code string }
+	}
+	if err := json.Unmarshal(res, &body); err != nil || code != http.StatusTooManyRequests || body.Data[hooks.RequestKey].Code != "rate_limited" {
+		t.Fatalf("second list: %d %s; want a 429 with code rate_limited", code, res)
+	}
+}

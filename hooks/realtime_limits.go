@@ -2,13 +2,13 @@ package hooks
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
-	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
 )
 
@@ -126,7 +126,7 @@ func bindRealtimeLimits(app core.App) {
 		Priority: -100,
 		Func: func(e *core.RealtimeSubscribeRequestEvent) error {
 			if e.Auth == nil {
-				return router.NewUnauthorizedError("Log in om live mee te lezen.", nil)
+				return Err(http.StatusUnauthorized, "realtime_sign_in", nil, "Log in om live mee te lezen.")
 			}
 			caps := realtimeLimits(e.App)
 			if err := caps.CheckSubscriptions(e.Subscriptions); err != nil {
@@ -147,8 +147,8 @@ func (c *realtimeCounts) open(caps RealtimeCaps, id, address string) error {
 	defer c.mu.Unlock()
 
 	if c.pending[address] >= caps.PendingPerAddress || c.total[address] >= caps.PerAddress {
-		return router.NewTooManyRequestsError(
-			"Te veel open verbindingen vanaf dit adres. Sluit een paar vensters van Buurtplein of probeer het zo opnieuw.", nil)
+		return Err(http.StatusTooManyRequests, "realtime_address_connections", Params{"max": caps.PerAddress},
+			"Te veel open verbindingen vanaf dit adres. Sluit een paar vensters van Buurtplein of probeer het zo opnieuw.")
 	}
 	c.conns[id] = &realtimeConn{address: address}
 	c.total[address]++
@@ -185,9 +185,9 @@ func (c *realtimeCounts) signIn(caps RealtimeCaps, id, account string) error {
 		return nil // gone already, or counted before
 	}
 	if c.perAccount[account] >= caps.PerAccount {
-		return router.NewTooManyRequestsError(
+		return Err(http.StatusTooManyRequests, "realtime_account_connections", Params{"max": caps.PerAccount},
 			fmt.Sprintf("Je account heeft Buurtplein al in %d vensters of op andere apparaten open. Sluit er een paar en probeer het opnieuw.",
-				caps.PerAccount), nil)
+				caps.PerAccount))
 	}
 	conn.account = account
 	c.perAccount[account]++
@@ -218,24 +218,24 @@ func decrement(counts map[string]int, key string) {
 // of one collection), longer or expand deeper than caps allow.
 func (caps RealtimeCaps) CheckSubscriptions(topics []string) error {
 	if len(topics) > caps.Subscriptions {
-		return router.NewBadRequestError(
-			fmt.Sprintf("Te veel live-abonnementen tegelijk (%d); het maximum is %d.", len(topics), caps.Subscriptions), nil)
+		return Err(http.StatusBadRequest, "realtime_too_many_subscriptions", Params{"count": len(topics), "max": caps.Subscriptions},
+			fmt.Sprintf("Te veel live-abonnementen tegelijk (%d); het maximum is %d.", len(topics), caps.Subscriptions))
 	}
 	perCollection := map[string]int{}
 	for _, topic := range topics {
 		collection, _, _ := strings.Cut(topic, "?")
 		collection, _, _ = strings.Cut(collection, "/")
 		if perCollection[collection]++; perCollection[collection] > caps.PerCollection {
-			return router.NewBadRequestError(
-				fmt.Sprintf("Te veel live-abonnementen op %q (meer dan %d).", collection, caps.PerCollection), nil)
+			return Err(http.StatusBadRequest, "realtime_too_many_per_collection", Params{"collection": collection, "max": caps.PerCollection},
+				fmt.Sprintf("Te veel live-abonnementen op %q (meer dan %d).", collection, caps.PerCollection))
 		}
 		if len(topic) > caps.TopicLength {
-			return router.NewBadRequestError(
-				fmt.Sprintf("Een live-abonnement is te lang (%d tekens); het maximum is %d.", len(topic), caps.TopicLength), nil)
+			return Err(http.StatusBadRequest, "realtime_topic_too_long", Params{"length": len(topic), "max": caps.TopicLength},
+				fmt.Sprintf("Een live-abonnement is te lang (%d tekens); het maximum is %d.", len(topic), caps.TopicLength))
 		}
 		if depth := expandDepth(topicExpand(topic)); depth > caps.ExpandDepth {
-			return router.NewBadRequestError(
-				fmt.Sprintf("Een live-abonnement haalt relaties %d niveaus diep op; het maximum is %d.", depth, caps.ExpandDepth), nil)
+			return Err(http.StatusBadRequest, "realtime_expand_too_deep", Params{"depth": depth, "max": caps.ExpandDepth},
+				fmt.Sprintf("Een live-abonnement haalt relaties %d niveaus diep op; het maximum is %d.", depth, caps.ExpandDepth))
 		}
 	}
 	return nil

@@ -29,6 +29,7 @@ import (
 	"strings"
 	"sync"
 
+	"buurtplein/hooks"
 	"buurtplein/pb_public"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -147,7 +148,7 @@ func (p *plugin) serve(e *core.RequestEvent) error {
 	name := strings.TrimPrefix(path.Clean("/"+e.Request.PathValue("path")), "/")
 	if name == "api" || strings.HasPrefix(name, "api/") {
 		// an API client with a typo gets an error, not the app's HTML
-		return e.NotFoundError("Deze API-route bestaat niet; zie de API in de README.", nil)
+		return hooks.Err(http.StatusNotFound, "api_route_not_found", nil, "Deze API-route bestaat niet; zie de API in de README.")
 	}
 	if name == "" {
 		name = indexName

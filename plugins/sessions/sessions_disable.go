@@ -9,7 +9,6 @@ import (
 	"buurtplein/hooks"
 
 	"github.com/pocketbase/dbx"
-	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -39,19 +38,19 @@ const MembershipAgeToBlock = 24 * time.Hour
 func (p *plugin) setDisabled(e *core.RequestEvent, disabled bool) error {
 	user, err := e.App.FindRecordById(hooks.UsersCollection, e.Request.PathValue("id"))
 	if err != nil {
-		return e.NotFoundError("Deze collega bestaat niet (meer).", err)
+		return hooks.Err(http.StatusNotFound, "block_user_not_found", nil, "Deze collega bestaat niet (meer).")
 	}
 
 	if !e.HasSuperuserAuth() {
 		if user.Id == e.Auth.Id {
-			return e.ForbiddenError("Je kunt je eigen account niet blokkeren of deblokkeren.", nil)
+			return hooks.Err(http.StatusForbidden, "block_self", nil, "Je kunt je eigen account niet blokkeren of deblokkeren.")
 		}
 		refusal, err := mayBlock(e.App, e.Auth.Id, user.Id, time.Now())
 		if err != nil {
 			return err
 		}
-		if refusal != "" {
-			return e.ForbiddenError(refusal, nil)
+		if refusal != nil {
+			return refusal
 		}
 	}
 
@@ -66,8 +65,8 @@ func (p *plugin) setDisabled(e *core.RequestEvent, disabled bool) error {
 	return e.NoContent(http.StatusNoContent)
 }
 
-// mayBlock returns why coordinatorId may not block or unblock userId, or
-// "" when she may. A coordinator may when
+// mayBlock returns why coordinatorId may not block or unblock userId (a
+// 403), or nil when she may. A coordinator may when
 //
 //   - every team userId is in is one she coordinates: someone who also
 //     works in another team is blocked by IT, so no coordinator decides
@@ -76,7 +75,7 @@ func (p *plugin) setDisabled(e *core.RequestEvent, disabled bool) error {
 //   - userId joined one of her teams at least [MembershipAgeToBlock]
 //     before now: a coordinator may add anyone to her team without
 //     consent, and that must not give her the power to block them.
-func mayBlock(app core.App, coordinatorId, userId string, now time.Time) (string, error) {
+func mayBlock(app core.App, coordinatorId, userId string, now time.Time) (*hooks.Error, error) {
 	var targets []struct {
 		Team    string `db:"team"`
 		Role    string `db:"role"`
@@ -87,11 +86,11 @@ func mayBlock(app core.App, coordinatorId, userId string, now time.Time) (string
 		Where(dbx.HashExp{"user": userId}).
 		All(&targets)
 	if err != nil {
-		return "", fmt.Errorf("listing the teams of %s: %w", userId, err)
+		return nil, fmt.Errorf("listing the teams of %s: %w", userId, err)
 	}
 	coordinated, err := coordinatedTeams(app, coordinatorId)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 
 	shared, aged := false, false
@@ -101,27 +100,31 @@ func mayBlock(app core.App, coordinatorId, userId string, now time.Time) (string
 		}
 	}
 	if !shared {
-		return "Alleen een coördinator van een team van deze collega, of IT, kan dit account blokkeren of deblokkeren.", nil
+		return hooks.Err(http.StatusForbidden, "block_not_coordinator", nil,
+			"Alleen een coördinator van een team van deze collega, of IT, kan dit account blokkeren of deblokkeren."), nil
 	}
 	for _, m := range targets {
 		if !coordinated[m.Team] {
-			return "Deze collega werkt ook in een team dat je niet coördineert. Alleen IT kan dit account blokkeren of deblokkeren.", nil
+			return hooks.Err(http.StatusForbidden, "block_other_team", nil,
+				"Deze collega werkt ook in een team dat je niet coördineert. Alleen IT kan dit account blokkeren of deblokkeren."), nil
 		}
 		if m.Role == hooks.RoleCoordinator {
-			return "Deze collega is coördinator. Alleen IT kan het account van een coördinator blokkeren of deblokkeren.", nil
+			return hooks.Err(http.StatusForbidden, "block_coordinator", nil,
+				"Deze collega is coördinator. Alleen IT kan het account van een coördinator blokkeren of deblokkeren."), nil
 		}
 		created, err := types.ParseDateTime(m.Created)
 		if err != nil {
-			return "", fmt.Errorf("reading when %s joined team %s: %w", userId, m.Team, err)
+			return nil, fmt.Errorf("reading when %s joined team %s: %w", userId, m.Team, err)
 		}
 		if !created.IsZero() && now.Sub(created.Time()) >= MembershipAgeToBlock {
 			aged = true
 		}
 	}
 	if !aged {
-		return "Deze collega is minder dan 24 uur geleden aan je team toegevoegd. Blokkeren of deblokkeren kan daarna, of nu door IT.", nil
+		return hooks.Err(http.StatusForbidden, "block_too_soon", hooks.Params{"hours": int(MembershipAgeToBlock.Hours())},
+			"Deze collega is minder dan 24 uur geleden aan je team toegevoegd. Blokkeren of deblokkeren kan daarna, of nu door IT."), nil
 	}
-	return "", nil
+	return nil, nil
 }
 
 // coordinatedTeams returns the ids of the teams coordinatorId coordinates.
@@ -202,9 +205,7 @@ func disabledError(account *core.Record, err error) error {
 	}
 	var apiErr *router.ApiError
 	if errors.As(err, &apiErr) && apiErr.Status == http.StatusForbidden {
-		return router.NewForbiddenError(disabledMessage, validation.Errors{
-			DisabledField: validation.NewError("validation_account_disabled", disabledMessage),
-		})
+		return hooks.FieldError(DisabledField, "account_disabled", disabledMessage).WithStatus(http.StatusForbidden)
 	}
 	return err
 }

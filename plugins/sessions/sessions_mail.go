@@ -8,9 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"buurtplein/hooks"
+
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/mails"
-	"github.com/pocketbase/pocketbase/tools/router"
 )
 
 // defaultSenderAddress is PocketBase's placeholder sender: mail from it is
@@ -103,7 +104,7 @@ func bindMailCheck(se *core.ServeEvent) {
 		}
 		if problem := MailProblem(e.App); problem != "" {
 			e.App.Logger().Warn("Mail request refused: mail is not set up", "path", e.Request.URL.Path, "problem", problem)
-			return router.NewApiError(http.StatusServiceUnavailable, msgMailNotConfigured, nil)
+			return hooks.Err(http.StatusServiceUnavailable, "mail_not_configured", nil, msgMailNotConfigured)
 		}
 		return e.Next()
 	})
@@ -152,7 +153,7 @@ func sendCodeNow(e *core.RecordCreateOTPRequestEvent) error {
 		}
 	}
 	if valid >= 10 {
-		return router.NewTooManyRequestsError(msgTooManyCodes, nil)
+		return hooks.Err(http.StatusTooManyRequests, "mail_too_many_codes", hooks.Params{"max": 10}, msgTooManyCodes)
 	}
 
 	otp := core.NewOTP(e.App)
@@ -178,7 +179,7 @@ func sendCodeNow(e *core.RecordCreateOTPRequestEvent) error {
 	select {
 	case err := <-sent:
 		if err != nil {
-			return router.NewApiError(http.StatusServiceUnavailable, msgMailFailed, nil)
+			return hooks.Err(http.StatusServiceUnavailable, "mail_failed", nil, msgMailFailed)
 		}
 	case <-time.After(codeSendTimeout):
 		// slow, not failed: the mail may still arrive, and a failure is

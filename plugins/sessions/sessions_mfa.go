@@ -2,6 +2,7 @@ package sessions
 
 import (
 	"fmt"
+	"net/http"
 
 	"buurtplein/hooks"
 
@@ -78,7 +79,7 @@ func (p *plugin) bindOTPHooks() {
 			mfaId, _ = info.Body["mfaId"].(string)
 		}
 		if mfaId == "" {
-			return e.ForbiddenError("Log eerst in met je wachtwoord; de code is de tweede stap.", nil)
+			return hooks.Err(http.StatusForbidden, "mfa_password_first", nil, "Log eerst in met je wachtwoord; de code is de tweede stap.")
 		}
 		return e.Next()
 	})

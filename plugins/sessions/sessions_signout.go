@@ -22,7 +22,7 @@ const realtimeAccountKey = "buurtpleinAccount"
 func (p *plugin) signOut(e *core.RequestEvent) error {
 	account, err := e.App.FindRecordById(e.Auth.Collection(), e.Auth.Id)
 	if err != nil {
-		return e.NotFoundError("Dit account bestaat niet meer.", err)
+		return hooks.Err(http.StatusNotFound, "session_account_gone", nil, "Dit account bestaat niet meer.")
 	}
 
 	account.RefreshTokenKey()

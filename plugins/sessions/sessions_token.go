@@ -1,8 +1,11 @@
 package sessions
 
 import (
+	"net/http"
 	"regexp"
 	"strings"
+
+	"buurtplein/hooks"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -34,7 +37,7 @@ func bindStaleTokenCheck(se *core.ServeEvent) {
 				publicAuthPath.MatchString(path) {
 				return e.Next()
 			}
-			return e.UnauthorizedError(staleTokenMessage, nil)
+			return hooks.Err(http.StatusUnauthorized, "session_ended", nil, staleTokenMessage)
 		},
 	})
 }

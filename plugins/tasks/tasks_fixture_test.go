@@ -244,6 +244,22 @@ func wantHistory(t testing.TB, app core.App, taskId string, want ...string) {
 	}
 }
 
+// wantReason checks the reason of the last withdrawn offer in a task's
+// history: a code, not prose.
+func wantReason(t testing.TB, app core.App, taskId, want string) {
+	t.Helper()
+	var reason string
+	err := app.DB().NewQuery("SELECT coalesce(json_extract(details, '$.reason'), '') FROM task_events" +
+		" WHERE task = {:task} AND kind = 'handover_cancelled' ORDER BY created DESC, rowid DESC LIMIT 1").
+		Bind(dbx.Params{"task": taskId}).Row(&reason)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reason != want {
+		t.Errorf("the withdrawn offer of %s gives reason %q, want %q", taskId, reason, want)
+	}
+}
+
 // notifications returns a user's notifications as "kind: text", the text
 // as the PWA shows it in Dutch, oldest first.
 func notifications(t testing.TB, app core.App, userId string) []string {

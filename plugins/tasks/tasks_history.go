@@ -11,6 +11,17 @@ import (
 // "edited"; status and assignee have their own event kinds.
 var editableFields = []string{"title", "description", "due", "priority", "checklist", "repeat", "repeat_weeks"}
 
+// The reasons a history line gives (details.reason of handover_cancelled)
+// are codes, which the PWA words in the reader's language
+// (task.events.reasons.<code>); details hold codes, ids and field names,
+// never prose.
+const (
+	// ReasonTaskClosed: the task was done or cancelled while offered.
+	ReasonTaskClosed = "task_closed"
+	// ReasonMemberLeft: the sender or receiver left the task's team.
+	ReasonMemberLeft = "member_left"
+)
+
 // recordEvent adds a line to a task's history.
 func recordEvent(app core.App, taskId, actor, kind string, details map[string]any) error {
 	collection, err := app.FindCachedCollectionByNameOrId(EventsCollection)

@@ -60,5 +60,5 @@ func returnTasksToTeam(app core.App, userId, teamId string) error {
 		dbx.NewExp("task IN (SELECT id FROM tasks WHERE team = {:team})", dbx.Params{"team": teamId}),
 		dbx.Or(dbx.HashExp{"to_user": userId}, dbx.HashExp{"from_user": userId}),
 	)
-	return cancelPendingTransfers(app, offers, "", "de collega is geen lid meer van het team")
+	return cancelPendingTransfers(app, offers, "", ReasonMemberLeft)
 }

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"testing"
 
+	"buurtplein/plugins/tasks"
+
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 )
@@ -49,6 +51,7 @@ func TestMemberLeaves(t *testing.T) {
 			wantField(t, app, "task_transfers", id, "status", "cancelled")
 		}
 		wantHistory(t, app, f.task[weekoverleg], append(demoHistory(f, weekoverleg), "handover_cancelled by -")...)
+		wantReason(t, app, f.task[weekoverleg], tasks.ReasonMemberLeft)
 		wantField(t, app, "tasks", f.task[weekoverleg], "assignee", f.anna)
 		// a finished task keeps who did it; Schalkwijk is untouched
 		wantField(t, app, "tasks", bramDone, "assignee", f.bram)

@@ -41,17 +41,17 @@ type assignment struct {
 func (p *plugin) distribute(e *core.RequestEvent) error {
 	var form distributeForm
 	if err := e.BindBody(&form); err != nil {
-		return e.BadRequestError("De aanvraag is geen geldige JSON.", err)
+		return hooks.Err(http.StatusBadRequest, "request_invalid_json", nil, "De aanvraag is geen geldige JSON.")
 	}
 	if err := form.validate(); err != nil {
-		return e.BadRequestError("Controleer de gekozen taken en collega's.", err)
+		return badRequest(err, hooks.FormError("tasks_distribute_invalid", "Controleer de gekozen taken en collega's.", fieldsOf(err)))
 	}
 
 	actor := e.Auth.Id
 	if member, err := hooks.IsMember(e.App, actor, form.Team); err != nil {
 		return err
 	} else if !member {
-		return e.ForbiddenError("Je kunt alleen taken verdelen in je eigen team.", nil)
+		return hooks.Err(http.StatusForbidden, "tasks_distribute_not_member", nil, "Je kunt alleen taken verdelen in je eigen team.")
 	}
 
 	var assigned []assignment
@@ -66,7 +66,8 @@ func (p *plugin) distribute(e *core.RequestEvent) error {
 				return hooks.FieldError("tasks", "not_in_team", "Een van de taken hoort niet (meer) bij dit team.")
 			}
 			if task.GetString("assignee") != "" || task.GetString("status") != StatusOpen {
-				return hooks.FieldError("tasks", "not_open", fmt.Sprintf("De taak %q is niet meer open voor het team; vernieuw de lijst.", task.GetString("title")))
+				return hooks.FieldError("tasks", "not_open", fmt.Sprintf("De taak %q is niet meer open voor het team; vernieuw de lijst.", task.GetString("title")),
+					hooks.Params{"title": task.GetString("title")})
 			}
 			member := leastLoaded(form.Members, load)
 			load[member]++
@@ -84,7 +85,7 @@ func (p *plugin) distribute(e *core.RequestEvent) error {
 		return nil
 	})
 	if err != nil {
-		return badRequest(e, "De taken zijn niet verdeeld.", err)
+		return badRequest(err, hooks.FormError("tasks_distribute_failed", "De taken zijn niet verdeeld.", fieldsOf(err)))
 	}
 
 	return e.JSON(http.StatusOK, map[string]any{"assigned": assigned})
@@ -133,11 +134,14 @@ func (f handoverForm) validate() error {
 	)
 }
 
-// skipped is a task the shift handover did not offer, and why.
+// skipped is a task the shift handover did not offer, and why: the code
+// and params of the refusal (the PWA's text), and its Dutch message.
 type skipped struct {
-	Task   string `json:"task"`
-	Title  string `json:"title"`
-	Reason string `json:"reason"`
+	Task   string       `json:"task"`
+	Title  string       `json:"title"`
+	Reason string       `json:"reason"`
+	Code   string       `json:"code"`
+	Params hooks.Params `json:"params,omitempty"`
 }
 
 // handover ("overdracht") offers all of the caller's open tasks to one
@@ -146,15 +150,14 @@ type skipped struct {
 func (p *plugin) handover(e *core.RequestEvent) error {
 	var form handoverForm
 	if err := e.BindBody(&form); err != nil {
-		return e.BadRequestError("De aanvraag is geen geldige JSON.", err)
+		return hooks.Err(http.StatusBadRequest, "request_invalid_json", nil, "De aanvraag is geen geldige JSON.")
 	}
 	if err := form.validate(); err != nil {
-		return e.BadRequestError("Controleer de overdracht.", err)
+		return badRequest(err, hooks.FormError("tasks_handover_invalid", "Controleer de overdracht.", fieldsOf(err)))
 	}
 	actor := e.Auth.Id
 	if form.ToUser == actor {
-		return e.BadRequestError("Je kunt je taken niet aan jezelf overdragen.",
-			hooks.FieldError("to_user", "self", "Kies een collega."))
+		return hooks.FieldError("to_user", "self", "Je kunt je taken niet aan jezelf overdragen.")
 	}
 	// the whole handover is one notification, so it counts as one offer
 	release, err := p.offers.take(actor)
@@ -183,7 +186,8 @@ func (p *plugin) handover(e *core.RequestEvent) error {
 			t.Set("to_user", form.ToUser)
 			t.Set("note", form.Note)
 			if err := txApp.Save(t); err != nil {
-				skips = append(skips, skipped{Task: task.Id, Title: task.GetString("title"), Reason: reasonOf(err)})
+				code, params := hooks.CodeOf(err)
+				skips = append(skips, skipped{Task: task.Id, Title: task.GetString("title"), Reason: reasonOf(err), Code: code, Params: params})
 				continue
 			}
 			if err := transferOffered(txApp, t); err != nil {
@@ -210,7 +214,7 @@ func (p *plugin) handover(e *core.RequestEvent) error {
 		release()
 	}
 	if err != nil {
-		return badRequest(e, "De overdracht is niet gelukt.", err)
+		return badRequest(err, hooks.FormError("tasks_handover_failed", "De overdracht is niet gelukt.", fieldsOf(err)))
 	}
 
 	return e.JSON(http.StatusOK, map[string]any{"offered": offered, "skipped": skips})
@@ -227,17 +231,25 @@ func reasonOf(err error) string {
 	return err.Error()
 }
 
-// badRequest answers a failed check with its own message (a field error)
-// or a 400 with message and the field errors; anything else is a server
-// error, not bad input.
-func badRequest(e *core.RequestEvent, message string, err error) error {
+// badRequest answers a failed check with its own error (a field error),
+// or with form when err holds validation errors; anything else is a
+// server error, not bad input.
+func badRequest(err error, form *hooks.Error) error {
 	var apiErr *router.ApiError
 	if errors.As(err, &apiErr) {
 		return apiErr
 	}
-	var errs validation.Errors
-	if errors.As(err, &errs) {
-		return e.BadRequestError(message, errs)
+	if fieldsOf(err) != nil {
+		return form
 	}
 	return err
+}
+
+// fieldsOf returns the validation errors err holds, or nil.
+func fieldsOf(err error) validation.Errors {
+	var errs validation.Errors
+	if errors.As(err, &errs) {
+		return errs
+	}
+	return nil
 }

@@ -268,6 +268,7 @@ func TestShiftHandover(t *testing.T) {
 				`"offered":["`,
 				`{"task":"` + dirkSchalkwijk + `","title":"Rollator ophalen","reason":"Deze collega is geen lid van het team van de taak.`,
 				`{"task":"` + dirkPending + `","title":"Al aangeboden","reason":"Voor deze taak staat al een overdracht open.`,
+				`"code":"validation_not_member"`, `"code":"validation_pending_exists"`,
 			},
 			NotExpectedContent: []string{dirkDone},
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {

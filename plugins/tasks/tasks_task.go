@@ -3,6 +3,7 @@ package tasks
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"time"
 
 	"buurtplein/hooks"
@@ -53,7 +54,8 @@ func (p *plugin) bindTaskHooks() {
 			return err
 		}
 		if !member {
-			return e.NotFoundError("", nil)
+			return hooks.Err(http.StatusNotFound, "tasks_not_found", nil,
+				"Deze taak bestaat niet (meer), of hij hoort bij een team waar je geen lid van bent.")
 		}
 		return e.Next()
 	})
@@ -99,7 +101,8 @@ func validateTask(e *core.RecordEvent) error {
 	}
 
 	if task.GetString("repeat") == "weeks" && task.GetInt("repeat_weeks") < 1 {
-		return hooks.FieldError("repeat_weeks", "required", "Kies om de hoeveel weken de taak terugkomt (1 tot 52).")
+		return hooks.FieldError("repeat_weeks", "required", "Kies om de hoeveel weken de taak terugkomt (1 tot 52).",
+			hooks.Params{"min": 1, "max": 52})
 	}
 
 	if err := validateChecklist(task); err != nil {
@@ -130,11 +133,13 @@ func validateChecklist(task *core.Record) error {
 		return hooks.FieldError("checklist", "invalid", `De checklist moet een lijst zijn van punten met "text" en "done".`)
 	}
 	if len(items) > maxChecklistItems {
-		return hooks.FieldError("checklist", "too_long", fmt.Sprintf("Een checklist heeft ten hoogste %d punten.", maxChecklistItems))
+		return hooks.FieldError("checklist", "too_long", fmt.Sprintf("Een checklist heeft ten hoogste %d punten.", maxChecklistItems),
+			hooks.Params{"max": maxChecklistItems})
 	}
 	for _, item := range items {
 		if item.Text == "" || len([]rune(item.Text)) > 200 {
-			return hooks.FieldError("checklist", "item_text", "Elk punt van de checklist heeft een tekst van 1 tot 200 tekens.")
+			return hooks.FieldError("checklist", "item_text", "Elk punt van de checklist heeft een tekst van 1 tot 200 tekens.",
+				hooks.Params{"max": 200})
 		}
 	}
 	return nil
@@ -197,7 +202,7 @@ func taskChanged(app core.App, old, task *core.Record, actor string) error {
 	if status == old.GetString("status") || (status != StatusDone && status != StatusCancelled) {
 		return nil
 	}
-	if err := cancelPendingTransfers(app, dbx.HashExp{"task": task.Id}, actor, "de taak is afgesloten"); err != nil {
+	if err := cancelPendingTransfers(app, dbx.HashExp{"task": task.Id}, actor, ReasonTaskClosed); err != nil {
 		return err
 	}
 	if status == StatusDone {

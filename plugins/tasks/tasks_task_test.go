@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"buurtplein/internal/testapp"
+	"buurtplein/plugins/tasks"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -393,6 +394,7 @@ func TestTaskUpdate(t *testing.T) {
 				wantField(t, app, "task_transfers", f.offer, "status", "cancelled")
 				wantHistory(t, app, f.task[wondzorg], "created by "+f.anna, "assigned by "+f.anna, "handover_offered by "+f.bram,
 					"status_changed by "+f.bram, "handover_cancelled by "+f.bram)
+				wantReason(t, app, f.task[wondzorg], tasks.ReasonTaskClosed)
 			},
 		},
 		{

@@ -10,7 +10,6 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
@@ -109,7 +108,7 @@ func checkServerFields(t, current *core.Record) error {
 		}
 		if changed {
 			return hooks.FieldError(field, "server_field", fmt.Sprintf(
-				"Het veld %s van een overdracht vult de server zelf in; laat het weg.", field))
+				"Het veld %s van een overdracht vult de server zelf in; laat het weg.", field), hooks.Params{"field": field})
 		}
 	}
 	return nil
@@ -169,7 +168,8 @@ func (p *plugin) checkPendingOffers(app core.App, sender string) error {
 	}
 	if int(pending) >= p.config.MaxPendingOffers {
 		return hooks.FieldError("from_user", "too_many_pending", fmt.Sprintf(
-			"Je hebt al %d aanbiedingen openstaan waarop nog geen antwoord is. Wacht op antwoorden of trek eerst een aanbod in.", pending))
+			"Je hebt al %d aanbiedingen openstaan waarop nog geen antwoord is. Wacht op antwoorden of trek eerst een aanbod in.", pending),
+			hooks.Params{"n": pending})
 	}
 	return nil
 }
@@ -230,7 +230,7 @@ func checkSender(e *core.RecordRequestEvent) error {
 // answered; nobody else writes that.
 func checkResponse(app core.App, e *core.RecordRequestEvent, current *core.Record) error {
 	if current.GetString("status") != TransferPending {
-		return router.NewApiError(http.StatusConflict, answeredMessage(app, current), nil)
+		return answeredError(app, current)
 	}
 
 	t := e.Record
@@ -288,20 +288,29 @@ func isReceiver(app core.App, userId string, t *core.Record) (bool, error) {
 	return hooks.IsMember(app, userId, t.GetString("to_team"))
 }
 
-// answeredMessage says who already answered an offer, for the 409 of the
+// answeredError says who already answered an offer, for the 409 of the
 // colleague who came second.
-func answeredMessage(app core.App, t *core.Record) string {
-	who := "iemand anders"
-	if u, err := app.FindRecordById(hooks.UsersCollection, t.GetString("responded_by")); err == nil {
+func answeredError(app core.App, t *core.Record) error {
+	u, err := app.FindRecordById(hooks.UsersCollection, t.GetString("responded_by"))
+	if err != nil && t.GetString("status") != TransferCancelled {
+		return hooks.Err(http.StatusConflict, "tasks_offer_answered", nil, "Deze overdracht is al afgehandeld door iemand anders.")
+	}
+	var who string
+	var params hooks.Params
+	if u != nil {
 		who = u.GetString("name")
+		params = hooks.Params{"name": who}
 	}
 	switch t.GetString("status") {
 	case TransferAccepted:
-		return fmt.Sprintf("Deze overdracht is al afgehandeld: %s heeft de taak aangenomen.", who)
+		return hooks.Err(http.StatusConflict, "tasks_offer_accepted", params,
+			fmt.Sprintf("Deze overdracht is al afgehandeld: %s heeft de taak aangenomen.", who))
 	case TransferDeclined:
-		return fmt.Sprintf("Deze overdracht is al afgehandeld: %s heeft het aanbod geweigerd.", who)
+		return hooks.Err(http.StatusConflict, "tasks_offer_declined", params,
+			fmt.Sprintf("Deze overdracht is al afgehandeld: %s heeft het aanbod geweigerd.", who))
 	}
-	return "Deze overdracht is al afgehandeld: het aanbod is ingetrokken."
+	return hooks.Err(http.StatusConflict, "tasks_offer_withdrawn", nil,
+		"Deze overdracht is al afgehandeld: het aanbod is ingetrokken.")
 }
 
 // transferOffered writes the history line of a new offer.
@@ -364,7 +373,8 @@ func transferAnswered(app core.App, before, t *core.Record) error {
 }
 
 // cancelPendingTransfers withdraws the pending offers matching where, with a
-// history line giving reason, and tells their receivers they lapsed.
+// history line giving reason (a Reason… code), and tells their receivers
+// they lapsed.
 func cancelPendingTransfers(app core.App, where dbx.Expression, actor, reason string) error {
 	pending, err := app.FindAllRecords(TransfersCollection, where, dbx.HashExp{"status": TransferPending})
 	if err != nil {

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/pocketbase/pocketbase/tools/router"
+	"buurtplein/hooks"
 )
 
 // offerLimiter counts the handover offers each employee made in a sliding
@@ -40,8 +40,8 @@ func (l *offerLimiter) take(sender string) (release func(), err error) {
 	now := time.Now()
 	recent := l.recent(sender, now)
 	if len(recent) >= l.max {
-		return nil, router.NewApiError(http.StatusTooManyRequests,
-			"Je hebt in korte tijd te veel taken aangeboden. Wacht een paar minuten en probeer het dan opnieuw.", nil)
+		return nil, hooks.Err(http.StatusTooManyRequests, "tasks_offer_limit", hooks.Params{"max": l.max, "minutes": int(l.window.Minutes())},
+			"Je hebt in korte tijd te veel taken aangeboden. Wacht een paar minuten en probeer het dan opnieuw.")
 	}
 	l.sent[sender] = append(recent, now)
 	return func() { l.release(sender, now) }, nil

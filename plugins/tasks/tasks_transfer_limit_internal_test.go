@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"buurtplein/hooks"
+
 	"github.com/pocketbase/pocketbase/tools/router"
 )
 
@@ -25,8 +27,8 @@ func TestOfferLimiter(t *testing.T) {
 			defer wg.Done()
 			if _, err := l.take("bram"); err == nil {
 				taken.Add(1)
-			} else if apiErr, ok := err.(*router.ApiError); !ok || apiErr.Status != http.StatusTooManyRequests {
-				t.Errorf("refusal %v, want a 429", err)
+			} else if code, _ := hooks.CodeOf(err); code != "tasks_offer_limit" || router.ToApiError(err).Status != http.StatusTooManyRequests {
+				t.Errorf("refusal %v, want a 429 with code tasks_offer_limit", err)
 			}
 		}()
 	}

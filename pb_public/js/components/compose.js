@@ -138,7 +138,7 @@ export function createCompose({ team, onCreated }) {
       onCreated(record);
     } catch (err) {
       // keep everything typed; say what went wrong
-      const problem = describeError(err);
+      const problem = describeError(err, 'post');
       markFields(form, problem.fields);
       showError(error, problem.message);
       storeDraft(form, draftKey);

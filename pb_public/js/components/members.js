@@ -137,7 +137,7 @@ export function createMembers({ team, membership, open, onOwnChange }) {
       render();
       toast(t(blocked ? 'members.blockDone' : 'members.unblockDone', { name }));
     } catch (err) {
-      showError(error, describeError(err).message);
+      showError(error, describeError(err, 'block').message);
     }
   }
 
@@ -149,7 +149,7 @@ export function createMembers({ team, membership, open, onOwnChange }) {
       render();
       announce(t('members.roleChanged', { name: updated.expand?.user?.name || '' }));
     } catch (err) {
-      const problem = describeError(err);
+      const problem = describeError(err, 'members');
       showError(error, problem.fields.role || problem.message);
     }
   }
@@ -164,7 +164,7 @@ export function createMembers({ team, membership, open, onOwnChange }) {
       render();
       toast(t('members.removed', { name }));
     } catch (err) {
-      const problem = describeError(err);
+      const problem = describeError(err, 'members');
       showError(error, problem.fields.role || problem.message);
     }
   }
@@ -177,7 +177,7 @@ export function createMembers({ team, membership, open, onOwnChange }) {
       toast(t('members.left', { team: team.name }));
       onOwnChange();
     } catch (err) {
-      const problem = describeError(err);
+      const problem = describeError(err, 'members');
       showError(error, problem.fields.role || problem.message);
       error.scrollIntoView({ block: 'nearest' });
     }
@@ -234,7 +234,7 @@ export function createMembers({ team, membership, open, onOwnChange }) {
         toast(t('members.added', { name: user.name, team: team.name }));
         input.focus();
       } catch (err) {
-        const problem = describeError(err);
+        const problem = describeError(err, 'members');
         showError(addError, problem.message);
       }
     }

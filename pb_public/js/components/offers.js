@@ -51,7 +51,7 @@ export function offerCard(transfer, { role, onAnswered, onFailed }) {
     } catch (err) {
       // the list may be read again right away (someone else answered, 409):
       // the toast keeps the reason in view
-      const { message } = describeError(err);
+      const { message } = describeError(err, 'answerOffer');
       showError(error, message);
       toast(message, 'error');
       for (const b of buttons) b.disabled = false;

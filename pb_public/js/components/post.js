@@ -216,7 +216,7 @@ async function deletePost(post) {
     document.querySelector(`article[data-test=post][data-id="${CSS.escape(post.id)}"]`)?.remove();
     toast(t('post.deleted'));
   } catch (err) {
-    toast(describeError(err).message, 'error');
+    toast(describeError(err, 'deletePost').message, 'error');
   }
 }
 
@@ -319,7 +319,7 @@ function commentForm(post) {
       const article = form.closest('article');
       if (article) addComment(article, record);
     } catch (err) {
-      const problem = describeError(err);
+      const problem = describeError(err, 'comment');
       showError(error, problem.fields.body || problem.message);
     } finally {
       button.disabled = false;

@@ -180,7 +180,7 @@ export function createTaskForm({ team, members, task, onSaved, onCancel }) {
       toast(editing ? t('taskForm.saved') : t('taskForm.created', { title }));
       onSaved(saved);
     } catch (err) {
-      const problem = describeError(err);
+      const problem = describeError(err, editing ? 'saveTask' : 'createTask');
       markFields(form, problem.fields);
       showError(error, problem.message);
     } finally {

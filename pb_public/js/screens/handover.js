@@ -7,7 +7,7 @@ import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { pb, currentUser } from '../pb.js';
 import { getState, subscribe } from '../store.js';
-import { describeError } from '../errors.js';
+import { describeError, codeMessage } from '../errors.js';
 import { loading, loadError, errorLine, showError, markFields, toast, announce } from '../components/ui.js';
 import { compareTasks, anyOf, formatDue, reveal, fetchMyPendingOffers } from '../tasks.js';
 
@@ -138,7 +138,7 @@ export function mount(el) {
         form.reset();
         await load();
       } catch (err) {
-        const problem = describeError(err);
+        const problem = describeError(err, 'handover');
         markFields(form, problem.fields);
         showError(error, problem.message);
         submit.disabled = false;
@@ -191,7 +191,7 @@ export function mount(el) {
         transfers.length > 0 && h('ul', { class: 'handover-lines', dataset: { test: 'handover-offered' } }, transfers.map((tr) => h('li', { dataset: { id: tr.id, task: tr.task } }, h('a', { href: '#/tasks/' + encodeURIComponent(tr.task) }, tr.task_title || title.get(tr.task) || '?')))),
         skipped.length > 0 && [
           h('h3', null, t('handover.skipped', { n: skipped.length })),
-          h('ul', { class: 'handover-lines', dataset: { test: 'handover-skipped' } }, skipped.map((s) => h('li', { dataset: { task: s.task } }, h('a', { href: '#/tasks/' + encodeURIComponent(s.task) }, s.title || title.get(s.task) || '?'), h('span', { class: 'member-sub' }, ' · ', s.reason || '')))),
+          h('ul', { class: 'handover-lines', dataset: { test: 'handover-skipped' } }, skipped.map((s) => h('li', { dataset: { task: s.task } }, h('a', { href: '#/tasks/' + encodeURIComponent(s.task) }, s.title || title.get(s.task) || '?'), h('span', { class: 'member-sub' }, ' · ', (s.code && codeMessage(s)) || t('handover.notOffered'))))),
         ],
         h('p', { class: 'hint' }, t('handover.stayUntilAccepted'))
       )

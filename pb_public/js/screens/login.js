@@ -70,12 +70,12 @@ export function mount(el, { onSignedIn, notice }) {
         try {
           await askCode(email, mfaId);
         } catch (otpErr) {
-          showError(error, describeError(otpErr).message);
+          showError(error, describeError(otpErr, 'signIn').message);
           busy(false);
         }
         return;
       }
-      const problem = describeError(err);
+      const problem = describeError(err, 'signIn');
       showError(error, problem.status === 400 ? t('login.failed') : problem.message);
       busy(false);
     }
@@ -121,7 +121,7 @@ export function mount(el, { onSignedIn, notice }) {
         input.value = '';
         input.focus();
       } catch (err) {
-        showError(codeError, describeError(err).message);
+        showError(codeError, describeError(err, 'signIn').message);
       }
     }
 
@@ -146,7 +146,7 @@ export function mount(el, { onSignedIn, notice }) {
         await pb.collection('users').authWithOTP(otpId, code, { mfaId });
         await onSignedIn();
       } catch (err) {
-        const problem = describeError(err);
+        const problem = describeError(err, 'signIn');
         // PocketBase answers 400 both for a wrong code and for a first step
         // that expired; the person can ask for a new code or start again
         showError(codeError, problem.status === 400 ? t('login.codeFailed') : problem.message);

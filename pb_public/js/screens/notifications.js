@@ -92,7 +92,7 @@ export function mount(el) {
         await markRead([n.id]);
       } catch (err) {
         // going there matters more than the mark; say it did not stick
-        showError(error, describeError(err).message);
+        showError(error, describeError(err, 'notifications').message);
       }
     }
     if (link) location.hash = link;
@@ -106,7 +106,7 @@ export function mount(el) {
       await markRead(items.filter((n) => !n.read).map((n) => n.id));
       await load();
     } catch (err) {
-      showError(error, describeError(err).message);
+      showError(error, describeError(err, 'notifications').message);
     } finally {
       markAll.disabled = false;
     }

@@ -110,7 +110,7 @@ export function mount(el, { onLocale, onSignOut }) {
       photo.replaceChildren(avatar(record, 'lg'));
       toast(t('profile.saved'));
     } catch (err) {
-      const problem = describeError(err);
+      const problem = describeError(err, 'profile');
       markFields(form, problem.fields);
       showError(error, problem.message);
     } finally {
@@ -127,7 +127,7 @@ export function mount(el, { onLocale, onSignOut }) {
       pb.authStore.save(pb.authStore.token, record);
       onLocale(locale);
     } catch (err) {
-      showError(languageError, describeError(err).message);
+      showError(languageError, describeError(err, 'profile').message);
     }
   });
 

@@ -84,7 +84,7 @@ function requestForm(host) {
       // the server answers the same for every address: say what may happen
       done(host, t('reset.requestSent', { email }));
     } catch (err) {
-      showError(error, describeError(err).message);
+      showError(error, describeError(err, 'reset').message);
       submit.disabled = false;
     }
   });
@@ -128,7 +128,7 @@ function confirmForm(host, token) {
       await pb.collection('users').confirmPasswordReset(token, password.value, confirm.value);
       done(host, t('reset.confirmed'));
     } catch (err) {
-      const problem = describeError(err);
+      const problem = describeError(err, 'reset');
       // PocketBase answers 400 for a link that expired or was used already
       const expired = problem.fields.token || (problem.status === 400 && !problem.fields.password && !problem.fields.passwordConfirm);
       showError(error, expired ? t('reset.linkInvalid') : problem.message);

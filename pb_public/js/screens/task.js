@@ -4,7 +4,7 @@
 // offer), and its history. Changes by colleagues arrive live.
 
 import { h, replace } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, has } from '../i18n.js';
 import { pb, currentUser } from '../pb.js';
 import { getState } from '../store.js';
 import { describeError } from '../errors.js';
@@ -293,7 +293,7 @@ export function mount(el, { id }) {
                       } catch (err) {
                         box.checked = !box.checked;
                         box.disabled = false;
-                        showError(error, describeError(err).message);
+                        showError(error, describeError(err, 'saveTask').message);
                       }
                     },
                   },
@@ -423,7 +423,7 @@ export function mount(el, { id }) {
         announce(message);
         renderAll();
       } catch (err) {
-        const problem = describeError(err);
+        const problem = describeError(err, 'offer');
         markFields(form, problem.fields);
         showError(error, problem.message);
         submit.disabled = false;
@@ -497,7 +497,7 @@ export function mount(el, { id }) {
       announce(message);
       renderAll({ keepForms: true });
     } catch (err) {
-      showError(actionError, describeError(err).message);
+      showError(actionError, describeError(err, 'changeTask').message);
       renderBar();
     } finally {
       busy = false;
@@ -520,7 +520,7 @@ export function mount(el, { id }) {
       toast(t('task.deleted'));
       location.hash = boardHash(task.expand?.team || { slug: '' });
     } catch (err) {
-      showError(actionError, describeError(err).message);
+      showError(actionError, describeError(err, 'deleteTask').message);
     }
   }
 
@@ -565,7 +565,9 @@ function describeEvent(ev, nameOf) {
     case 'returned_to_team':
       return t('task.events.returned_to_team', { name: who(details.from ?? details.user) });
     case 'handover_cancelled':
-      return details.reason ? t('task.events.handover_cancelled_reason', { actor, reason: details.reason }) : t('task.events.handover_cancelled', { actor });
+      if (!details.reason) return t('task.events.handover_cancelled', { actor });
+      // a reason is a code; one this version does not know is left out
+      return has('task.events.reasons.' + details.reason) ? t('task.events.handover_cancelled_reason', { reason: t('task.events.reasons.' + details.reason) }) : t('task.events.handover_lapsed');
     case 'created':
     case 'handover_accepted':
     case 'handover_declined':
