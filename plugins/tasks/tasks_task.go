@@ -83,6 +83,9 @@ func validateTask(e *core.RecordEvent) error {
 	if task.GetString("priority") == "" {
 		task.Set("priority", "normal")
 	}
+	// the board's index keeps a team's active tasks together (see the
+	// migration tasks_active); a client cannot set it otherwise
+	task.Set("active", isActive(task.GetString("status")))
 	if !task.IsNew() && task.Original().GetString("due") != task.GetString("due") {
 		rearmOverdue(task)
 	}
@@ -218,4 +221,10 @@ func notifyAssigned(app core.App, task *core.Record, actor string) error {
 		Sender:  actor,
 		Params:  map[string]any{"actor": nameOf(app, actor), "title": title},
 	})
+}
+
+// isActive reports whether a task with status still needs doing: open or in
+// progress.
+func isActive(status string) bool {
+	return status == StatusOpen || status == StatusInProgress
 }
