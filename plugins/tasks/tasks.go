@@ -13,6 +13,7 @@
 package tasks
 
 import (
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -70,6 +71,10 @@ type plugin struct {
 	app    core.App
 	config Config
 	offers *offerLimiter
+
+	// writes are the records a task request is saving, with the actor
+	// behind it, for the model hook that writes them (see inWrite)
+	writes sync.Map
 
 	overdueRunning atomic.Bool
 }
@@ -142,6 +147,37 @@ func inTransaction(e *core.RecordRequestEvent, after func(txApp core.App) error)
 			return err
 		}
 		return after(txApp)
+	})
+}
+
+// requestWrite marks the record a request saves as its actor's for the
+// rest of the request, so that the hook around its write (inWrite) knows
+// who made the change.
+func (p *plugin) requestWrite(e *core.RecordRequestEvent) error {
+	p.writes.Store(e.Record, actorOf(e.RequestEvent))
+	defer p.writes.Delete(e.Record)
+	return e.Next()
+}
+
+// inWrite runs the write of a record a request saves (its validation and
+// its row) and after in one transaction: the record and every change it
+// brings (history, notifications, the next recurring task) land together
+// or not at all. The request's answer, with its expand, is built after the
+// commit: the transaction holds SQLite's single writer no longer than the
+// write needs. Saves no request marked (Go code, which writes its own
+// history) pass through.
+func (p *plugin) inWrite(e *core.RecordEvent, after func(txApp core.App, actor string) error) error {
+	marked, ok := p.writes.LoadAndDelete(e.Record)
+	if !ok {
+		return e.Next()
+	}
+	actor, _ := marked.(string)
+	return e.App.RunInTransaction(func(txApp core.App) error {
+		e.App = txApp
+		if err := e.Next(); err != nil {
+			return err
+		}
+		return after(txApp, actor)
 	})
 }
 

@@ -26,16 +26,22 @@ func (p *plugin) bindTaskHooks() {
 
 	p.app.OnRecordCreateRequest(TasksCollection).BindFunc(func(e *core.RecordRequestEvent) error {
 		markServerFields(e.Record, nil)
-		return inTransaction(e, func(txApp core.App) error {
-			return taskCreated(txApp, e.Record, actorOf(e.RequestEvent))
+		return p.requestWrite(e)
+	})
+	p.app.OnRecordCreate(TasksCollection).BindFunc(func(e *core.RecordEvent) error {
+		return p.inWrite(e, func(txApp core.App, actor string) error {
+			return taskCreated(txApp, e.Record, actor)
 		})
 	})
 
 	p.app.OnRecordUpdateRequest(TasksCollection).BindFunc(func(e *core.RecordRequestEvent) error {
+		markServerFields(e.Record, e.Record.Original())
+		return p.requestWrite(e)
+	})
+	p.app.OnRecordUpdate(TasksCollection).BindFunc(func(e *core.RecordEvent) error {
 		old := e.Record.Original()
-		markServerFields(e.Record, old)
-		return inTransaction(e, func(txApp core.App) error {
-			return taskChanged(txApp, old, e.Record, actorOf(e.RequestEvent))
+		return p.inWrite(e, func(txApp core.App, actor string) error {
+			return taskChanged(txApp, old, e.Record, actor)
 		})
 	})
 
