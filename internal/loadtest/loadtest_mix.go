@@ -155,7 +155,8 @@ func (v *vu) post() {
 }
 
 func (v *vu) openBoard() {
-	v.get("board", records("tasks")+fullList("filter", "team = "+quote(v.team())+" && "+activeStatus, "expand", "assignee"), nil)
+	// the first page, as the PWA's board asks it
+	v.get("board", records("tasks")+list(1, 100, "filter", "team = "+quote(v.team())+" && active = true", "sort", "due,id", "expand", "assignee"), nil)
 }
 
 func (v *vu) openMyTasks() {

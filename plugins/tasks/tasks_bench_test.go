@@ -548,23 +548,52 @@ func BenchmarkTasks(b *testing.B) {
 	}
 
 	// the board a page at a time as finished tasks pile up in the team: its
-	// first and its last page with 2,000 and with 20,000 finished tasks, and
-	// for comparison the first page as asked before, on the index it had
+	// first page and its last full one with 2,000 and with 20,000 finished
+	// tasks, over HTTP and the SQL alone, and for comparison the first page
+	// as the board asked it before, on the index it had then
+	user, err := app.FindRecordById("users", me)
+	if err != nil {
+		b.Fatal(err)
+	}
+	before := "perPage=100&sort=due&skipTotal=1&filter=" + url.QueryEscape(`team = "`+team+`" && `+active)
 	for _, finished := range []int{2_000, 20_000} {
 		org.finishTasks(b, app, finished)
 		pages := boardPages(b, app, records, token, team)
-		for name, u := range map[string]string{"first": pages[0], "last": pages[len(pages)-1]} {
-			b.Run(fmt.Sprintf("board_%s_page/finished=%d", name, finished), func(b *testing.B) {
-				benchList(b, u, token)
+		deep := pages[max(len(pages)-2, 0)] // the last page is short
+		for _, page := range []struct{ name, query string }{{"first", pages[0]}, {"deep", deep}} {
+			b.Run(fmt.Sprintf("board_%s_page/finished=%d", page.name, finished), func(b *testing.B) {
+				benchList(b, records+"tasks/records?"+page.query+"&expand=assignee", token)
+			})
+			b.Run(fmt.Sprintf("board_%s_page_sql/finished=%d", page.name, finished), func(b *testing.B) {
+				benchSQL(b, app, user, page.query)
 			})
 		}
+		benchExec(b, app, "CREATE INDEX idx_tasks_team_due_status ON tasks (team, due, status)")
 		b.Run(fmt.Sprintf("board_before/finished=%d", finished), func(b *testing.B) {
-			benchExec(b, app, "CREATE INDEX idx_tasks_team_due_status ON tasks (team, due, status)")
-			defer benchExec(b, app, "DROP INDEX idx_tasks_team_due_status")
-			benchList(b, records+"tasks/records?perPage=100&sort=due&expand=assignee&skipTotal=1&filter="+
-				url.QueryEscape(`team = "`+team+`" && `+active), token)
+			benchList(b, records+"tasks/records?"+before+"&expand=assignee", token)
 		})
+		b.Run(fmt.Sprintf("board_before_sql/finished=%d", finished), func(b *testing.B) {
+			benchSQL(b, app, user, before)
+		})
+		benchExec(b, app, "DROP INDEX idx_tasks_team_due_status")
 	}
+}
+
+// benchSQL measures the SQL alone of the list query urlQuery on tasks, as
+// PocketBase builds it for user (list rule included), and logs its plan.
+func benchSQL(b *testing.B, app core.App, user *core.Record, urlQuery string) {
+	sql, params := listQuery(b, app, "tasks", user, urlQuery)
+	b.Logf("plan:\n%s", queryPlan(b, app, sql, params))
+	var durations []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		var rows []dbx.NullStringMap
+		if err := app.DB().NewQuery(sql).Bind(params).All(&rows); err != nil {
+			b.Fatal(err)
+		}
+		durations = append(durations, time.Since(start))
+	}
+	reportPercentiles(b, durations)
 }
 
 // benchList measures GET u: warm-up requests first, then one timed request
@@ -626,7 +655,7 @@ func (org *benchOrg) finishTasks(b *testing.B, app core.App, n int) {
 }
 
 // boardPages follows the board's pages from the first to the last, as the
-// PWA scrolls them, and returns their URLs. It fails the benchmark unless
+// PWA scrolls them, and returns their list queries. It fails the benchmark unless
 // the pages hold each active task of the team exactly once.
 func boardPages(b *testing.B, app core.App, records, token, team string) []string {
 	b.Helper()
@@ -634,7 +663,8 @@ func boardPages(b *testing.B, app core.App, records, token, team string) []strin
 	seen := map[string]bool{}
 	afterDue, afterId := "", ""
 	for {
-		u := records + "tasks/records?" + boardPage(team, afterDue, afterId) + "&expand=assignee"
+		query := boardPage(team, afterDue, afterId)
+		u := records + "tasks/records?" + query + "&expand=assignee"
 		req, _ := http.NewRequest(http.MethodGet, u, nil)
 		req.Header.Set("Authorization", token)
 		res, err := http.DefaultClient.Do(req)
@@ -649,7 +679,7 @@ func boardPages(b *testing.B, app core.App, records, token, team string) []strin
 		if err != nil || res.StatusCode != http.StatusOK {
 			b.Fatalf("%s: status %d, %v", u, res.StatusCode, err)
 		}
-		urls = append(urls, u)
+		urls = append(urls, query)
 		for _, item := range page.Items {
 			if seen[item.Id] {
 				b.Fatalf("task %s on two pages", item.Id)
