@@ -172,13 +172,19 @@ func (p *plugin) inWrite(e *core.RecordEvent, after func(txApp core.App, actor s
 		return e.Next()
 	}
 	actor, _ := marked.(string)
-	return e.App.RunInTransaction(func(txApp core.App) error {
+	app := e.App
+	err := app.RunInTransaction(func(txApp core.App) error {
 		e.App = txApp
 		if err := e.Next(); err != nil {
 			return err
 		}
 		return after(txApp, actor)
 	})
+	// NB! PocketBase runs the record's success hooks (realtime among them)
+	// on the event's app once this returns: the app, not the transaction
+	// that has ended by then
+	e.App = app
+	return err
 }
 
 // actorOf returns the id of the signed-in employee behind a request, or ""
