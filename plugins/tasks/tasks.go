@@ -72,8 +72,8 @@ type plugin struct {
 	config Config
 	offers *offerLimiter
 
-	// writes are the records a task request is saving, with the actor
-	// behind it, for the model hook that writes them (see inWrite)
+	// writes are the records a request is saving, with the request, for
+	// the model hook that writes them (see inWrite)
 	writes sync.Map
 
 	overdueRunning atomic.Bool
@@ -137,48 +137,32 @@ func Register(app core.App, config Config) error {
 	return nil
 }
 
-// inTransaction runs the rest of a request hook chain and after in one
-// transaction: the record write and every change it brings (history,
-// notifications, the next recurring task) land together or not at all.
-func inTransaction(e *core.RecordRequestEvent, after func(txApp core.App) error) error {
-	return e.App.RunInTransaction(func(txApp core.App) error {
-		e.App = txApp
-		if err := e.Next(); err != nil {
-			return err
-		}
-		return after(txApp)
-	})
-}
-
-// requestWrite marks the record a request saves as its actor's for the
-// rest of the request, so that the hook around its write (inWrite) knows
-// who made the change.
+// requestWrite marks the record a request saves as that request's for the
+// rest of it, so that the hook around its write (inWrite) knows who makes
+// the change.
 func (p *plugin) requestWrite(e *core.RecordRequestEvent) error {
-	p.writes.Store(e.Record, actorOf(e.RequestEvent))
+	p.writes.Store(e.Record, e)
 	defer p.writes.Delete(e.Record)
 	return e.Next()
 }
 
-// inWrite runs the write of a record a request saves (its validation and
-// its row) and after in one transaction: the record and every change it
-// brings (history, notifications, the next recurring task) land together
-// or not at all. The request's answer, with its expand, is built after the
-// commit: the transaction holds SQLite's single writer no longer than the
-// write needs. Saves no request marked (Go code, which writes its own
-// history) pass through.
-func (p *plugin) inWrite(e *core.RecordEvent, after func(txApp core.App, actor string) error) error {
+// inWrite runs fn in one transaction around the write of a record a request
+// saves: fn calls write (the record's validation and its row) and does what
+// must land with it (history, notifications, the next recurring task), so
+// that all of it lands together or not at all. The request's answer, with
+// its expand, is built after the commit: the transaction holds SQLite's
+// single writer no longer than the write needs. Saves no request marked
+// (Go code, which writes its own history) just write.
+func (p *plugin) inWrite(e *core.RecordEvent, fn func(txApp core.App, req *core.RecordRequestEvent, write func() error) error) error {
 	marked, ok := p.writes.LoadAndDelete(e.Record)
 	if !ok {
 		return e.Next()
 	}
-	actor, _ := marked.(string)
+	req, _ := marked.(*core.RecordRequestEvent)
 	app := e.App
 	err := app.RunInTransaction(func(txApp core.App) error {
 		e.App = txApp
-		if err := e.Next(); err != nil {
-			return err
-		}
-		return after(txApp, actor)
+		return fn(txApp, req, e.Next)
 	})
 	// NB! PocketBase runs the record's success hooks (realtime among them)
 	// on the event's app once this returns: the app, not the transaction

@@ -29,8 +29,11 @@ func (p *plugin) bindTaskHooks() {
 		return p.requestWrite(e)
 	})
 	p.app.OnRecordCreate(TasksCollection).BindFunc(func(e *core.RecordEvent) error {
-		return p.inWrite(e, func(txApp core.App, actor string) error {
-			return taskCreated(txApp, e.Record, actor)
+		return p.inWrite(e, func(txApp core.App, req *core.RecordRequestEvent, write func() error) error {
+			if err := write(); err != nil {
+				return err
+			}
+			return taskCreated(txApp, e.Record, actorOf(req.RequestEvent))
 		})
 	})
 
@@ -40,8 +43,11 @@ func (p *plugin) bindTaskHooks() {
 	})
 	p.app.OnRecordUpdate(TasksCollection).BindFunc(func(e *core.RecordEvent) error {
 		old := e.Record.Original()
-		return p.inWrite(e, func(txApp core.App, actor string) error {
-			return taskChanged(txApp, old, e.Record, actor)
+		return p.inWrite(e, func(txApp core.App, req *core.RecordRequestEvent, write func() error) error {
+			if err := write(); err != nil {
+				return err
+			}
+			return taskChanged(txApp, old, e.Record, actorOf(req.RequestEvent))
 		})
 	})
 

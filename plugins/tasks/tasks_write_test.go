@@ -17,9 +17,9 @@ func failHistory(app core.App) {
 	})
 }
 
-// TestTaskWriteAtomic checks that a task and its history land together: when
-// the history cannot be written, the task is not changed (nor added), and
-// nobody is notified.
+// TestTaskWriteAtomic checks that a write and its history land together:
+// when the history cannot be written, the task or offer is not changed (nor
+// added), and nobody is notified.
 func TestTaskWriteAtomic(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
@@ -43,6 +43,26 @@ func TestTaskWriteAtomic(t *testing.T) {
 			URL:             "/api/collections/tasks/records",
 			Headers:         auth(f.bramT),
 			Body:            body(`{"team":"` + f.haarlem + `","title":"Nieuwe taak","created_by":"` + f.bram + `","assignee":"` + f.dirk + `"}`),
+			BeforeTestFunc:  failing,
+			ExpectedStatus:  400,
+			ExpectedContent: []string{`"message":`},
+		}),
+		unchanged(tests.ApiScenario{
+			Name:            "anna accepts bram's offer while the history fails",
+			Method:          http.MethodPatch,
+			URL:             "/api/collections/task_transfers/records/" + f.offer,
+			Headers:         auth(f.annaT),
+			Body:            body(`{"status":"accepted"}`),
+			BeforeTestFunc:  failing,
+			ExpectedStatus:  400,
+			ExpectedContent: []string{`"message":`},
+		}),
+		unchanged(tests.ApiScenario{
+			Name:            "bram offers the team's open task to dirk while the history fails",
+			Method:          http.MethodPost,
+			URL:             "/api/collections/task_transfers/records",
+			Headers:         auth(f.bramT),
+			Body:            body(`{"task":"` + f.task[medicatie] + `","from_user":"` + f.bram + `","to_user":"` + f.dirk + `"}`),
 			BeforeTestFunc:  failing,
 			ExpectedStatus:  400,
 			ExpectedContent: []string{`"message":`},
