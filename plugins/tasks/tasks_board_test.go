@@ -1,8 +1,11 @@
 package tasks_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -10,6 +13,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
 	"github.com/pocketbase/pocketbase/tools/search"
 )
 
@@ -96,5 +100,107 @@ func TestBoardPagePlan(t *testing.T) {
 		if strings.Contains(plan, "ORDER BY") || strings.Contains(plan, "SCAN tasks") {
 			t.Errorf("%s: the plan scans or sorts the tasks:\n%s", name, plan)
 		}
+	}
+}
+
+// TestTaskActive checks that the server keeps active in step with the
+// status, whatever a client sends: the board's pages rely on it.
+func TestTaskActive(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+
+	run(t, []tests.ApiScenario{
+		{
+			Name:            "bram finishes his task and says it is still active",
+			Method:          http.MethodPatch,
+			URL:             "/api/collections/tasks/records/" + f.task[wondzorg],
+			Headers:         auth(f.bramT),
+			Body:            body(`{"status":"done","active":true}`),
+			ExpectedStatus:  200,
+			ExpectedContent: []string{`"status":"done"`, `"active":false`},
+		},
+		{
+			Name:            "bram adds a task and says it is not active",
+			Method:          http.MethodPost,
+			URL:             "/api/collections/tasks/records",
+			Headers:         auth(f.bramT),
+			Body:            body(`{"team":"` + f.haarlem + `","title":"Actief","created_by":"` + f.bram + `","active":false}`),
+			ExpectedStatus:  200,
+			ExpectedContent: []string{`"status":"open"`, `"active":true`},
+		},
+		{
+			Name:    "dirk's task in progress is on the board's first page, a finished one is not",
+			Method:  http.MethodGet,
+			URL:     "/api/collections/tasks/records?" + boardPage(f.haarlem, "", ""),
+			Headers: auth(f.dirkT),
+			BeforeTestFunc: func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
+				task, err := app.FindRecordById("tasks", f.task[medicatie])
+				if err != nil {
+					t.Fatal(err)
+				}
+				task.Set("status", "done")
+				if err := app.Save(task); err != nil {
+					t.Fatal(err)
+				}
+			},
+			ExpectedStatus:     200,
+			ExpectedContent:    []string{sleutel, wondzorg, weekoverleg},
+			NotExpectedContent: []string{medicatie},
+		},
+	})
+}
+
+// TestBoardPagesKeyset follows the board's pages, two tasks at a time, over
+// tasks that share a due date or have none: each active task comes once,
+// in the order of due and id, and a task finished between two pages moves
+// no other task off them.
+func TestBoardPagesKeyset(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	app := testapp.New(t)
+	server := testapp.Serve(t, app)
+	api := server.URL + "/api/collections/tasks/records"
+
+	for i, due := range []string{"", "", "2030-01-01 10:00:00.000Z", "2030-01-01 10:00:00.000Z", "2030-01-01 10:00:00.000Z", "2030-02-01 10:00:00.000Z"} {
+		code, res := do(t, http.MethodPost, api, f.annaT, map[string]any{"team": f.haarlem, "title": fmt.Sprintf("Pagina %d", i), "created_by": f.anna, "due": due})
+		if code != 200 {
+			t.Fatalf("adding a task: %d %s", code, res)
+		}
+	}
+	var want []string
+	var rows []struct{ Id string }
+	if err := app.DB().NewQuery("SELECT id FROM tasks WHERE team = {:team} AND status IN ('open', 'in_progress') ORDER BY due, id").
+		Bind(dbx.Params{"team": f.haarlem}).All(&rows); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		want = append(want, r.Id)
+	}
+
+	var got []string
+	afterDue, afterId := "", ""
+	for page := 0; ; page++ {
+		code, res := do(t, http.MethodGet, api+"?"+strings.Replace(boardPage(f.haarlem, afterDue, afterId), "perPage=100", "perPage=2", 1), f.bramT, nil)
+		var list struct{ Items []struct{ Id, Due string } }
+		if err := json.Unmarshal([]byte(res), &list); code != 200 || err != nil {
+			t.Fatalf("page %d: %d %s", page, code, res)
+		}
+		for _, item := range list.Items {
+			got = append(got, item.Id)
+		}
+		if len(list.Items) < 2 {
+			break
+		}
+		last := list.Items[len(list.Items)-1]
+		afterDue, afterId = last.Due, last.Id
+		if page == 0 {
+			// the first task is finished meanwhile: it was on a page already
+			if code, res := do(t, http.MethodPatch, api+"/"+got[0], f.annaT, map[string]any{"status": "done"}); code != 200 {
+				t.Fatalf("finishing a task: %d %s", code, res)
+			}
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("the pages hold\n%v\nwant\n%v", got, want)
 	}
 }
