@@ -175,7 +175,7 @@ func (v *vu) openTask() {
 	}
 	id := v.tasks[v.rng.IntN(len(v.tasks))].id
 	v.get("task_view", records("tasks")+"/"+id+"?expand=team,assignee,created_by", nil)
-	v.get("task_history", records("task_events")+fullList("filter", "task = "+quote(id), "sort", "created,id", "expand", "actor"), nil)
+	v.get("task_history", records("task_events")+list(1, 50, "filter", "task = "+quote(id), "sort", "-created,-id", "expand", "actor"), nil)
 }
 
 // moveTask takes one of the virtual user's tasks a step on; a finished one
