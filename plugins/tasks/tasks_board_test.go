@@ -204,3 +204,29 @@ func TestBoardPagesKeyset(t *testing.T) {
 		t.Errorf("the pages hold\n%v\nwant\n%v", got, want)
 	}
 }
+
+// TestHistoryPagePlan checks that a page of a task's history reads the
+// task's lines in the index on (task, created), newest first, and stops
+// after the page rather than sorting all of them.
+func TestHistoryPagePlan(t *testing.T) {
+	t.Parallel()
+	app := testapp.New(t)
+	bram, err := app.FindAuthRecordByEmail("users", "bram@buurtplein.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, filter := range map[string]string{
+		"first page":   `task = "abcdefghijklmno"`,
+		"earlier page": `task = "abcdefghijklmno" && created <= "2026-12-01 10:00:00.000Z" && (created < "2026-12-01 10:00:00.000Z" || id < "abcdefghijklmno")`,
+	} {
+		sql, params := listQuery(t, app, "task_events", bram, "page=1&perPage=50&skipTotal=1&sort=-created,-id&filter="+url.QueryEscape(filter))
+		plan := queryPlan(t, app, sql, params)
+		t.Logf("%s:\n%s\n%s", name, sql, plan)
+		if !strings.Contains(plan, "USING INDEX idx_task_events_task_created (task=?") {
+			t.Errorf("%s: the plan does not search the history's index:\n%s", name, plan)
+		}
+		if strings.Contains(plan, "TEMP B-TREE FOR ORDER BY") || strings.Contains(plan, "SCAN task_events") {
+			t.Errorf("%s: the plan scans or sorts all of the task's history:\n%s", name, plan)
+		}
+	}
+}
