@@ -155,7 +155,8 @@ func (v *vu) post() {
 }
 
 func (v *vu) openBoard() {
-	v.get("board", records("tasks")+fullList("filter", "team = "+quote(v.team())+" && "+activeStatus, "expand", "assignee"), nil)
+	// the first page, as the PWA's board asks it
+	v.get("board", records("tasks")+list(1, 100, "filter", "team = "+quote(v.team())+" && active = true", "sort", "due,id", "expand", "assignee"), nil)
 }
 
 func (v *vu) openMyTasks() {
@@ -174,7 +175,7 @@ func (v *vu) openTask() {
 	}
 	id := v.tasks[v.rng.IntN(len(v.tasks))].id
 	v.get("task_view", records("tasks")+"/"+id+"?expand=team,assignee,created_by", nil)
-	v.get("task_history", records("task_events")+fullList("filter", "task = "+quote(id), "sort", "created,id", "expand", "actor"), nil)
+	v.get("task_history", records("task_events")+list(1, 50, "filter", "task = "+quote(id), "sort", "-created,-id", "expand", "actor"), nil)
 }
 
 // moveTask takes one of the virtual user's tasks a step on; a finished one

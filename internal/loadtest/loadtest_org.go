@@ -350,7 +350,7 @@ func (g *generator) feed(tx core.App) error {
 // on some others.
 func (g *generator) tasks(tx core.App) error {
 	db := tx.DB()
-	tasks := g.inserter(db, "tasks", "id", "team", "title", "description", "status", "assignee", "due", "priority",
+	tasks := g.inserter(db, "tasks", "id", "team", "title", "description", "status", "active", "assignee", "due", "priority",
 		"checklist", "repeat", "repeat_weeks", "created_by", "completed_at", "overdue_notified", "created", "updated")
 	defer tasks.close()
 	events := g.inserter(db, "task_events", "id", "task", "actor", "kind", "details", "created")
@@ -452,7 +452,7 @@ func (g *generator) task(t int) *genTask {
 func (task *genTask) row() dbx.Params {
 	return dbx.Params{
 		"id": task.id, "team": task.team, "title": task.title, "description": task.description,
-		"status": task.status, "assignee": task.assignee, "due": task.due, "priority": task.priority,
+		"status": task.status, "active": task.status == "open" || task.status == "in_progress", "assignee": task.assignee, "due": task.due, "priority": task.priority,
 		"checklist": task.checklist, "repeat": task.repeat, "repeat_weeks": 0, "created_by": task.creator,
 		"completed_at": task.completed, "overdue_notified": task.notified,
 		"created": dbDate(task.created), "updated": dbDate(task.updated),

@@ -282,6 +282,10 @@ export default {
     openLoad: { zero: '(no open tasks)', one: '(1 open task)', other: '({n} open tasks)' },
     newTaskLive: 'New task: {title}',
     reassigned: '"{title}" is now with {name}',
+    // the board in pages
+    more: 'Load more tasks',
+    moreLoading: 'Loading more tasks…',
+    summaryMore: '{n} open tasks shown, there are more',
   },
   taskForm: {
     title: 'What needs doing?',
@@ -328,6 +332,7 @@ export default {
     pendingOffer: 'This task has been offered. Until the offer is accepted it stays where it is.',
     history: 'History',
     noHistory: 'No history yet.',
+    historyMore: 'Load earlier history',
     someoneElses: 'With {name}',
     actions: { start: 'Start', stop: 'Pause', done: 'Done', cancel: 'Cancel', reopen: 'Reopen', delete: 'Delete' },
     started: "You're working on the task.",

@@ -283,6 +283,10 @@ export default {
     openLoad: { zero: '(geen open taken)', one: '(1 open taak)', other: '({n} open taken)' },
     newTaskLive: 'Nieuwe taak: {title}',
     reassigned: '"{title}" is nu van {name}',
+    // the board in pages
+    more: 'Meer taken laden',
+    moreLoading: 'Meer taken laden…',
+    summaryMore: '{n} open taken getoond, er zijn er meer',
   },
   taskForm: {
     title: 'Wat moet er gebeuren?',
@@ -329,6 +333,7 @@ export default {
     pendingOffer: 'Deze taak is aangeboden. Tot het aanbod is geaccepteerd, blijft hij waar hij is.',
     history: 'Geschiedenis',
     noHistory: 'Nog geen geschiedenis.',
+    historyMore: 'Eerdere geschiedenis laden',
     someoneElses: 'Van {name}',
     actions: { start: 'Start', stop: 'Pauzeren', done: 'Klaar', cancel: 'Annuleren', reopen: 'Heropenen', delete: 'Verwijderen' },
     started: 'Je bent met de taak bezig.',

@@ -15,6 +15,7 @@
 package tasks
 
 import (
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -68,6 +69,10 @@ type plugin struct {
 	app    core.App
 	config Config
 	offers *offerLimiter
+
+	// writes are the records a request is saving, with the request, for
+	// the model hook that writes them (see inWrite)
+	writes sync.Map
 
 	overdueRunning atomic.Bool
 }
@@ -126,17 +131,38 @@ func Register(app core.App, config Config) error {
 	return nil
 }
 
-// inTransaction runs the rest of a request hook chain and after in one
-// transaction: the record write and every change it brings (history,
-// notifications, the next recurring task) land together or not at all.
-func inTransaction(e *core.RecordRequestEvent, after func(txApp core.App) error) error {
-	return e.App.RunInTransaction(func(txApp core.App) error {
+// requestWrite marks the record a request saves as that request's for the
+// rest of it, so that the hook around its write (inWrite) knows who makes
+// the change.
+func (p *plugin) requestWrite(e *core.RecordRequestEvent) error {
+	p.writes.Store(e.Record, e)
+	defer p.writes.Delete(e.Record)
+	return e.Next()
+}
+
+// inWrite runs fn in one transaction around the write of a record a request
+// saves: fn calls write (the record's validation and its row) and does what
+// must land with it (history, notifications, the next recurring task), so
+// that all of it lands together or not at all. The request's answer, with
+// its expand, is built after the commit: the transaction holds SQLite's
+// single writer no longer than the write needs. Saves no request marked
+// (Go code, which writes its own history) just write.
+func (p *plugin) inWrite(e *core.RecordEvent, fn func(txApp core.App, req *core.RecordRequestEvent, write func() error) error) error {
+	marked, ok := p.writes.LoadAndDelete(e.Record)
+	if !ok {
+		return e.Next()
+	}
+	req, _ := marked.(*core.RecordRequestEvent)
+	app := e.App
+	err := app.RunInTransaction(func(txApp core.App) error {
 		e.App = txApp
-		if err := e.Next(); err != nil {
-			return err
-		}
-		return after(txApp)
+		return fn(txApp, req, e.Next)
 	})
+	// NB! PocketBase runs the record's success hooks (realtime among them)
+	// on the event's app once this returns: the app, not the transaction
+	// that has ended by then
+	e.App = app
+	return err
 }
 
 // actorOf returns the id of the signed-in employee behind a request, or ""

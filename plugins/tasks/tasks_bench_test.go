@@ -152,7 +152,7 @@ func seedTasksOrganisation(b *testing.B, app core.App) *benchOrg {
 			}
 		}
 
-		tasks := benchInsert(db, "tasks", "id", "team", "title", "description", "status", "assignee", "due",
+		tasks := benchInsert(db, "tasks", "id", "team", "title", "description", "status", "active", "assignee", "due",
 			"priority", "checklist", "repeat", "repeat_weeks", "created_by", "completed_at", "overdue_notified",
 			"created", "updated")
 		defer tasks.Close()
@@ -236,7 +236,7 @@ func seedTasksOrganisation(b *testing.B, app core.App) *benchOrg {
 			title := fmt.Sprintf("%s %d", benchTitles[rng.IntN(len(benchTitles))], i)
 			if _, err := tasks.Bind(dbx.Params{
 				"id": taskId, "team": org.teamIds[t], "title": title, "description": description,
-				"status": status, "assignee": assignee, "due": dueText, "priority": priority, "checklist": checklist,
+				"status": status, "active": active, "assignee": assignee, "due": dueText, "priority": priority, "checklist": checklist,
 				"repeat": repeat, "repeat_weeks": 0, "created_by": member(), "completed_at": completed,
 				"overdue_notified": notified, "created": benchDate(created), "updated": benchDate(updated),
 			}).Execute(); err != nil {
@@ -327,7 +327,7 @@ func (org *benchOrg) offerTasks(b *testing.B, app core.App, n int, toTeam bool) 
 	ids := benchIds{rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))}
 	offers := make([]string, 0, n)
 	err = app.RunInTransaction(func(tx core.App) error {
-		addTask := benchInsert(tx.DB(), "tasks", "id", "team", "title", "status", "assignee", "due", "priority",
+		addTask := benchInsert(tx.DB(), "tasks", "id", "team", "title", "status", "active", "assignee", "due", "priority",
 			"created_by", "created", "updated")
 		defer addTask.Close()
 		addOffer := benchInsert(tx.DB(), "task_transfers", "id", "task", "from_user", "to_user", "to_team", "status",
@@ -345,7 +345,7 @@ func (org *benchOrg) offerTasks(b *testing.B, app core.App, n int, toTeam bool) 
 				task, title = ids.next(), fmt.Sprintf("Extra taak %d", i)
 				due, assignee = benchDate(time.Now().AddDate(0, 0, 1+i%30)), org.userIds[members[i%len(members)]]
 				if _, err := addTask.Bind(dbx.Params{
-					"id": task, "team": org.teamIds[from], "title": title, "status": "open", "assignee": assignee,
+					"id": task, "team": org.teamIds[from], "title": title, "status": "open", "active": true, "assignee": assignee,
 					"due": due, "priority": "normal", "created_by": assignee, "created": now, "updated": now,
 				}).Execute(); err != nil {
 					return err
@@ -481,9 +481,9 @@ func BenchmarkTasks(b *testing.B) {
 	active := `(status = "open" || status = "in_progress")`
 
 	lists := []struct{ name, collection, query string }{
-		// the team board: its active tasks by due date, with who has them
-		{"board", "tasks", "perPage=100&sort=due&expand=assignee&skipTotal=1&filter=" +
-			url.QueryEscape(`team = "`+team+`" && `+active)},
+		// the team board: the first page of its active tasks by due date,
+		// with who has them
+		{"board", "tasks", boardPage(team, "", "") + "&expand=assignee"},
 		// my tasks, across my teams
 		{"my_tasks", "tasks", "perPage=100&sort=due&expand=team&skipTotal=1&filter=" +
 			url.QueryEscape(`assignee = "`+me+`" && `+active)},
@@ -546,4 +546,159 @@ func BenchmarkTasks(b *testing.B) {
 			}
 		})
 	}
+
+	// the board a page at a time as finished tasks pile up in the team: its
+	// first page and its last full one with 2,000 and with 20,000 finished
+	// tasks, over HTTP and the SQL alone, and for comparison the first page
+	// as the board asked it before, on the index it had then
+	user, err := app.FindRecordById("users", me)
+	if err != nil {
+		b.Fatal(err)
+	}
+	before := "perPage=100&sort=due&skipTotal=1&filter=" + url.QueryEscape(`team = "`+team+`" && `+active)
+	for _, finished := range []int{2_000, 20_000} {
+		org.finishTasks(b, app, finished)
+		pages := boardPages(b, app, records, token, team)
+		deep := pages[max(len(pages)-2, 0)] // the last page is short
+		for _, page := range []struct{ name, query string }{{"first", pages[0]}, {"deep", deep}} {
+			b.Run(fmt.Sprintf("board_%s_page/finished=%d", page.name, finished), func(b *testing.B) {
+				benchList(b, records+"tasks/records?"+page.query+"&expand=assignee", token)
+			})
+			b.Run(fmt.Sprintf("board_%s_page_sql/finished=%d", page.name, finished), func(b *testing.B) {
+				benchSQL(b, app, user, page.query)
+			})
+		}
+		benchExec(b, app, "CREATE INDEX idx_tasks_team_due_status ON tasks (team, due, status)")
+		b.Run(fmt.Sprintf("board_before/finished=%d", finished), func(b *testing.B) {
+			benchList(b, records+"tasks/records?"+before+"&expand=assignee", token)
+		})
+		b.Run(fmt.Sprintf("board_before_sql/finished=%d", finished), func(b *testing.B) {
+			benchSQL(b, app, user, before)
+		})
+		benchExec(b, app, "DROP INDEX idx_tasks_team_due_status")
+	}
+}
+
+// benchSQL measures the SQL alone of the list query urlQuery on tasks, as
+// PocketBase builds it for user (list rule included), and logs its plan.
+func benchSQL(b *testing.B, app core.App, user *core.Record, urlQuery string) {
+	sql, params := listQuery(b, app, "tasks", user, urlQuery)
+	b.Logf("plan:\n%s", queryPlan(b, app, sql, params))
+	var durations []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		var rows []dbx.NullStringMap
+		if err := app.DB().NewQuery(sql).Bind(params).All(&rows); err != nil {
+			b.Fatal(err)
+		}
+		durations = append(durations, time.Since(start))
+	}
+	reportPercentiles(b, durations)
+}
+
+// benchList measures GET u: warm-up requests first, then one timed request
+// per iteration, reported as percentiles.
+func benchList(b *testing.B, u, token string) {
+	b.Logf("%d records", listCount(b, u, token))
+	for range benchWarmup {
+		benchRequest(b, http.MethodGet, u, token, nil)
+	}
+	var durations []time.Duration
+	for b.Loop() {
+		durations = append(durations, benchRequest(b, http.MethodGet, u, token, nil))
+	}
+	reportPercentiles(b, durations)
+}
+
+// benchExec runs one SQL statement, failing the benchmark on error.
+func benchExec(b *testing.B, app core.App, sql string) {
+	b.Helper()
+	if _, err := app.NonconcurrentDB().NewQuery(sql).Execute(); err != nil {
+		b.Fatalf("%s: %v", sql, err)
+	}
+}
+
+// finishTasks adds finished tasks to the measuring team until it has n,
+// due and done on days before any of its active tasks (up to three years
+// back): the work of the years piling up. It checkpoints the WAL after.
+func (org *benchOrg) finishTasks(b *testing.B, app core.App, n int) {
+	b.Helper()
+	team := org.teamIds[org.team]
+	have, err := app.CountRecords("tasks", dbx.HashExp{"team": team, "status": "done"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(benchSeed, uint64(n)))
+	ids := benchIds{rng}
+	members := org.members[org.team]
+	err = app.RunInTransaction(func(tx core.App) error {
+		add := benchInsert(tx.DB(), "tasks", "id", "team", "title", "status", "active", "assignee", "due", "priority",
+			"created_by", "completed_at", "created", "updated")
+		defer add.Close()
+		for i := int(have); i < n; i++ {
+			due := org.now.Truncate(time.Hour).Add(-time.Duration(61*24+rng.IntN(3*365*24)) * time.Hour)
+			who := org.userIds[members[rng.IntN(len(members))]]
+			if _, err := add.Bind(dbx.Params{
+				"id": ids.next(), "team": team, "title": fmt.Sprintf("%s %d", benchTitles[rng.IntN(len(benchTitles))], i),
+				"status": "done", "active": false, "assignee": who, "due": benchDate(due), "priority": "normal",
+				"created_by": who, "completed_at": benchDate(due), "created": benchDate(due.AddDate(0, 0, -7)), "updated": benchDate(due),
+			}).Execute(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatalf("adding finished tasks: %v", err)
+	}
+	benchExec(b, app, "PRAGMA wal_checkpoint(TRUNCATE)")
+}
+
+// boardPages follows the board's pages from the first to the last, as the
+// PWA scrolls them, and returns their list queries. It fails the benchmark unless
+// the pages hold each active task of the team exactly once.
+func boardPages(b *testing.B, app core.App, records, token, team string) []string {
+	b.Helper()
+	var urls []string
+	seen := map[string]bool{}
+	afterDue, afterId := "", ""
+	for {
+		query := boardPage(team, afterDue, afterId)
+		u := records + "tasks/records?" + query + "&expand=assignee"
+		req, _ := http.NewRequest(http.MethodGet, u, nil)
+		req.Header.Set("Authorization", token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var page struct {
+			Items []struct{ Id, Due string } `json:"items"`
+		}
+		err = json.NewDecoder(res.Body).Decode(&page)
+		res.Body.Close()
+		if err != nil || res.StatusCode != http.StatusOK {
+			b.Fatalf("%s: status %d, %v", u, res.StatusCode, err)
+		}
+		urls = append(urls, query)
+		for _, item := range page.Items {
+			if seen[item.Id] {
+				b.Fatalf("task %s on two pages", item.Id)
+			}
+			seen[item.Id] = true
+		}
+		if len(page.Items) < 100 {
+			break
+		}
+		last := page.Items[len(page.Items)-1]
+		afterDue, afterId = last.Due, last.Id
+	}
+	active, err := app.CountRecords("tasks", dbx.HashExp{"team": team}, dbx.In("status", "open", "in_progress"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(seen) != int(active) {
+		b.Fatalf("the board's %d pages hold %d tasks; the team has %d active", len(urls), len(seen), active)
+	}
+	b.Logf("%d pages, %d active tasks", len(urls), len(seen))
+	return urls
 }

@@ -28,16 +28,28 @@ func (p *plugin) bindTaskHooks() {
 
 	p.app.OnRecordCreateRequest(TasksCollection).BindFunc(func(e *core.RecordRequestEvent) error {
 		markServerFields(e.Record, nil)
-		return inTransaction(e, func(txApp core.App) error {
-			return taskCreated(txApp, e.Record, actorOf(e.RequestEvent))
+		return p.requestWrite(e)
+	})
+	p.app.OnRecordCreate(TasksCollection).BindFunc(func(e *core.RecordEvent) error {
+		return p.inWrite(e, func(txApp core.App, req *core.RecordRequestEvent, write func() error) error {
+			if err := write(); err != nil {
+				return err
+			}
+			return taskCreated(txApp, e.Record, actorOf(req.RequestEvent))
 		})
 	})
 
 	p.app.OnRecordUpdateRequest(TasksCollection).BindFunc(func(e *core.RecordRequestEvent) error {
+		markServerFields(e.Record, e.Record.Original())
+		return p.requestWrite(e)
+	})
+	p.app.OnRecordUpdate(TasksCollection).BindFunc(func(e *core.RecordEvent) error {
 		old := e.Record.Original()
-		markServerFields(e.Record, old)
-		return inTransaction(e, func(txApp core.App) error {
-			return taskChanged(txApp, old, e.Record, actorOf(e.RequestEvent))
+		return p.inWrite(e, func(txApp core.App, req *core.RecordRequestEvent, write func() error) error {
+			if err := write(); err != nil {
+				return err
+			}
+			return taskChanged(txApp, old, e.Record, actorOf(req.RequestEvent))
 		})
 	})
 
@@ -86,6 +98,9 @@ func validateTask(e *core.RecordEvent) error {
 	if task.GetString("priority") == "" {
 		task.Set("priority", "normal")
 	}
+	// the board's index keeps a team's active tasks together (see the
+	// migration tasks_active); a client cannot set it otherwise
+	task.Set("active", isActive(task.GetString("status")))
 	if !task.IsNew() && task.Original().GetString("due") != task.GetString("due") {
 		rearmOverdue(task)
 	}
@@ -209,4 +224,10 @@ func taskChanged(app core.App, old, task *core.Record, actor string) error {
 		return recur(app, task, actor)
 	}
 	return nil
+}
+
+// isActive reports whether a task with status still needs doing: open or in
+// progress.
+func isActive(status string) bool {
+	return status == StatusOpen || status == StatusInProgress
 }

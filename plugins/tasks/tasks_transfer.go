@@ -36,26 +36,25 @@ func (p *plugin) bindTransferHooks() {
 		if err != nil {
 			return err
 		}
-		err = inTransaction(e, func(txApp core.App) error {
-			if err := transferOffered(txApp, e.Record); err != nil {
-				return err
-			}
-			// NB! PocketBase runs the rest of a batch inside e.Next(): by
-			// now a later request of the batch may have withdrawn the
-			// offer: its receivers are told nothing
-			current, err := txApp.FindRecordById(TransfersCollection, e.Record.Id)
-			if err != nil {
-				return err
-			}
-			if current.GetString("status") != TransferPending {
-				return nil
-			}
-			return notifyOffer(txApp, current, 1)
-		})
+		// NB! PocketBase runs the rest of a batch inside e.Next()
+		err = p.requestWrite(e)
 		if err != nil {
 			release() // no offer made: refused, or rolled back with its batch
 		}
 		return err
+	})
+	p.app.OnRecordCreate(TransfersCollection).BindFunc(func(e *core.RecordEvent) error {
+		return p.inWrite(e, func(txApp core.App, _ *core.RecordRequestEvent, write func() error) error {
+			if err := write(); err != nil {
+				return err
+			}
+			if err := transferOffered(txApp, e.Record); err != nil {
+				return err
+			}
+			// a later request of a batch that withdraws the offer takes
+			// this notification back with it
+			return notifyOffer(txApp, e.Record, 1)
+		})
 	})
 
 	// an offer deleted while it waits (with its sender's account, or the
@@ -75,9 +74,9 @@ func (p *plugin) bindTransferHooks() {
 		})
 	})
 
-	p.app.OnRecordUpdateRequest(TransfersCollection).BindFunc(func(e *core.RecordRequestEvent) error {
-		return e.App.RunInTransaction(func(txApp core.App) error {
-			e.App = txApp
+	p.app.OnRecordUpdateRequest(TransfersCollection).BindFunc(p.requestWrite)
+	p.app.OnRecordUpdate(TransfersCollection).BindFunc(func(e *core.RecordEvent) error {
+		return p.inWrite(e, func(txApp core.App, req *core.RecordRequestEvent, write func() error) error {
 			// NB! read the offer again inside the transaction: of two
 			// colleagues answering at once, the second must see the first's
 			// answer, not the state its request loaded
@@ -85,10 +84,10 @@ func (p *plugin) bindTransferHooks() {
 			if err != nil {
 				return err
 			}
-			if err := checkResponse(txApp, e, current); err != nil {
+			if err := checkResponse(txApp, req, current); err != nil {
 				return err
 			}
-			if err := e.Next(); err != nil {
+			if err := write(); err != nil {
 				return err
 			}
 			return transferAnswered(txApp, current, e.Record)

@@ -14,6 +14,8 @@ import { Live, compareTasks, teamMembers, isOverdue, reveal } from '../tasks.js'
 
 const VIEW_KEY = 'buurtplein.boardView';
 const DONE_SHOWN = 20;
+/** Active tasks per page: the server reads one page of its index and stops. */
+const PAGE = 100;
 
 /**
  * Mounts a team's task board.
@@ -37,12 +39,26 @@ export function mount(el, { slug }) {
   const pickedTasks = new Set();
   /** @type {Set<string>} */
   const pickedMembers = new Set();
+  /** @type {{due: string, id: string}|null} the last active task loaded, where the next page starts */
+  let cursor = null;
+  let more = false;
+  /** @type {Promise<void>|null} */
+  let loadingMore = null;
 
   const boardEl = h('section', { class: 'board', dataset: { test: 'board', team: slug, state: 'loading', view }, 'aria-busy': 'true', 'aria-labelledby': 'board-heading' });
   const formHost = h('div', { class: 'board-form' });
   const pickHost = h('div', { class: 'board-pick' });
   const bar = h('div', { class: 'action-bar' });
   const liveNotice = h('p', { class: 'visually-hidden', 'aria-live': 'polite', 'aria-atomic': 'true' });
+  const moreButton = h('button', { type: 'button', class: 'btn btn-secondary', dataset: { test: 'board-more' }, on: { click: () => loadMore() } }, t('board.more'));
+  const moreHost = h('div', { class: 'board-more' }, moreButton);
+  // the next page loads when the end of the board scrolls into view
+  let moreInView = false;
+  const moreObserver = new IntersectionObserver((entries) => {
+    moreInView = entries.some((e) => e.isIntersecting);
+    if (moreInView) loadMore();
+  }, { rootMargin: '0px 0px 400px 0px' });
+  moreObserver.observe(moreHost);
 
   async function load() {
     replace(el, loading());
@@ -91,12 +107,34 @@ export function mount(el, { slug }) {
     );
   }
 
+  /**
+   * Fetches active tasks of the team in the board's order (due, then id),
+   * after a task (keyset paging: a page costs the same however deep, and a
+   * task finished meanwhile shifts nothing).
+   *
+   * @param {{due: string, id: string}|null} after
+   * @param {number} perPage
+   */
+  function fetchActive(after, perPage) {
+    let filter = pb.filter('team = {:team} && active = true', { team: team.id });
+    if (after) filter += ' && ' + pb.filter('due >= {:due} && (due > {:due} || id > {:id})', after);
+    return pb.collection('tasks').getList(1, perPage, { filter, sort: 'due,id', expand: 'assignee', skipTotal: true });
+  }
+
+  /** @param {any[]} items a page of active tasks, as asked for perPage */
+  function pageLoaded(items, perPage) {
+    const last = items[items.length - 1];
+    if (last) cursor = { due: last.due || '', id: last.id };
+    more = items.length === perPage;
+  }
+
   async function loadTasks() {
+    // a reload keeps what was scrolled into view (up to PocketBase's 1,000)
+    let loaded = 0;
+    for (const x of tasks.values()) if (x.status === 'open' || x.status === 'in_progress') loaded++;
+    const perPage = Math.min(1000, Math.max(PAGE, Math.ceil(loaded / PAGE) * PAGE));
     const [active, done] = await Promise.all([
-      pb.collection('tasks').getFullList({
-        filter: pb.filter('team = {:team} && (status = "open" || status = "in_progress")', { team: team.id }),
-        expand: 'assignee',
-      }),
+      fetchActive(null, perPage).then((list) => list.items),
       pb.collection('tasks').getList(1, DONE_SHOWN, {
         filter: pb.filter('team = {:team} && status = "done"', { team: team.id }),
         sort: '-completed_at,-updated',
@@ -107,9 +145,33 @@ export function mount(el, { slug }) {
     if (destroyed) return;
     tasks.clear();
     for (const task of [...active, ...done.items]) tasks.set(task.id, task);
+    pageLoaded(active, perPage);
     boardEl.dataset.state = 'ready';
     boardEl.setAttribute('aria-busy', 'false');
     renderBoard();
+  }
+
+  /** Loads the next page of active tasks, once at a time. */
+  function loadMore() {
+    if (!more || !cursor || loadingMore || destroyed || boardEl.dataset.state !== 'ready') return loadingMore;
+    moreButton.disabled = true;
+    moreButton.textContent = t('board.moreLoading');
+    loadingMore = fetchActive(cursor, PAGE)
+      .then((list) => {
+        if (destroyed) return;
+        for (const task of list.items) if (!tasks.has(task.id)) tasks.set(task.id, task);
+        pageLoaded(list.items, PAGE);
+        renderBoard();
+      })
+      .catch((err) => toast(describeError(err).message, 'error'))
+      .finally(() => {
+        loadingMore = null;
+        moreButton.disabled = false;
+        moreButton.textContent = t('board.more');
+        // still at the end (a short page, a tall screen): the next one
+        if (moreInView && more && !destroyed) requestAnimationFrame(() => loadMore());
+      });
+    return loadingMore;
   }
 
   function subscribeLive() {
@@ -385,7 +447,7 @@ export function mount(el, { slug }) {
     const summary = h(
       'p',
       { class: 'board-summary' },
-      t('board.summary', { n: sorted.length }),
+      more ? t('board.summaryMore', { n: sorted.length }) : t('board.summary', { n: sorted.length }),
       overdue > 0 && h('span', { class: 'due due-overdue' }, ' ', h('span', { class: 'icon icon-alert', 'aria-hidden': 'true' }), t('board.overdueCount', { n: overdue }))
     );
 
@@ -407,7 +469,8 @@ export function mount(el, { slug }) {
         ...people.map((u) => column(u.id, u.id === me?.id ? t('board.you', { name: u.name || '' }) : u.name || '?', sorted.filter((x) => x.assignee === u.id), { showAssignee: false, showStatus: true })),
       ];
     }
-    replace(boardEl, h('h2', { class: 'visually-hidden' }, t('board.view.' + view)), summary, h('div', { class: ['board-columns', 'board-' + view] }, columns));
+    boardEl.dataset.more = String(more);
+    replace(boardEl, h('h2', { class: 'visually-hidden' }, t('board.view.' + view)), summary, h('div', { class: ['board-columns', 'board-' + view] }, columns), more && moreHost);
     if (focusedPick) /** @type {HTMLElement|null} */ (boardEl.querySelector(`input[name=task][value="${CSS.escape(focusedPick)}"]`))?.focus({ preventScroll: true });
     if (picking) {
       // the open load per member changes with the board
@@ -422,6 +485,7 @@ export function mount(el, { slug }) {
   load();
   return () => {
     destroyed = true;
+    moreObserver.disconnect();
     live.destroy();
   };
 }

@@ -15,6 +15,9 @@ import { offerCard, roleIn } from '../components/offers.js';
 import { Live, teamMembers, checklistOf, repeatLabel, isActive, boardHash, formatDue } from '../tasks.js';
 import { parseDate, relativeTime, fullDate } from '../format.js';
 
+/** History lines per page, newest first. */
+const HISTORY_PAGE = 50;
+
 /**
  * Mounts a task's page.
  *
@@ -32,8 +35,10 @@ export function mount(el, { id }) {
   let members = [];
   /** @type {any|null} the pending offer of this task, if any */
   let offer = null;
-  /** @type {any[]} */
+  /** @type {any[]} the history loaded, oldest first: the newest lines, a page at a time */
   let events = [];
+  /** there is history before the oldest line loaded */
+  let olderEvents = false;
   /** @type {any[]|null} all teams, for a handover to another team (read when first needed) */
   let teams = null;
   let busy = false;
@@ -94,12 +99,49 @@ export function mount(el, { id }) {
     return list.items[0] || null;
   }
 
-  function fetchEvents() {
-    return pb.collection('task_events').getFullList({
-      filter: pb.filter('task = {:task}', { task: id }),
-      sort: 'created,id',
-      expand: 'actor',
-    });
+  /**
+   * Fetches the newest history lines: a page, or as many as are shown
+   * already when the screen reloads them. Sets olderEvents.
+   *
+   * @returns {Promise<any[]>} oldest first
+   */
+  async function fetchEvents() {
+    const perPage = Math.min(1000, Math.max(HISTORY_PAGE, events.length));
+    const list = await fetchEventsBefore(null, perPage);
+    olderEvents = list.length === perPage;
+    return list.reverse();
+  }
+
+  /**
+   * Fetches history lines newest first, before a line (keyset paging on
+   * created, id: what is added meanwhile shifts nothing).
+   *
+   * @param {any|null} before
+   * @param {number} perPage
+   * @returns {Promise<any[]>}
+   */
+  async function fetchEventsBefore(before, perPage) {
+    let filter = pb.filter('task = {:task}', { task: id });
+    if (before) filter += ' && ' + pb.filter('created <= {:created} && (created < {:created} || id < {:id})', { created: before.created, id: before.id });
+    const list = await pb.collection('task_events').getList(1, perPage, { filter, sort: '-created,-id', expand: 'actor', skipTotal: true });
+    return list.items;
+  }
+
+  /** @param {HTMLButtonElement} button */
+  async function loadOlderEvents(button) {
+    if (!events.length) return;
+    button.disabled = true;
+    try {
+      const older = await fetchEventsBefore(events[0], HISTORY_PAGE);
+      if (destroyed) return;
+      olderEvents = older.length === HISTORY_PAGE;
+      const known = new Set(events.map((x) => x.id));
+      events = [...older.filter((x) => !known.has(x.id)).reverse(), ...events];
+      renderHistory();
+    } catch (err) {
+      toast(describeError(err).message, 'error');
+      button.disabled = false;
+    }
   }
 
   function subscribeLive() {
@@ -462,7 +504,8 @@ export function mount(el, { id }) {
               );
             })
           )
-        : h('p', { class: 'hint' }, t('task.noHistory'))
+        : h('p', { class: 'hint' }, t('task.noHistory')),
+      olderEvents && h('div', { class: 'history-more' }, h('button', { type: 'button', class: 'btn btn-secondary', dataset: { test: 'history-more' }, on: { click: (e) => loadOlderEvents(e.currentTarget) } }, t('task.historyMore')))
     );
   }
 
