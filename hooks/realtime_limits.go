@@ -225,6 +225,10 @@ func (caps RealtimeCaps) CheckSubscriptions(topics []string) error {
 	for _, topic := range topics {
 		collection, _, _ := strings.Cut(topic, "?")
 		collection, _, _ = strings.Cut(collection, "/")
+		// a scoped topic costs no rule check: only Subscriptions counts it
+		if strings.HasPrefix(topic, TopicPrefix) {
+			collection = topic
+		}
 		if perCollection[collection]++; perCollection[collection] > caps.PerCollection {
 			return router.NewBadRequestError(
 				fmt.Sprintf("Te veel live-abonnementen op %q (meer dan %d).", collection, caps.PerCollection), nil)

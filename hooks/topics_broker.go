@@ -1,0 +1,506 @@
+package hooks
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/router"
+	"github.com/pocketbase/pocketbase/tools/subscriptions"
+)
+
+// TopicQueue is how many events a realtime client may have waiting for its
+// connection. A client that falls that far behind (a phone on a dead
+// network whose socket stopped draining) is disconnected, so it never holds
+// up the server or the other clients; the SDK reconnects and the screen
+// reads what it missed.
+const TopicQueue = 64
+
+// Store keys of a realtime client.
+const (
+	topicQueueKey  = "buurtplein.topicQueue"
+	topicHangUpKey = "buurtplein.topicHangUp"
+	topicUserKey   = "buurtplein.topicUser"
+)
+
+// topicBroker publishes the records of the collections declared with
+// [PublishTo] on the scoped topics.
+type topicBroker struct {
+	app core.App // the app the broker was bound to, outside any transaction
+
+	mu        sync.Mutex
+	published map[string]Topics // by collection name
+	pending   []topicJob        // waiting for the sender, oldest first
+	sending   bool              // whether a sender goroutine runs
+
+	deleting sync.Map // "collection/id" -> topicJob, between delete and commit
+	updating sync.Map // "collection/id" -> topics before the update, until commit
+}
+
+// topicJob is one record event to send: a delete on the topics the record
+// left (and on every topic of a deleted record), then action on the others.
+type topicJob struct {
+	app      core.App
+	action   string
+	record   *core.Record
+	topics   []string // get action
+	withdraw []string // get "delete"
+	expand   map[string][]string
+}
+
+func newTopicBroker(app core.App) *topicBroker {
+	return &topicBroker{app: app, published: map[string]Topics{}}
+}
+
+// bind binds the broker's hooks: the subscribe check, the hang-up of slow
+// connections, the record events and the end of a membership.
+func (b *topicBroker) bind() {
+	b.app.OnRealtimeConnectRequest().Bind(&hook.Handler[*core.RealtimeConnectRequestEvent]{
+		Id: "buurtpleinTopicsConnect",
+		Func: func(e *core.RealtimeConnectRequestEvent) error {
+			// a write stuck on a socket that stopped draining fails at
+			// once when the deadline passes, so the connection ends
+			rc := http.NewResponseController(e.Response)
+			e.Client.Set(topicHangUpKey, func() { _ = rc.SetWriteDeadline(time.Now()) })
+			return e.Next()
+		},
+	})
+
+	b.app.OnRealtimeSubscribeRequest().Bind(&hook.Handler[*core.RealtimeSubscribeRequestEvent]{
+		Id:   "buurtpleinTopicsSubscribe",
+		Func: b.checkSubscriptions,
+	})
+
+	b.app.OnRecordAfterCreateSuccess().BindFunc(func(e *core.RecordEvent) error {
+		b.publish(e.App, "create", e.Record, nil)
+		return e.Next()
+	})
+	b.app.OnRecordUpdate().BindFunc(func(e *core.RecordEvent) error {
+		b.prepareUpdate(e.App, e.Record)
+		return e.Next()
+	})
+	b.app.OnRecordAfterUpdateSuccess().BindFunc(func(e *core.RecordEvent) error {
+		before, _ := b.updating.LoadAndDelete(deleteKey(e.Record))
+		b.publish(e.App, "update", e.Record, before)
+		return e.Next()
+	})
+	b.app.OnRecordAfterUpdateError().BindFunc(func(e *core.RecordErrorEvent) error {
+		b.updating.Delete(deleteKey(e.Record))
+		return e.Next()
+	})
+	b.app.OnRecordDelete().BindFunc(func(e *core.RecordEvent) error {
+		b.prepareDelete(e.App, e.Record)
+		return e.Next()
+	})
+	b.app.OnRecordAfterDeleteSuccess().BindFunc(func(e *core.RecordEvent) error {
+		if job, ok := b.deleting.LoadAndDelete(deleteKey(e.Record)); ok {
+			job := job.(topicJob)
+			job.app = e.App
+			b.enqueue(job)
+		}
+		return e.Next()
+	})
+	b.app.OnRecordAfterDeleteError().BindFunc(func(e *core.RecordErrorEvent) error {
+		b.deleting.Delete(deleteKey(e.Record))
+		return e.Next()
+	})
+
+	b.app.OnRecordAfterDeleteSuccess(MembershipsCollection).BindFunc(func(e *core.RecordEvent) error {
+		b.unfollow(e.Record.GetString("user"), TeamTopic(e.Record.GetString("team")))
+		return e.Next()
+	})
+	b.app.OnRecordAfterUpdateSuccess(MembershipsCollection).BindFunc(func(e *core.RecordEvent) error {
+		old := e.Record.Original()
+		if old.GetString("user") != e.Record.GetString("user") || old.GetString("team") != e.Record.GetString("team") {
+			b.unfollow(old.GetString("user"), TeamTopic(old.GetString("team")))
+		}
+		return e.Next()
+	})
+}
+
+// checkSubscriptions refuses the whole subscribe request (403) when one of
+// its scoped topics is not the caller's: a team the caller is not in,
+// another user, a topic that does not exist, or any of them without a
+// session. Superusers may follow every topic that exists; they see every
+// record through the API anyway.
+func (b *topicBroker) checkSubscriptions(e *core.RealtimeSubscribeRequestEvent) error {
+	var scoped []string
+	for _, topic := range e.Subscriptions {
+		if strings.HasPrefix(topic, TopicPrefix) {
+			scoped = append(scoped, topic)
+		}
+	}
+	if len(scoped) == 0 {
+		return e.Next()
+	}
+
+	for _, topic := range scoped {
+		if !validTopic(topic) {
+			return router.NewForbiddenError("Dit live-onderwerp bestaat niet: "+topic+".", nil)
+		}
+	}
+	if e.Auth == nil {
+		return router.NewForbiddenError("Log in om live mee te lezen.", nil)
+	}
+	if !e.HasSuperuserAuth() {
+		if err := b.mayFollow(e.App, e.Auth, scoped); err != nil {
+			return err
+		}
+		e.Client.Set(topicUserKey, e.Auth.Id)
+	}
+
+	if err := e.Next(); err != nil {
+		return err
+	}
+
+	// a membership that ended between the check and the subscription
+	// (whose end found nothing to take back yet) ends here
+	if !e.HasSuperuserAuth() {
+		if teams, err := TeamIds(e.App, e.Auth.Id); err == nil {
+			for _, topic := range scoped {
+				if checkTopic(topic, e.Auth.Id, teams) != nil {
+					e.Client.Unsubscribe(topic)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// mayFollow returns a 403 error unless the employee auth may follow every
+// topic, with one look-up of the employee's teams.
+func (b *topicBroker) mayFollow(app core.App, auth *core.Record, topics []string) error {
+	if auth.Collection().Name != UsersCollection {
+		return router.NewForbiddenError("Alleen medewerkers kunnen live meelezen.", nil)
+	}
+	teams, err := TeamIds(app, auth.Id)
+	if err != nil {
+		return err
+	}
+	for _, topic := range topics {
+		if err := checkTopic(topic, auth.Id, teams); err != nil {
+			return router.NewForbiddenError(
+				"Je kunt "+topic+" niet live volgen: het hoort bij een team waar je niet in zit of bij een ander.", err)
+		}
+	}
+	return nil
+}
+
+// publish queues the event of a created or updated record. stored holds
+// the topics ([]string) the record had before an update, nil for a create
+// or when they could not be read. A record that left topics in an update
+// is withdrawn there (a delete) before it is sent as a create on the
+// topics it joined: a subscriber of both sees it leave, then arrive.
+func (b *topicBroker) publish(app core.App, action string, record *core.Record, stored any) {
+	declared, ok := b.topicsOf(record.Collection().Name)
+	if !ok {
+		return
+	}
+	topics, err := declared.Of(app, record)
+	if err != nil {
+		app.Logger().Warn("realtime topics of a record", "collection", record.Collection().Name, "id", record.Id, "error", err)
+		return
+	}
+	now := uniqueTopics(topics)
+	before, ok := stored.([]string)
+	if !ok {
+		before = now
+	}
+
+	job := topicJob{app: app, action: action, record: record.Fresh(), expand: declared.Expand}
+	joined := job
+	joined.action = "create"
+	for _, topic := range now {
+		if contains(before, topic) {
+			job.topics = append(job.topics, topic)
+		} else {
+			joined.topics = append(joined.topics, topic)
+		}
+	}
+	for _, topic := range before {
+		if !contains(now, topic) {
+			job.withdraw = append(job.withdraw, topic)
+		}
+	}
+	b.enqueue(job) // the withdrawal goes first
+	b.enqueue(joined)
+}
+
+// prepareUpdate reads the topics of a record about to be updated from what
+// is stored (Original is stale for a record saved twice), so the update can
+// withdraw it from the topics it leaves.
+func (b *topicBroker) prepareUpdate(app core.App, record *core.Record) {
+	declared, ok := b.topicsOf(record.Collection().Name)
+	if !ok {
+		return
+	}
+	stored, err := app.FindRecordById(record.Collection(), record.Id)
+	if err != nil {
+		return
+	}
+	if topics, err := declared.Of(app, stored); err == nil {
+		// the first update in a transaction has the committed state
+		b.updating.LoadOrStore(deleteKey(record), uniqueTopics(topics))
+	}
+}
+
+// prepareDelete reads the topics of a record about to be deleted, while
+// what it points at still exists; the event goes out after the commit.
+func (b *topicBroker) prepareDelete(app core.App, record *core.Record) {
+	declared, ok := b.topicsOf(record.Collection().Name)
+	if !ok {
+		return
+	}
+	topics, err := declared.Of(app, record)
+	if err != nil {
+		app.Logger().Warn("realtime topics of a deleted record", "collection", record.Collection().Name, "id", record.Id, "error", err)
+		return
+	}
+	b.deleting.Store(deleteKey(record), topicJob{
+		action: "delete", record: record.Fresh(), withdraw: uniqueTopics(topics), expand: declared.Expand,
+	})
+}
+
+func deleteKey(record *core.Record) string {
+	return record.Collection().Id + "/" + record.Id
+}
+
+// enqueue hands job to the sender goroutine, starting one when none runs:
+// the writing request never waits for the fan-out.
+func (b *topicBroker) enqueue(job topicJob) {
+	if len(job.topics) == 0 && len(job.withdraw) == 0 {
+		return
+	}
+	b.mu.Lock()
+	b.pending = append(b.pending, job)
+	start := !b.sending
+	b.sending = true
+	b.mu.Unlock()
+	if start {
+		go b.send()
+	}
+}
+
+// send sends the queued jobs in order until none is left.
+func (b *topicBroker) send() {
+	for {
+		b.mu.Lock()
+		if len(b.pending) == 0 {
+			b.sending = false
+			b.mu.Unlock()
+			return
+		}
+		job := b.pending[0]
+		b.pending[0] = topicJob{}
+		b.pending = b.pending[1:]
+		b.mu.Unlock()
+
+		b.sendJob(job)
+	}
+}
+
+// sendJob encodes job once and puts it in the queue of every client that
+// follows one of its topics.
+func (b *topicBroker) sendJob(job topicJob) {
+	if !job.app.IsBootstrapped() {
+		return // the app stopped: there is nobody to send to
+	}
+	defer func() {
+		// an app closed while its last events go out must not take the
+		// process down
+		if r := recover(); r != nil && job.app.IsBootstrapped() {
+			job.app.Logger().Error("sending a realtime event", "id", job.record.Id, "panic", r)
+		}
+	}()
+	var messages []subscriptions.Message
+	if len(job.withdraw) > 0 {
+		data, err := encodeRecordEvent(job.app, "delete", job.record, job.expand)
+		if err != nil {
+			job.app.Logger().Warn("encoding a realtime event", "id", job.record.Id, "error", err)
+			return
+		}
+		for _, topic := range job.withdraw {
+			messages = append(messages, subscriptions.Message{Name: topic, Data: data})
+		}
+	}
+	if len(job.topics) > 0 {
+		data, err := encodeRecordEvent(job.app, job.action, job.record, job.expand)
+		if err != nil {
+			job.app.Logger().Warn("encoding a realtime event", "id", job.record.Id, "error", err)
+			return
+		}
+		for _, topic := range job.topics {
+			messages = append(messages, subscriptions.Message{Name: topic, Data: data})
+		}
+	}
+
+	broker := b.app.SubscriptionsBroker()
+	for _, chunk := range broker.ChunkedClients(1000) {
+		for _, client := range chunk {
+			for _, msg := range messages {
+				if client.HasSubscription(msg.Name) {
+					queueOf(client).push(broker, client, msg)
+				}
+			}
+		}
+	}
+}
+
+// encodeRecordEvent returns PocketBase's record event data for record:
+// {"action": ..., "record": {...}} with the record's public export and the
+// declared expand.
+func encodeRecordEvent(app core.App, action string, record *core.Record, expand map[string][]string) ([]byte, error) {
+	export := record.PublicExport()
+	if len(expand) > 0 {
+		expanded := map[string]any{}
+		for field, fields := range expand {
+			if rel := expandOne(app, record, field, fields); rel != nil {
+				expanded[field] = rel
+			}
+		}
+		if len(expanded) > 0 {
+			export[core.FieldNameExpand] = expanded
+		}
+	}
+	return json.Marshal(map[string]any{"action": action, "record": export})
+}
+
+// expandOne returns fields of the record that record's relation field
+// points at, or nil.
+func expandOne(app core.App, record *core.Record, field string, fields []string) map[string]any {
+	relation, ok := record.Collection().Fields.GetByName(field).(*core.RelationField)
+	id := record.GetString(field)
+	if !ok || id == "" {
+		return nil
+	}
+	rel, err := app.FindRecordById(relation.CollectionId, id)
+	if err != nil {
+		return nil
+	}
+	out := map[string]any{
+		core.FieldNameId:             rel.Id,
+		core.FieldNameCollectionId:   rel.Collection().Id,
+		core.FieldNameCollectionName: rel.Collection().Name,
+	}
+	for _, name := range fields {
+		out[name] = rel.Get(name)
+	}
+	return out
+}
+
+// unfollow ends topic for every connection of userId, at once.
+func (b *topicBroker) unfollow(userId, topic string) {
+	if userId == "" {
+		return
+	}
+	for _, client := range b.app.SubscriptionsBroker().Clients() {
+		if user, _ := client.Get(topicUserKey).(string); user == userId {
+			client.Unsubscribe(topic)
+		}
+	}
+}
+
+// clientQueue holds the events waiting for one realtime connection.
+type clientQueue struct {
+	ch      chan subscriptions.Message
+	sending atomic.Bool
+	hungUp  atomic.Bool
+}
+
+var queueMu sync.Mutex
+
+// queueOf returns client's event queue, making it on first use.
+func queueOf(client subscriptions.Client) *clientQueue {
+	if q, ok := client.Get(topicQueueKey).(*clientQueue); ok {
+		return q
+	}
+	queueMu.Lock()
+	defer queueMu.Unlock()
+	if q, ok := client.Get(topicQueueKey).(*clientQueue); ok {
+		return q
+	}
+	q := &clientQueue{ch: make(chan subscriptions.Message, TopicQueue)}
+	client.Set(topicQueueKey, q)
+	return q
+}
+
+// push queues msg for client, or disconnects the client when its queue is
+// full; it never waits.
+func (q *clientQueue) push(broker *subscriptions.Broker, client subscriptions.Client, msg subscriptions.Message) {
+	if q.hungUp.Load() {
+		return
+	}
+	select {
+	case q.ch <- msg:
+	default:
+		q.hangUp(broker, client)
+		return
+	}
+	if q.sending.CompareAndSwap(false, true) {
+		go q.drain(client)
+	}
+}
+
+// drain hands the queued events to the connection one by one (PocketBase's
+// Client.Send waits until the connection takes each) and ends when the
+// queue is empty.
+func (q *clientQueue) drain(client subscriptions.Client) {
+	for {
+		select {
+		case msg := <-q.ch:
+			client.Send(msg) // returns at once for a discarded client
+		default:
+			q.sending.Store(false)
+			// an event queued between the empty read and the store
+			// would wait for the next one: look once more
+			if len(q.ch) == 0 || !q.sending.CompareAndSwap(false, true) {
+				return
+			}
+		}
+	}
+}
+
+// hangUp disconnects a client that fell behind: its stuck write fails, its
+// subscriptions go with it and a Send waiting on it returns.
+func (q *clientQueue) hangUp(broker *subscriptions.Broker, client subscriptions.Client) {
+	if !q.hungUp.CompareAndSwap(false, true) {
+		return
+	}
+	if hangUp, ok := client.Get(topicHangUpKey).(func()); ok {
+		hangUp()
+	}
+	client.Unsubscribe()
+	broker.Unregister(client.Id())
+	// what is left in the queue is for nobody now
+	for {
+		select {
+		case <-q.ch:
+		default:
+			return
+		}
+	}
+}
+
+func uniqueTopics(topics []string) []string {
+	var out []string
+	for _, topic := range topics {
+		if topic != "" && !contains(out, topic) {
+			out = append(out, topic)
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
