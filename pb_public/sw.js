@@ -11,7 +11,7 @@
 // fills a fresh cache and deletes the old one. Without a bump, browsers
 // keep serving the old files from the cache.
 
-const VERSION = 'v23';
+const VERSION = 'v24';
 const CACHE = `buurtplein-shell-${VERSION}`;
 
 // NB! index.html is cached as "./": the server answers /index.html with a
@@ -29,6 +29,7 @@ const SHELL = [
   'js/pb.js',
   'js/store.js',
   'js/tasks.js',
+  'js/topics.js',
   'js/notifications.js',
   'js/components/compose.js',
   'js/components/feed.js',
