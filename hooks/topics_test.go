@@ -43,7 +43,7 @@ func nextTopicEvent(t *testing.T, c *testapp.RealtimeClient) (string, topicEvent
 // orgPost creates an organisation-wide post by author, the marker a test
 // waits for: events arrive in the order of the writes, so whatever a
 // client did not get before it, it was not sent.
-func orgPost(t *testing.T, app core.App, author, body string) *core.Record {
+func orgPost(t testing.TB, app core.App, author, body string) *core.Record {
 	t.Helper()
 	p := core.NewRecord(mustCollection(t, app, "posts"))
 	p.Set("author", testapp.Id(t, app, "users", "email", author))
