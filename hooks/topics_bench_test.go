@@ -1,7 +1,6 @@
 package hooks_test
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -16,16 +15,41 @@ import (
 // it, write-ms the save alone (which must not grow with n). The clients are
 // PocketBase's own, registered with the broker and read at once, so this is
 // the server's share without the network.
+//
+// "team" posts in Haarlem-Noord with 2,000 clients connected, of which
+// members follow the team's topic and the others only the organisation's.
 func BenchmarkTopicFanout(b *testing.B) {
-	for _, n := range []int{10, 2000} {
-		b.Run(fmt.Sprint(n), func(b *testing.B) {
+	cases := []struct {
+		name       string
+		team       bool
+		n, clients int
+	}{
+		{"organisation/10", false, 10, 10},
+		{"organisation/2000", false, 2000, 2000},
+		{"team/70of2000", true, 70, 2000},
+	}
+	for _, bc := range cases {
+		b.Run(bc.name, func(b *testing.B) {
 			app := testapp.New(b)
+			n := bc.n
 			received := make(chan struct{}, n)
 			broker := app.SubscriptionsBroker()
-			for range n {
+			haarlem := testapp.Id(b, app, "teams", "slug", "haarlem-noord")
+			for i := range bc.clients {
 				c := subscriptions.NewDefaultClient()
 				c.Subscribe(hooks.OrganisationTopic)
+				if bc.team && i < n {
+					c.Subscribe(hooks.TeamTopic(haarlem))
+				}
 				broker.Register(c)
+				if bc.team && i >= n {
+					go func() {
+						for range c.Channel() {
+						}
+					}()
+					b.Cleanup(func() { broker.Unregister(c.Id()) })
+					continue
+				}
 				go func() {
 					for range c.Channel() {
 						received <- struct{}{}
@@ -38,7 +62,11 @@ func BenchmarkTopicFanout(b *testing.B) {
 			b.ResetTimer()
 			for range b.N {
 				start := time.Now()
-				orgPost(b, app, "anna@buurtplein.test", "Voor iedereen")
+				if bc.team {
+					newPost(b, app, "haarlem-noord", "anna@buurtplein.test", "Voor het team")
+				} else {
+					orgPost(b, app, "anna@buurtplein.test", "Voor iedereen")
+				}
 				writing += time.Since(start)
 				for range n {
 					<-received
