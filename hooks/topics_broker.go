@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -15,11 +14,13 @@ import (
 )
 
 // TopicQueue is how many events a realtime client may have waiting for its
-// connection. A client that falls that far behind (a phone on a dead
-// network whose socket stopped draining) is disconnected, so it never holds
-// up the server or the other clients; the SDK reconnects and the screen
-// reads what it missed.
-const TopicQueue = 64
+// connection: room for a burst (distributing 200 tasks sends a team's
+// members some 400 events at once). A client that falls that far behind (a
+// phone on a dead network whose socket stopped draining) is disconnected,
+// so it never holds up the server or the other clients; the SDK reconnects
+// and the screen reads what it missed. The queue holds memory only while
+// events wait.
+const TopicQueue = 512
 
 // Store keys of a realtime client.
 const (
@@ -38,8 +39,10 @@ type topicBroker struct {
 	pending   []topicJob        // waiting for the sender, oldest first
 	sending   bool              // whether a sender goroutine runs
 
-	deleting sync.Map // "collection/id" -> topicJob, between delete and commit
-	updating sync.Map // "collection/id" -> topics before the update, until commit
+	// by the record being written (two requests writing the same record
+	// hold two), from before the write until after its commit
+	deleting sync.Map // *core.Record -> topicJob
+	updating sync.Map // *core.Record -> its topics before the update
 }
 
 // topicJob is one record event to send: a delete on the topics the record
@@ -85,12 +88,12 @@ func (b *topicBroker) bind() {
 		return e.Next()
 	})
 	b.app.OnRecordAfterUpdateSuccess().BindFunc(func(e *core.RecordEvent) error {
-		before, _ := b.updating.LoadAndDelete(deleteKey(e.Record))
+		before, _ := b.updating.LoadAndDelete(e.Record)
 		b.publish(e.App, "update", e.Record, before)
 		return e.Next()
 	})
 	b.app.OnRecordAfterUpdateError().BindFunc(func(e *core.RecordErrorEvent) error {
-		b.updating.Delete(deleteKey(e.Record))
+		b.updating.Delete(e.Record)
 		return e.Next()
 	})
 	b.app.OnRecordDelete().BindFunc(func(e *core.RecordEvent) error {
@@ -98,7 +101,7 @@ func (b *topicBroker) bind() {
 		return e.Next()
 	})
 	b.app.OnRecordAfterDeleteSuccess().BindFunc(func(e *core.RecordEvent) error {
-		if job, ok := b.deleting.LoadAndDelete(deleteKey(e.Record)); ok {
+		if job, ok := b.deleting.LoadAndDelete(e.Record); ok {
 			job := job.(topicJob)
 			job.app = e.App
 			b.enqueue(job)
@@ -106,7 +109,7 @@ func (b *topicBroker) bind() {
 		return e.Next()
 	})
 	b.app.OnRecordAfterDeleteError().BindFunc(func(e *core.RecordErrorEvent) error {
-		b.deleting.Delete(deleteKey(e.Record))
+		b.deleting.Delete(e.Record)
 		return e.Next()
 	})
 
@@ -245,7 +248,7 @@ func (b *topicBroker) prepareUpdate(app core.App, record *core.Record) {
 	}
 	if topics, err := declared.Of(app, stored); err == nil {
 		// the first update in a transaction has the committed state
-		b.updating.LoadOrStore(deleteKey(record), uniqueTopics(topics))
+		b.updating.LoadOrStore(record, uniqueTopics(topics))
 	}
 }
 
@@ -261,13 +264,9 @@ func (b *topicBroker) prepareDelete(app core.App, record *core.Record) {
 		app.Logger().Warn("realtime topics of a deleted record", "collection", record.Collection().Name, "id", record.Id, "error", err)
 		return
 	}
-	b.deleting.Store(deleteKey(record), topicJob{
+	b.deleting.Store(record, topicJob{
 		action: "delete", record: record.Fresh(), withdraw: uniqueTopics(topics), expand: declared.Expand,
 	})
-}
-
-func deleteKey(record *core.Record) string {
-	return record.Collection().Id + "/" + record.Id
 }
 
 // enqueue hands job to the sender goroutine, starting one when none runs:
@@ -405,11 +404,13 @@ func (b *topicBroker) unfollow(userId, topic string) {
 	}
 }
 
-// clientQueue holds the events waiting for one realtime connection.
+// clientQueue holds the events waiting for one realtime connection. It
+// grows only while events wait, so an idle connection costs nothing.
 type clientQueue struct {
-	ch      chan subscriptions.Message
-	sending atomic.Bool
-	hungUp  atomic.Bool
+	mu      sync.Mutex
+	pending []subscriptions.Message
+	sending bool // whether a drain goroutine runs
+	hungUp  bool
 }
 
 var queueMu sync.Mutex
@@ -424,7 +425,7 @@ func queueOf(client subscriptions.Client) *clientQueue {
 	if q, ok := client.Get(topicQueueKey).(*clientQueue); ok {
 		return q
 	}
-	q := &clientQueue{ch: make(chan subscriptions.Message, TopicQueue)}
+	q := &clientQueue{}
 	client.Set(topicQueueKey, q)
 	return q
 }
@@ -432,16 +433,23 @@ func queueOf(client subscriptions.Client) *clientQueue {
 // push queues msg for client, or disconnects the client when its queue is
 // full; it never waits.
 func (q *clientQueue) push(broker *subscriptions.Broker, client subscriptions.Client, msg subscriptions.Message) {
-	if q.hungUp.Load() {
+	q.mu.Lock()
+	if q.hungUp {
+		q.mu.Unlock()
 		return
 	}
-	select {
-	case q.ch <- msg:
-	default:
-		q.hangUp(broker, client)
+	if len(q.pending) >= TopicQueue {
+		// what is left in the queue is for nobody now
+		q.hungUp, q.pending = true, nil
+		q.mu.Unlock()
+		hangUp(broker, client)
 		return
 	}
-	if q.sending.CompareAndSwap(false, true) {
+	q.pending = append(q.pending, msg)
+	start := !q.sending
+	q.sending = true
+	q.mu.Unlock()
+	if start {
 		go q.drain(client)
 	}
 }
@@ -451,39 +459,29 @@ func (q *clientQueue) push(broker *subscriptions.Broker, client subscriptions.Cl
 // queue is empty.
 func (q *clientQueue) drain(client subscriptions.Client) {
 	for {
-		select {
-		case msg := <-q.ch:
-			client.Send(msg) // returns at once for a discarded client
-		default:
-			q.sending.Store(false)
-			// an event queued between the empty read and the store
-			// would wait for the next one: look once more
-			if len(q.ch) == 0 || !q.sending.CompareAndSwap(false, true) {
-				return
-			}
+		q.mu.Lock()
+		if len(q.pending) == 0 || q.hungUp {
+			q.sending, q.pending = false, nil
+			q.mu.Unlock()
+			return
 		}
+		msg := q.pending[0]
+		q.pending[0] = subscriptions.Message{}
+		q.pending = q.pending[1:]
+		q.mu.Unlock()
+
+		client.Send(msg) // returns at once for a discarded client
 	}
 }
 
 // hangUp disconnects a client that fell behind: its stuck write fails, its
 // subscriptions go with it and a Send waiting on it returns.
-func (q *clientQueue) hangUp(broker *subscriptions.Broker, client subscriptions.Client) {
-	if !q.hungUp.CompareAndSwap(false, true) {
-		return
-	}
+func hangUp(broker *subscriptions.Broker, client subscriptions.Client) {
 	if hangUp, ok := client.Get(topicHangUpKey).(func()); ok {
 		hangUp()
 	}
 	client.Unsubscribe()
 	broker.Unregister(client.Id())
-	// what is left in the queue is for nobody now
-	for {
-		select {
-		case <-q.ch:
-		default:
-			return
-		}
-	}
 }
 
 func uniqueTopics(topics []string) []string {
