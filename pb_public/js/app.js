@@ -411,6 +411,12 @@ function start() {
   setLocale(currentUser()?.locale || localStorage.getItem(LOCALE_KEY) || 'nl');
   setState({ user: currentUser() });
 
+  // a team left while the stream was down would make the server refuse
+  // every topic on reconnect: read the teams again, so its topic goes
+  pb.realtime.onDisconnect = () => {
+    if (currentUser()) loadMemberships().catch(() => {});
+  };
+
   subscribe((state, changed) => {
     if (changed.includes('memberships') || changed.includes('user')) {
       renderHeader();
