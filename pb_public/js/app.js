@@ -413,8 +413,10 @@ function start() {
 
   // a team left while the stream was down would make the server refuse
   // every topic on reconnect: read the teams again, so its topic goes
-  pb.realtime.onDisconnect = () => {
-    if (currentUser()) loadMemberships().catch(() => {});
+  // (not when signing out, which drops every topic first)
+  pb.realtime.onDisconnect = (topics) => {
+    if (!topics.length) return;
+    setTimeout(() => currentUser() && loadMemberships().catch(() => {}), 0);
   };
 
   subscribe((state, changed) => {
