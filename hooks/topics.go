@@ -58,6 +58,11 @@ type Topics struct {
 	// must be allowed to read those fields, such as a colleague's name and
 	// avatar. It is read once per event, not per subscriber.
 	Expand map[string][]string
+
+	// IdOnly sends only the record's id, collectionId and collectionName
+	// (for client data: every read of it then goes through the API, where
+	// it is logged). Expand is then ignored.
+	IdOnly bool
 }
 
 // PublishTo publishes every create, update and delete of collection's

@@ -53,7 +53,7 @@ type topicJob struct {
 	record   *core.Record
 	topics   []string // get action
 	withdraw []string // get "delete"
-	expand   map[string][]string
+	declared Topics
 }
 
 func newTopicBroker(app core.App) *topicBroker {
@@ -215,7 +215,7 @@ func (b *topicBroker) publish(app core.App, action string, record *core.Record, 
 		before = now
 	}
 
-	job := topicJob{app: app, action: action, record: record.Fresh(), expand: declared.Expand}
+	job := topicJob{app: app, action: action, record: record.Fresh(), declared: declared}
 	joined := job
 	joined.action = "create"
 	for _, topic := range now {
@@ -265,7 +265,7 @@ func (b *topicBroker) prepareDelete(app core.App, record *core.Record) {
 		return
 	}
 	b.deleting.Store(record, topicJob{
-		action: "delete", record: record.Fresh(), withdraw: uniqueTopics(topics), expand: declared.Expand,
+		action: "delete", record: record.Fresh(), withdraw: uniqueTopics(topics), declared: declared,
 	})
 }
 
@@ -318,7 +318,7 @@ func (b *topicBroker) sendJob(job topicJob) {
 	}()
 	var messages []subscriptions.Message
 	if len(job.withdraw) > 0 {
-		data, err := encodeRecordEvent(job.app, "delete", job.record, job.expand)
+		data, err := encodeRecordEvent(job.app, "delete", job.record, job.declared)
 		if err != nil {
 			job.app.Logger().Warn("encoding a realtime event", "id", job.record.Id, "error", err)
 			return
@@ -328,7 +328,7 @@ func (b *topicBroker) sendJob(job topicJob) {
 		}
 	}
 	if len(job.topics) > 0 {
-		data, err := encodeRecordEvent(job.app, job.action, job.record, job.expand)
+		data, err := encodeRecordEvent(job.app, job.action, job.record, job.declared)
 		if err != nil {
 			job.app.Logger().Warn("encoding a realtime event", "id", job.record.Id, "error", err)
 			return
@@ -352,12 +352,18 @@ func (b *topicBroker) sendJob(job topicJob) {
 
 // encodeRecordEvent returns PocketBase's record event data for record:
 // {"action": ..., "record": {...}} with the record's public export and the
-// declared expand.
-func encodeRecordEvent(app core.App, action string, record *core.Record, expand map[string][]string) ([]byte, error) {
+// declared expand, or its id alone.
+func encodeRecordEvent(app core.App, action string, record *core.Record, declared Topics) ([]byte, error) {
 	export := record.PublicExport()
-	if len(expand) > 0 {
+	if declared.IdOnly {
+		export = map[string]any{
+			core.FieldNameId:             record.Id,
+			core.FieldNameCollectionId:   record.Collection().Id,
+			core.FieldNameCollectionName: record.Collection().Name,
+		}
+	} else if len(declared.Expand) > 0 {
 		expanded := map[string]any{}
-		for field, fields := range expand {
+		for field, fields := range declared.Expand {
 			if rel := expandOne(app, record, field, fields); rel != nil {
 				expanded[field] = rel
 			}

@@ -306,3 +306,30 @@ func TestTopicSlowClientDisconnected(t *testing.T) {
 		t.Error("the stuck client kept its subscriptions")
 	}
 }
+
+// TestTopicIdOnly: a collection declared IdOnly (client data) sends the
+// record's id and collection alone, so every read of it goes through the
+// API.
+func TestTopicIdOnly(t *testing.T) {
+	t.Parallel()
+	app := testapp.New(t)
+	server := testapp.Serve(t, app)
+	hooks.PublishTo(app, "teams", hooks.Topics{
+		Of:     func(core.App, *core.Record) ([]string, error) { return []string{hooks.OrganisationTopic}, nil },
+		Expand: map[string][]string{"logo": {"name"}},
+		IdOnly: true,
+	})
+	c, _ := testapp.ConnectRealtime(t, server.URL, testapp.Token(t, app, "bram@buurtplein.test"), hooks.OrganisationTopic)
+
+	team := core.NewRecord(mustCollection(t, app, "teams"))
+	team.Set("name", "Buurtteam Zandvoort")
+	team.Set("slug", "zandvoort")
+	team.Set("kind", "buurtteam")
+	if err := app.Save(team); err != nil {
+		t.Fatal(err)
+	}
+	_, ev := nextTopicEvent(t, c)
+	if len(ev.Record) != 3 || ev.Record["id"] != team.Id || ev.Record["collectionName"] != "teams" || ev.Record["collectionId"] == nil {
+		t.Errorf("an IdOnly event carries %v", ev.Record)
+	}
+}
