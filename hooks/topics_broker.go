@@ -79,8 +79,11 @@ func (b *topicBroker) bind() {
 		Func: b.checkSubscriptions,
 	})
 
+	// NB! after the commit, e.App may still be the transaction's app (a
+	// hook that ran the write in a transaction set it), which can no longer
+	// read: the broker reads with its own app there.
 	b.app.OnRecordAfterCreateSuccess().BindFunc(func(e *core.RecordEvent) error {
-		b.publish(e.App, "create", e.Record, nil)
+		b.publish(b.app, "create", e.Record, nil)
 		return e.Next()
 	})
 	b.app.OnRecordUpdate().BindFunc(func(e *core.RecordEvent) error {
@@ -89,7 +92,7 @@ func (b *topicBroker) bind() {
 	})
 	b.app.OnRecordAfterUpdateSuccess().BindFunc(func(e *core.RecordEvent) error {
 		before, _ := b.updating.LoadAndDelete(e.Record)
-		b.publish(e.App, "update", e.Record, before)
+		b.publish(b.app, "update", e.Record, before)
 		return e.Next()
 	})
 	b.app.OnRecordAfterUpdateError().BindFunc(func(e *core.RecordErrorEvent) error {
@@ -103,7 +106,7 @@ func (b *topicBroker) bind() {
 	b.app.OnRecordAfterDeleteSuccess().BindFunc(func(e *core.RecordEvent) error {
 		if job, ok := b.deleting.LoadAndDelete(e.Record); ok {
 			job := job.(topicJob)
-			job.app = e.App
+			job.app = b.app
 			b.enqueue(job)
 		}
 		return e.Next()
@@ -114,13 +117,13 @@ func (b *topicBroker) bind() {
 	})
 
 	b.app.OnRecordAfterDeleteSuccess(MembershipsCollection).BindFunc(func(e *core.RecordEvent) error {
-		b.unfollow(e.Record.GetString("user"), TeamTopic(e.Record.GetString("team")))
+		b.unfollow(e.Record.GetString("user"), e.Record.GetString("team"))
 		return e.Next()
 	})
 	b.app.OnRecordAfterUpdateSuccess(MembershipsCollection).BindFunc(func(e *core.RecordEvent) error {
 		old := e.Record.Original()
 		if old.GetString("user") != e.Record.GetString("user") || old.GetString("team") != e.Record.GetString("team") {
-			b.unfollow(old.GetString("user"), TeamTopic(old.GetString("team")))
+			b.unfollow(old.GetString("user"), old.GetString("team"))
 		}
 		return e.Next()
 	})
@@ -398,11 +401,16 @@ func expandOne(app core.App, record *core.Record, field string, fields []string)
 	return out
 }
 
-// unfollow ends topic for every connection of userId, at once.
-func (b *topicBroker) unfollow(userId, topic string) {
+// unfollow ends the topic of teamId for every connection of userId, at
+// once, unless userId is (again) a member of it.
+func (b *topicBroker) unfollow(userId, teamId string) {
 	if userId == "" {
 		return
 	}
+	if member, err := IsMember(b.app, userId, teamId); err != nil || member {
+		return
+	}
+	topic := TeamTopic(teamId)
 	for _, client := range b.app.SubscriptionsBroker().Clients() {
 		if user, _ := client.Get(topicUserKey).(string); user == userId {
 			client.Unsubscribe(topic)

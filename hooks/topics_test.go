@@ -101,12 +101,33 @@ func TestTopicTeamGetsItsEvents(t *testing.T) {
 		t.Fatalf("after the comment: %s %v", name, ev.Record)
 	}
 
+	// a task written through the API, in the tasks plugin's transaction,
+	// arrives with its people expanded
+	bramId := testapp.Id(t, app, "users", "email", "bram@buurtplein.test")
+	status, body := testapp.Do(t, http.MethodPost, server.URL+"/api/collections/tasks/records", bram, map[string]any{
+		"team": haarlem, "title": "Medicatie ophalen", "status": "open", "created_by": bramId, "assignee": bramId,
+	})
+	if status != http.StatusOK {
+		t.Fatalf("creating a task: %d %s", status, body)
+	}
+	for {
+		_, ev := nextTopicEvent(t, c)
+		if ev.Record["collectionName"] != "tasks" {
+			continue
+		}
+		expand, _ := ev.Record["expand"].(map[string]any)
+		if assignee, _ := expand["assignee"].(map[string]any); assignee["name"] == nil {
+			t.Errorf("the task's assignee is not expanded: %v", ev.Record)
+		}
+		break
+	}
+
 	if err := app.Delete(post); err != nil {
 		t.Fatal(err)
 	}
 	// the post's delete and its comment's (deleted with it) on the team topic
 	got := map[string]string{}
-	for range 2 {
+	for got["posts"] == "" || got["comments"] == "" {
 		_, ev := nextTopicEvent(t, c)
 		got[ev.Record["collectionName"].(string)] = ev.Action
 	}
