@@ -1,15 +1,22 @@
 package hooks_test
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
 	"buurtplein/hooks"
 	"buurtplein/internal/testapp"
 
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/subscriptions"
 )
@@ -352,5 +359,86 @@ func TestTopicIdOnly(t *testing.T) {
 	_, ev := nextTopicEvent(t, c)
 	if len(ev.Record) != 3 || ev.Record["id"] != team.Id || ev.Record["collectionName"] != "teams" || ev.Record["collectionId"] == nil {
 		t.Errorf("an IdOnly event carries %v", ev.Record)
+	}
+}
+
+// TestTopicStuckConnectionClosed: a real connection whose reader stopped
+// reading (its socket buffers full, the server's write to it blocked) is
+// closed once its queue is full, while the writes go on.
+func TestTopicStuckConnectionClosed(t *testing.T) {
+	t.Parallel()
+	app := testapp.New(t)
+	testapp.Unlimited(t, app)
+
+	router, err := apis.NewRouter(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mux http.Handler
+	serve := &core.ServeEvent{App: app, Router: router}
+	if err := app.OnServe().Trigger(serve, func(e *core.ServeEvent) error {
+		mux, err = e.Router.BuildMux()
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// small socket buffers, so a reader that stops holds up the server's
+	// writes after a few events rather than after megabytes
+	server := httptest.NewUnstartedServer(mux)
+	server.Config.ConnState = func(c net.Conn, state http.ConnState) {
+		if tcp, ok := c.(*net.TCPConn); ok && state == http.StateNew {
+			tcp.SetWriteBuffer(4096)
+		}
+	}
+	server.Start()
+	t.Cleanup(server.Close)
+
+	conn, err := net.Dial("tcp", server.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.(*net.TCPConn).SetReadBuffer(4096)
+	fmt.Fprintf(conn, "GET /api/realtime HTTP/1.1\r\nHost: test\r\n\r\n")
+	reader := bufio.NewReader(conn)
+	var clientId string
+	for clientId == "" {
+		line, err := reader.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rest, ok := strings.CutPrefix(line, "id:"); ok {
+			clientId = strings.TrimSpace(rest)
+		}
+	}
+	body, _ := json.Marshal(map[string]any{"clientId": clientId, "subscriptions": []string{hooks.OrganisationTopic}})
+	req, _ := http.NewRequest(http.MethodPost, server.URL+"/api/realtime", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", testapp.Token(t, app, "carla@buurtplein.test"))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNoContent {
+		t.Fatalf("subscribing: %d", res.StatusCode)
+	}
+
+	// the reader stops here; the posts go on
+	long := strings.Repeat("Een lang bericht. ", 200)
+	for i := 0; ; i++ {
+		if _, err := app.SubscriptionsBroker().ClientById(clientId); err != nil {
+			break
+		}
+		if i > hooks.TopicQueue+2000 {
+			t.Fatal("the stuck connection is still registered")
+		}
+		orgPost(t, app, "anna@buurtplein.test", fmt.Sprintf("%d %s", i, long))
+	}
+
+	// the server closed it: reading on reaches the end
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.Copy(io.Discard, reader); err != nil {
+		t.Errorf("the stuck connection was not closed: %v", err)
 	}
 }
