@@ -25,7 +25,8 @@ type RealtimeCaps struct {
 	Subscriptions int
 	// PerCollection is the most topics of one collection ("posts",
 	// "posts/ID", "posts?options=...") one connection may follow: each
-	// costs a rule check on every change of the collection.
+	// costs a rule check on every change of the collection. The scoped
+	// topics ([TeamTopic]) cost none and count only towards Subscriptions.
 	PerCollection int
 	// TopicLength is the longest topic, options included, in bytes.
 	TopicLength int
