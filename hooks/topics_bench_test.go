@@ -27,6 +27,9 @@ func BenchmarkTopicFanout(b *testing.B) {
 		{"organisation/10", false, 10, 10},
 		{"organisation/2000", false, 2000, 2000},
 		{"team/70of2000", true, 70, 2000},
+		// what 2,000 connections cost a write they get nothing of
+		{"team/0of0", true, 0, 0},
+		{"team/0of2000", true, 0, 2000},
 	}
 	for _, bc := range cases {
 		b.Run(bc.name, func(b *testing.B) {
