@@ -442,3 +442,43 @@ func TestTopicStuckConnectionClosed(t *testing.T) {
 		t.Errorf("the stuck connection was not closed: %v", err)
 	}
 }
+
+// TestTopicTaskMovesTeam: a task handed over to another team leaves the old
+// team's topic (a delete) and arrives on the new one's (a create).
+func TestTopicTaskMovesTeam(t *testing.T) {
+	t.Parallel()
+	app := testapp.New(t)
+	server := testapp.Serve(t, app)
+	haarlem := testapp.Id(t, app, "teams", "slug", "haarlem-noord")
+	schalkwijk := testapp.Id(t, app, "teams", "slug", "schalkwijk")
+
+	bram, _ := testapp.ConnectRealtime(t, server.URL, testapp.Token(t, app, "bram@buurtplein.test"), hooks.TeamTopic(haarlem))
+	carla, _ := testapp.ConnectRealtime(t, server.URL, testapp.Token(t, app, "carla@buurtplein.test"), hooks.TeamTopic(schalkwijk))
+
+	task := core.NewRecord(mustCollection(t, app, "tasks"))
+	task.Set("team", haarlem)
+	task.Set("title", "Steunkousen aantrekken")
+	task.Set("status", "open")
+	task.Set("created_by", testapp.Id(t, app, "users", "email", "anna@buurtplein.test"))
+	if err := app.Save(task); err != nil {
+		t.Fatal(err)
+	}
+	task.Set("team", schalkwijk)
+	if err := app.Save(task); err != nil {
+		t.Fatal(err)
+	}
+
+	want := map[*testapp.RealtimeClient]string{bram: "delete", carla: "create"}
+	for c, action := range want {
+		for {
+			_, ev := nextTopicEvent(t, c)
+			if ev.Record["id"] != task.Id || (c == bram && ev.Action == "create") {
+				continue // the history, or bram's create before the move
+			}
+			if ev.Action != action {
+				t.Errorf("got %s, want %s", ev.Action, action)
+			}
+			break
+		}
+	}
+}
