@@ -203,6 +203,9 @@ func (b *topicBroker) mayFollow(app core.App, auth *core.Record, topics []string
 // is withdrawn there (a delete) before it is sent as a create on the
 // topics it joined: a subscriber of both sees it leave, then arrive.
 func (b *topicBroker) publish(app core.App, action string, record *core.Record, stored any) {
+	if !b.listened() {
+		return
+	}
 	declared, ok := b.topicsOf(record.Collection().Name)
 	if !ok {
 		return
@@ -241,6 +244,9 @@ func (b *topicBroker) publish(app core.App, action string, record *core.Record, 
 // is stored (Original is stale for a record saved twice), so the update can
 // withdraw it from the topics it leaves.
 func (b *topicBroker) prepareUpdate(app core.App, record *core.Record) {
+	if !b.listened() {
+		return
+	}
 	declared, ok := b.topicsOf(record.Collection().Name)
 	if !ok {
 		return
@@ -258,6 +264,9 @@ func (b *topicBroker) prepareUpdate(app core.App, record *core.Record) {
 // prepareDelete reads the topics of a record about to be deleted, while
 // what it points at still exists; the event goes out after the commit.
 func (b *topicBroker) prepareDelete(app core.App, record *core.Record) {
+	if !b.listened() {
+		return
+	}
 	declared, ok := b.topicsOf(record.Collection().Name)
 	if !ok {
 		return
@@ -272,10 +281,19 @@ func (b *topicBroker) prepareDelete(app core.App, record *core.Record) {
 	})
 }
 
+// listened reports whether any realtime client is connected: without one
+// (a migration, the demo seed, a command) there is nothing to prepare.
+func (b *topicBroker) listened() bool {
+	return b.app.SubscriptionsBroker().TotalClients() > 0
+}
+
 // enqueue hands job to the sender goroutine, starting one when none runs:
 // the writing request never waits for the fan-out.
 func (b *topicBroker) enqueue(job topicJob) {
 	if len(job.topics) == 0 && len(job.withdraw) == 0 {
+		return
+	}
+	if !b.listened() {
 		return
 	}
 	b.mu.Lock()

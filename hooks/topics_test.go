@@ -437,7 +437,7 @@ func TestTopicStuckConnectionClosed(t *testing.T) {
 	}
 
 	// the server closed it: reading on reaches the end
-	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	conn.SetReadDeadline(time.Now().Add(30 * time.Second))
 	if _, err := io.Copy(io.Discard, reader); err != nil {
 		t.Errorf("the stuck connection was not closed: %v", err)
 	}
