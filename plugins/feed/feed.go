@@ -41,11 +41,9 @@ func Register(app core.App, config Config) error {
 
 	app.OnRecordValidate("posts").BindFunc(p.validatePost)
 
-	author := map[string][]string{"author": {"name", "avatar"}}
-	hooks.PublishTo(app, "posts", hooks.Topics{Of: postTopics, Expand: map[string][]string{
-		"author": {"name", "avatar"}, "team": {"name", "slug"},
-	}})
-	hooks.PublishTo(app, "comments", hooks.Topics{Of: hooks.Via("post"), Expand: author})
+	person := []string{"name", "avatar"}
+	hooks.PublishTo(app, "posts", hooks.Topics{Of: postTopics, Expand: map[string][]string{"author": person, "team": {"name", "slug"}}})
+	hooks.PublishTo(app, "comments", hooks.Topics{Of: hooks.Via("post"), Expand: map[string][]string{"author": person}})
 
 	if p.config.Demo {
 		hooks.SeedOnServe(app, SeedDemo)
