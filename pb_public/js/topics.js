@@ -62,7 +62,15 @@ function sync() {
       })
     );
     for (const topic of want) {
-      if (!active.has(topic)) active.set(topic, pb.realtime.subscribe(topic, dispatch).catch(() => null));
+      if (active.has(topic)) continue;
+      const sub = pb.realtime.subscribe(topic, dispatch).catch((err) => {
+        // the SDK keeps a refused topic and would send it with every later
+        // subscription, which the server then refuses as a whole (one that
+        // failed for want of a network stays, for the SDK's reconnect)
+        if (err?.status === 403) pb.realtime.unsubscribe(topic).catch(() => {});
+        return null;
+      });
+      active.set(topic, sub);
     }
     const subs = [...active.values()];
     ready = Promise.all(subs).then((stops) => stops.length > 0 && stops.every(Boolean));
