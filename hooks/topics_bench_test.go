@@ -1,6 +1,7 @@
 package hooks_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -40,7 +41,9 @@ func BenchmarkTopicFanout(b *testing.B) {
 			haarlem := testapp.Id(b, app, "teams", "slug", "haarlem-noord")
 			for i := range bc.clients {
 				c := subscriptions.NewDefaultClient()
-				c.Subscribe(hooks.OrganisationTopic)
+				// as the PWA: the organisation, oneself and a team or two
+				c.Subscribe(hooks.OrganisationTopic, hooks.UserTopic(fmt.Sprint("u", i)),
+					hooks.TeamTopic(fmt.Sprint("t", i%30)), hooks.TeamTopic(fmt.Sprint("t", i%7)))
 				if bc.team && i < n {
 					c.Subscribe(hooks.TeamTopic(haarlem))
 				}
