@@ -22,6 +22,10 @@ import (
 // events wait.
 const TopicQueue = 512
 
+// topicSendDelay is how long after its write an event waits before it goes
+// out, so the write's answer is on its way first.
+const topicSendDelay = 5 * time.Millisecond
+
 // Store keys of a realtime client.
 const (
 	topicQueueKey  = "buurtplein.topicQueue"
@@ -48,6 +52,7 @@ type topicBroker struct {
 // topicJob is one record event to send: a delete on the topics the record
 // left (and on every topic of a deleted record), then action on the others.
 type topicJob struct {
+	queued   time.Time
 	app      core.App
 	action   string
 	record   *core.Record
@@ -296,6 +301,7 @@ func (b *topicBroker) enqueue(job topicJob) {
 	if !b.listened() {
 		return
 	}
+	job.queued = time.Now()
 	b.mu.Lock()
 	b.pending = append(b.pending, job)
 	start := !b.sending
@@ -320,6 +326,9 @@ func (b *topicBroker) send() {
 		b.pending = b.pending[1:]
 		b.mu.Unlock()
 
+		// the writing request answers first: a fan-out to thousands of
+		// connections started at once would compete with it for the CPU
+		time.Sleep(time.Until(job.queued.Add(topicSendDelay)))
 		b.sendJob(job)
 	}
 }
