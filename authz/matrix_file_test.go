@@ -42,6 +42,7 @@ var operations = map[string][]string{
 	"batch-delete":    nil,
 	"realtime":        {"event", "no-event"},
 	"realtime-record": {"event", "no-event"},
+	"topic":           {"event", "no-event"},
 	"route":           nil,
 }
 
@@ -132,6 +133,14 @@ func (r *row) parseOperation(cell string) error {
 			return fmt.Errorf("only an update takes a body: %q", cell)
 		}
 		r.body = rest
+		return nil
+	}
+	if r.op == "topic" {
+		kind, name, _ := strings.Cut(rest, " ")
+		if !(kind == "organisation" && name == "") && !((kind == "team" || kind == "user") && name != "") {
+			return fmt.Errorf("a topic is \"organisation\", \"team <slug>\" or \"user <name>\": %q", cell)
+		}
+		r.base = rest
 		return nil
 	}
 	base, query, _ := strings.Cut(rest, "?")

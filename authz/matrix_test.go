@@ -37,7 +37,7 @@ func TestMatrix(t *testing.T) {
 		switch r.op {
 		case "list", "view", "file":
 			reads = append(reads, r)
-		case "realtime", "realtime-record":
+		case "realtime", "realtime-record", "topic":
 			live = append(live, r)
 		case "route":
 			routes = append(routes, r)

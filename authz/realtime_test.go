@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"buurtplein/hooks"
 	"buurtplein/internal/testapp"
 )
 
@@ -30,9 +32,9 @@ type subscription struct {
 }
 
 // realtime runs the realtime cases. Each gets a connection subscribed to
-// the target's collection ("realtime") or to the target itself
+// the target's collection ("realtime"), to the target itself
 // ("realtime-record"), with the line's query as the subscription's
-// options. Then each target changes once, on the server: every
+// options, or to a scoped topic ("topic"). Then each target changes once, on the server: every
 // collection, those only the server writes too, broadcasts the same way.
 // The cases that should get an event wait for it; the others must have
 // none.
@@ -78,8 +80,19 @@ func (f *fixture) realtime(t *testing.T, rows []row) {
 	}
 }
 
-// topic returns the subscription topic of a realtime line.
+// topic returns the subscription topic of a realtime line: a scoped topic
+// for "topic organisation", "topic team <slug>" and "topic user <name>".
 func (f *fixture) topic(r row) string {
+	if r.op == "topic" {
+		kind, name, _ := strings.Cut(r.base, " ")
+		switch kind {
+		case "team":
+			return hooks.TeamTopic(f.team[name])
+		case "user":
+			return hooks.UserTopic(f.user[name])
+		}
+		return hooks.OrganisationTopic
+	}
 	target := f.shared[r.target]
 	topic := target.Collection().Name
 	if r.op == "realtime-record" {

@@ -6,10 +6,12 @@ import "github.com/pocketbase/pocketbase/core"
 // filter guard with the bounds on filter, sort, expand and fields
 // ([GuardScoped], [CheckQuery]), the input rules for dates, text and images
 // ([GuardInput]) and the resource limits on realtime, request bodies and
-// sign-in attempts ([BindLimits]). main.go and the test apps call it before
+// sign-in attempts ([BindLimits]), and the broker of the scoped realtime
+// topics ([PublishTo]). main.go and the test apps call it before
 // any plugin, so the rules hold whichever plugins are switched on.
 func Bind(app core.App) {
 	GuardScoped(app)
 	GuardInput(app)
 	BindLimits(app)
+	topicBrokerOf(app)
 }

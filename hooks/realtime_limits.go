@@ -25,7 +25,8 @@ type RealtimeCaps struct {
 	Subscriptions int
 	// PerCollection is the most topics of one collection ("posts",
 	// "posts/ID", "posts?options=...") one connection may follow: each
-	// costs a rule check on every change of the collection.
+	// costs a rule check on every change of the collection. The scoped
+	// topics ([TeamTopic]) cost none and count only towards Subscriptions.
 	PerCollection int
 	// TopicLength is the longest topic, options included, in bytes.
 	TopicLength int
@@ -225,6 +226,10 @@ func (caps RealtimeCaps) CheckSubscriptions(topics []string) error {
 	for _, topic := range topics {
 		collection, _, _ := strings.Cut(topic, "?")
 		collection, _, _ = strings.Cut(collection, "/")
+		// a scoped topic costs no rule check: only Subscriptions counts it
+		if strings.HasPrefix(topic, TopicPrefix) {
+			collection = topic
+		}
 		if perCollection[collection]++; perCollection[collection] > caps.PerCollection {
 			return Err(http.StatusBadRequest, "realtime_too_many_per_collection", Params{"collection": collection, "max": caps.PerCollection},
 				fmt.Sprintf("Te veel live-abonnementen op %q (meer dan %d).", collection, caps.PerCollection))

@@ -282,7 +282,7 @@ func newAccounts(t *testing.T, app core.App, n int) []string {
 }
 
 // newPost saves a team post as the server would.
-func newPost(t *testing.T, app core.App, team, author, body string) *core.Record {
+func newPost(t testing.TB, app core.App, team, author, body string) *core.Record {
 	t.Helper()
 	posts, err := app.FindCollectionByNameOrId("posts")
 	if err != nil {

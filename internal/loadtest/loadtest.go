@@ -291,7 +291,7 @@ func runServer(ctx context.Context, c Config, p *plan, name, orgDir, work string
 
 	idleCtx, stopIdle := context.WithCancel(ctx)
 	defer stopIdle()
-	idle := &idlers{base: srv.URL, client: &http.Client{Transport: newTransport(connectParallel * 2)}}
+	idle := &idlers{base: srv.URL, scoped: name == Ours, client: &http.Client{Transport: newTransport(connectParallel * 2)}}
 	fmt.Fprintf(c.Out, "%s: connecting %d idle realtime clients...\n", name, c.Idle)
 	idle.connect(idleCtx, p.idle)
 

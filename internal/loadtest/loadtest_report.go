@@ -71,6 +71,12 @@ func reportServer(w io.Writer, s ServerResult) {
 	}
 	fmt.Fprintf(w, "realtime: %d/%d connected, %d failed, %d reconnected, %d lost; %d events received (%s)\n",
 		rt.Connected, rt.Clients, rt.Failed, rt.Reconnects, rt.Lost, rt.EventCount(), strings.Join(events, ", "))
+	for _, f := range rt.Fanout {
+		if f.Posts > 0 {
+			fmt.Fprintf(w, "fan-out of a%s %s post: %d posts, %.0f clients each, from the answer p50 %s, p99 %s\n",
+				map[bool]string{true: "n"}[f.Kind == "organisation"], f.Kind, f.Posts, float64(f.Receivers)/float64(f.Posts), ms(f.P50), ms(f.P99))
+		}
+	}
 }
 
 func reportRatios(w io.Writer, ours, bare ServerResult) {

@@ -5,6 +5,7 @@ import { h, replace } from './dom.js';
 import { t, setLocale, getLocale } from './i18n.js';
 import { pb, currentUser, onSessionEnded, revokeSession, retryRevoke } from './pb.js';
 import { getState, setState, subscribe } from './store.js';
+import { onRecords } from './topics.js';
 import { avatar, toast } from './components/ui.js';
 import * as loginScreen from './screens/login.js';
 import * as resetScreen from './screens/reset.js';
@@ -95,15 +96,13 @@ async function watchMemberships() {
   const user = currentUser();
   if (!user) return;
   try {
-    const unsubscribe = await pb.collection('memberships').subscribe(
-      '*',
-      (e) => {
-        if (e.record.user !== user.id) return;
-        if (e.action === 'create') toast(t('members.youWereAdded'));
-        loadMemberships().catch(() => {});
-      },
-      { filter: pb.filter('user = {:user}', { user: user.id }) }
-    );
+    // my own memberships come on my topic; my teams' topics carry my
+    // colleagues' too
+    const unsubscribe = await onRecords(['memberships'], (e) => {
+      if (e.record.user !== user.id) return;
+      if (e.action === 'create') toast(t('members.youWereAdded'));
+      loadMemberships().catch(() => {});
+    });
     if (currentUser()?.id === user.id) unsubscribeMemberships = unsubscribe;
     else unsubscribe();
   } catch {
@@ -411,6 +410,14 @@ function registerServiceWorker() {
 function start() {
   setLocale(currentUser()?.locale || localStorage.getItem(LOCALE_KEY) || 'nl');
   setState({ user: currentUser() });
+
+  // a team left while the stream was down would make the server refuse
+  // every topic on reconnect: read the teams again, so its topic goes
+  // (not when signing out, which drops every topic first)
+  pb.realtime.onDisconnect = (topics) => {
+    if (!topics.length) return;
+    setTimeout(() => currentUser() && loadMemberships().catch(() => {}), 0);
+  };
 
   subscribe((state, changed) => {
     if (changed.includes('memberships') || changed.includes('user')) {

@@ -4,6 +4,7 @@
 
 import { pb, currentUser } from './pb.js';
 import { setState, membershipOf } from './store.js';
+import { onRecords } from './topics.js';
 import { t, has } from './i18n.js';
 
 /** The most unread notifications counted; the bell shows "99+" past it. */
@@ -47,15 +48,11 @@ export async function watchNotifications(onNew) {
   const mine = ++generation;
   refreshUnread().catch(() => {});
   try {
-    const stop = await pb.collection('notifications').subscribe(
-      '*',
-      (e) => {
-        if (e.record.user !== me.id) return;
-        if (e.action === 'create' && isOpen(e.record)) onNew(e.record);
-        refreshUnread().catch(() => {});
-      },
-      { filter: pb.filter('user = {:me}', { me: me.id }) }
-    );
+    const stop = await onRecords(['notifications'], (e) => {
+      if (e.record.user !== me.id) return;
+      if (e.action === 'create' && isOpen(e.record)) onNew(e.record);
+      refreshUnread().catch(() => {});
+    });
     if (mine === generation && currentUser()?.id === me.id) unsubscribe = stop;
     else stop().catch(() => {});
   } catch {

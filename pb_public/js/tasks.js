@@ -3,6 +3,7 @@
 // task) live on the server; this module only asks.
 
 import { pb } from './pb.js';
+import { onRecords } from './topics.js';
 import { t, intlLocale } from './i18n.js';
 import { parseDate } from './format.js';
 
@@ -274,17 +275,21 @@ export class Live {
   }
 
   /**
-   * Subscribes to a collection topic ("*" or a record id).
+   * Calls fn with the changes to a collection's records ("*") or to one
+   * record (its id) that the signed-in employee's topics carry: the
+   * tasks, offers and history of their teams, offers to them, their
+   * notifications. The server sends tasks with assignee, creator and team,
+   * offers with both colleagues and the team offered it, history with its
+   * actor (names and avatars).
    *
    * @param {string} collection
-   * @param {string} topic
+   * @param {string} topic "*" or a record id
    * @param {(e: {action: string, record: any}) => void} fn
-   * @param {Object} [options] subscription options (filter, expand)
    * @returns {Promise<boolean>} resolves once the server has the
-   *   subscription (true) or it failed (false)
+   *   subscriptions (true) or they failed (false)
    */
-  on(collection, topic, fn, options) {
-    return this.track(pb.collection(collection).subscribe(topic, (e) => this.destroyed || fn(e), options));
+  on(collection, topic, fn) {
+    return this.track(onRecords([collection], (e) => this.destroyed || (topic !== '*' && e.record.id !== topic) || fn(e)));
   }
 
   /**

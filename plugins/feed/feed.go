@@ -38,7 +38,20 @@ func Register(app core.App, config Config) error {
 
 	app.OnRecordValidate("posts").BindFunc(p.validatePost)
 
+	person := []string{"name", "avatar"}
+	hooks.PublishTo(app, "posts", hooks.Topics{Of: postTopics, Expand: map[string][]string{"author": person, "team": {"name", "slug"}}})
+	hooks.PublishTo(app, "comments", hooks.Topics{Of: hooks.Via("post"), Expand: map[string][]string{"author": person}})
+
 	return nil
+}
+
+// postTopics puts an organisation-wide post on the organisation's topic
+// and a team's post on its team's.
+func postTopics(_ core.App, post *core.Record) ([]string, error) {
+	if post.GetString("team") == "" || post.GetString("visibility") == "organisation" {
+		return []string{hooks.OrganisationTopic}, nil
+	}
+	return []string{hooks.TeamTopic(post.GetString("team"))}, nil
 }
 
 // validatePost keeps visibility consistent with the team: a post without a

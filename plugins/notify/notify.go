@@ -69,6 +69,9 @@ func Register(app core.App, config Config) error {
 	hooks.GuardScoped(app, Collection)
 	app.OnRecordValidate(Collection).BindFunc(p.validate)
 
+	// live on the reader's own topic, buurtplein/user/<id>
+	hooks.PublishTo(app, Collection, hooks.Topics{Of: hooks.ByUser("user")})
+
 	return nil
 }
 

@@ -103,6 +103,18 @@ func Register(app core.App, config Config) error {
 
 	hooks.GuardScoped(app, TasksCollection, TransfersCollection, EventsCollection)
 
+	person := []string{"name", "avatar"}
+	hooks.PublishTo(app, TasksCollection, hooks.Topics{Of: hooks.ByTeam("team"), Expand: map[string][]string{
+		"assignee": person, "created_by": person, "team": {"name", "slug"},
+	}})
+	// an offer goes to the task's team, to both colleagues and to a team
+	// that is offered it
+	hooks.PublishTo(app, TransfersCollection, hooks.Topics{
+		Of:     hooks.AllOf(hooks.Via("task"), hooks.ByUser("from_user", "to_user"), hooks.ByTeam("to_team")),
+		Expand: map[string][]string{"from_user": person, "to_user": person, "to_team": {"name", "slug"}},
+	})
+	hooks.PublishTo(app, EventsCollection, hooks.Topics{Of: hooks.Via("task"), Expand: map[string][]string{"actor": person}})
+
 	p.bindTaskHooks()
 	p.bindTaskDeleteHooks()
 	p.bindTransferHooks()

@@ -12,6 +12,8 @@
 package teams
 
 import (
+	"buurtplein/hooks"
+
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 )
@@ -40,6 +42,12 @@ func Register(app core.App, config Config) error {
 	p := &plugin{app: app, config: config}
 
 	p.bindMembershipHooks()
+	// a membership goes to its team and to the person, who learns at once
+	// of being added or removed
+	hooks.PublishTo(app, hooks.MembershipsCollection, hooks.Topics{
+		Of:     hooks.AllOf(hooks.ByTeam("team"), hooks.ByUser("user")),
+		Expand: map[string][]string{"team": {"name", "slug", "kind"}},
+	})
 	p.bindUserHooks()
 
 	if p.config.Command != nil {

@@ -1,11 +1,12 @@
 // A feed: a team's posts or the organisation's, newest first, with the
-// compose form on top. New posts and comments arrive live through
-// PocketBase's realtime subscriptions.
+// compose form on top. New posts and comments arrive live through the
+// organisation's and the teams' realtime topics.
 
 import { h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { pb, getFileToken } from '../pb.js';
 import { getState } from '../store.js';
+import { onRecords } from '../topics.js';
 import { describeError } from '../errors.js';
 import { renderPost, updatePost, addComment, removeComment, refreshTimes, refreshImageLinks } from './post.js';
 import { createCompose } from './compose.js';
@@ -207,8 +208,10 @@ export function createFeed({ team }) {
     );
   }
 
-  const postsSubscribed = pb.collection('posts').subscribe('*', onPostEvent, { expand: 'author,team' });
-  const commentsSubscribed = pb.collection('comments').subscribe('*', onCommentEvent, { expand: 'author' });
+  // the server sends each post with its author and team, each comment
+  // with its author (name and avatar)
+  const postsSubscribed = onRecords(['posts'], onPostEvent);
+  const commentsSubscribed = onRecords(['comments'], onCommentEvent);
   track(postsSubscribed);
   track(commentsSubscribed);
   track(
