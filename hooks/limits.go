@@ -13,7 +13,8 @@ var limitsBindMu sync.Mutex
 // BindLimits binds Buurtplein's resource limits to app, once per app: the
 // caps on realtime connections and subscriptions ([RealtimeLimits]), the
 // small body limit for everything but file uploads ([JSONBodyLimit]) and
-// the limit on sign-in attempts per account ([SignInLimit]). Calling it
+// the limit on sign-in attempts per account ([SignInLimit]) and the bound
+// on API reads in flight ([ReadsInFlightPerCore]). Calling it
 // again for the same app changes nothing.
 func BindLimits(app core.App) {
 	limitsBindMu.Lock()
@@ -28,4 +29,5 @@ func BindLimits(app core.App) {
 	bindBodyLimits(app)
 	bindSignInLimits(app)
 	bindRateLimitCode(app)
+	bindReadGate(app)
 }
