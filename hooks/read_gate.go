@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -25,17 +26,31 @@ import (
 // SQLite reads pages from memory), so a few per core keep the cores busy.
 const ReadsInFlightPerCore = 4
 
+// GatedReadDeadline is how long a read that passed the gate may take to
+// write its answer. A handler blocks writing an answer larger than the
+// socket's buffers while the client does not read it; without a deadline
+// a caller who stopped reading would hold a place up to PocketBase's write
+// timeout of 5 minutes, and a few such callers would stop every read.
+const GatedReadDeadline = 30 * time.Second
+
 const readGateStoreKey = "buurtplein.readGate"
 
-// SetReadGate sets how many API reads app serves at once (at least 1);
-// for tests. The default is [ReadsInFlightPerCore] per core.
-func SetReadGate(app core.App, inFlight int) {
-	app.Store().Set(readGateStoreKey, make(chan struct{}, max(inFlight, 1)))
+// readGate holds the places of the reads in flight and their deadline.
+type readGate struct {
+	places   chan struct{}
+	deadline time.Duration
+}
+
+// SetReadGate sets how many API reads app serves at once (at least 1) and
+// how long each may take to write its answer; for tests. The defaults are
+// [ReadsInFlightPerCore] per core and [GatedReadDeadline].
+func SetReadGate(app core.App, inFlight int, deadline time.Duration) {
+	app.Store().Set(readGateStoreKey, &readGate{places: make(chan struct{}, max(inFlight, 1)), deadline: deadline})
 }
 
 func bindReadGate(app core.App) {
-	if _, ok := app.Store().Get(readGateStoreKey).(chan struct{}); !ok {
-		SetReadGate(app, ReadsInFlightPerCore*runtime.GOMAXPROCS(0))
+	if _, ok := app.Store().Get(readGateStoreKey).(*readGate); !ok {
+		SetReadGate(app, ReadsInFlightPerCore*runtime.GOMAXPROCS(0), GatedReadDeadline)
 	}
 	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
 		Id: "buurtpleinReadGate",
@@ -53,23 +68,30 @@ func bindReadGate(app core.App) {
 }
 
 // gateRead lets an API read through once fewer than the gate's reads are
-// in flight. Writes pass at once; so do the realtime stream (it stays
+// in flight, with a deadline for writing its answer. Writes pass at once; so do the realtime stream (it stays
 // open) and file downloads (a slow phone would hold a place for the
 // whole download).
 func gateRead(e *core.RequestEvent) error {
 	if !gatedRead(e.Request) {
 		return e.Next()
 	}
-	gate, _ := e.App.Store().Get(readGateStoreKey).(chan struct{})
+	gate, _ := e.App.Store().Get(readGateStoreKey).(*readGate)
 	if gate == nil {
 		return e.Next()
 	}
 	select {
-	case gate <- struct{}{}:
+	case gate.places <- struct{}{}:
 	case <-e.Request.Context().Done():
 		return e.Request.Context().Err() // the client left while waiting
 	}
-	defer func() { <-gate }()
+	defer func() { <-gate.places }()
+
+	// the deadline is the connection's: lifted again after the answer, for
+	// the connection's next request (a server with a WriteTimeout sets its
+	// own again then anyway)
+	rc := http.NewResponseController(e.Response)
+	rc.SetWriteDeadline(time.Now().Add(gate.deadline))
+	defer rc.SetWriteDeadline(time.Time{})
 	return e.Next()
 }
 

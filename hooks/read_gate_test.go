@@ -1,6 +1,8 @@
 package hooks_test
 
 import (
+	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -18,7 +20,7 @@ import (
 func TestReadGate(t *testing.T) {
 	t.Parallel()
 	app := testapp.New(t)
-	hooks.SetReadGate(app, 1)
+	hooks.SetReadGate(app, 1, time.Minute)
 
 	held, release := make(chan struct{}), make(chan struct{})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
@@ -75,5 +77,58 @@ func TestReadGate(t *testing.T) {
 	}
 	if status := <-second; status != http.StatusOK {
 		t.Errorf("the waiting read, once let through: %d, want 200", status)
+	}
+}
+
+// TestReadGateSlowReader: a caller who asks for a large answer and stops
+// reading it holds its place only until the write deadline, so the next
+// read gets through; without the deadline it would wait minutes.
+func TestReadGateSlowReader(t *testing.T) {
+	t.Parallel()
+	app := testapp.New(t)
+	hooks.SetReadGate(app, 1, 500*time.Millisecond)
+
+	writing := make(chan struct{})
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.GET("/api/gate-test/large", func(e *core.RequestEvent) error {
+			close(writing)
+			chunk := make([]byte, 1<<20)
+			for range 256 { // far more than the sockets buffer
+				if _, err := e.Response.Write(chunk); err != nil {
+					return nil // the deadline: the place is freed
+				}
+			}
+			return nil
+		})
+		return se.Next()
+	})
+	server := testapp.Serve(t, app)
+
+	// a raw connection that sends the request and never reads
+	conn, err := net.Dial("tcp", strings.TrimPrefix(server.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET /api/gate-test/large HTTP/1.1\r\nHost: x\r\n\r\n")
+	<-writing
+
+	done := make(chan int, 1)
+	go func() {
+		res, err := http.Get(server.URL + "/api/collections/teams/records")
+		if err != nil {
+			done <- 0
+			return
+		}
+		res.Body.Close()
+		done <- res.StatusCode
+	}()
+	select {
+	case status := <-done:
+		if status != http.StatusOK {
+			t.Errorf("the read after the stalled one: %d, want 200", status)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("a reader that stopped reading still holds the only place after 20 s")
 	}
 }
