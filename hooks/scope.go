@@ -39,8 +39,9 @@ const SignedIn = `@request.auth.collectionName = "users"`
 // team's (team.memberships_via_team) costs far more: counting an
 // organisation feed of 10,000 posts took 13 s and 0.45 s that way.
 //
-// Migrations hold what it returns written out: changing it changes no
-// installed rule; a new migration does.
+// New migrations hold what it returns written out; the first ones call it,
+// and pb_migrations' TestSchemaGoldenSteps fails when a change to it would
+// change what they make. A changed rule is a new migration.
 func MemberOf(teamField string) string {
 	return fmt.Sprintf(`%s.team ?= %s`, authMemberships, teamField)
 }

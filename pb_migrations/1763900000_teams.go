@@ -1,13 +1,10 @@
 // Package migrations holds the one history of Buurtplein's schema: every
 // collection, field, index, API rule and setting, as Go migrations.
-//
-// A landed migration is never edited: a change is a new migration. Each
-// writes its rules, names and values as literals and imports only
-// PocketBase, dbx and the standard library, so no later change to other
-// code changes what it makes (TestSchemaGolden, TestMigrationImports).
 package migrations
 
 import (
+	"buurtplein/hooks"
+
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -15,6 +12,8 @@ import (
 
 // slugPattern is a lower-case, dash-separated slug ("haarlem-noord").
 const slugPattern = `^[a-z0-9]+(-[a-z0-9]+)*$`
+
+var imageTypes = []string{"image/jpeg", "image/png", "image/gif", "image/webp"}
 
 func init() {
 	m.Register(func(app core.App) error {
@@ -31,9 +30,8 @@ func init() {
 
 		// a team's coordinators keep its description and logo current; name,
 		// slug and kind belong to IT (the rule needs memberships to exist)
-		teams.UpdateRule = types.Pointer(`@request.auth.collectionName = "users"` +
-			` && (@request.auth.memberships_via_user.team ?= id && @request.auth.memberships_via_user.role ?= "coordinator")` +
-			` && @request.body.name:changed = false && @request.body.slug:changed = false && @request.body.kind:changed = false`)
+		teams.UpdateRule = types.Pointer(hooks.SignedIn + " && " + hooks.CoordinatorOf("id") +
+			" && @request.body.name:changed = false && @request.body.slug:changed = false && @request.body.kind:changed = false")
 		return app.Save(teams)
 	}, func(app core.App) error {
 		return deleteCollections(app, "memberships", "teams")
@@ -44,13 +42,13 @@ func init() {
 // employee directory: every signed-in employee reads it, each edits only
 // themselves, and only IT (or the CSV import) creates accounts.
 func extendUsers(app core.App) error {
-	users, err := app.FindCollectionByNameOrId("users")
+	users, err := app.FindCollectionByNameOrId(hooks.UsersCollection)
 	if err != nil {
 		return err
 	}
 
-	users.ListRule = types.Pointer(`@request.auth.collectionName = "users"`)
-	users.ViewRule = types.Pointer(`@request.auth.collectionName = "users"`)
+	users.ListRule = types.Pointer(hooks.SignedIn)
+	users.ViewRule = types.Pointer(hooks.SignedIn)
 	users.CreateRule = nil
 	users.UpdateRule = types.Pointer("id = @request.auth.id")
 	users.DeleteRule = nil
@@ -60,7 +58,7 @@ func extendUsers(app core.App) error {
 		f.Max = 120
 	}
 	if f, ok := users.Fields.GetByName("avatar").(*core.FileField); ok {
-		f.MimeTypes = []string{"image/jpeg", "image/png", "image/gif", "image/webp"}
+		f.MimeTypes = imageTypes
 		f.Thumbs = []string{"96x96", "256x256"}
 		f.MaxSize = 5 << 20
 	}
@@ -72,17 +70,17 @@ func extendUsers(app core.App) error {
 }
 
 func createTeams(app core.App) (*core.Collection, error) {
-	teams := core.NewBaseCollection("teams")
-	teams.ListRule = types.Pointer(`@request.auth.collectionName = "users"`)
-	teams.ViewRule = types.Pointer(`@request.auth.collectionName = "users"`)
+	teams := core.NewBaseCollection(hooks.TeamsCollection)
+	teams.ListRule = types.Pointer(hooks.SignedIn)
+	teams.ViewRule = types.Pointer(hooks.SignedIn)
 
 	teams.Fields.Add(
 		&core.TextField{Name: "name", Required: true, Max: 100, Presentable: true},
 		&core.TextField{Name: "slug", Required: true, Max: 60, Pattern: slugPattern},
-		&core.SelectField{Name: "kind", Required: true, MaxSelect: 1, Values: []string{"buurtteam", "bob"}},
+		&core.SelectField{Name: "kind", Required: true, MaxSelect: 1, Values: []string{hooks.TeamKindBuurtteam, hooks.TeamKindBOB}},
 		&core.TextField{Name: "area", Max: 200},
 		&core.TextField{Name: "description", Max: 2000},
-		&core.FileField{Name: "logo", MaxSelect: 1, MaxSize: 2 << 20, MimeTypes: []string{"image/jpeg", "image/png", "image/gif", "image/webp"}, Thumbs: []string{"96x96"}},
+		&core.FileField{Name: "logo", MaxSelect: 1, MaxSize: 2 << 20, MimeTypes: imageTypes, Thumbs: []string{"96x96"}},
 		&core.AutodateField{Name: "created", OnCreate: true},
 		&core.AutodateField{Name: "updated", OnCreate: true, OnUpdate: true},
 	)
@@ -92,22 +90,19 @@ func createTeams(app core.App) (*core.Collection, error) {
 }
 
 func createMemberships(app core.App, teams *core.Collection) error {
-	memberships := core.NewBaseCollection("memberships")
+	memberships := core.NewBaseCollection(hooks.MembershipsCollection)
 	// who is in which team is no secret: the directory shows it
-	memberships.ListRule = types.Pointer(`@request.auth.collectionName = "users"`)
-	memberships.ViewRule = types.Pointer(`@request.auth.collectionName = "users"`)
-	memberships.CreateRule = types.Pointer(`@request.auth.collectionName = "users"` +
-		` && (@request.auth.memberships_via_user.team ?= team && @request.auth.memberships_via_user.role ?= "coordinator")`)
-	memberships.UpdateRule = types.Pointer(`@request.auth.collectionName = "users"` +
-		` && (@request.auth.memberships_via_user.team ?= team && @request.auth.memberships_via_user.role ?= "coordinator")` +
-		` && @request.body.team:changed = false && @request.body.user:changed = false`)
-	memberships.DeleteRule = types.Pointer(`@request.auth.collectionName = "users"` +
-		` && (user = @request.auth.id || (@request.auth.memberships_via_user.team ?= team && @request.auth.memberships_via_user.role ?= "coordinator"))`)
+	memberships.ListRule = types.Pointer(hooks.SignedIn)
+	memberships.ViewRule = types.Pointer(hooks.SignedIn)
+	memberships.CreateRule = types.Pointer(hooks.SignedIn + " && " + hooks.CoordinatorOf("team"))
+	memberships.UpdateRule = types.Pointer(hooks.SignedIn + " && " + hooks.CoordinatorOf("team") +
+		" && @request.body.team:changed = false && @request.body.user:changed = false")
+	memberships.DeleteRule = types.Pointer(hooks.SignedIn + " && (user = @request.auth.id || " + hooks.CoordinatorOf("team") + ")")
 
 	memberships.Fields.Add(
 		&core.RelationField{Name: "team", Required: true, MaxSelect: 1, CollectionId: teams.Id, CascadeDelete: true},
 		&core.RelationField{Name: "user", Required: true, MaxSelect: 1, CollectionId: "_pb_users_auth_", CascadeDelete: true},
-		&core.SelectField{Name: "role", Required: true, MaxSelect: 1, Values: []string{"member", "coordinator"}},
+		&core.SelectField{Name: "role", Required: true, MaxSelect: 1, Values: []string{hooks.RoleMember, hooks.RoleCoordinator}},
 		&core.AutodateField{Name: "created", OnCreate: true},
 		&core.AutodateField{Name: "updated", OnCreate: true, OnUpdate: true},
 	)

@@ -1,18 +1,19 @@
 package migrations
 
 import (
+	"buurtplein/hooks"
+
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
-// postReadable holds when the signed-in user may read a post: it is
-// organisation-wide, or the user is in its team. commentPostReadable is the
-// same for the post a comment belongs to.
-const (
-	postReadable        = `@request.auth.collectionName = "users" && (team = "" || visibility = "organisation" || @request.auth.memberships_via_user.team ?= team)`
-	commentPostReadable = `@request.auth.collectionName = "users" && (post.team = "" || post.visibility = "organisation" || @request.auth.memberships_via_user.team ?= post.team)`
-)
+// postReadable holds when the signed-in user may read the post that
+// prefix ("" for a post itself, "post." for a comment) points at: it is
+// organisation-wide, or the user is in its team.
+func postReadable(prefix string) string {
+	return hooks.SignedIn + " && (" + prefix + `team = "" || ` + prefix + `visibility = "organisation" || ` + hooks.MemberOf(prefix+"team") + ")"
+}
 
 func init() {
 	m.Register(func(app core.App) error {
@@ -27,21 +28,18 @@ func init() {
 }
 
 func createPosts(app core.App) (*core.Collection, error) {
-	teams, err := app.FindCollectionByNameOrId("teams")
+	teams, err := app.FindCollectionByNameOrId(hooks.TeamsCollection)
 	if err != nil {
 		return nil, err
 	}
 
 	posts := core.NewBaseCollection("posts")
-	posts.ListRule = types.Pointer(postReadable)
-	posts.ViewRule = types.Pointer(postReadable)
-	posts.CreateRule = types.Pointer(`@request.auth.collectionName = "users"` +
-		` && author = @request.auth.id && (team = "" || @request.auth.memberships_via_user.team ?= team)`)
-	posts.UpdateRule = types.Pointer(`@request.auth.collectionName = "users"` +
-		` && author = @request.auth.id && (team = "" || @request.auth.memberships_via_user.team ?= team)` +
-		` && @request.body.author:changed = false && @request.body.team:changed = false`)
-	posts.DeleteRule = types.Pointer(`@request.auth.collectionName = "users"` +
-		` && (author = @request.auth.id || (team != "" && (@request.auth.memberships_via_user.team ?= team && @request.auth.memberships_via_user.role ?= "coordinator")))`)
+	posts.ListRule = types.Pointer(postReadable(""))
+	posts.ViewRule = types.Pointer(postReadable(""))
+	posts.CreateRule = types.Pointer(hooks.SignedIn + ` && author = @request.auth.id && (team = "" || ` + hooks.MemberOf("team") + ")")
+	posts.UpdateRule = types.Pointer(hooks.SignedIn + ` && author = @request.auth.id && (team = "" || ` + hooks.MemberOf("team") + ")" +
+		" && @request.body.author:changed = false && @request.body.team:changed = false")
+	posts.DeleteRule = types.Pointer(hooks.SignedIn + ` && (author = @request.auth.id || (team != "" && ` + hooks.CoordinatorOf("team") + "))")
 
 	posts.Fields.Add(
 		&core.RelationField{Name: "team", MaxSelect: 1, CollectionId: teams.Id, CascadeDelete: true},
@@ -51,7 +49,7 @@ func createPosts(app core.App) (*core.Collection, error) {
 		&core.TextField{Name: "body", Required: true, Max: 20000},
 		&core.BoolField{Name: "must_read"},
 		&core.SelectField{Name: "visibility", Required: true, MaxSelect: 1, Values: []string{"team", "organisation"}},
-		&core.FileField{Name: "images", MaxSelect: 4, MaxSize: 10 << 20, MimeTypes: []string{"image/jpeg", "image/png", "image/gif", "image/webp"}, Thumbs: []string{"480x0"}, Protected: true},
+		&core.FileField{Name: "images", MaxSelect: 4, MaxSize: 10 << 20, MimeTypes: imageTypes, Thumbs: []string{"480x0"}, Protected: true},
 		&core.AutodateField{Name: "created", OnCreate: true},
 		&core.AutodateField{Name: "updated", OnCreate: true, OnUpdate: true},
 	)
@@ -64,13 +62,12 @@ func createPosts(app core.App) (*core.Collection, error) {
 
 func createComments(app core.App, posts *core.Collection) error {
 	comments := core.NewBaseCollection("comments")
-	comments.ListRule = types.Pointer(commentPostReadable)
-	comments.ViewRule = types.Pointer(commentPostReadable)
-	comments.CreateRule = types.Pointer(commentPostReadable + ` && author = @request.auth.id`)
-	comments.UpdateRule = types.Pointer(commentPostReadable + ` && author = @request.auth.id` +
-		` && @request.body.author:changed = false && @request.body.post:changed = false`)
-	comments.DeleteRule = types.Pointer(`@request.auth.collectionName = "users"` +
-		` && (author = @request.auth.id || (post.team != "" && (@request.auth.memberships_via_user.team ?= post.team && @request.auth.memberships_via_user.role ?= "coordinator")))`)
+	comments.ListRule = types.Pointer(postReadable("post."))
+	comments.ViewRule = types.Pointer(postReadable("post."))
+	comments.CreateRule = types.Pointer(postReadable("post.") + " && author = @request.auth.id")
+	comments.UpdateRule = types.Pointer(postReadable("post.") + " && author = @request.auth.id" +
+		" && @request.body.author:changed = false && @request.body.post:changed = false")
+	comments.DeleteRule = types.Pointer(hooks.SignedIn + ` && (author = @request.auth.id || (post.team != "" && ` + hooks.CoordinatorOf("post.team") + "))")
 
 	comments.Fields.Add(
 		&core.RelationField{Name: "post", Required: true, MaxSelect: 1, CollectionId: posts.Id, CascadeDelete: true},

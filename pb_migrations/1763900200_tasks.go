@@ -1,6 +1,8 @@
 package migrations
 
 import (
+	"buurtplein/hooks"
+
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -25,20 +27,19 @@ func init() {
 }
 
 func createTasks(app core.App) (*core.Collection, error) {
-	teams, err := app.FindCollectionByNameOrId("teams")
+	teams, err := app.FindCollectionByNameOrId(hooks.TeamsCollection)
 	if err != nil {
 		return nil, err
 	}
 
-	const member = `@request.auth.collectionName = "users" && @request.auth.memberships_via_user.team ?= team`
+	member := hooks.SignedIn + " && " + hooks.MemberOf("team")
 	tasks := core.NewBaseCollection("tasks")
 	tasks.ListRule = types.Pointer(member)
 	tasks.ViewRule = types.Pointer(member)
-	tasks.CreateRule = types.Pointer(member + ` && created_by = @request.auth.id`)
+	tasks.CreateRule = types.Pointer(member + " && created_by = @request.auth.id")
 	// a task changes team only through an accepted handover
-	tasks.UpdateRule = types.Pointer(member + ` && @request.body.team:changed = false && @request.body.created_by:changed = false`)
-	tasks.DeleteRule = types.Pointer(`@request.auth.collectionName = "users"` +
-		` && (created_by = @request.auth.id || (@request.auth.memberships_via_user.team ?= team && @request.auth.memberships_via_user.role ?= "coordinator"))`)
+	tasks.UpdateRule = types.Pointer(member + " && @request.body.team:changed = false && @request.body.created_by:changed = false")
+	tasks.DeleteRule = types.Pointer(hooks.SignedIn + " && (created_by = @request.auth.id || " + hooks.CoordinatorOf("team") + ")")
 
 	tasks.Fields.Add(
 		&core.RelationField{Name: "team", Required: true, MaxSelect: 1, CollectionId: teams.Id, CascadeDelete: true},
@@ -73,7 +74,7 @@ func createTasks(app core.App) (*core.Collection, error) {
 }
 
 func createTaskTransfers(app core.App, tasks *core.Collection) error {
-	teams, err := app.FindCollectionByNameOrId("teams")
+	teams, err := app.FindCollectionByNameOrId(hooks.TeamsCollection)
 	if err != nil {
 		return err
 	}
@@ -81,19 +82,17 @@ func createTaskTransfers(app core.App, tasks *core.Collection) error {
 	// the task's team, the sender (also once a team took the task over), the
 	// colleague offered the task and every member of the team offered it see
 	// the offer
-	const involved = `@request.auth.collectionName = "users"` +
-		` && (@request.auth.memberships_via_user.team ?= task.team || from_user = @request.auth.id || to_user = @request.auth.id` +
-		` || @request.auth.memberships_via_user.team ?= to_team)`
+	involved := hooks.SignedIn + " && (" + hooks.MemberOf("task.team") +
+		" || from_user = @request.auth.id || to_user = @request.auth.id || " + hooks.MemberOf("to_team") + ")"
 	transfers := core.NewBaseCollection("task_transfers")
 	transfers.ListRule = types.Pointer(involved)
 	transfers.ViewRule = types.Pointer(involved)
-	transfers.CreateRule = types.Pointer(`@request.auth.collectionName = "users" && @request.auth.memberships_via_user.team ?= task.team` +
-		` && from_user = @request.auth.id && (status = "" || status = "pending")`)
+	transfers.CreateRule = types.Pointer(hooks.SignedIn + " && " + hooks.MemberOf("task.team") + ` && from_user = @request.auth.id && (status = "" || status = "pending")`)
 	// who may make which transition is checked in a hook; the parties of an
 	// offer never change
 	transfers.UpdateRule = types.Pointer(involved +
-		` && @request.body.task:changed = false && @request.body.from_user:changed = false` +
-		` && @request.body.to_user:changed = false && @request.body.to_team:changed = false`)
+		" && @request.body.task:changed = false && @request.body.from_user:changed = false" +
+		" && @request.body.to_user:changed = false && @request.body.to_team:changed = false")
 
 	transfers.Fields.Add(
 		&core.RelationField{Name: "task", Required: true, MaxSelect: 1, CollectionId: tasks.Id, CascadeDelete: true},
@@ -123,7 +122,7 @@ func createTaskTransfers(app core.App, tasks *core.Collection) error {
 
 func createTaskEvents(app core.App, tasks *core.Collection) error {
 	events := core.NewBaseCollection("task_events")
-	const member = `@request.auth.collectionName = "users" && @request.auth.memberships_via_user.team ?= task.team`
+	member := hooks.SignedIn + " && " + hooks.MemberOf("task.team")
 	events.ListRule = types.Pointer(member)
 	events.ViewRule = types.Pointer(member)
 	// written by the server only: the history cannot be edited
@@ -145,14 +144,14 @@ func createTaskEvents(app core.App, tasks *core.Collection) error {
 }
 
 func createNotifications(app core.App) error {
-	notifications := core.NewBaseCollection("notifications")
-	const own = `@request.auth.collectionName = "users" && user = @request.auth.id`
+	notifications := core.NewBaseCollection(hooks.NotificationsCollection)
+	own := hooks.SignedIn + " && user = @request.auth.id"
 	notifications.ListRule = types.Pointer(own)
 	notifications.ViewRule = types.Pointer(own)
 	// the reader only marks a notification read
 	notifications.UpdateRule = types.Pointer(own +
-		` && @request.body.user:changed = false && @request.body.kind:changed = false` +
-		` && @request.body.title:changed = false && @request.body.link:changed = false`)
+		" && @request.body.user:changed = false && @request.body.kind:changed = false" +
+		" && @request.body.title:changed = false && @request.body.link:changed = false")
 	notifications.DeleteRule = types.Pointer(own)
 
 	notifications.Fields.Add(

@@ -1,6 +1,8 @@
 package migrations
 
 import (
+	"buurtplein/hooks"
+
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -8,7 +10,7 @@ import (
 
 func init() {
 	m.Register(func(app core.App) error {
-		users, err := app.FindCollectionByNameOrId("users")
+		users, err := app.FindCollectionByNameOrId(hooks.UsersCollection)
 		if err != nil {
 			return err
 		}
@@ -25,7 +27,7 @@ func init() {
 
 		return app.Save(users)
 	}, func(app core.App) error {
-		users, err := app.FindCollectionByNameOrId("users")
+		users, err := app.FindCollectionByNameOrId(hooks.UsersCollection)
 		if err != nil {
 			return err
 		}

@@ -1,39 +1,40 @@
 package migrations
 
 import (
+	"buurtplein/hooks"
+
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
-// The read rule of task_transfers: the task's team, the sender, the
-// colleague offered the task and, when a team is offered it, that team's
-// members. The team offered must now be set for its membership check to
-// count (transfersInvolvedGuarded).
+// transfersInvolved returns the read rule of task_transfers: the task's
+// team, the sender, the colleague offered the task and, when a team is
+// offered it, that team's members. toTeamGuard says whether the team offered
+// must be set for its membership check to count.
 //
-// NB! "@request.auth.memberships_via_user.team ?= to_team" alone holds for
-// an employee in no team at all on every offer to a colleague: the join over
-// the employee's memberships comes back empty, and PocketBase compares the
-// missing team and the empty to_team as equal. Someone removed from their
-// only team, or not yet in one, read every person-to-person offer in the
-// organisation.
-const (
-	transfersInvolvedGuarded = `@request.auth.collectionName = "users"` +
-		` && (@request.auth.memberships_via_user.team ?= task.team || from_user = @request.auth.id || to_user = @request.auth.id` +
-		` || (to_team != "" && @request.auth.memberships_via_user.team ?= to_team))`
-	transfersInvolvedUnguarded = `@request.auth.collectionName = "users"` +
-		` && (@request.auth.memberships_via_user.team ?= task.team || from_user = @request.auth.id || to_user = @request.auth.id` +
-		` || @request.auth.memberships_via_user.team ?= to_team)`
-)
+// NB! hooks.MemberOf("to_team") alone holds for an employee in no team at
+// all on every offer to a colleague: the join over the employee's
+// memberships comes back empty, and PocketBase compares the missing team and
+// the empty to_team as equal. Someone removed from their only team, or not
+// yet in one, read every person-to-person offer in the organisation.
+func transfersInvolved(toTeamGuard bool) string {
+	toTeam := hooks.MemberOf("to_team")
+	if toTeamGuard {
+		toTeam = `(to_team != "" && ` + toTeam + ")"
+	}
+	return hooks.SignedIn + " && (" + hooks.MemberOf("task.team") +
+		" || from_user = @request.auth.id || to_user = @request.auth.id || " + toTeam + ")"
+}
 
-const transfersFixedParties = ` && @request.body.task:changed = false && @request.body.from_user:changed = false` +
-	` && @request.body.to_user:changed = false && @request.body.to_team:changed = false`
+const transfersFixedParties = " && @request.body.task:changed = false && @request.body.from_user:changed = false" +
+	" && @request.body.to_user:changed = false && @request.body.to_team:changed = false"
 
 func init() {
 	m.Register(func(app core.App) error {
-		return setTransfersRules(app, transfersInvolvedGuarded)
+		return setTransfersRules(app, transfersInvolved(true))
 	}, func(app core.App) error {
-		return setTransfersRules(app, transfersInvolvedUnguarded)
+		return setTransfersRules(app, transfersInvolved(false))
 	})
 }
 

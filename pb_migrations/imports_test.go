@@ -14,6 +14,16 @@ import (
 var importExceptions = map[string][]string{
 	// the name folding of that day, copied into the migration
 	"1764000300_users_unique.go": {"golang.org/x/text/"},
+
+	// landed before this rule, calling the rule helpers and constants of
+	// hooks; history is not edited. What they make is frozen step by step
+	// in testdata/steps.golden (TestSchemaGoldenSteps), so a change to
+	// one of those helpers fails there instead of changing fresh installs.
+	"1763900000_teams.go":           {"buurtplein/hooks"},
+	"1763900100_feed.go":            {"buurtplein/hooks"},
+	"1763900200_tasks.go":           {"buurtplein/hooks"},
+	"1763900300_sessions.go":        {"buurtplein/hooks"},
+	"1763900500_transfers_scope.go": {"buurtplein/hooks"},
 }
 
 // TestMigrationImports fails when a migration imports Buurtplein's own
@@ -55,8 +65,8 @@ func TestMigrationImports(t *testing.T) {
 func importAllowed(file, path string) bool {
 	first, _, _ := strings.Cut(path, "/")
 	switch {
-	case !strings.Contains(first, "."): // the standard library (and "buurtplein/...", caught below)
-		return first != "buurtplein"
+	case !strings.Contains(first, ".") && first != "buurtplein": // the standard library
+		return true
 	case path == "github.com/pocketbase/dbx",
 		path == "github.com/pocketbase/pocketbase",
 		strings.HasPrefix(path, "github.com/pocketbase/pocketbase/"):
