@@ -208,19 +208,14 @@ func (b *topicBroker) mayFollow(app core.App, auth *core.Record, topics []string
 // is withdrawn there (a delete) before it is sent as a create on the
 // topics it joined: a subscriber of both sees it leave, then arrive.
 func (b *topicBroker) publish(app core.App, action string, record *core.Record, stored any) {
-	if !b.listened() {
-		return
-	}
-	declared, ok := b.topicsOf(record.Collection().Name)
+	declared, ok := b.declaredFor(record)
 	if !ok {
 		return
 	}
-	topics, err := declared.Of(app, record)
-	if err != nil {
-		app.Logger().Warn("realtime topics of a record", "collection", record.Collection().Name, "id", record.Id, "error", err)
+	now, ok := readTopics(app, declared, record, "realtime topics of a record")
+	if !ok {
 		return
 	}
-	now := uniqueTopics(topics)
 	before, ok := stored.([]string)
 	if !ok {
 		before = now
@@ -249,10 +244,7 @@ func (b *topicBroker) publish(app core.App, action string, record *core.Record, 
 // is stored (Original is stale for a record saved twice), so the update can
 // withdraw it from the topics it leaves.
 func (b *topicBroker) prepareUpdate(app core.App, record *core.Record) {
-	if !b.listened() {
-		return
-	}
-	declared, ok := b.topicsOf(record.Collection().Name)
+	declared, ok := b.declaredFor(record)
 	if !ok {
 		return
 	}
@@ -260,30 +252,46 @@ func (b *topicBroker) prepareUpdate(app core.App, record *core.Record) {
 	if err != nil {
 		return
 	}
-	if topics, err := declared.Of(app, stored); err == nil {
+	if topics, ok := readTopics(app, declared, stored, "realtime topics of a record before its update"); ok {
 		// the first update in a transaction has the committed state
-		b.updating.LoadOrStore(record, uniqueTopics(topics))
+		b.updating.LoadOrStore(record, topics)
 	}
 }
 
 // prepareDelete reads the topics of a record about to be deleted, while
 // what it points at still exists; the event goes out after the commit.
 func (b *topicBroker) prepareDelete(app core.App, record *core.Record) {
-	if !b.listened() {
-		return
-	}
-	declared, ok := b.topicsOf(record.Collection().Name)
+	declared, ok := b.declaredFor(record)
 	if !ok {
 		return
 	}
-	topics, err := declared.Of(app, record)
-	if err != nil {
-		app.Logger().Warn("realtime topics of a deleted record", "collection", record.Collection().Name, "id", record.Id, "error", err)
+	topics, ok := readTopics(app, declared, record, "realtime topics of a deleted record")
+	if !ok {
 		return
 	}
 	b.deleting.Store(record, topicJob{
-		action: "delete", record: record.Fresh(), withdraw: uniqueTopics(topics), declared: declared,
+		action: "delete", record: record.Fresh(), withdraw: topics, declared: declared,
 	})
+}
+
+// declaredFor returns what record's collection declared with [PublishTo];
+// false when it declared nothing or no realtime client is connected.
+func (b *topicBroker) declaredFor(record *core.Record) (Topics, bool) {
+	if !b.listened() {
+		return Topics{}, false
+	}
+	return b.topicsOf(record.Collection().Name)
+}
+
+// readTopics returns the topics record belongs to, each once; false (and
+// a warning saying what was read) when they cannot be read.
+func readTopics(app core.App, declared Topics, record *core.Record, what string) ([]string, bool) {
+	topics, err := declared.Of(app, record)
+	if err != nil {
+		app.Logger().Warn(what, "collection", record.Collection().Name, "id", record.Id, "error", err)
+		return nil, false
+	}
+	return uniqueTopics(topics), true
 }
 
 // listened reports whether any realtime client is connected: without one
