@@ -1,25 +1,15 @@
 // Buurtplein's PWA: the shell (header, team switcher, navigation), the
-// hash router and the start-up (session, teams, language, service worker).
+// router (over the route table in routes.js) and the start-up (session,
+// teams, language, service worker).
 
 import { h, replace } from './dom.js';
 import { t, setLocale, getLocale } from './i18n.js';
 import { pb, currentUser, onSessionEnded, revokeSession, retryRevoke } from './pb.js';
 import { getState, setState, subscribe } from './store.js';
 import { onRecords } from './topics.js';
-import { avatar, toast } from './components/ui.js';
-import * as loginScreen from './screens/login.js';
-import * as resetScreen from './screens/reset.js';
-import * as feedScreen from './screens/feed.js';
-import * as teamScreen from './screens/team.js';
-import * as teamsScreen from './screens/teams.js';
-import * as directoryScreen from './screens/directory.js';
-import * as profileScreen from './screens/profile.js';
-import * as tasksScreen from './screens/tasks.js';
-import * as boardScreen from './screens/board.js';
-import * as taskScreen from './screens/task.js';
-import * as handoverScreen from './screens/handover.js';
-import * as notificationsScreen from './screens/notifications.js';
-import { watchNotifications, stopNotifications, refreshUnread, notificationText } from './notifications.js';
+import { avatar, toast, loadError } from './components/ui.js';
+import { parseRoute } from './routes.js';
+import { watchNotifications, stopNotifications, refreshUnread, notificationText } from './features/notifications/unread.js';
 
 const LOCALE_KEY = 'buurtplein.locale';
 
@@ -37,34 +27,6 @@ const shell = {
   banner: /** @type {HTMLElement} */ (document.getElementById('offline-banner')),
   skip: /** @type {HTMLAnchorElement} */ (document.getElementById('skip-link')),
 };
-
-/**
- * @typedef {Object} Route
- * @property {string} name "login", "feed", "team", "board", "teams", "tasks",
- *   "task", "handover", "notifications", "directory", "profile"
- * @property {Object<string, string>} params route parameters ({slug}, {id})
- */
-
-/**
- * Parses the location hash into a route ("#/team/schalkwijk",
- * "#/team/schalkwijk/tasks", "#/tasks/<id>").
- *
- * @param {string} hash
- * @returns {Route}
- */
-export function parseRoute(hash) {
-  const path = hash.replace(/^#\/?/, '');
-  const [name, ...rest] = path.split('/');
-  if (name === 'team' && rest[0] && rest[1] === 'tasks') return { name: 'board', params: { slug: decodeURIComponent(rest[0]) } };
-  if (name === 'team' && rest[0]) return { name: 'team', params: { slug: decodeURIComponent(rest[0]) } };
-  if (name === 'tasks' && rest[0]) return { name: 'task', params: { id: decodeURIComponent(rest[0]) } };
-  // notifications about offers link to #/handovers: the offers are on top of my tasks
-  if (name === 'handovers') return { name: 'tasks', params: {} };
-  // the password reset mail links to #/reset-password/<token>
-  if (name === 'reset-password') return { name: 'reset', params: { token: decodeURIComponent(rest[0] || '') } };
-  if (['login', 'feed', 'teams', 'tasks', 'handover', 'notifications', 'directory', 'profile'].includes(name)) return { name, params: {} };
-  return { name: '', params: {} };
-}
 
 /**
  * Goes to a route; the router renders it.
@@ -253,11 +215,10 @@ function renderNav() {
     replace(shell.nav);
     return;
   }
+  const { def } = parseRoute(location.hash);
   const item = (hash, icon, label) => {
     // a team's page counts as the Teams tab, a board and a task as the Tasks tab
-    const board = /^team\/[^/]+\/tasks$/.test(route);
-    const tasks = board || route === 'tasks' || route.startsWith('tasks/') || route === 'handover' || route === 'handovers';
-    const active = hash === '#/tasks' ? tasks : route === hash.slice(2) || (hash === '#/teams' && route.startsWith('team/') && !board);
+    const active = def?.tab === icon;
     return h('li', null, h('a', { href: hash, class: ['nav-link', active && 'active'], 'aria-current': active ? 'page' : null }, h('span', { class: ['nav-icon', 'icon-' + icon], 'aria-hidden': 'true' }), h('span', { class: 'nav-label' }, label)));
   };
   replace(
@@ -304,19 +265,50 @@ function renderChrome() {
   shell.banner.hidden = getState().online;
 }
 
-function route() {
-  const { name, params } = parseRoute(location.hash);
+/**
+ * ShellProps is what the shell gives every screen, besides the route's
+ * parameters; a screen takes what it needs.
+ *
+ * @typedef {Object} ShellProps
+ * @property {() => void} onSignedIn after a sign-in (login)
+ * @property {string} notice why the sign-in screen shows (login)
+ * @property {() => void} reloadMemberships after joining or leaving a team
+ * @property {(locale: string) => void} onLocale after choosing a language
+ * @property {() => void} onSignOut
+ */
+
+/** @returns {ShellProps} */
+function shellProps() {
+  return {
+    onSignedIn: afterSignIn,
+    notice: loginNotice,
+    reloadMemberships: () => loadMemberships().catch(() => {}),
+    onLocale: (locale) => {
+      setLocale(locale);
+      localStorage.setItem(LOCALE_KEY, locale);
+      route();
+    },
+    onSignOut: signOut,
+  };
+}
+
+/** counts the routings, so a screen whose module arrives late is shown only if it is still wanted */
+let routing = 0;
+
+async function route() {
+  const { name, params, def } = parseRoute(location.hash);
   const user = currentUser();
 
-  if (!user && name !== 'login' && name !== 'reset') {
+  if (!user && !def?.signedOut) {
     location.replace('#/login');
     return;
   }
-  if (user && (name === 'login' || name === '')) {
+  if (user && (name === 'login' || !def)) {
     location.replace('#/feed');
     return;
   }
 
+  const current = ++routing;
   cleanupScreen?.();
   cleanupScreen = null;
   setState({ route: location.hash.replace(/^#\/?/, '') });
@@ -328,53 +320,17 @@ function route() {
   document.title = t('titles.' + name) + ' · ' + t('app.name');
   main.scrollTop = 0;
 
-  let cleanup;
-  switch (name) {
-    case 'login':
-      cleanup = loginScreen.mount(main, { onSignedIn: afterSignIn, notice: loginNotice });
-      break;
-    case 'reset':
-      cleanup = resetScreen.mount(main, { token: params.token });
-      break;
-    case 'feed':
-      cleanup = feedScreen.mount(main);
-      break;
-    case 'team':
-      cleanup = teamScreen.mount(main, { slug: params.slug, reloadMemberships: () => loadMemberships().catch(() => {}) });
-      break;
-    case 'teams':
-      cleanup = teamsScreen.mount(main);
-      break;
-    case 'board':
-      cleanup = boardScreen.mount(main, { slug: params.slug });
-      break;
-    case 'tasks':
-      cleanup = tasksScreen.mount(main);
-      break;
-    case 'task':
-      cleanup = taskScreen.mount(main, { id: params.id });
-      break;
-    case 'handover':
-      cleanup = handoverScreen.mount(main);
-      break;
-    case 'notifications':
-      refreshUnread().catch(() => {});
-      cleanup = notificationsScreen.mount(main);
-      break;
-    case 'directory':
-      cleanup = directoryScreen.mount(main);
-      break;
-    case 'profile':
-      cleanup = profileScreen.mount(main, {
-        onLocale: (locale) => {
-          setLocale(locale);
-          localStorage.setItem(LOCALE_KEY, locale);
-          route();
-        },
-        onSignOut: signOut,
-      });
-      break;
+  let screen;
+  try {
+    screen = await def.load();
+  } catch (err) {
+    // a module that does not load: offline before the app was kept, or a
+    // new version on the server; a reload fetches a consistent one
+    if (current === routing) replace(main, loadError(err, () => location.reload()));
+    return;
   }
+  if (current !== routing) return;
+  const cleanup = screen.mount(main, { ...params, ...shellProps() });
   cleanupScreen = typeof cleanup === 'function' ? cleanup : null;
 }
 

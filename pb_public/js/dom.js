@@ -110,3 +110,19 @@ export function formValues(form) {
   }
   return out;
 }
+
+/**
+ * Scrolls the main area so el is at its top and optionally focuses a
+ * control in it. Unlike scrollIntoView it scrolls only the main area: the
+ * page itself (header, navigation) never moves.
+ *
+ * @param {HTMLElement} el
+ * @param {HTMLElement|null} [focus]
+ */
+export function reveal(el, focus) {
+  const main = document.getElementById('main');
+  focus?.focus({ preventScroll: true });
+  if (!main || !main.contains(el)) return;
+  const top = el.getBoundingClientRect().top - main.getBoundingClientRect().top + main.scrollTop - 12;
+  main.scrollTo({ top: Math.max(0, top) });
+}

@@ -2,11 +2,11 @@
 // directory), remove members, change roles and block or unblock a
 // member's account; every member can leave.
 
-import { h, replace, debounce } from '../dom.js';
-import { t } from '../i18n.js';
-import { pb, currentUser } from '../pb.js';
-import { describeError } from '../errors.js';
-import { avatar, loading, loadError, errorLine, showError, toast, announce } from './ui.js';
+import { h, replace, debounce } from '../../dom.js';
+import { t } from '../../i18n.js';
+import { pb, currentUser } from '../../pb.js';
+import { describeError } from '../../errors.js';
+import { avatar, loading, loadError, errorLine, showError, toast, announce } from '../../components/ui.js';
 
 /**
  * @typedef {Object} MembersOptions

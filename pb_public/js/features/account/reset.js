@@ -1,11 +1,11 @@
 // "Wachtwoord vergeten?": ask for a reset mail (#/reset-password), and set
 // a new password from the mail's link (#/reset-password/<token>).
 
-import { h } from '../dom.js';
-import { t } from '../i18n.js';
-import { pb } from '../pb.js';
-import { describeError } from '../errors.js';
-import { errorLine, showError } from '../components/ui.js';
+import { h } from '../../dom.js';
+import { t } from '../../i18n.js';
+import { pb } from '../../pb.js';
+import { describeError } from '../../errors.js';
+import { errorLine, showError } from '../../components/ui.js';
 
 /** the users password field's minimum length (PocketBase's default) */
 const MIN_PASSWORD = 8;

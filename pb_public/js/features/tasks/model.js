@@ -1,11 +1,10 @@
-// Tasks: what the task screens share (queries, due dates, sorting, the
-// realtime bookkeeping). The rules (who may see, change or hand over a
-// task) live on the server; this module only asks.
+// Tasks: what the task screens share (queries, due dates, sorting). The
+// rules (who may see, change or hand over a task) live on the server; this
+// module only asks.
 
-import { pb } from './pb.js';
-import { onRecords } from './topics.js';
-import { t, intlLocale } from './i18n.js';
-import { parseDate } from './format.js';
+import { pb } from '../../pb.js';
+import { t, intlLocale } from '../../i18n.js';
+import { parseDate } from '../../format.js';
 
 /** The statuses of a task that still needs doing. */
 export const ACTIVE = ['open', 'in_progress'];
@@ -243,117 +242,4 @@ export function respondToOffer(transferId, status) {
  */
 export function boardHash(team) {
   return '#/team/' + encodeURIComponent(team.slug) + '/tasks';
-}
-
-/**
- * Scrolls the main area so el is at its top and optionally focuses a
- * control in it. Unlike scrollIntoView it scrolls only the main area: the
- * page itself (header, navigation) never moves.
- *
- * @param {HTMLElement} el
- * @param {HTMLElement|null} [focus]
- */
-export function reveal(el, focus) {
-  const main = document.getElementById('main');
-  focus?.focus({ preventScroll: true });
-  if (!main || !main.contains(el)) return;
-  const top = el.getBoundingClientRect().top - main.getBoundingClientRect().top + main.scrollTop - 12;
-  main.scrollTo({ top: Math.max(0, top) });
-}
-
-/**
- * Keeps realtime subscriptions for one screen and drops them all at once.
- * A subscription that fails (no realtime) is ignored: the screen still
- * works, it only does not update by itself.
- */
-export class Live {
-  constructor() {
-    /** @type {Array<() => void>} */
-    this.cleanups = [];
-    this.destroyed = false;
-    this.mountedAt = Date.now();
-  }
-
-  /**
-   * Calls fn with the changes to a collection's records ("*") or to one
-   * record (its id) that the signed-in employee's topics carry: the
-   * tasks, offers and history of their teams, offers to them, their
-   * notifications. The server sends tasks with assignee, creator and team,
-   * offers with both colleagues and the team offered it, history with its
-   * actor (names and avatars).
-   *
-   * @param {string} collection
-   * @param {string} topic "*" or a record id
-   * @param {(e: {action: string, record: any}) => void} fn
-   * @returns {Promise<boolean>} resolves once the server has the
-   *   subscriptions (true) or they failed (false)
-   */
-  on(collection, topic, fn) {
-    return this.track(onRecords([collection], (e) => this.destroyed || (topic !== '*' && e.record.id !== topic) || fn(e)));
-  }
-
-  /**
-   * Calls fn after the realtime stream reconnects (events may have been
-   * missed while it was down) and when the browser comes back online.
-   *
-   * @param {() => void} fn
-   * @returns {Promise<boolean>}
-   */
-  onReconnect(fn) {
-    const onOnline = () => this.destroyed || fn();
-    window.addEventListener('online', onOnline);
-    this.cleanups.push(() => window.removeEventListener('online', onOnline));
-    return this.track(
-      pb.realtime.subscribe('PB_CONNECT', () => {
-        // the first connect comes right after mounting
-        if (!this.destroyed && Date.now() - this.mountedAt > 3000) fn();
-      })
-    );
-  }
-
-  /**
-   * @param {Promise<() => Promise<void>|void>} promise
-   * @returns {Promise<boolean>}
-   */
-  track(promise) {
-    return promise.then(
-      (unsubscribe) => {
-        if (this.destroyed) unsubscribe();
-        else this.cleanups.push(unsubscribe);
-        return true;
-      },
-      () => false
-    );
-  }
-
-  /**
-   * Marks el with data-live="true" once all the subscriptions are in place
-   * ("false" when one failed): the browser tests wait for it before they
-   * change something the screen should show live.
-   *
-   * @param {HTMLElement} el
-   * @param {Promise<boolean>[]} subscriptions
-   * @returns {Promise<boolean>} whether all succeeded
-   */
-  mark(el, subscriptions) {
-    el.dataset.live = 'pending';
-    return Promise.all(subscriptions).then((oks) => {
-      const ok = oks.every(Boolean);
-      if (!this.destroyed) el.dataset.live = ok ? 'true' : 'false';
-      return ok;
-    });
-  }
-
-  /** Stops every subscription. */
-  destroy() {
-    this.destroyed = true;
-    for (const fn of this.cleanups.splice(0)) {
-      try {
-        const p = fn();
-        if (p && typeof p.catch === 'function') p.catch(() => {});
-      } catch {
-        // an unsubscribe that fails while offline is harmless
-      }
-    }
-  }
 }

@@ -1,10 +1,10 @@
 // The pieces of a task that several screens show: its card in a list or on
 // a board, and its badges (status, due date, priority).
 
-import { h } from '../dom.js';
-import { t } from '../i18n.js';
-import { isOverdue, formatDue, checklistOf, repeatLabel } from '../tasks.js';
-import { avatar } from './ui.js';
+import { h } from '../../dom.js';
+import { t } from '../../i18n.js';
+import { isOverdue, formatDue, checklistOf, repeatLabel } from './model.js';
+import { avatar } from '../../components/ui.js';
 
 /**
  * Renders the due date of a task; an overdue one says so in words, with an

@@ -2,15 +2,16 @@
 // answer on top, then my open tasks across all my teams, overdue first.
 // Offers and tasks arrive and leave live.
 
-import { h, replace, debounce } from '../dom.js';
-import { t } from '../i18n.js';
-import { pb, currentUser } from '../pb.js';
-import { getState, subscribe } from '../store.js';
-import { loading, loadError } from '../components/ui.js';
-import { taskCard } from '../components/task.js';
-import { offerCard } from '../components/offers.js';
-import { Live, compareTasks, isOverdue, fetchOffersToMe, fetchMyPendingOffers, boardHash } from '../tasks.js';
-import { parseDate } from '../format.js';
+import { h, replace, debounce } from '../../dom.js';
+import { t } from '../../i18n.js';
+import { pb, currentUser } from '../../pb.js';
+import { getState, subscribe } from '../../store.js';
+import { loading, loadError } from '../../components/ui.js';
+import { taskCard } from './task-card.js';
+import { offerCard } from './offers.js';
+import { compareTasks, isOverdue, fetchOffersToMe, fetchMyPendingOffers, boardHash } from './model.js';
+import { Live } from '../../live.js';
+import { parseDate } from '../../format.js';
 
 /**
  * Mounts "Mijn taken".

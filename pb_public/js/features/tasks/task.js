@@ -3,17 +3,18 @@
 // ("Overdragen" to a colleague or another team, and cancelling my pending
 // offer), and its history. Changes by colleagues arrive live.
 
-import { h, replace } from '../dom.js';
-import { t, has } from '../i18n.js';
-import { pb, currentUser } from '../pb.js';
-import { getState } from '../store.js';
-import { describeError } from '../errors.js';
-import { avatar, loading, loadError, errorLine, showError, markFields, toast, announce } from '../components/ui.js';
-import { statusBadge, priorityBadge, dueBadge } from '../components/task.js';
-import { createTaskForm } from '../components/task-form.js';
-import { offerCard, roleIn } from '../components/offers.js';
-import { Live, teamMembers, checklistOf, repeatLabel, isActive, boardHash, formatDue } from '../tasks.js';
-import { parseDate, relativeTime, fullDate } from '../format.js';
+import { h, replace } from '../../dom.js';
+import { t, has } from '../../i18n.js';
+import { pb, currentUser } from '../../pb.js';
+import { getState } from '../../store.js';
+import { describeError } from '../../errors.js';
+import { avatar, loading, loadError, errorLine, showError, markFields, toast, announce } from '../../components/ui.js';
+import { statusBadge, priorityBadge, dueBadge } from './task-card.js';
+import { createTaskForm } from './task-form.js';
+import { offerCard, roleIn } from './offers.js';
+import { teamMembers, checklistOf, repeatLabel, isActive, boardHash, formatDue } from './model.js';
+import { Live } from '../../live.js';
+import { parseDate, relativeTime, fullDate } from '../../format.js';
 
 /** History lines per page, newest first. */
 const HISTORY_PAGE = 50;

@@ -2,13 +2,13 @@
 // note, and the receiver's buttons (Accepteren / Weigeren) or the sender's
 // (Intrekken).
 
-import { h } from '../dom.js';
-import { t } from '../i18n.js';
-import { currentUser } from '../pb.js';
-import { describeError } from '../errors.js';
-import { formatDue, respondToOffer } from '../tasks.js';
-import { errorLine, showError, toast, announce } from './ui.js';
-import { parseDate, relativeTime } from '../format.js';
+import { h } from '../../dom.js';
+import { t } from '../../i18n.js';
+import { currentUser } from '../../pb.js';
+import { describeError } from '../../errors.js';
+import { formatDue, respondToOffer } from './model.js';
+import { errorLine, showError, toast, announce } from '../../components/ui.js';
+import { parseDate, relativeTime } from '../../format.js';
 
 /**
  * @typedef {Object} OfferOptions

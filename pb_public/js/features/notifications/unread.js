@@ -2,10 +2,10 @@
 // kept live through a realtime subscription for as long as someone is
 // signed in.
 
-import { pb, currentUser } from './pb.js';
-import { setState, membershipOf } from './store.js';
-import { onRecords } from './topics.js';
-import { t, has } from './i18n.js';
+import { pb, currentUser } from '../../pb.js';
+import { setState, membershipOf } from '../../store.js';
+import { onRecords } from '../../topics.js';
+import { t, has } from '../../i18n.js';
 
 /** The most unread notifications counted; the bell shows "99+" past it. */
 export const MAX_COUNTED = 100;

@@ -4,14 +4,14 @@
 // is about. New ones arrive live. Their text is plain text, in the
 // reader's language, made from their kind and parameters.
 
-import { h, replace } from '../dom.js';
-import { t } from '../i18n.js';
-import { pb, currentUser } from '../pb.js';
-import { describeError } from '../errors.js';
-import { loading, loadError, errorLine, showError } from '../components/ui.js';
-import { Live } from '../tasks.js';
-import { markRead, notificationLink, isOpen, notificationText } from '../notifications.js';
-import { parseDate, relativeTime, fullDate } from '../format.js';
+import { h, replace } from '../../dom.js';
+import { t } from '../../i18n.js';
+import { pb, currentUser } from '../../pb.js';
+import { describeError } from '../../errors.js';
+import { loading, loadError, errorLine, showError } from '../../components/ui.js';
+import { Live } from '../../live.js';
+import { markRead, notificationLink, isOpen, notificationText, refreshUnread } from './unread.js';
+import { parseDate, relativeTime, fullDate } from '../../format.js';
 
 const PER_PAGE = 50;
 
@@ -23,6 +23,7 @@ const PER_PAGE = 50;
  */
 export function mount(el) {
   const me = currentUser();
+  refreshUnread().catch(() => {}); // the bell's count, fresh as the list
   const live = new Live();
   let destroyed = false;
   /** @type {any[]} */

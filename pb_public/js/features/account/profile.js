@@ -1,10 +1,10 @@
 // My profile (#/profile): name, photo, discipline, language, sign out.
 
-import { h } from '../dom.js';
-import { t, LOCALES, getLocale } from '../i18n.js';
-import { pb, currentUser } from '../pb.js';
-import { describeError } from '../errors.js';
-import { avatar, errorLine, showError, markFields, toast } from '../components/ui.js';
+import { h } from '../../dom.js';
+import { t, LOCALES, getLocale } from '../../i18n.js';
+import { pb, currentUser } from '../../pb.js';
+import { describeError } from '../../errors.js';
+import { avatar, errorLine, showError, markFields, toast } from '../../components/ui.js';
 
 const MAX_AVATAR_BYTES = 5 << 20;
 

@@ -2,11 +2,11 @@
 // typed is kept as a draft in localStorage until the post is placed, so a
 // failed request, a reload or a lost connection never loses it.
 
-import { h, debounce } from '../dom.js';
-import { t } from '../i18n.js';
-import { pb, currentUser } from '../pb.js';
-import { describeError } from '../errors.js';
-import { errorLine, showError, markFields, toast } from './ui.js';
+import { h, debounce } from '../../dom.js';
+import { t } from '../../i18n.js';
+import { pb, currentUser } from '../../pb.js';
+import { describeError } from '../../errors.js';
+import { errorLine, showError, markFields, toast } from '../../components/ui.js';
 
 const MAX_IMAGES = 4;
 const MAX_IMAGE_BYTES = 10 << 20;

@@ -3,12 +3,12 @@
 // priority, checklist and repetition. A failed save leaves everything as
 // it was typed.
 
-import { h, replace } from '../dom.js';
-import { t } from '../i18n.js';
-import { pb, currentUser } from '../pb.js';
-import { describeError } from '../errors.js';
-import { toDueValue, fromDueValue, checklistOf, PRIORITIES } from '../tasks.js';
-import { errorLine, showError, markFields, toast } from './ui.js';
+import { h, replace } from '../../dom.js';
+import { t } from '../../i18n.js';
+import { pb, currentUser } from '../../pb.js';
+import { describeError } from '../../errors.js';
+import { toDueValue, fromDueValue, checklistOf, PRIORITIES } from './model.js';
+import { errorLine, showError, markFields, toast } from '../../components/ui.js';
 
 /**
  * @typedef {Object} TaskFormOptions

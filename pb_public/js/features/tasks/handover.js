@@ -3,13 +3,13 @@
 // one note. The colleague accepts or declines each; until then the tasks
 // stay mine.
 
-import { h, replace } from '../dom.js';
-import { t } from '../i18n.js';
-import { pb, currentUser } from '../pb.js';
-import { getState, subscribe } from '../store.js';
-import { describeError, codeMessage } from '../errors.js';
-import { loading, loadError, errorLine, showError, markFields, toast, announce } from '../components/ui.js';
-import { compareTasks, anyOf, formatDue, reveal, fetchMyPendingOffers } from '../tasks.js';
+import { h, replace, reveal } from '../../dom.js';
+import { t } from '../../i18n.js';
+import { pb, currentUser } from '../../pb.js';
+import { getState, subscribe } from '../../store.js';
+import { describeError, codeMessage } from '../../errors.js';
+import { loading, loadError, errorLine, showError, markFields, toast, announce } from '../../components/ui.js';
+import { compareTasks, anyOf, formatDue, fetchMyPendingOffers } from './model.js';
 
 /**
  * Mounts the shift handover screen.

@@ -1,9 +1,9 @@
 // The organisation feed (#/feed): everything shared with the whole
 // organisation, from every team and from no team.
 
-import { h } from '../dom.js';
-import { t } from '../i18n.js';
-import { createFeed } from '../components/feed.js';
+import { h } from '../../dom.js';
+import { t } from '../../i18n.js';
+import { createFeed } from './feed-list.js';
 
 /**
  * Mounts the organisation feed.

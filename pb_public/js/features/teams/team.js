@@ -1,13 +1,13 @@
 // A team's page (#/team/<slug>): its feed for members, its members, and a
 // clear "not a member" state for everyone else.
 
-import { h, replace } from '../dom.js';
-import { t } from '../i18n.js';
-import { pb } from '../pb.js';
-import { getState, membershipOf, subscribe } from '../store.js';
-import { createFeed } from '../components/feed.js';
-import { createMembers } from '../components/members.js';
-import { loading, loadError } from '../components/ui.js';
+import { h, replace } from '../../dom.js';
+import { t } from '../../i18n.js';
+import { pb } from '../../pb.js';
+import { getState, membershipOf, subscribe } from '../../store.js';
+import { createFeed } from '../feed/feed-list.js';
+import { createMembers } from './members.js';
+import { loading, loadError } from '../../components/ui.js';
 
 /**
  * Mounts the team page.

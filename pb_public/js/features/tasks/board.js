@@ -3,14 +3,15 @@
 // "verdelen": choose open tasks and colleagues, and the server spreads the
 // tasks over them.
 
-import { h, replace } from '../dom.js';
-import { t } from '../i18n.js';
-import { pb, currentUser } from '../pb.js';
-import { describeError } from '../errors.js';
-import { loading, loadError, errorLine, showError, toast, announce } from '../components/ui.js';
-import { taskCard } from '../components/task.js';
-import { createTaskForm } from '../components/task-form.js';
-import { Live, compareTasks, teamMembers, isOverdue, reveal } from '../tasks.js';
+import { h, replace, reveal } from '../../dom.js';
+import { t } from '../../i18n.js';
+import { pb, currentUser } from '../../pb.js';
+import { describeError } from '../../errors.js';
+import { loading, loadError, errorLine, showError, toast, announce } from '../../components/ui.js';
+import { taskCard } from './task-card.js';
+import { createTaskForm } from './task-form.js';
+import { compareTasks, teamMembers, isOverdue } from './model.js';
+import { Live } from '../../live.js';
 
 const VIEW_KEY = 'buurtplein.boardView';
 const DONE_SHOWN = 20;

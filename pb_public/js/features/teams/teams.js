@@ -1,11 +1,11 @@
 // My teams (#/teams): the teams I am in, then every other team.
 
-import { h, replace } from '../dom.js';
-import { t } from '../i18n.js';
-import { pb } from '../pb.js';
-import { getState, subscribe } from '../store.js';
-import { loading, loadError } from '../components/ui.js';
-import { teamInitials } from '../format.js';
+import { h, replace } from '../../dom.js';
+import { t } from '../../i18n.js';
+import { pb } from '../../pb.js';
+import { getState, subscribe } from '../../store.js';
+import { loading, loadError } from '../../components/ui.js';
+import { teamInitials } from '../../format.js';
 
 /**
  * Mounts the teams screen.

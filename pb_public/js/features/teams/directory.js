@@ -1,10 +1,10 @@
 // The employee directory (#/directory): find a colleague by name,
 // discipline or team.
 
-import { h, replace, debounce } from '../dom.js';
-import { t } from '../i18n.js';
-import { pb } from '../pb.js';
-import { avatar, loading, loadError } from '../components/ui.js';
+import { h, replace, debounce } from '../../dom.js';
+import { t } from '../../i18n.js';
+import { pb } from '../../pb.js';
+import { avatar, loading, loadError } from '../../components/ui.js';
 
 const PER_PAGE = 30;
 

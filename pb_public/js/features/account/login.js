@@ -1,11 +1,11 @@
 // Sign in with e-mail and password and, where the organisation asks for a
 // second step (IT, BOB staff), a code sent by e-mail.
 
-import { h } from '../dom.js';
-import { t } from '../i18n.js';
-import { pb, revokeSettled } from '../pb.js';
-import { describeError } from '../errors.js';
-import { errorLine, showError } from '../components/ui.js';
+import { h } from '../../dom.js';
+import { t } from '../../i18n.js';
+import { pb, revokeSettled } from '../../pb.js';
+import { describeError } from '../../errors.js';
+import { errorLine, showError } from '../../components/ui.js';
 
 /**
  * Mounts the sign-in screen (form#login-form, then form#login-code-form

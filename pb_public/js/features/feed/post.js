@@ -1,14 +1,14 @@
 // One post in a feed: header, title, Markdown body, images, comments and
 // the comment form.
 
-import { h, replace } from '../dom.js';
-import { t } from '../i18n.js';
-import { pb, currentUser, getFileToken } from '../pb.js';
-import { membershipOf } from '../store.js';
-import { renderMarkdown } from '../markdown.js';
-import { parseDate, relativeTime, fullDate } from '../format.js';
-import { describeError } from '../errors.js';
-import { avatar, errorLine, showError, toast } from './ui.js';
+import { h, replace } from '../../dom.js';
+import { t } from '../../i18n.js';
+import { pb, currentUser, getFileToken } from '../../pb.js';
+import { membershipOf } from '../../store.js';
+import { renderMarkdown } from '../../markdown.js';
+import { parseDate, relativeTime, fullDate } from '../../format.js';
+import { describeError } from '../../errors.js';
+import { avatar, errorLine, showError, toast } from '../../components/ui.js';
 
 /** How many of the latest comments show before "show earlier comments". */
 const VISIBLE_COMMENTS = 3;

@@ -2,15 +2,15 @@
 // compose form on top. New posts and comments arrive live through the
 // organisation's and the teams' realtime topics.
 
-import { h, replace } from '../dom.js';
-import { t } from '../i18n.js';
-import { pb, getFileToken } from '../pb.js';
-import { getState } from '../store.js';
-import { onRecords } from '../topics.js';
-import { describeError } from '../errors.js';
+import { h, replace } from '../../dom.js';
+import { t } from '../../i18n.js';
+import { pb, getFileToken } from '../../pb.js';
+import { getState } from '../../store.js';
+import { Live } from '../../live.js';
+import { describeError } from '../../errors.js';
 import { renderPost, updatePost, addComment, removeComment, refreshTimes, refreshImageLinks } from './post.js';
 import { createCompose } from './compose.js';
-import { loading, loadError, announce } from './ui.js';
+import { loading, loadError, announce } from '../../components/ui.js';
 
 const PER_PAGE = 20;
 
@@ -53,11 +53,8 @@ export function createFeed({ team }) {
     moreButton
   );
 
-  let destroyed = false;
+  const live = new Live();
   let page = 1;
-  const mountedAt = Date.now();
-  /** @type {Array<() => void>} */
-  const cleanups = [];
 
   const ctx = () => ({ fileToken, showTeam: !team });
 
@@ -84,7 +81,7 @@ export function createFeed({ team }) {
     replace(status, loading(t('feed.loading')));
     try {
       const { posts, comments } = await fetchPage(1);
-      if (destroyed) return;
+      if (live.destroyed) return;
       page = 1;
       replace(list);
       for (const post of posts) list.append(renderPost(post, comments.get(post.id) || [], ctx()));
@@ -92,7 +89,7 @@ export function createFeed({ team }) {
       setEmptyState();
       el.dataset.state = 'ready';
     } catch (err) {
-      if (destroyed) return;
+      if (live.destroyed) return;
       el.dataset.state = 'error';
       replace(status, loadError(err, load));
     } finally {
@@ -145,7 +142,7 @@ export function createFeed({ team }) {
       return;
     }
     if (post.images?.length) fileToken = await getFileToken();
-    if (destroyed) return;
+    if (live.destroyed) return;
     if (e.action === 'update' && existing) {
       if (belongs(post)) updatePost(existing, post, ctx());
       else existing.remove();
@@ -179,13 +176,13 @@ export function createFeed({ team }) {
    * and puts in any post that arrived while the stream was down.
    */
   async function catchUp() {
-    if (destroyed || el.dataset.state !== 'ready') {
+    if (live.destroyed || el.dataset.state !== 'ready') {
       if (el.dataset.state === 'error') load();
       return;
     }
     try {
       const { posts, comments } = await fetchPage(1);
-      if (destroyed) return;
+      if (live.destroyed) return;
       for (const post of [...posts].reverse()) {
         const article = articleOf(post.id);
         if (!article) {
@@ -199,62 +196,30 @@ export function createFeed({ team }) {
     }
   }
 
-  function track(promise) {
-    promise.then(
-      (unsubscribe) => (destroyed ? unsubscribe() : cleanups.push(unsubscribe)),
-      () => {
-        // realtime unavailable: the feed still works, it just does not update live
-      }
-    );
-  }
-
   // the server sends each post with its author and team, each comment
   // with its author (name and avatar)
-  const postsSubscribed = onRecords(['posts'], onPostEvent);
-  const commentsSubscribed = onRecords(['comments'], onCommentEvent);
-  track(postsSubscribed);
-  track(commentsSubscribed);
-  track(
-    pb.realtime.subscribe('PB_CONNECT', () => {
-      // the first connect comes right after mounting; a later one is a
-      // reconnect after the stream dropped, and events may have been missed
-      if (Date.now() - mountedAt > 3000) catchUp();
-    })
-  );
-
-  const onOnline = () => catchUp();
-  window.addEventListener('online', onOnline);
-  cleanups.push(() => window.removeEventListener('online', onOnline));
+  const subscribed = live.mark(el, [live.on('posts', '*', onPostEvent), live.on('comments', '*', onCommentEvent), live.onReconnect(catchUp)]);
 
   const timer = setInterval(async () => {
     refreshTimes(list);
     if (list.querySelector('.post-images')) {
       const token = await getFileToken();
-      if (token && !destroyed) {
+      if (token && !live.destroyed) {
         fileToken = token;
         refreshImageLinks(list, token);
       }
     }
   }, 60_000);
-  cleanups.push(() => clearInterval(timer));
+  live.onDestroy(() => clearInterval(timer));
 
   // A post placed after the first page was read but before the
   // subscriptions were in place would be missed: once both are done, look
   // once more.
-  Promise.all([load(), postsSubscribed, commentsSubscribed]).then(catchUp, () => {});
+  Promise.all([load(), subscribed]).then(catchUp, () => {});
 
   return {
     el,
-    destroy() {
-      destroyed = true;
-      for (const fn of cleanups.splice(0)) {
-        try {
-          fn();
-        } catch {
-          // an unsubscribe that fails while offline is harmless
-        }
-      }
-    },
+    destroy: () => live.destroy(),
   };
 }
 

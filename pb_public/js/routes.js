@@ -1,0 +1,95 @@
+// The route table: every screen of the PWA, one line each. A feature's
+// screens live in js/features/<name>/ (with its components and CSS), and a
+// screen's module is loaded the first time it is shown, so the sign-in
+// screen does not wait for the task board's code.
+//
+// A screen module exports mount(el, props) and may return a function that
+// cleans up when the screen goes. props holds the route's parameters
+// (":slug" → props.slug) and what the shell offers every screen (see
+// ShellProps in app.js).
+
+/**
+ * @typedef {Object} RouteDef
+ * @property {string} name the screen's name: its title is titles.<name>
+ *   in the language files, and main carries data-screen="<name>"
+ * @property {string} path "team/:slug/tasks": literal parts and parameters;
+ *   a parameter is never empty unless marked optional (":token?")
+ * @property {string} [tab] the navigation tab it belongs to
+ * @property {boolean} [signedOut] shown without a session (the others
+ *   send the signed-out to #/login)
+ * @property {() => Promise<{mount: (el: HTMLElement, props: any) => any}>} load
+ */
+
+/** @type {RouteDef[]} */
+export const ROUTES = [
+  { name: 'login', path: 'login', signedOut: true, load: () => import('./features/account/login.js') },
+  // the password reset mail links to #/reset-password/<token>
+  { name: 'reset', path: 'reset-password/:token?', signedOut: true, load: () => import('./features/account/reset.js') },
+  { name: 'profile', path: 'profile', tab: 'profile', load: () => import('./features/account/profile.js') },
+
+  { name: 'feed', path: 'feed', tab: 'feed', load: () => import('./features/feed/feed.js') },
+
+  { name: 'teams', path: 'teams', tab: 'teams', load: () => import('./features/teams/teams.js') },
+  { name: 'team', path: 'team/:slug', tab: 'teams', load: () => import('./features/teams/team.js') },
+  { name: 'directory', path: 'directory', tab: 'directory', load: () => import('./features/teams/directory.js') },
+
+  { name: 'tasks', path: 'tasks', tab: 'tasks', load: () => import('./features/tasks/tasks.js') },
+  // notifications about offers link to #/handovers: the offers are on top of my tasks
+  { name: 'tasks', path: 'handovers', tab: 'tasks', load: () => import('./features/tasks/tasks.js') },
+  { name: 'task', path: 'tasks/:id', tab: 'tasks', load: () => import('./features/tasks/task.js') },
+  { name: 'board', path: 'team/:slug/tasks', tab: 'tasks', load: () => import('./features/tasks/board.js') },
+  { name: 'handover', path: 'handover', tab: 'tasks', load: () => import('./features/tasks/handover.js') },
+
+  { name: 'notifications', path: 'notifications', load: () => import('./features/notifications/notifications.js') },
+];
+
+/**
+ * @typedef {Object} Route
+ * @property {string} name the screen's name, "" when no route matches
+ * @property {Object<string, string>} params the route's parameters ({slug}, {id}, {token})
+ * @property {RouteDef|null} def
+ */
+
+/**
+ * Parses the location hash into a route ("#/team/schalkwijk",
+ * "#/team/schalkwijk/tasks", "#/tasks/<id>").
+ *
+ * @param {string} hash
+ * @returns {Route}
+ */
+export function parseRoute(hash) {
+  const parts = hash.replace(/^#\/?/, '').split('/');
+  for (const def of ROUTES) {
+    const params = match(def.path.split('/'), parts);
+    if (params) return { name: def.name, params, def };
+  }
+  return { name: '', params: {}, def: null };
+}
+
+/**
+ * @param {string[]} pattern
+ * @param {string[]} parts
+ * @returns {Object<string, string>|null} the parameters, null when the
+ *   parts do not match the pattern
+ */
+function match(pattern, parts) {
+  if (parts.length > 1 && parts.at(-1) === '') parts = parts.slice(0, -1); // "#/tasks/" is "#/tasks"
+  if (parts.length > pattern.length) return null;
+  /** @type {Object<string, string>} */
+  const params = {};
+  for (let i = 0; i < pattern.length; i++) {
+    const part = parts[i] ?? '';
+    const param = pattern[i].match(/^:(\w+)(\?)?$/);
+    if (!param) {
+      if (part !== pattern[i]) return null;
+      continue;
+    }
+    if (part === '' && !param[2]) return null;
+    try {
+      params[param[1]] = decodeURIComponent(part);
+    } catch {
+      return null; // a malformed %-escape
+    }
+  }
+  return params;
+}
