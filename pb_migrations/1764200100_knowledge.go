@@ -15,8 +15,9 @@ import (
 //     nests under a parent, has a slug unique in its wiki, and carries the
 //     number of its current revision: a save sends back the revision it
 //     started from, and the wiki plugin refuses a stale one. protocol and
-//     must_read are for the organisation's care protocols. Pages are not
-//     deleted: their history stays.
+//     must_read are for the organisation's care protocols: a must-read page
+//     asks every employee to confirm it, or the members of must_read_team
+//     when that is set. Pages are not deleted: their history stays.
 //   - wiki_revisions: one per save, written by the wiki plugin only; no
 //     rule lets anyone create, change or delete one.
 //   - reads: a confirmation ("gelezen en begrepen") of a must-read post or
@@ -41,6 +42,7 @@ const (
 	readsCreate = readsOwn + ` && ((post != "" && page = "" && post.must_read = true &&` +
 		` (post.team = "" || post.visibility = "organisation" || @request.auth.memberships_via_user.team ?= post.team))` +
 		` || (page != "" && post = "" && page.must_read = true &&` +
+		` (page.must_read_team = "" || @request.auth.memberships_via_user.team ?= page.must_read_team) &&` +
 		` (page.team = "" || page.shared = true || @request.auth.memberships_via_user.team ?= page.team)))`
 
 	// the posts' and comments' update rules of 1763900100, for the way back
@@ -108,6 +110,7 @@ func createWikiPages(app core.App) (*core.Collection, error) {
 		&core.BoolField{Name: "shared"},
 		&core.BoolField{Name: "protocol"},
 		&core.BoolField{Name: "must_read"},
+		&core.RelationField{Name: "must_read_team", MaxSelect: 1, CollectionId: teams.Id},
 		&core.FileField{Name: "attachments", MaxSelect: 10, MaxSize: 20 << 20, Protected: true,
 			MimeTypes: []string{"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp"}, Thumbs: []string{"480x0"}},
 		&core.RelationField{Name: "created_by", MaxSelect: 1, CollectionId: "_pb_users_auth_"},
