@@ -57,6 +57,8 @@ export function mount(el, { slug }) {
   let newTask = null;
   /** @type {ReturnType<typeof boardDistribute>|null} the members to spread over, while choosing */
   let distributePanel = null;
+  /** @type {Promise<boolean>|null} the live subscriptions, once asked for */
+  let subscribed = null;
 
   const boardEl = h('section', { class: 'board', dataset: { test: 'board', team: slug, state: 'loading', view }, 'aria-busy': 'true', 'aria-labelledby': 'board-heading' });
   const formHost = h('div', { class: 'board-form' });
@@ -81,7 +83,8 @@ export function mount(el, { slug }) {
         return;
       }
       renderShell();
-      const subscribed = subscribeLive();
+      // a second try after a failed read keeps the first try's subscriptions
+      subscribed = subscribed || subscribeLive();
       members = await teamMembers(team.id);
       await loadTasks();
       // a change made after the first read but before the subscriptions

@@ -56,6 +56,7 @@ export function mount(el, { id }) {
   /** @type {Promise<any[]>|null} all teams, for a handover to another team (read when first needed) */
   let teams = null;
   let busy = false;
+  let subscribed = false;
 
   const root = h('article', { class: 'task-page', dataset: { test: 'task', id, state: 'loading' } });
   const actionError = errorLine();
@@ -116,7 +117,8 @@ export function mount(el, { id }) {
     setTask(task);
     setOffer(offer);
     history.update(events, olderEvents);
-    subscribeLive();
+    // a second try (after a failed read) keeps the first one's subscriptions
+    if (!subscribed) subscribeLive();
   }
 
   /**
@@ -224,6 +226,7 @@ export function mount(el, { id }) {
   }
 
   function subscribeLive() {
+    subscribed = true;
     const subscriptions = [];
     subscriptions.push(live.on('tasks', id, async (e) => {
       if (e.action === 'delete') {
