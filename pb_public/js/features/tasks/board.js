@@ -2,19 +2,27 @@
 // (Open / Bezig / Klaar) or by person, live; a form to add a task; and
 // "verdelen": choose open tasks and colleagues, and the server spreads the
 // tasks over them.
+//
+// The screen holds the state (the team, its members, the tasks loaded, the
+// paging cursor, what is chosen) and its parts are components (board-*.js)
+// that it tells what changed: a colleague's change to one task builds one
+// column again.
 
 import { h, replace, reveal } from '../../dom.js';
 import { t } from '../../i18n.js';
 import { pb, currentUser } from '../../pb.js';
 import { describeError } from '../../errors.js';
-import { loading, loadError, errorLine, showError, toast, announce } from '../../components/ui.js';
-import { taskCard } from './task-card.js';
-import { createTaskForm } from './task-form.js';
-import { compareTasks, teamMembers, isOverdue } from './model.js';
+import { loading, loadError, toast, announce } from '../../components/ui.js';
+import { teamMembers } from './model.js';
 import { Live } from '../../live.js';
+import { boardColumns, DONE_SHOWN } from './board-columns.js';
+import { boardPager } from './board-pager.js';
+import { boardActions } from './board-actions.js';
+import { boardDistribute } from './board-distribute.js';
+import { boardNewTask } from './board-new-task.js';
+import { boardViewSwitch } from './board-view-switch.js';
 
 const VIEW_KEY = 'buurtplein.boardView';
-const DONE_SHOWN = 20;
 /** Active tasks per page: the server reads one page of its index and stops. */
 const PAGE = 100;
 
@@ -26,6 +34,7 @@ const PAGE = 100;
  * @returns {() => void} cleanup
  */
 export function mount(el, { slug }) {
+  const me = currentUser();
   const live = new Live();
   let destroyed = false;
   /** @type {any} */
@@ -34,6 +43,7 @@ export function mount(el, { slug }) {
   let members = [];
   /** @type {Map<string, any>} the board's tasks by id (open, in progress, recent done) */
   const tasks = new Map();
+  /** @type {'status'|'person'} */
   let view = localStorage.getItem(VIEW_KEY) === 'person' ? 'person' : 'status';
   let picking = false;
   /** @type {Set<string>} */
@@ -43,29 +53,25 @@ export function mount(el, { slug }) {
   /** @type {{due: string, id: string}|null} the last active task loaded, where the next page starts */
   let cursor = null;
   let more = false;
-  /** @type {Promise<void>|null} */
-  let loadingMore = null;
+  /** @type {ReturnType<typeof boardNewTask>|null} the new-task form, while open */
+  let newTask = null;
+  /** @type {ReturnType<typeof boardDistribute>|null} the members to spread over, while choosing */
+  let distributePanel = null;
+  /** @type {Promise<boolean>|null} the live subscriptions, once asked for */
+  let subscribed = null;
 
   const boardEl = h('section', { class: 'board', dataset: { test: 'board', team: slug, state: 'loading', view }, 'aria-busy': 'true', 'aria-labelledby': 'board-heading' });
   const formHost = h('div', { class: 'board-form' });
   const pickHost = h('div', { class: 'board-pick' });
-  const bar = h('div', { class: 'action-bar' });
   const liveNotice = h('p', { class: 'visually-hidden', 'aria-live': 'polite', 'aria-atomic': 'true' });
-  const moreButton = h('button', { type: 'button', class: 'btn btn-secondary', dataset: { test: 'board-more' }, on: { click: () => loadMore() } }, t('board.more'));
-  const moreHost = h('div', { class: 'board-more' }, moreButton);
-  // the next page loads when the end of the board scrolls into view
-  let moreInView = false;
-  const moreObserver = new IntersectionObserver((entries) => {
-    moreInView = entries.some((e) => e.isIntersecting);
-    if (moreInView) loadMore();
-  }, { rootMargin: '0px 0px 400px 0px' });
-  moreObserver.observe(moreHost);
+  const columns = boardColumns();
+  const pager = boardPager({ onMore: loadMore });
+  const bar = boardActions({ onNewTask: openForm, onCloseForm: closeForm, onStartPicking: startPicking, onStopPicking: stopPicking, onDistribute: distribute });
 
   async function load() {
     replace(el, loading());
     try {
       team = await pb.collection('teams').getFirstListItem(pb.filter('slug = {:slug}', { slug }));
-      const me = currentUser();
       const mine = await pb.collection('memberships').getList(1, 1, {
         filter: pb.filter('team = {:team} && user = {:user}', { team: team.id, user: me?.id || '' }),
         skipTotal: true,
@@ -77,7 +83,8 @@ export function mount(el, { slug }) {
         return;
       }
       renderShell();
-      const subscribed = subscribeLive();
+      // a second try after a failed read keeps the first try's subscriptions
+      subscribed = subscribed || subscribeLive();
       members = await teamMembers(team.id);
       await loadTasks();
       // a change made after the first read but before the subscriptions
@@ -149,35 +156,29 @@ export function mount(el, { slug }) {
     pageLoaded(active, perPage);
     boardEl.dataset.state = 'ready';
     boardEl.setAttribute('aria-busy', 'false');
-    renderBoard();
+    showBoard();
   }
 
-  /** Loads the next page of active tasks, once at a time. */
+  /**
+   * Loads the next page of active tasks (the pager asks, one at a time).
+   *
+   * @returns {Promise<void>|null} null when the board cannot page now
+   */
   function loadMore() {
-    if (!more || !cursor || loadingMore || destroyed || boardEl.dataset.state !== 'ready') return loadingMore;
-    moreButton.disabled = true;
-    moreButton.textContent = t('board.moreLoading');
-    loadingMore = fetchActive(cursor, PAGE)
+    if (!more || !cursor || destroyed || boardEl.dataset.state !== 'ready') return null;
+    return fetchActive(cursor, PAGE)
       .then((list) => {
         if (destroyed) return;
         for (const task of list.items) if (!tasks.has(task.id)) tasks.set(task.id, task);
         pageLoaded(list.items, PAGE);
-        renderBoard();
+        showBoard();
       })
-      .catch((err) => toast(describeError(err).message, 'error'))
-      .finally(() => {
-        loadingMore = null;
-        moreButton.disabled = false;
-        moreButton.textContent = t('board.more');
-        // still at the end (a short page, a tall screen): the next one
-        if (moreInView && more && !destroyed) requestAnimationFrame(() => loadMore());
-      });
-    return loadingMore;
+      .catch((err) => toast(describeError(err).message, 'error'));
   }
 
   function subscribeLive() {
     return live.mark(boardEl, [
-      live.on('tasks', '*', onTaskEvent, { expand: 'assignee' }),
+      live.on('tasks', '*', onTaskEvent),
       // an accepted team handover moves a task out of this team: it then
       // sends no task event to us any more
       live.on('task_transfers', '*', (e) => {
@@ -195,43 +196,24 @@ export function mount(el, { slug }) {
       tasks.delete(task.id);
     } else {
       tasks.set(task.id, task);
-      const me = currentUser();
       if (!had && task.created_by !== me?.id) liveNotice.textContent = t('board.newTaskLive', { title: task.title });
       else if (had && had.assignee !== task.assignee) liveNotice.textContent = t('board.reassigned', { title: task.title, name: task.expand?.assignee?.name || t('tasks.openForTeam') });
     }
+    const before = pickedTasks.size;
     pickedTasks.forEach((id) => {
       const x = tasks.get(id);
       if (!x || x.status !== 'open' || x.assignee) pickedTasks.delete(id);
     });
-    renderBoard();
+    showBoard();
+    if (pickedTasks.size !== before) showBar();
   }
 
   function renderShell() {
-    const toggle = h(
-      'fieldset',
-      { class: 'segmented view-toggle', dataset: { test: 'board-view' } },
-      h('legend', { class: 'visually-hidden' }, t('board.viewLabel')),
-      ['status', 'person'].map((v) =>
-        h(
-          'label',
-          { class: 'segment' },
-          h('input', {
-            type: 'radio',
-            name: 'view',
-            value: v,
-            checked: view === v,
-            on: {
-              change: () => {
-                view = v;
-                localStorage.setItem(VIEW_KEY, v);
-                renderBoard();
-              },
-            },
-          }),
-          h('span', null, t('board.view.' + v))
-        )
-      )
-    );
+    const toggle = boardViewSwitch(view, (v) => {
+      view = v;
+      localStorage.setItem(VIEW_KEY, v);
+      showBoard();
+    });
     replace(
       el,
       h(
@@ -245,98 +227,66 @@ export function mount(el, { slug }) {
       formHost,
       pickHost,
       boardEl,
-      bar
+      bar.el
     );
-    renderBar();
+    showBar();
   }
 
   function openForm() {
-    if (formHost.firstChild) {
-      reveal(formHost, formHost.querySelector('input[name=title]'));
+    if (newTask) {
+      reveal(formHost, newTask.form.querySelector('input[name=title]'));
       return;
     }
     stopPicking();
-    const form = createTaskForm({
+    newTask = boardNewTask({
       team,
       members,
       onSaved: (task) => {
         tasks.set(task.id, task);
-        renderBoard();
+        showBoard();
         closeForm();
         announce(t('taskForm.created', { title: task.title }));
       },
       onCancel: closeForm,
     });
-    replace(formHost, h('section', { class: 'card', 'aria-labelledby': 'new-task-heading' }, h('h2', { id: 'new-task-heading' }, t('board.newTaskHeading')), form));
-    renderBar();
-    reveal(formHost, form.querySelector('input[name=title]'));
+    replace(formHost, newTask.el);
+    showBar();
+    reveal(formHost, newTask.form.querySelector('input[name=title]'));
   }
 
   function closeForm() {
+    newTask = null;
     replace(formHost);
-    renderBar();
+    showBar();
   }
 
   function startPicking() {
     closeForm();
     picking = true;
     pickedTasks.clear();
-    renderPick();
-    renderBoard();
-    renderBar();
+    distributePanel = boardDistribute({
+      members,
+      picked: pickedMembers,
+      loadOf,
+      onChange: (userId, on) => {
+        if (on) pickedMembers.add(userId);
+        else pickedMembers.delete(userId);
+        showBar();
+      },
+    });
+    replace(pickHost, distributePanel.el);
+    showBoard();
+    showBar();
     reveal(pickHost);
   }
 
   function stopPicking() {
     picking = false;
     pickedTasks.clear();
+    distributePanel = null;
     replace(pickHost);
-    renderBoard();
-    renderBar();
-  }
-
-  function renderPick() {
-    if (!picking) {
-      replace(pickHost);
-      return;
-    }
-    const error = errorLine();
-    replace(
-      pickHost,
-      h(
-        'section',
-        { class: 'card distribute', dataset: { test: 'distribute-panel' }, 'aria-labelledby': 'distribute-heading' },
-        h('h2', { id: 'distribute-heading' }, t('board.distributeHeading')),
-        h('p', { class: 'hint' }, t('board.distributeHint')),
-        h(
-          'fieldset',
-          { class: 'member-picks' },
-          h('legend', { class: 'label' }, t('board.distributeMembers')),
-          members.map((u) =>
-            h(
-              'label',
-              { class: 'member-pick' },
-              h('input', {
-                type: 'checkbox',
-                name: 'member',
-                value: u.id,
-                checked: pickedMembers.has(u.id),
-                dataset: { test: 'distribute-member' },
-                on: {
-                  change: (e) => {
-                    if (e.target.checked) pickedMembers.add(u.id);
-                    else pickedMembers.delete(u.id);
-                    renderBar();
-                  },
-                },
-              }),
-              h('span', null, u.name || '?', ' ', h('span', { class: 'member-sub' }, t('board.openLoad', { n: loadOf(u.id) })))
-            )
-          )
-        ),
-        error
-      )
-    );
+    showBoard();
+    showBar();
   }
 
   /** The number of open and in-progress tasks a member has here. */
@@ -346,14 +296,13 @@ export function mount(el, { slug }) {
     return n;
   }
 
-  async function distribute(button) {
-    const error = /** @type {HTMLElement|null} */ (pickHost.querySelector('.form-error'));
+  async function distribute() {
+    const panel = distributePanel;
     if (!pickedTasks.size || !pickedMembers.size) {
-      if (error) showError(error, t('board.distributeChoose'));
+      panel?.error(t('board.distributeChoose'));
       return;
     }
-    button.disabled = true;
-    if (error) showError(error, '');
+    panel?.error('');
     try {
       const res = await pb.send('/api/buurtplein/tasks/distribute', {
         method: 'POST',
@@ -370,123 +319,52 @@ export function mount(el, { slug }) {
       announce(message);
       stopPicking();
     } catch (err) {
-      if (error) showError(error, describeError(err).message);
+      if (panel) panel.error(describeError(err).message);
       else toast(describeError(err).message, 'error');
-    } finally {
-      button.disabled = false;
     }
   }
 
-  function renderBar() {
-    if (picking) {
-      const go = h(
-        'button',
-        { type: 'button', class: 'btn btn-primary', dataset: { test: 'distribute-submit' }, disabled: !pickedTasks.size || !pickedMembers.size },
-        t('board.distribute')
-      );
-      go.addEventListener('click', () => distribute(go));
-      replace(bar, h('span', { class: 'action-bar-note', 'aria-live': 'polite' }, t('board.picked', { n: pickedTasks.size }), ' · ', t('board.pickedMembers', { n: pickedMembers.size })), h('button', { type: 'button', class: 'btn btn-secondary', dataset: { test: 'distribute-stop' }, on: { click: stopPicking } }, t('common.cancel')), go);
-      return;
-    }
-    const form = formHost.querySelector('form');
-    if (form) {
-      // the form's own buttons are at its end; these are within thumb reach
-      replace(
-        bar,
-        h('button', { type: 'button', class: 'btn btn-secondary', on: { click: closeForm } }, t('common.cancel')),
-        h('button', { type: 'submit', form: form.id, class: 'btn btn-primary', dataset: { test: 'task-create' } }, t('taskForm.create'))
-      );
-      return;
-    }
-    replace(
-      bar,
-      h('button', { type: 'button', class: 'btn btn-secondary', dataset: { test: 'distribute' }, on: { click: startPicking } }, t('board.distribute')),
-      h('button', { type: 'button', class: 'btn btn-primary', dataset: { test: 'new-task' }, 'aria-expanded': formHost.firstChild ? 'true' : 'false', on: { click: openForm } }, '+ ', t('board.newTask'))
-    );
+  function showBar() {
+    if (picking) bar.update({ mode: 'pick', tasks: pickedTasks.size, members: pickedMembers.size });
+    else if (newTask) bar.update({ mode: 'form', formId: newTask.form.id });
+    else bar.update({ mode: 'idle' });
   }
 
-  function card(task, opts) {
-    // the server spreads only tasks that are open for the team
-    const pickable = picking && task.status === 'open' && !task.assignee;
-    return taskCard(task, {
-      ...opts,
-      pick: pickable
-        ? {
-            selected: pickedTasks.has(task.id),
-            onToggle: (on) => {
-              if (on) pickedTasks.add(task.id);
-              else pickedTasks.delete(task.id);
-              renderBoard();
-              renderBar();
-            },
-          }
-        : null,
-    });
-  }
-
-  function column(key, heading, list, opts, extra) {
-    return h(
-      'section',
-      { class: ['board-column', 'board-column-' + key], dataset: { test: view === 'status' ? 'board-column' : 'board-group', [view === 'status' ? 'status' : 'user']: key } },
-      h('h2', { class: 'board-column-heading' }, heading, ' ', h('span', { class: 'count' }, `(${list.length})`)),
-      list.length ? h('ul', { class: 'task-list' }, list.map((x) => card(x, opts))) : h('p', { class: 'board-empty' }, t('board.emptyColumn')),
-      extra
-    );
-  }
-
-  function renderBoard() {
+  /** Tells the columns, the pager and the distribute panel what the board holds now. */
+  function showBoard() {
     if (!team || boardEl.dataset.state !== 'ready') return;
     boardEl.dataset.view = view;
-    // keep focus on a checkbox that is re-rendered
-    const focused = /** @type {HTMLElement|null} */ (document.activeElement);
-    const focusedPick = focused?.matches?.('input[name=task]') ? /** @type {HTMLInputElement} */ (focused).value : '';
-    const all = [...tasks.values()];
-    const sorted = all.filter((x) => x.status !== 'done').sort(compareTasks);
-    const done = all.filter((x) => x.status === 'done').sort((a, b) => String(b.completed_at || b.updated).localeCompare(String(a.completed_at || a.updated)));
-    const overdue = sorted.filter((x) => isOverdue(x)).length;
-
-    const summary = h(
-      'p',
-      { class: 'board-summary' },
-      more ? t('board.summaryMore', { n: sorted.length }) : t('board.summary', { n: sorted.length }),
-      overdue > 0 && h('span', { class: 'due due-overdue' }, ' ', h('span', { class: 'icon icon-alert', 'aria-hidden': 'true' }), t('board.overdueCount', { n: overdue }))
-    );
-
-    let columns;
-    if (view === 'status') {
-      columns = [
-        column('open', t('tasks.status.open'), sorted.filter((x) => x.status === 'open'), { showAssignee: true }),
-        column('in_progress', t('tasks.status.in_progress'), sorted.filter((x) => x.status === 'in_progress'), { showAssignee: true }),
-        column('done', t('tasks.status.done'), done, { showAssignee: true }, done.length >= DONE_SHOWN ? h('p', { class: 'hint' }, t('board.doneLimited', { n: DONE_SHOWN })) : null),
-      ];
-    } else {
-      const ids = new Set(members.map((u) => u.id));
-      // someone who left the team may still hold tasks until the server returns them
-      const others = [...new Map(sorted.filter((x) => x.assignee && !ids.has(x.assignee)).map((x) => [x.assignee, x.expand?.assignee || { id: x.assignee, name: '?' }])).values()];
-      const me = currentUser();
-      const people = [...members.filter((u) => u.id === me?.id), ...members.filter((u) => u.id !== me?.id), ...others];
-      columns = [
-        column('', t('tasks.openForTeam'), sorted.filter((x) => !x.assignee), { showAssignee: false, showStatus: true }),
-        ...people.map((u) => column(u.id, u.id === me?.id ? t('board.you', { name: u.name || '' }) : u.name || '?', sorted.filter((x) => x.assignee === u.id), { showAssignee: false, showStatus: true })),
-      ];
-    }
+    columns.update({
+      view,
+      tasks: [...tasks.values()],
+      members,
+      me: me?.id || '',
+      more,
+      pick: {
+        picking,
+        picked: pickedTasks,
+        onToggle: (taskId, on) => {
+          if (on) pickedTasks.add(taskId);
+          else pickedTasks.delete(taskId);
+          showBoard();
+          showBar();
+        },
+      },
+    });
+    // the board held an error before (a failed first read): its parts come back
+    if (columns.nodes[0].parentNode !== boardEl) replace(boardEl, columns.nodes);
+    pager.update(more);
     boardEl.dataset.more = String(more);
-    replace(boardEl, h('h2', { class: 'visually-hidden' }, t('board.view.' + view)), summary, h('div', { class: ['board-columns', 'board-' + view] }, columns), more && moreHost);
-    if (focusedPick) /** @type {HTMLElement|null} */ (boardEl.querySelector(`input[name=task][value="${CSS.escape(focusedPick)}"]`))?.focus({ preventScroll: true });
-    if (picking) {
-      // the open load per member changes with the board
-      for (const label of pickHost.querySelectorAll('.member-pick')) {
-        const input = /** @type {HTMLInputElement} */ (label.querySelector('input'));
-        const sub = label.querySelector('.member-sub');
-        if (sub) sub.textContent = t('board.openLoad', { n: loadOf(input.value) });
-      }
-    }
+    if (more && pager.el.parentNode !== boardEl) boardEl.append(pager.el);
+    else if (!more) pager.el.remove();
+    // the open load per member changes with the board
+    distributePanel?.loads(loadOf);
   }
 
   load();
   return () => {
     destroyed = true;
-    moreObserver.disconnect();
+    pager.destroy();
     live.destroy();
   };
 }

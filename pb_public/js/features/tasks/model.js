@@ -235,6 +235,21 @@ export function respondToOffer(transferId, status) {
 }
 
 /**
+ * Returns a key of what a part of a screen shows of a record: its fields
+ * and anything else it depends on. A part builds itself again only when its
+ * key changes, so a colleague's change elsewhere in the task leaves it (and
+ * the focus in it) alone.
+ *
+ * @param {any} record
+ * @param {string[]} fields
+ * @param {any[]} [extra] what else the part shows (an expanded name, "overdue")
+ * @returns {string}
+ */
+export function partKey(record, fields, extra = []) {
+  return JSON.stringify([fields.map((f) => record?.[f] ?? null), extra]);
+}
+
+/**
  * Returns the hash route of a task's team board.
  *
  * @param {{slug: string}} team

@@ -1,0 +1,110 @@
+// A task's history on its screen: what happened to it and who did it,
+// newest first, with a button for the earlier lines.
+
+import { h, replace } from '../../dom.js';
+import { t, has } from '../../i18n.js';
+import { getState } from '../../store.js';
+import { describeError } from '../../errors.js';
+import { toast } from '../../components/ui.js';
+import { parseDate, relativeTime, fullDate } from '../../format.js';
+
+/**
+ * @typedef {Object} TaskHistoryOptions
+ * @property {(userId: string) => string} nameOf a team member's name by id ("" when unknown)
+ * @property {() => Promise<void>} onMore loads earlier lines (and updates the history)
+ */
+
+/**
+ * Builds the history; update(events, older) shows the lines loaded (oldest
+ * first) and, when older, the button for the earlier ones.
+ *
+ * @param {TaskHistoryOptions} options
+ * @returns {{el: HTMLElement, update: (events: any[], older: boolean) => void}}
+ */
+export function taskHistory({ nameOf, onMore }) {
+  const el = h('section', { class: 'card history', dataset: { test: 'task-history' }, 'aria-labelledby': 'history-heading' });
+
+  /** @param {HTMLButtonElement} button */
+  async function more(button) {
+    button.disabled = true;
+    try {
+      await onMore();
+    } catch (err) {
+      toast(describeError(err).message, 'error');
+      button.disabled = false;
+    }
+  }
+
+  return {
+    el,
+    update(events, older) {
+      replace(
+        el,
+        h('h2', { id: 'history-heading' }, t('task.history')),
+        events.length
+          ? h(
+              'ol',
+              { class: 'history-list' },
+              [...events].reverse().map((ev) => {
+                const created = parseDate(ev.created);
+                return h(
+                  'li',
+                  { class: ['history-item', 'history-' + ev.kind], dataset: { test: 'task-event', kind: ev.kind } },
+                  h('span', { class: 'history-text' }, describeEvent(ev, nameOf)),
+                  created && h('time', { class: 'history-time', datetime: created.toISOString(), title: fullDate(created) }, relativeTime(created))
+                );
+              })
+            )
+          : h('p', { class: 'hint' }, t('task.noHistory')),
+        older && h('div', { class: 'history-more' }, h('button', { type: 'button', class: 'btn btn-secondary', dataset: { test: 'history-more' }, on: { click: (e) => more(e.currentTarget) } }, t('task.historyMore')))
+      );
+    },
+  };
+}
+
+/**
+ * Describes a history line in words ("Bram zette de taak op Bezig").
+ *
+ * @param {any} ev a task_events record (expand actor)
+ * @param {(userId: string) => string} nameOf a team member's name by id
+ * @returns {string}
+ */
+function describeEvent(ev, nameOf) {
+  const teamNameOf = (id) => getState().memberships.find((m) => m.team === id)?.expand?.team?.name || t('task.events.otherTeam');
+  const details = ev.details && typeof ev.details === 'object' ? ev.details : {};
+  const actor = ev.expand?.actor?.name || t('task.events.someone');
+  const who = (v) => {
+    if (!v) return t('tasks.openForTeam');
+    if (typeof v === 'object') return v.name || nameOf(v.id) || '?';
+    return nameOf(String(v)) || t('task.events.colleague');
+  };
+  const status = (v) => (typeof v === 'string' && ['open', 'in_progress', 'done', 'cancelled'].includes(v) ? t('tasks.status.' + v) : String(v ?? ''));
+  const to = details.to ?? details.to_user ?? details.assignee;
+  switch (ev.kind) {
+    case 'assigned':
+      return t('task.events.assigned', { actor, to: who(to) });
+    case 'unassigned':
+      return t('task.events.unassigned', { actor });
+    case 'status_changed':
+      return t('task.events.status_changed', { actor, to: status(details.to ?? details.status) });
+    case 'edited': {
+      const fields = Array.isArray(details.fields) ? details.fields.map((f) => (t('task.fields.' + f) === 'task.fields.' + f ? f : t('task.fields.' + f))).join(', ') : '';
+      return fields ? t('task.events.editedFields', { actor, fields }) : t('task.events.edited', { actor });
+    }
+    case 'handover_offered':
+      return t('task.events.handover_offered', { actor, to: details.to_team ? teamNameOf(details.to_team) : who(to) });
+    case 'returned_to_team':
+      return t('task.events.returned_to_team', { name: who(details.from ?? details.user) });
+    case 'handover_cancelled':
+      if (!details.reason) return t('task.events.handover_cancelled', { actor });
+      // a reason is a code; one this version does not know is left out
+      return has('task.events.reasons.' + details.reason) ? t('task.events.handover_cancelled_reason', { reason: t('task.events.reasons.' + details.reason) }) : t('task.events.handover_lapsed');
+    case 'created':
+    case 'handover_accepted':
+    case 'handover_declined':
+    case 'recurred':
+      return t('task.events.' + ev.kind, { actor });
+    default:
+      return t('task.events.unknown', { actor, kind: ev.kind });
+  }
+}
