@@ -436,6 +436,8 @@ export default {
       handover_shift_lapsed: 'The offer by {actor} of {n} tasks has lapsed',
       team_added: '{actor} added you to {team}',
       team_added_coordinator: '{actor} added you to {team} as coordinator',
+      post_comment: '{actor} commented on your post {title}',
+      mention: '{actor} mentioned you on the post {title}',
     },
   },
   errors: {

@@ -437,6 +437,8 @@ export default {
       handover_shift_lapsed: 'Het aanbod van {actor} om {n} taken over te nemen is vervallen',
       team_added: '{actor} heeft je toegevoegd aan {team}',
       team_added_coordinator: '{actor} heeft je als coördinator toegevoegd aan {team}',
+      post_comment: '{actor} reageerde op je bericht {title}',
+      mention: '{actor} noemde je bij het bericht {title}',
     },
   },
   errors: {

@@ -17,7 +17,7 @@ func TestMain(m *testing.M) { os.Exit(testapp.Run(m)) }
 // Team-only posts of Haarlem-Noord and Schalkwijk in the demo organisation,
 // and the organisation-wide ones.
 var (
-	haarlemOnly    = []string{"Overdracht weekend", "Sleutelkastje Zijlweg"}
+	haarlemOnly    = []string{"Overdracht weekend", "Sleutelkastje Zijlweg", "Bereikbaarheid en vervanging"}
 	schalkwijkOnly = []string{"Teamoverleg donderdag"}
 	organisation   = []string{"Welkom op Buurtplein", "Zo plannen wij zonder planner", "Wat wij leerden van de griepgolf"}
 )
