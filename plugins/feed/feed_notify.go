@@ -196,7 +196,7 @@ func readersOf(app core.App, post *core.Record, users []string) ([]string, error
 		ids[i] = u
 	}
 	q := app.DB().Select("u.id").Distinct(true).
-		From(hooks.UsersCollection+" u").
+		From(hooks.UsersCollection + " u").
 		Where(dbx.In("u.id", ids...)).
 		AndWhere(dbx.HashExp{"u.disabled": false})
 	if !orgVisible(post) {
