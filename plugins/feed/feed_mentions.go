@@ -24,9 +24,10 @@ const maxNameRunes = 120
 // do not count). A mention is an "@" at the start of the text or after a
 // character that is no letter or digit (so an e-mail address is none),
 // followed by a letter or digit; it may stand for the text after the "@"
-// up to any end of a word, within [maxNameRunes]: "@Anna de Vries, kun
-// je" stands for "anna de vries, kun je", ..., "anna de vries", "anna de"
-// and "anna", and the longest that is a colleague's name wins.
+// up to any end of a word, within [maxNameRunes] and the line, before the
+// next "@": "@Anna de Vries, kun je" stands for "anna de vries, kun je",
+// ..., "anna de vries", "anna de" and "anna", and the longest that is a
+// colleague's name wins.
 func mentionKeys(text string, max int) [][]string {
 	var mentions [][]string
 	for i := 0; i < len(text) && len(mentions) < max; {
@@ -54,13 +55,12 @@ func nameKeysAfter(rest string) []string {
 		return nil
 	}
 	var keys []string
-	runes := 0
-	for j, r := range rest {
-		if runes == maxNameRunes {
-			break
+	for end, runes := 0, 0; end < len(rest) && runes < maxNameRunes; runes++ {
+		r, size := utf8.DecodeRuneInString(rest[end:])
+		if r == '\n' || r == '@' {
+			break // a name is one line, and another mention starts
 		}
-		runes++
-		end := j + utf8.RuneLen(r)
+		end += size
 		next, _ := utf8.DecodeRuneInString(rest[end:])
 		if !isWordRune(r) || (end < len(rest) && isWordRune(next)) {
 			continue // a name ends with a letter or digit, at the end of a word

@@ -1,0 +1,73 @@
+package feed
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestMentionKeys(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		text string
+		want [][]string
+	}{
+		{"@Anna de Vries, kun je?", [][]string{{"anna de vries, kun je", "anna de vries, kun", "anna de vries", "anna de", "anna"}}},
+		{"Vraag het @bram.", [][]string{{"bram"}}},
+		{"(@Émile) en @Jan-Willem", [][]string{{"emile) en", "emile"}, {"jan-willem", "jan"}}},
+		{"@Bo\nMeijer", [][]string{{"bo"}}},
+		{"@@Bo", [][]string{{"bo"}}},
+		{"mail anna@buurtplein.test", nil},
+		{"@ Anna", nil},
+		{"@", nil},
+		{"@" + strings.Repeat("a", maxNameRunes+1), nil},
+		{"@" + strings.Repeat("a", maxNameRunes), [][]string{{strings.Repeat("a", maxNameRunes)}}},
+	}
+	for _, c := range cases {
+		if got := mentionKeys(c.text, 20); !slices.EqualFunc(got, c.want, slices.Equal) {
+			t.Errorf("mentionKeys(%q) = %q, want %q", c.text, got, c.want)
+		}
+	}
+}
+
+// TestMentionKeysBounded checks that a text looks at no more than max
+// mentions however many it holds, and each at no more than the longest
+// name.
+func TestMentionKeysBounded(t *testing.T) {
+	t.Parallel()
+	text := strings.Repeat("@a b ", 4000)
+	if got := mentionKeys(text, 20); len(got) != 20 {
+		t.Fatalf("%d mentions looked at, want 20", len(got))
+	}
+	long := "@" + strings.Repeat("a ", 5000)
+	got := mentionKeys(long, 20)
+	if len(got) != 1 || len(got[0]) != maxNameRunes/2 {
+		t.Fatalf("one mention of a long text has %d names, want %d", len(got[0]), maxNameRunes/2)
+	}
+}
+
+// FuzzMentionKeys checks that any text gives at most max mentions, each a
+// list of distinct non-empty names, longest first, none longer than a
+// name can be.
+func FuzzMentionKeys(f *testing.F) {
+	f.Add("@Anna de Vries, kun je?")
+	f.Add("@@@ @x@y @İstanbul @ﬁ @\u0301a")
+	f.Add("a@b @\xff\xfe")
+	f.Fuzz(func(t *testing.T, text string) {
+		mentions := mentionKeys(text, 5)
+		if len(mentions) > 5 {
+			t.Fatalf("%d mentions, want at most 5", len(mentions))
+		}
+		for _, keys := range mentions {
+			if len(keys) == 0 {
+				t.Fatalf("a mention without names: %q", mentions)
+			}
+			for i, k := range keys {
+				if k == "" || utf8.RuneCountInString(k) > 4*maxNameRunes || slices.Index(keys, k) != i {
+					t.Fatalf("names %q of %q", keys, text)
+				}
+			}
+		}
+	})
+}
