@@ -280,6 +280,19 @@ func TestMentions(t *testing.T) {
 			),
 		},
 		{
+			Name: "a deleted post takes its notifications with it",
+			BeforeTestFunc: func(t testing.TB, app *tests.TestApp, _ *core.ServeEvent) {
+				save(t, app, "comments", map[string]any{"post": sleutel, "author": f.dirk, "body": "Gevonden."})
+				save(t, app, "notifications", map[string]any{"user": f.bram, "kind": "post_comment", "subject": sleutel,
+					"subject_collection": "posts", "sender": f.dirk, "params": map[string]any{"actor": "Dirk Visser", "title": "Sleutelkastje Zijlweg"}})
+			},
+			Method:         http.MethodDelete,
+			URL:            "/api/collections/posts/records/" + sleutel,
+			Headers:        auth(f.bramT),
+			ExpectedStatus: 204,
+			AfterTestFunc:  notified(told{user: f.bram, kind: "post_comment", n: 0}),
+		},
+		{
 			Name:            "bram mentions anna in an edit of his post: she is told",
 			Method:          http.MethodPatch,
 			URL:             "/api/collections/posts/records/" + sleutel,

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"buurtplein/hooks"
 	"buurtplein/internal/testapp"
 
 	"github.com/pocketbase/dbx"
@@ -253,4 +254,27 @@ func queryPlan(t *testing.T, app core.App, query string) string {
 		fmt.Fprintln(&b, r.Detail)
 	}
 	return b.String()
+}
+
+// TestPinLive checks that a pin reaches the team's members live, as an
+// update of the post on the team's topic.
+func TestPinLive(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	app := testapp.New(t)
+	server := testapp.Serve(t, app)
+	sleutel := f.post["Sleutelkastje Zijlweg"]
+
+	bram, status := testapp.ConnectRealtime(t, server.URL, f.bramT, hooks.TeamTopic(f.haarlem))
+	if status != http.StatusNoContent {
+		t.Fatalf("bram's subscription: status %d", status)
+	}
+	status, res := testapp.Do(t, http.MethodPost, server.URL+"/api/buurtplein/posts/"+sleutel+"/pin", f.annaT, map[string]any{"pinned": true})
+	if status != http.StatusOK {
+		t.Fatalf("anna pins: %d %s", status, res)
+	}
+	ev := bram.Next(t, 10*time.Second)
+	if !strings.Contains(ev.Data, `"id":"`+sleutel+`"`) || !strings.Contains(ev.Data, `"pinned":true`) || !strings.Contains(ev.Data, `"action":"update"`) {
+		t.Fatalf("bram got %s, want the update of the pinned post", ev.Data)
+	}
 }
