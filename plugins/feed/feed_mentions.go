@@ -30,6 +30,7 @@ const maxNameRunes = 120
 // colleague's name wins.
 func mentionKeys(text string, max int) [][]string {
 	var mentions [][]string
+	fold := folder{}
 	for i := 0; i < len(text) && len(mentions) < max; {
 		at := strings.IndexByte(text[i:], '@')
 		if at < 0 {
@@ -40,7 +41,7 @@ func mentionKeys(text string, max int) [][]string {
 		if before, _ := utf8.DecodeLastRuneInString(text[:at]); at > 0 && isWordRune(before) {
 			continue
 		}
-		if keys := nameKeysAfter(text[at+1:]); len(keys) > 0 {
+		if keys := nameKeysAfter(text[at+1:], fold); len(keys) > 0 {
 			mentions = append(mentions, keys)
 		}
 	}
@@ -49,28 +50,64 @@ func mentionKeys(text string, max int) [][]string {
 
 // nameKeysAfter returns the folded names the start of rest may be,
 // longest first: rest up to each end of a word within maxNameRunes runes.
-func nameKeysAfter(rest string) []string {
+// It folds rest once, rune by rune (see [folder]), and takes each name
+// from the folded text so far.
+func nameKeysAfter(rest string, fold folder) []string {
 	first, _ := utf8.DecodeRuneInString(rest)
 	if !isWordRune(first) {
 		return nil
 	}
 	var keys []string
+	var folded []byte
 	for end, runes := 0, 0; end < len(rest) && runes < maxNameRunes; runes++ {
 		r, size := utf8.DecodeRuneInString(rest[end:])
 		if r == '\n' || r == '@' {
 			break // a name is one line, and another mention starts
 		}
 		end += size
+		folded = fold.append(folded, r)
 		next, _ := utf8.DecodeRuneInString(rest[end:])
 		if !isWordRune(r) || (end < len(rest) && isWordRune(next)) {
 			continue // a name ends with a letter or digit, at the end of a word
 		}
-		if key := teams.NameKey(rest[:end]); key != "" && !slices.Contains(keys, key) {
+		if key := strings.TrimRight(string(folded), " "); key != "" && !slices.Contains(keys, key) {
 			keys = append(keys, key)
 		}
 	}
 	slices.Reverse(keys)
 	return keys
+}
+
+// folder folds text as [teams.NameKey] folds a name (accents removed,
+// lower case, runs of white space one space), a rune at a time, so that
+// the names a mention may stand for cost one pass over it instead of one
+// fold each. It remembers the runes beyond ASCII it folded. For the
+// letters of names (Latin, Greek, Cyrillic) a rune at a time folds as the
+// whole name does.
+type folder map[rune]string
+
+// append appends the fold of r to folded, which holds folded text.
+func (f folder) append(folded []byte, r rune) []byte {
+	var s string
+	switch {
+	case unicode.IsSpace(r):
+		s = " "
+	case r < utf8.RuneSelf:
+		return append(folded, byte(unicode.ToLower(r)))
+	default:
+		var ok bool
+		if s, ok = f[r]; !ok {
+			s = teams.NameKey(string(r))
+			f[r] = s
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] == ' ' && (len(folded) == 0 || folded[len(folded)-1] == ' ') {
+			continue
+		}
+		folded = append(folded, s[i])
+	}
+	return folded
 }
 
 // isWordRune reports whether r is part of a word: a letter, a digit or a

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"buurtplein/plugins/teams"
 )
 
 func TestMentionKeys(t *testing.T) {
@@ -27,6 +29,26 @@ func TestMentionKeys(t *testing.T) {
 	for _, c := range cases {
 		if got := mentionKeys(c.text, 20); !slices.EqualFunc(got, c.want, slices.Equal) {
 			t.Errorf("mentionKeys(%q) = %q, want %q", c.text, got, c.want)
+		}
+	}
+}
+
+// TestFolderFoldsAsNameKey checks that folding a rune at a time gives the
+// name_key of a name: what the mentions are looked up by.
+func TestFolderFoldsAsNameKey(t *testing.T) {
+	t.Parallel()
+	names := []string{
+		"Anna de Vries", "  Émile   Zoë\tvan  Dijk ", "Jan-Willem O'Brien", "İlkay Gündoğan", "Straße", "ǅemal",
+		"Ångström", "Nguyễn Thị Minh Khai", "Ольга Петрова", "Σοφία", "ﬁona", "Bo\u00a0Meijer", "e\u0301le\u0300ve",
+	}
+	for _, name := range names {
+		var folded []byte
+		fold := folder{}
+		for _, r := range name {
+			folded = fold.append(folded, r)
+		}
+		if got, want := strings.TrimRight(string(folded), " "), teams.NameKey(name); got != want {
+			t.Errorf("%q folds to %q a rune at a time, %q as a whole", name, got, want)
 		}
 	}
 }
@@ -70,4 +92,14 @@ func FuzzMentionKeys(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkMentionKeys parses the worst body a post may have for
+// mentions: 20,000 characters of one-letter words after "@" signs, so
+// that each mention has the most names to fold.
+func BenchmarkMentionKeys(b *testing.B) {
+	text := strings.Repeat("@a b c d e f g h i j k l m n o p q r s t u v w x y z ", 400)[:20000]
+	for b.Loop() {
+		mentionKeys(text, 20)
+	}
 }
