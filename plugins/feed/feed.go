@@ -44,8 +44,8 @@ type plugin struct {
 	app    core.App
 	config Config
 
-	// writes are the records a request is saving, with the request, for
-	// the model hook that writes them (see inWrite)
+	// writes are the records a request (the record API, a batch) is
+	// saving, for the model hook that writes them (see inWrite)
 	writes sync.Map
 }
 
