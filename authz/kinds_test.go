@@ -1,12 +1,15 @@
 package authz_test
 
 import (
+	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
@@ -188,6 +191,16 @@ var kinds = []kind{
 	comment("comments/other", "posts/other", "carla"),
 	comment("comments/org", "posts/org", "bram"),
 	comment("comments/removed", "posts/own", "fenna"),
+	// posts with a PDF attachment and no image (a file row downloads the
+	// attachment), and posts and comments whose create body sends what
+	// only the server writes (pinned, edited, the previous text)
+	attached("posts/own-pdf", "haarlem-noord", "bram", "team"),
+	attached("posts/org-pdf", "", "carla", "organisation"),
+	forged(post("posts/own-forged-pin", "haarlem-noord", "bram", "team"), map[string]any{"pinned": true}),
+	forged(post("posts/own-forged-edit", "haarlem-noord", "bram", "team"),
+		map[string]any{"edited": "2020-01-01 10:00:00.000Z", "previous_title": "Authz: verzonnen", "previous_body": "Authz: verzonnen"}),
+	forged(comment("comments/own-forged-edit", "posts/own", "bram"),
+		map[string]any{"edited": "2020-01-01 10:00:00.000Z", "previous_body": "Authz: verzonnen"}),
 	task("tasks/own", "haarlem-noord", "anna", "bram"),
 	task("tasks/other", "schalkwijk", "carla", "carla"),
 	task("tasks/bob", "bob", "bo", "bo"),
@@ -245,6 +258,40 @@ func comment(name, post, author string) kind {
 		},
 		update: map[string]any{"body": "Authz: bijgewerkt."},
 	}
+}
+
+// attached is a kind of post like [post] whose one file is a PDF on its
+// protected attachments field.
+func attached(name, team, author, visibility string) kind {
+	k := post(name, team, author, visibility)
+	k.make = func(t testing.TB, f *fixture) *core.Record {
+		return f.save(t, "posts", map[string]any{
+			"team": f.team[team], "author": f.user[author], "kind": "update", "visibility": visibility,
+			"title": "Authz " + name, "body": "Authz: een bericht met een bijlage.", "attachments": pdf(t, "protocol.pdf"),
+		})
+	}
+	return k
+}
+
+// forged is kind k whose create body also sends fields.
+func forged(k kind, fields map[string]any) kind {
+	create := k.create
+	k.create = func(t testing.TB, f *fixture, me string) map[string]any {
+		body := create(t, f, me)
+		maps.Copy(body, fields)
+		return body
+	}
+	return k
+}
+
+// pdf returns a small PDF file.
+func pdf(t testing.TB, name string) *filesystem.File {
+	t.Helper()
+	file, err := filesystem.NewFileFromBytes([]byte("%PDF-1.4\ntrailer << >>\n%%EOF\n"), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return file
 }
 
 // task is a kind of open task of team, made by creator, for assignee (""
@@ -369,5 +416,15 @@ var routeBodies = map[string]func(f *fixture, target *core.Record) map[string]an
 	},
 	"/api/buurtplein/tasks/handover": func(f *fixture, target *core.Record) map[string]any {
 		return map[string]any{"to_user": target.Id, "note": "Authz: de overdracht."}
+	},
+	"/api/buurtplein/posts/{id}/pin": func(f *fixture, target *core.Record) map[string]any {
+		// the pin route asks whether the caller is BOB staff; the write
+		// case teams/coordinated update {"kind":"bob"} leaves anna (coord)
+		// coordinating a team of kind bob, so the roles are put back as the
+		// header defines them first: bo alone is BOB staff
+		if _, err := f.app.DB().Update("teams", dbx.Params{"kind": "buurtteam"}, dbx.HashExp{"kind": "bob", "name": "Authz team"}).Execute(); err != nil {
+			panic(fmt.Sprintf("restoring the matrix's teams of kind bob: %v", err))
+		}
+		return map[string]any{"pinned": true}
 	},
 }

@@ -436,6 +436,8 @@ export default {
       handover_shift_lapsed: 'The offer by {actor} of {n} tasks has lapsed',
       team_added: '{actor} added you to {team}',
       team_added_coordinator: '{actor} added you to {team} as coordinator',
+      post_comment: '{actor} commented on your post {title}',
+      mention: '{actor} mentioned you on the post {title}',
     },
   },
   errors: {
@@ -599,6 +601,12 @@ export default {
       tasks_offer_declined: 'This offer has already been answered: {name} declined it.',
       tasks_offer_answered: 'This offer has already been answered by someone else.',
       tasks_offer_withdrawn: 'This offer has already been settled: it was withdrawn.',
+      // the feed: pinning, attachments
+      feed_post_not_found: 'This post does not exist (any more), or it belongs to a team you are not a member of.',
+      feed_pin_not_coordinator: 'Only a coordinator of the team can pin a team post.',
+      feed_pin_not_bob: 'Only BOB can pin posts the whole organisation reads.',
+      validation_pin_required: 'Say whether the post should be pinned.',
+      validation_attachment_not_pdf: 'The file "{name}" is not a PDF. Only add PDF files (at most 4, each at most 20 MB).',
     },
   },
 };

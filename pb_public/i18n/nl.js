@@ -437,6 +437,8 @@ export default {
       handover_shift_lapsed: 'Het aanbod van {actor} om {n} taken over te nemen is vervallen',
       team_added: '{actor} heeft je toegevoegd aan {team}',
       team_added_coordinator: '{actor} heeft je als coördinator toegevoegd aan {team}',
+      post_comment: '{actor} reageerde op je bericht {title}',
+      mention: '{actor} noemde je bij het bericht {title}',
     },
   },
   errors: {
@@ -600,6 +602,12 @@ export default {
       tasks_offer_declined: 'Dit aanbod is al afgehandeld: {name} heeft het geweigerd.',
       tasks_offer_answered: 'Dit aanbod is al afgehandeld door iemand anders.',
       tasks_offer_withdrawn: 'Dit aanbod is al afgehandeld: het is ingetrokken.',
+      // the feed: pinning, attachments
+      feed_post_not_found: 'Dit bericht bestaat niet (meer), of het hoort bij een team waar je geen lid van bent.',
+      feed_pin_not_coordinator: 'Alleen een coördinator van het team kan een bericht van het team vastzetten.',
+      feed_pin_not_bob: 'Alleen BOB kan berichten vastzetten die de hele organisatie leest.',
+      validation_pin_required: 'Geef aan of het bericht vast moet staan.',
+      validation_attachment_not_pdf: 'Het bestand "{name}" is geen PDF. Voeg alleen PDF-bestanden toe (ten hoogste 4, van elk ten hoogste 20 MB).',
     },
   },
 };

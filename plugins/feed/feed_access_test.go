@@ -17,7 +17,7 @@ func TestMain(m *testing.M) { os.Exit(testapp.Run(m)) }
 // Team-only posts of Haarlem-Noord and Schalkwijk in the demo organisation,
 // and the organisation-wide ones.
 var (
-	haarlemOnly    = []string{"Overdracht weekend", "Sleutelkastje Zijlweg"}
+	haarlemOnly    = []string{"Overdracht weekend", "Sleutelkastje Zijlweg", "Bereikbaarheid en vervanging"}
 	schalkwijkOnly = []string{"Teamoverleg donderdag"}
 	organisation   = []string{"Welkom op Buurtplein", "Zo plannen wij zonder planner", "Wat wij leerden van de griepgolf"}
 )
@@ -31,6 +31,8 @@ type fixture struct {
 	anna, bram, carla, dirk     string            // user ids
 	annaT, carlaT, dirkT, bramT string            // tokens
 	post                        map[string]string // post ids by title
+
+	bo, boT, itT string // BOB staff; IT, a superuser
 }
 
 func newFixture(t *testing.T) fixture {
@@ -60,6 +62,9 @@ func newFixture(t *testing.T) fixture {
 		bramT:          testapp.Token(t, app, "bram@buurtplein.test"),
 		carlaT:         testapp.Token(t, app, "carla@buurtplein.test"),
 		dirkT:          testapp.Token(t, app, "dirk@buurtplein.test"),
+		bo:             testapp.Id(t, app, "users", "email", "bo@buurtplein.test"),
+		boT:            testapp.Token(t, app, "bo@buurtplein.test"),
+		itT:            testapp.Token(t, app, "it@buurtplein.test"),
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"buurtplein/hooks"
 
@@ -41,11 +42,19 @@ var demoPosts = []demoPost{
 	{"heemstede", "eva@buurtplein.test", "update", "team", "Nieuwe collega",
 		"Vanaf volgende week versterkt Sanne ons team. Welkom!",
 		nil},
+	{"haarlem-noord", "anna@buurtplein.test", "update", "team", "Bereikbaarheid en vervanging",
+		"Ben je ziek of kun je een bezoek niet halen? Bel vóór 7:30 de dienstdoende collega (zie de planning) en zet het in de teamapp. **Nooit alleen appen.**",
+		nil},
 }
 
+// demoPinned are the titles of the demo posts seeded pinned on top of
+// their feed (a new post only: unpinning it stays).
+var demoPinned = []string{"Bereikbaarheid en vervanging"}
+
 // SeedDemo adds demo posts and comments to each team feed and to the
-// organisation feed. It needs the demo organisation of the teams plugin and
-// adds only posts whose title is not there yet.
+// organisation feed, one of Haarlem-Noord's pinned on top of its feed. It
+// needs the demo organisation of the teams plugin and adds only posts whose
+// title is not there yet.
 func SeedDemo(app core.App) error {
 	return app.RunInTransaction(func(txApp core.App) error {
 		for _, d := range demoPosts {
@@ -88,6 +97,7 @@ func seedPost(app core.App, d demoPost) error {
 	post.Set("visibility", d.visibility)
 	post.Set("title", d.title)
 	post.Set("body", d.body)
+	post.Set("pinned", slices.Contains(demoPinned, d.title))
 	if err := app.Save(post); err != nil {
 		return fmt.Errorf("creating demo post %q: %w", d.title, err)
 	}

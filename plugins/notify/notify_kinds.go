@@ -38,6 +38,12 @@ const (
 	// KindTeamAdded: actor added the reader to team, as role ("member" or
 	// "coordinator").
 	KindTeamAdded Kind = "team_added"
+
+	// KindPostComment: actor commented on the reader's post title.
+	KindPostComment Kind = "post_comment"
+	// KindMention: actor mentioned the reader ("@Name") in the post title
+	// or in a comment on it.
+	KindMention Kind = "mention"
 )
 
 // ParamText is the one parameter of the notifications written before they
@@ -57,6 +63,9 @@ var kindParams = map[Kind][]string{
 	KindHandoverLapsed:      {"actor", "title"},
 	KindHandoverShiftLapsed: {"actor", "n"},
 	KindTeamAdded:           {"actor", "team", "role"},
+
+	KindPostComment: {"actor", "title"},
+	KindMention:     {"actor", "title"},
 }
 
 // Kinds returns every kind of notification, sorted.
