@@ -526,6 +526,7 @@ export default {
       restoreQuestion: 'Restore version {n}? It becomes the newest version; the history is kept.',
       restoreConfirm: 'Yes, restore',
       restored: 'Version {n} was restored as version {m}.',
+      none: 'No versions of this page have been kept yet.',
       more: 'Load older versions',
     },
     // a change summary the server writes without words of its own

@@ -527,6 +527,7 @@ export default {
       restoreQuestion: 'Versie {n} terugzetten? Die wordt dan de nieuwste versie; de geschiedenis blijft bewaard.',
       restoreConfirm: 'Ja, terugzetten',
       restored: 'Versie {n} is teruggezet als versie {m}.',
+      none: 'Van deze pagina zijn nog geen versies bewaard.',
       more: 'Oudere versies laden',
     },
     // a change summary the server writes without words of its own

@@ -81,6 +81,8 @@ export function revisionList({ onRestore, onMore }) {
       replace(
         el,
         h('h2', { id: 'wiki-revisions-heading' }, t('wiki.history.list')),
+        !revisions.length && h('p', { class: 'hint', dataset: { test: 'revisions-empty' } }, t('wiki.history.none')),
+        revisions.length > 0 &&
         h(
           'ol',
           { class: 'wiki-revisions' },
