@@ -60,6 +60,12 @@ export function revisionList({ onRestore, onMore }) {
         confirm.disabled = false;
         cancel.disabled = false;
       }
+      // done or failed (the toast says which): the question goes; a list
+      // built again since has left this row behind anyway
+      if (row.isConnected) {
+        replace(actions, restoreButton(row, rev));
+        /** @type {HTMLElement|null} */ (actions.querySelector('button'))?.focus();
+      }
     });
   }
 
