@@ -196,3 +196,49 @@ func (p *tab) appendValue(what, selector, text string) {
 		el.dispatchEvent(new Event('input', { bubbles: true }));
 	})()`, jsString(selector), jsString(text))))
 }
+
+// TestWikiLinksKeepHiddenPagesPlain has a page of Haarlem-Noord's wiki that
+// is shared with the organisation link with [[slug]] to a page that is not
+// shared, and to the organisation's Wondzorg. Carla (Schalkwijk) reads the
+// shared page: the link to Wondzorg shows its title, the hidden page stays
+// its plain slug, never its title. Bram (Haarlem-Noord) gets both links.
+func TestWikiLinksKeepHiddenPagesPlain(t *testing.T) {
+	b := newBrowser(t)
+	api := apiAs(t, b.baseURL, "bram@buurtplein.test")
+	team := api.teamId("haarlem-noord")
+	stamp := time.Now().UnixNano()
+	hiddenSlug := fmt.Sprintf("e2e-intern-%d", stamp)
+	hiddenTitle := fmt.Sprintf("E2E interne titel %d", stamp)
+	var hidden, shared struct{ Id string }
+	api.decode(http.StatusOK, http.MethodPost, "/api/collections/wiki_pages/records", map[string]any{
+		"team": team, "slug": hiddenSlug, "title": hiddenTitle, "body": "Alleen voor het team.",
+	}, &hidden)
+	api.decode(http.StatusOK, http.MethodPost, "/api/collections/wiki_pages/records", map[string]any{
+		"team": team, "slug": fmt.Sprintf("e2e-gedeeld-%d", stamp), "title": fmt.Sprintf("E2E gedeeld %d", stamp), "shared": true,
+		"body": "Zie [[" + hiddenSlug + "]] en [[wondzorg]].",
+	}, &shared)
+
+	body := fmt.Sprintf(`[data-test=wiki-page][data-id=%q][data-state=ready] [data-test=wiki-body][data-links=ready]`, shared.Id)
+	for _, who := range []struct {
+		email, name string
+		seesHidden  bool
+	}{{"carla@buurtplein.test", "Carla Bakker", false}, {"bram@buurtplein.test", "Bram Jansen", true}} {
+		p := b.tab(strings.Split(who.email, "@")[0])
+		p.signIn(who.email, who.name)
+		p.goTo("#/wiki/" + shared.Id)
+		p.waitVisible("see the shared page with its links resolved", body)
+		if !eval[bool](p, "find the link to Wondzorg", `[...document.querySelectorAll('`+body+` a.wiki-link[data-slug=wondzorg]')].some(a => a.textContent === "Wondzorg")`) {
+			t.Errorf("%s: [[wondzorg]] is not a link titled Wondzorg", p.name)
+		}
+		text := eval[string](p, "read the body", `document.querySelector('`+body+`').innerText`)
+		linked := eval[bool](p, "look for the link", fmt.Sprintf(`document.querySelector('%s a.wiki-link[data-slug=%q][href="#/wiki/%s"]') != null`, body, hiddenSlug, hidden.Id))
+		switch {
+		case who.seesHidden && !linked:
+			t.Errorf("%s: [[%s]] is no link to the team's page", p.name, hiddenSlug)
+		case !who.seesHidden && (linked || strings.Contains(text, hiddenTitle)):
+			t.Errorf("%s: the body shows the hidden page (link %v) or its title: %q", p.name, linked, text)
+		case !who.seesHidden && !strings.Contains(text, hiddenSlug):
+			t.Errorf("%s: the body lost the plain slug of the hidden page: %q", p.name, text)
+		}
+	}
+}

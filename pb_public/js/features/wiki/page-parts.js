@@ -171,7 +171,7 @@ export function pageAttachments() {
                 h(
                   'a',
                   { class: 'wiki-doc', href: pb.files.getURL(page, name, { token }), target: '_blank', rel: 'noopener noreferrer', dataset: { test: 'wiki-attachment' } },
-                  h('span', { class: 'wiki-doc-kind', 'aria-hidden': 'true' }, 'PDF'),
+                  h('span', { class: 'wiki-doc-kind', 'aria-hidden': 'true' }, t('wiki.pdf')),
                   name,
                   h('span', { class: 'visually-hidden' }, ' ', t('wiki.opensNewTab'))
                 )

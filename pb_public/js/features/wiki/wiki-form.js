@@ -105,7 +105,7 @@ export function wikiForm({ team, isNew, page, cancelHash, onInput, onSubmit }) {
               'label',
               { class: 'check', for: id('remove-' + n) },
               h('input', { type: 'checkbox', id: id('remove-' + n), name: 'remove', value: name }),
-              h('span', null, t('wiki.form.removeFile', { name }), isImage(name) ? '' : ' (PDF)')
+              h('span', null, isImage(name) ? t('wiki.form.removeFile', { name }) : t('wiki.form.removePdf', { name }))
             )
           )
         )
