@@ -423,7 +423,7 @@ export default {
     intro: 'What we know and agree on: the organisation\'s protocols and your teams\' wikis.',
     loading: 'Loading the wiki…',
     loadingPage: 'Loading the page…',
-    organisationWiki: 'Organisation',
+    organisationWiki: 'The organisation\'s wiki',
     teamWiki: 'Wiki of {team}',
     aTeam: 'a team',
     newPage: 'New page',
@@ -483,6 +483,13 @@ export default {
       fileTooLarge: 'A file is too large (at most 20 MB).',
       save: 'Save',
       saving: 'Saving…',
+    },
+    confirm: {
+      label: 'Must read',
+      ask: 'This is required reading. Confirm that you have read and understood version {n}.',
+      button: 'Read and understood',
+      done: 'You have read and understood version {n} ({at}).',
+      thanks: 'Confirmed: read and understood.',
     },
     conflict: {
       heading: 'A colleague got there first',
@@ -634,6 +641,7 @@ export default {
       diffWiki: 'The versions cannot be compared',
       restoreWiki: 'This version cannot be restored',
       search: 'Searching does not work',
+      confirmRead: 'Your confirmation cannot be saved',
     },
     codes: {
       validation_required: 'This field is required.',

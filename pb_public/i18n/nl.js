@@ -424,7 +424,7 @@ export default {
     intro: 'Wat we weten en afspreken: de protocollen van de organisatie en de wiki\'s van je teams.',
     loading: 'Wiki laden…',
     loadingPage: 'Pagina laden…',
-    organisationWiki: 'Organisatie',
+    organisationWiki: 'Wiki van de organisatie',
     teamWiki: 'Wiki van {team}',
     aTeam: 'een team',
     newPage: 'Nieuwe pagina',
@@ -484,6 +484,13 @@ export default {
       fileTooLarge: 'Een bestand is te groot (ten hoogste 20 MB).',
       save: 'Opslaan',
       saving: 'Bezig met opslaan…',
+    },
+    confirm: {
+      label: 'Verplicht lezen',
+      ask: 'Dit is verplichte leesstof. Bevestig dat je versie {n} hebt gelezen en begrepen.',
+      button: 'Gelezen en begrepen',
+      done: 'Je hebt versie {n} gelezen en begrepen ({at}).',
+      thanks: 'Bevestigd: gelezen en begrepen.',
     },
     conflict: {
       heading: 'Een collega was je voor',
@@ -635,6 +642,7 @@ export default {
       diffWiki: 'De versies kunnen niet worden vergeleken',
       restoreWiki: 'Deze versie kan niet worden teruggezet',
       search: 'Zoeken lukt niet',
+      confirmRead: 'Je bevestiging kan niet worden opgeslagen',
     },
     codes: {
       validation_required: 'Dit veld is verplicht.',

@@ -1,5 +1,6 @@
 // One wiki page (#/wiki/<id>): its title, its body with [[slug]] links, its
-// attachments, who changed it last and its revision. A colleague's save
+// attachments, who changed it last and its revision, and on a must-read
+// page the reader's "Gelezen en begrepen". A colleague's save
 // arrives live; the parts that did not change stay as they are.
 
 import { h, replace } from '../../dom.js';
@@ -9,6 +10,7 @@ import { Live } from '../../live.js';
 import { loading, loadError, announce } from '../../components/ui.js';
 import { refreshTimes } from '../feed/post.js';
 import { pageHead, pageBody, pageAttachments, pageMeta } from './page-parts.js';
+import { pageConfirm } from './page-confirm.js';
 
 /** What the page's screen expands. */
 export const PAGE_EXPAND = 'team,parent,updated_by,created_by';
@@ -32,6 +34,7 @@ export function mount(el, { id }) {
   const meta = pageMeta();
   const body = pageBody();
   const attachments = pageAttachments();
+  const confirm = pageConfirm();
   const liveNotice = h('p', { class: 'visually-hidden', 'aria-live': 'polite', 'aria-atomic': 'true' });
 
   async function load() {
@@ -40,7 +43,7 @@ export function mount(el, { id }) {
       const next = await fetchPage();
       if (live.destroyed) return;
       replace(el, root);
-      replace(root, head.el, meta.el, liveNotice, body.el, attachments.el);
+      replace(root, head.el, meta.el, liveNotice, body.el, attachments.el, confirm.el);
       root.dataset.state = 'ready';
       show(next);
       if (!subscribed) subscribeLive();
@@ -66,6 +69,7 @@ export function mount(el, { id }) {
     meta.update(page);
     body.update(page);
     attachments.update(page, token);
+    confirm.update(page);
     if (before && before.revision !== page.revision) {
       liveNotice.textContent = t('wiki.updatedLive', { n: page.revision, name: page.expand?.updated_by?.name || '' });
     }
@@ -107,6 +111,10 @@ export function mount(el, { id }) {
         // the event may carry less expand than the screen shows
         refresh();
       }),
+      // my confirmation, from another tab or device
+      live.on('reads', '*', (e) => {
+        if (e.record?.page === id) confirm.refresh();
+      }),
       live.onReconnect(refresh),
     ]);
   }
@@ -118,6 +126,7 @@ export function mount(el, { id }) {
       if (fresh && !live.destroyed && fresh !== token) {
         token = fresh;
         attachments.update(page, token);
+    confirm.update(page);
       }
     }
   }, 60_000);
