@@ -19,7 +19,10 @@ const wikiModelPage = `<!doctype html>
 import * as model from './js/features/wiki/model.js';
 import { diffView } from './js/features/wiki/diff-view.js';
 import { renderMarkdown } from './js/markdown.js';
+import { searchResults, resultHash } from './js/features/search/search-results.js';
 window.model = model;
+window.searchResults = searchResults;
+window.resultHash = resultHash;
 window.diffView = diffView;
 window.renderMarkdown = renderMarkdown;
 window.ready = true;
@@ -208,5 +211,57 @@ func TestWikiModel(t *testing.T) {
 	}
 	if d.Fold != "Toon 8 ongewijzigde regels" || d.Unfolded != 10 {
 		t.Errorf("the fold says %q and shows %d lines once opened; want 8 folded of 10", d.Fold, d.Unfolded)
+	}
+}
+
+// TestSearchResultsRender checks the search results as the PWA builds them
+// from the server's answer: grouped by kind (wiki pages first), hits in
+// mark, every piece of a snippet text (markup in it stays text), links to
+// where an item lives, and the empty state.
+func TestSearchResultsRender(t *testing.T) {
+	ctx := openWikiModelPage(t)
+	type rendered struct {
+		Kinds   []string
+		Marks   []string
+		Hrefs   []string
+		Markup  int
+		Snippet string
+		Empty   bool
+	}
+	got := evalIn[rendered](t, ctx, "render results", `(() => {
+		const r = searchResults();
+		document.getElementById('main').append(r.el);
+		r.update({ q: 'wond', groups: [
+			{ kind: 'posts', items: [{ collection: 'posts', id: 'p1', title: 'Wondzorg', team: '', created: '2026-11-30 10:00:00.000Z',
+				snippet: [{ text: 'over ', hit: false }, { text: 'wond', hit: true }, { text: '<b>zorg</b><img src=x onerror="window.__searchXss=1">', hit: false }] }] },
+			{ kind: 'comments', items: [] },
+			{ kind: 'wiki_pages', items: [{ collection: 'wiki_pages', id: 'w1', title: 'Wondzorg', slug: 'wondzorg', team: '', created: '',
+				snippet: [{ text: 'Wond', hit: true }, { text: 'zorg thuis', hit: false }] }] },
+		] });
+		const out = {
+			kinds: [...r.el.querySelectorAll('[data-test=search-group]')].map(g => g.dataset.kind),
+			marks: [...r.el.querySelectorAll('mark')].map(m => m.textContent),
+			hrefs: [...r.el.querySelectorAll('[data-test=search-result]')].map(a => a.getAttribute('href')),
+			markup: r.el.querySelectorAll('b, img').length,
+			snippet: r.el.querySelector('[data-test=search-group][data-kind=posts] .search-snippet').textContent,
+		};
+		r.update({ q: 'niets', groups: [] });
+		out.empty = r.el.querySelector('[data-test=search-empty]') != null && r.el.dataset.count === '0';
+		return out;
+	})()`)
+	if fmt.Sprint(got.Kinds) != "[wiki_pages posts]" {
+		t.Errorf("groups %v, want [wiki_pages posts] (empty groups left out)", got.Kinds)
+	}
+	if fmt.Sprint(got.Marks) != "[Wond wond]" {
+		t.Errorf("marks %v, want [Wond wond]", got.Marks)
+	}
+	if fmt.Sprint(got.Hrefs) != "[#/wiki/w1 #/feed]" {
+		t.Errorf("links %v, want [#/wiki/w1 #/feed]", got.Hrefs)
+	}
+	if got.Markup != 0 || got.Snippet != `over wond<b>zorg</b><img src=x onerror="window.__searchXss=1">` {
+		t.Errorf("a snippet became markup (%d elements) or lost text: %q", got.Markup, got.Snippet)
+	}
+	if !got.Empty {
+		t.Error("no empty state for an answer without results")
 	}
 }
