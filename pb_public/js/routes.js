@@ -40,8 +40,6 @@ export const ROUTES = [
   { name: 'board', path: 'team/:slug/tasks', tab: 'tasks', load: () => import('./features/tasks/board.js') },
   { name: 'handover', path: 'handover', tab: 'tasks', load: () => import('./features/tasks/handover.js') },
 
-  { name: 'notifications', path: 'notifications', load: () => import('./features/notifications/notifications.js') },
-
   // the wikis: #/wiki/new/<organisation|team slug> before #/wiki/<id>, so
   // "new" is never read as a page id
   { name: 'wiki', path: 'wiki', tab: 'wiki', load: () => import('./features/wiki/wiki.js') },
@@ -53,6 +51,8 @@ export const ROUTES = [
 
   // search, from the header on every screen: #/search/<words>
   { name: 'search', path: 'search/:q?', load: () => import('./features/search/search.js') },
+
+  { name: 'notifications', path: 'notifications', load: () => import('./features/notifications/notifications.js') },
 ];
 
 /**
