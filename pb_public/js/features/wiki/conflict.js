@@ -6,7 +6,7 @@
 // stays in the form, and taking the colleague's puts the person's own
 // here to copy from.
 
-import { h, replace } from '../../dom.js';
+import { h, replace, reveal } from '../../dom.js';
 import { t } from '../../i18n.js';
 import { pb } from '../../pb.js';
 import { parseDate, fullDate } from '../../format.js';
@@ -101,7 +101,8 @@ export function conflictView({ onKeep, onTake }) {
         note,
         h('div', { class: 'form-actions wiki-conflict-actions' }, keep, take)
       );
-      el.focus({ preventScroll: true });
+      // the form's save button is far below: bring the news into view
+      reveal(el, el);
 
       if (current.author) {
         pb.collection('users')

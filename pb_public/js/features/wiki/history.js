@@ -3,7 +3,7 @@
 // page restore an earlier revision as a new one (history is never
 // rewritten). New revisions arrive live.
 
-import { h, replace, debounce } from '../../dom.js';
+import { h, replace, debounce, reveal } from '../../dom.js';
 import { t } from '../../i18n.js';
 import { pb } from '../../pb.js';
 import { Live } from '../../live.js';
@@ -122,7 +122,7 @@ export function mount(el, { id }) {
       if (live.destroyed) return;
       diff.update(result);
       diff.el.setAttribute('tabindex', '-1');
-      diff.el.focus({ preventScroll: true });
+      reveal(diff.el, diff.el);
     } catch (err) {
       if (!live.destroyed) showError(compareError, describeError(err, 'diffWiki').message);
     } finally {

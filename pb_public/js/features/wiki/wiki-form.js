@@ -3,7 +3,7 @@
 // wide screens), the change summary, the options of its wiki and its
 // attachments. It only gathers and shows; the edit screen saves.
 
-import { h, replace, debounce } from '../../dom.js';
+import { h, replace, debounce, reveal } from '../../dom.js';
 import { t } from '../../i18n.js';
 import { renderMarkdown } from '../../markdown.js';
 import { errorLine, showError, markFields } from '../../components/ui.js';
@@ -266,7 +266,7 @@ export function wikiForm({ team, isNew, page, cancelHash, onInput, onSubmit }) {
     },
     focusBody() {
       selectTab('write');
-      body.focus({ preventScroll: true });
+      reveal(body, body);
     },
     destroy() {
       wide.removeEventListener('change', onWide);
