@@ -128,7 +128,7 @@ export function mount(el, { id, parent, wiki }) {
       onSubmit: save,
     });
     if (page) {
-      form.fill({ title: page.title, slug: page.slug, body: page.body, summary: '', shared: Boolean(page.shared), protocol: Boolean(page.protocol), must_read: Boolean(page.must_read) });
+      form.fill({ title: page.title, slug: page.slug, body: page.body, summary: '', shared: Boolean(page.shared), protocol: Boolean(page.protocol), must_read: Boolean(page.must_read), must_read_team: page.must_read_team || '' });
     }
     restoreDraft();
 
@@ -185,7 +185,7 @@ export function mount(el, { id, parent, wiki }) {
     /** @type {Object<string, any>} */
     const data = { title: v.title.trim(), slug: v.slug, body: v.body, summary: v.summary.trim() };
     if (target.team) data.shared = v.shared;
-    else Object.assign(data, { protocol: v.protocol, must_read: v.must_read });
+    else Object.assign(data, { protocol: v.protocol, must_read: v.must_read, must_read_team: v.must_read_team });
     if (remove.length) data['attachments-'] = remove;
 
     saving = true;

@@ -5,6 +5,7 @@
 
 import { h, replace, debounce, reveal } from '../../dom.js';
 import { t } from '../../i18n.js';
+import { pb } from '../../pb.js';
 import { renderMarkdown } from '../../markdown.js';
 import { errorLine, showError, markFields } from '../../components/ui.js';
 import { slugify, isSlug, linkedSlugs, resolveLinks, linkWikiText, isImage } from './model.js';
@@ -23,6 +24,7 @@ const WIDE = '(min-width: 900px)';
  * @property {boolean} shared
  * @property {boolean} protocol
  * @property {boolean} must_read
+ * @property {string} must_read_team who must read it: a team id, "" for everyone
  */
 
 /**
@@ -77,14 +79,36 @@ export function wikiForm({ team, isNew, page, cancelHash, onInput, onSubmit }) {
   const shared = h('input', { type: 'checkbox', name: 'shared', id: id('shared') });
   const protocol = h('input', { type: 'checkbox', name: 'protocol', id: id('protocol') });
   const mustRead = h('input', { type: 'checkbox', name: 'must_read', id: id('must-read') });
+  const audience = h('select', { name: 'must_read_team', id: id('audience') }, h('option', { value: '' }, t('wiki.form.audienceAll')));
+  const audienceField = h('div', { class: 'field wiki-audience' }, h('label', { for: id('audience') }, t('wiki.form.audience')), audience);
+  /** the team chosen before the list of teams arrived */
+  let audienceWanted = '';
   const options = team
     ? h('div', { class: 'wiki-options' }, h('label', { class: 'check', for: id('shared') }, shared, h('span', null, t('wiki.form.shared'))))
     : h(
         'div',
         { class: 'wiki-options' },
         h('label', { class: 'check', for: id('protocol') }, protocol, h('span', null, t('wiki.form.protocol'))),
-        h('label', { class: 'check', for: id('must-read') }, mustRead, h('span', null, t('wiki.form.mustRead')))
+        h('label', { class: 'check', for: id('must-read') }, mustRead, h('span', null, t('wiki.form.mustRead'))),
+        audienceField
       );
+  if (!team) {
+    const showAudience = () => (audienceField.hidden = !mustRead.checked);
+    mustRead.addEventListener('change', showAudience);
+    showAudience();
+    // the teams a must-read can be for: read once, when the form is made
+    pb.collection('teams')
+      .getFullList({ sort: 'name', fields: 'id,name,kind' })
+      .then((teams) => {
+        audience.append(...teams.filter((x) => x.kind !== 'bob').map((x) => h('option', { value: x.id }, x.name)));
+        if (audienceWanted) audience.value = audienceWanted;
+      })
+      .catch(() => {
+        // offline: "everyone" only, unless the page asks a team already
+        if (audienceWanted) audience.append(h('option', { value: audienceWanted }, t('wiki.form.audienceKept')));
+        audience.value = audienceWanted;
+      });
+  }
 
   const existing = Array.isArray(page?.attachments) ? page.attachments : [];
   const fileInput = h('input', { type: 'file', id: id('files'), name: 'files', multiple: true, accept: 'application/pdf,image/jpeg,image/png,image/gif,image/webp', class: 'file-input' });
@@ -234,6 +258,7 @@ export function wikiForm({ team, isNew, page, cancelHash, onInput, onSubmit }) {
       shared: shared.checked,
       protocol: protocol.checked,
       must_read: mustRead.checked,
+      must_read_team: mustRead.checked ? audience.value : '',
     };
   }
 
@@ -250,7 +275,14 @@ export function wikiForm({ team, isNew, page, cancelHash, onInput, onSubmit }) {
       if (typeof v.summary === 'string') summary.value = v.summary;
       if (typeof v.shared === 'boolean') shared.checked = v.shared;
       if (typeof v.protocol === 'boolean') protocol.checked = v.protocol;
-      if (typeof v.must_read === 'boolean') mustRead.checked = v.must_read;
+      if (typeof v.must_read === 'boolean') {
+        mustRead.checked = v.must_read;
+        audienceField.hidden = Boolean(team) || !v.must_read;
+      }
+      if (typeof v.must_read_team === 'string') {
+        audienceWanted = v.must_read_team;
+        audience.value = v.must_read_team;
+      }
       previewed = null;
       if (wide.matches || tab === 'preview') renderPreview();
     },
