@@ -15,7 +15,7 @@ import { getState } from '../../store.js';
 import { Live } from '../../live.js';
 import { describeError } from '../../errors.js';
 import { loading, loadError, toast, announce } from '../../components/ui.js';
-import { pageHash, canEditWiki, ORGANISATION } from './model.js';
+import { pageHash, canEditWikiChecked, ORGANISATION } from './model.js';
 import { wikiForm, saveBody } from './wiki-form.js';
 import { conflictView } from './conflict.js';
 import { wikiName } from './page-parts.js';
@@ -80,8 +80,14 @@ export function mount(el, { id, parent, wiki }) {
       replace(el, notFoundOr(err));
       return;
     }
+    let editable = false;
+    try {
+      editable = await canEditWikiChecked(target.team);
+    } catch {
+      // offline: the store's answer stands
+    }
     if (live.destroyed) return;
-    if (!canEditWiki(target.team)) {
+    if (!editable) {
       replace(
         el,
         h(

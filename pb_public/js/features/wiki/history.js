@@ -7,6 +7,7 @@ import { h, replace, debounce, reveal } from '../../dom.js';
 import { t } from '../../i18n.js';
 import { pb } from '../../pb.js';
 import { Live } from '../../live.js';
+import { subscribe } from '../../store.js';
 import { describeError } from '../../errors.js';
 import { loading, loadError, errorLine, showError, toast } from '../../components/ui.js';
 import { pageHash, canEditWiki, fetchDiff, restoreRevision } from './model.js';
@@ -187,6 +188,13 @@ export function mount(el, { id }) {
     }
     return loadError(err, load);
   }
+
+  // right after a reload the teams arrive later: they decide who restores
+  live.onDestroy(
+    subscribe((state, changed) => {
+      if (changed.includes('memberships') && page) show();
+    })
+  );
 
   load();
   return () => live.destroy();

@@ -2,7 +2,7 @@
 // pages by parent, the server's wiki routes, and the [[slug]] links in a
 // page's body.
 
-import { pb } from '../../pb.js';
+import { pb, currentUser } from '../../pb.js';
 import { getState, membershipOf } from '../../store.js';
 
 /** The fields the tree reads of every page: no bodies. */
@@ -53,6 +53,26 @@ export function isBobStaff() {
  */
 export function canEditWiki(team) {
   return team ? Boolean(membershipOf(team)) : isBobStaff();
+}
+
+/**
+ * Reports, like {@link canEditWiki}, whether the signed-in employee may
+ * edit pages of a wiki, asking the server when the store says no: right
+ * after a reload the store's memberships may still be on their way.
+ *
+ * @param {string} team the wiki's team id, "" for the organisation wiki
+ * @returns {Promise<boolean>}
+ */
+export async function canEditWikiChecked(team) {
+  if (canEditWiki(team)) return true;
+  const me = currentUser();
+  if (!me) return false;
+  const mine = await pb.collection('memberships').getFullList({
+    filter: pb.filter('user = {:user}', { user: me.id }),
+    expand: 'team',
+    fields: 'team,expand.team.kind',
+  });
+  return team ? mine.some((m) => m.team === team) : mine.some((m) => m.expand?.team?.kind === 'bob');
 }
 
 /**

@@ -7,6 +7,7 @@ import { h, replace } from '../../dom.js';
 import { t } from '../../i18n.js';
 import { pb, getFileToken } from '../../pb.js';
 import { Live } from '../../live.js';
+import { subscribe } from '../../store.js';
 import { loading, loadError, announce } from '../../components/ui.js';
 import { refreshTimes } from '../feed/post.js';
 import { pageHead, pageBody, pageAttachments, pageMeta } from './page-parts.js';
@@ -131,6 +132,16 @@ export function mount(el, { id }) {
     }
   }, 60_000);
   live.onDestroy(() => clearInterval(timer));
+
+  // right after a reload the teams arrive later: who may edit, and whom
+  // a must-read asks, depend on them
+  live.onDestroy(
+    subscribe((state, changed) => {
+      if (!changed.includes('memberships') || !page) return;
+      head.update(page);
+      confirm.update(page);
+    })
+  );
 
   load();
   return () => live.destroy();
