@@ -242,3 +242,30 @@ func TestWikiLinksKeepHiddenPagesPlain(t *testing.T) {
 		}
 	}
 }
+
+// TestWikiMustReadConfirm has dirk (Haarlem-Noord) open the organisation's
+// protocol Wondzorg, must-read for Haarlem-Noord: the page asks him to
+// confirm its current revision, he taps "Gelezen en begrepen", and after
+// a reload the page still knows he did.
+func TestWikiMustReadConfirm(t *testing.T) {
+	b := newBrowser(t)
+	api := apiAs(t, b.baseURL, "dirk@buurtplein.test")
+	var pages struct{ Items []struct{ Id string } }
+	api.decode(http.StatusOK, http.MethodGet, "/api/collections/wiki_pages/records?filter="+url.QueryEscape(`slug = "wondzorg" && team = ""`), nil, &pages)
+	if len(pages.Items) != 1 {
+		t.Fatalf("the demo has %d organisation pages with the slug wondzorg, want 1", len(pages.Items))
+	}
+	id := pages.Items[0].Id
+
+	dirk := b.tab("dirk")
+	dirk.signIn("dirk@buurtplein.test", "Dirk Visser")
+	dirk.goTo("#/wiki/" + id)
+	confirm := fmt.Sprintf(`[data-test=wiki-page][data-id=%q][data-state=ready] [data-test=wiki-confirm]`, id)
+	dirk.waitVisible("see he is asked to confirm", confirm+`[data-state=open] [data-test=wiki-confirm-button]`)
+	dirk.checkFits()
+	dirk.pressJS("confirm", confirm+` [data-test=wiki-confirm-button]`)
+	dirk.waitVisible("see it confirmed", confirm+`[data-state=confirmed]`)
+
+	dirk.open("/#/wiki/" + id)
+	dirk.waitVisible("see it confirmed after a reload", confirm+`[data-state=confirmed]`)
+}
