@@ -150,6 +150,14 @@ func TestWikiModel(t *testing.T) {
 		t.Errorf("a page title became markup (%d img, script ran: %v)", got.Markup, !got.Escaped)
 	}
 
+	if got := evalIn[string](t, ctx, "liftHeadings", `(() => {
+		const f = renderMarkdown("# Kop\n\n## Sub\n\n###### Diep\n\ntekst");
+		model.liftHeadings(f);
+		return [...f.children].map(e => e.tagName + ':' + e.textContent).join(',');
+	})()`); got != "H2:Kop,H3:Sub,H5:Diep,P:tekst" {
+		t.Errorf("lifted headings %s, want H2:Kop,H3:Sub,H5:Diep,P:tekst", got)
+	}
+
 	type tree struct {
 		Order []string
 		Roots []string

@@ -328,3 +328,18 @@ export function linkWikiText(root, resolved) {
 export function isImage(name) {
   return /\.(jpe?g|png|gif|webp)$/i.test(name);
 }
+
+/**
+ * Lifts the headings of a rendered body one level: the renderer starts a
+ * post's headings at h3 (below the post's title), a page's title is its
+ * only h1, so its body's "# Kop" is an h2 and no level is skipped.
+ *
+ * @param {ParentNode} root
+ */
+export function liftHeadings(root) {
+  for (const el of root.querySelectorAll('h3, h4, h5, h6')) {
+    const lifted = document.createElement('h' + (Number(el.tagName[1]) - 1));
+    lifted.append(...el.childNodes);
+    el.replaceWith(lifted);
+  }
+}

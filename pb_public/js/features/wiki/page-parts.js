@@ -8,7 +8,7 @@ import { t } from '../../i18n.js';
 import { pb } from '../../pb.js';
 import { renderMarkdown } from '../../markdown.js';
 import { parseDate, relativeTime, fullDate } from '../../format.js';
-import { pageHash, canEditWiki, mustReadForMe, linkedSlugs, resolveLinks, linkWikiText, isImage } from './model.js';
+import { pageHash, canEditWiki, mustReadForMe, linkedSlugs, resolveLinks, linkWikiText, isImage, liftHeadings } from './model.js';
 
 /**
  * @param {any} page
@@ -93,6 +93,7 @@ export function pageBody() {
       shown = key;
       const body = String(page.body || '');
       const frag = renderMarkdown(body);
+      liftHeadings(frag);
       replace(el, body.trim() ? frag : h('p', { class: 'hint' }, t('wiki.emptyBody')));
       const slugs = linkedSlugs(body);
       if (!slugs.length) {

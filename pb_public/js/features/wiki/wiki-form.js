@@ -8,7 +8,7 @@ import { t } from '../../i18n.js';
 import { pb } from '../../pb.js';
 import { renderMarkdown } from '../../markdown.js';
 import { errorLine, showError, markFields } from '../../components/ui.js';
-import { slugify, isSlug, linkedSlugs, resolveLinks, linkWikiText, isImage } from './model.js';
+import { slugify, isSlug, linkedSlugs, resolveLinks, linkWikiText, isImage, liftHeadings } from './model.js';
 
 const MAX_BODY = 100000;
 const MAX_FILES = 10;
@@ -170,7 +170,9 @@ export function wikiForm({ team, isNew, page, cancelHash, onInput, onSubmit }) {
     const text = body.value;
     if (text === previewed) return;
     previewed = text;
-    replace(preview, text.trim() ? renderMarkdown(text) : h('p', { class: 'hint' }, t('wiki.form.previewEmpty')));
+    const frag = renderMarkdown(text);
+    liftHeadings(frag);
+    replace(preview, text.trim() ? frag : h('p', { class: 'hint' }, t('wiki.form.previewEmpty')));
     const slugs = linkedSlugs(text);
     if (!slugs.length) return;
     const mine = ++asked;
