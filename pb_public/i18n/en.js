@@ -466,7 +466,7 @@ export default {
       slugHint: 'Lower-case letters, digits and hyphens. Other pages link to it with [[short-name]].',
       slugInvalid: 'Use only lower-case letters, digits and single hyphens, for example wound-care-at-home.',
       body: 'Text',
-      bodyHint: 'Tip: # heading, **bold**, *italic*, - list, [link](https://…), [[short-name]] for another wiki page.',
+      bodyHint: 'Tip: # heading, **bold**, *italic*, - list, [link](https://…), [[short-name]] for another wiki page. Ctrl+Enter saves.',
       write: 'Write',
       preview: 'Preview',
       previewEmpty: 'Nothing to show yet.',

@@ -467,7 +467,7 @@ export default {
       slugHint: 'Kleine letters, cijfers en streepjes. Andere pagina\'s linken ernaar met [[korte-naam]].',
       slugInvalid: 'Gebruik alleen kleine letters, cijfers en losse streepjes, bijvoorbeeld wondzorg-thuis.',
       body: 'Tekst',
-      bodyHint: 'Tip: # kop, **vet**, *schuin*, - opsomming, [link](https://…), [[korte-naam]] voor een andere wikipagina.',
+      bodyHint: 'Tip: # kop, **vet**, *schuin*, - opsomming, [link](https://…), [[korte-naam]] voor een andere wikipagina. Ctrl+Enter slaat op.',
       write: 'Schrijven',
       preview: 'Voorbeeld',
       previewEmpty: 'Nog niets om te laten zien.',

@@ -217,6 +217,14 @@ export function wikiForm({ team, isNew, page, cancelHash, onInput, onSubmit }) {
     slugTouched = slug.value !== '';
   });
 
+  // Ctrl/Cmd+Enter saves, as it sends a comment; Enter alone is a new line
+  body.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      el.requestSubmit();
+    }
+  });
+
   fileInput.addEventListener('change', () => {
     const n = fileInput.files?.length || 0;
     fileNote.textContent = n ? t('wiki.form.filesChosen', { n }) : '';
