@@ -305,6 +305,9 @@ export function wikiForm({ team, isNew, page, cancelHash, onInput, onSubmit }) {
     error(message, fields = {}) {
       markFields(el, fields);
       showError(error, message);
+      // a field the server refused (a slug in use) may be far above
+      const first = /** @type {HTMLElement|null} */ (el.querySelector('[aria-invalid=true]'));
+      if (first) reveal(first, first);
     },
     focusBody() {
       selectTab('write');
