@@ -175,9 +175,25 @@ function renderHeader() {
       { class: 'header-inner' },
       brand,
       h('div', { class: 'switcher-wrap' }, h('label', { for: 'team-switcher', class: 'visually-hidden' }, t('nav.switchTeam')), switcher),
+      searchLink(route),
       bell(),
       h('a', { class: 'me', href: '#/profile', 'aria-label': t('nav.profileOf', { name: user.name || '' }) }, avatar(user, 'sm'), h('span', { class: 'me-name', dataset: { test: 'current-user' } }, user.name || user.email || ''))
     )
+  );
+}
+
+/**
+ * The header's search button: it opens #/search, whose box takes the focus.
+ *
+ * @param {string} route the current route ("search/wond")
+ * @returns {HTMLElement}
+ */
+function searchLink(route) {
+  const here = route === 'search' || route.startsWith('search/');
+  return h(
+    'a',
+    { class: 'header-search', href: '#/search', 'aria-label': t('search.open'), 'aria-current': here ? 'page' : null, dataset: { test: 'search-open' } },
+    h('span', { class: 'header-search-icon', 'aria-hidden': 'true' })
   );
 }
 
@@ -229,6 +245,7 @@ function renderNav() {
       item('#/feed', 'feed', t('nav.feed')),
       item('#/teams', 'teams', t('nav.teams')),
       item('#/tasks', 'tasks', t('nav.tasks')),
+      item('#/wiki', 'wiki', t('nav.wiki')),
       item('#/directory', 'directory', t('nav.directory')),
       item('#/profile', 'profile', t('nav.profile'))
     ),

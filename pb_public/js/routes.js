@@ -40,6 +40,18 @@ export const ROUTES = [
   { name: 'board', path: 'team/:slug/tasks', tab: 'tasks', load: () => import('./features/tasks/board.js') },
   { name: 'handover', path: 'handover', tab: 'tasks', load: () => import('./features/tasks/handover.js') },
 
+  // the wikis: #/wiki/new/<organisation|team slug> before #/wiki/<id>, so
+  // "new" is never read as a page id
+  { name: 'wiki', path: 'wiki', tab: 'wiki', load: () => import('./features/wiki/wiki.js') },
+  { name: 'wikinew', path: 'wiki/new/:wiki', tab: 'wiki', load: () => import('./features/wiki/edit.js') },
+  { name: 'wikipage', path: 'wiki/:id', tab: 'wiki', load: () => import('./features/wiki/page.js') },
+  { name: 'wikiedit', path: 'wiki/:id/edit', tab: 'wiki', load: () => import('./features/wiki/edit.js') },
+  { name: 'wikinew', path: 'wiki/:parent/new', tab: 'wiki', load: () => import('./features/wiki/edit.js') },
+  { name: 'wikihistory', path: 'wiki/:id/history', tab: 'wiki', load: () => import('./features/wiki/history.js') },
+
+  // search, from the header on every screen: #/search/<words>
+  { name: 'search', path: 'search/:q?', load: () => import('./features/search/search.js') },
+
   { name: 'notifications', path: 'notifications', load: () => import('./features/notifications/notifications.js') },
 ];
 
