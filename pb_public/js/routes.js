@@ -40,6 +40,9 @@ export const ROUTES = [
   { name: 'board', path: 'team/:slug/tasks', tab: 'tasks', load: () => import('./features/tasks/board.js') },
   { name: 'handover', path: 'handover', tab: 'tasks', load: () => import('./features/tasks/handover.js') },
 
+  // who has confirmed a must-read post or page (collection: posts | wiki_pages)
+  { name: 'readers', path: 'readers/:collection/:id', tab: 'feed', load: () => import('./features/mustread/readers.js') },
+
   { name: 'notifications', path: 'notifications', load: () => import('./features/notifications/notifications.js') },
 ];
 
