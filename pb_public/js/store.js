@@ -30,6 +30,7 @@
  *   confirm, newest first (js/features/mustread/model.js)
  * @property {Map<string, string>} mustreadConfirmed confirmations seen here:
  *   "<collection>/<id>" -> when ("posts/abc" -> "2026-12-01 10:00:00.000Z")
+ * @property {number} mustreadAt when the list was last read from the server (0: not yet)
  */
 
 /**
@@ -52,6 +53,7 @@ const state = {
   unread: 0,
   mustread: [],
   mustreadConfirmed: new Map(),
+  mustreadAt: 0,
 };
 
 /** @type {Set<(state: State, changed: string[]) => void>} */

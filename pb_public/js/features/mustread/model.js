@@ -45,7 +45,7 @@ export async function refreshMustRead() {
   const res = await pb.send('/api/buurtplein/mustread', { method: 'GET' });
   if (mine !== generation || currentUser()?.id !== me.id) return;
   const items = (Array.isArray(res?.items) ? res.items : []).filter(valid);
-  setState({ mustread: items.filter((i) => !sending.has(itemKey(i.collection, i.id))) });
+  setState({ mustread: items.filter((i) => !sending.has(itemKey(i.collection, i.id))), mustreadAt: Date.now() });
 }
 
 /** @param {any} item */
@@ -221,7 +221,7 @@ export function stopMustRead() {
   live?.destroy();
   live = null;
   sending.clear();
-  setState({ mustread: [], mustreadConfirmed: new Map() });
+  setState({ mustread: [], mustreadConfirmed: new Map(), mustreadAt: 0 });
 }
 
 /**
