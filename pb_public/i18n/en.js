@@ -170,7 +170,7 @@ export default {
   },
   // must-read: the banner on top of the feeds and the readers overview
   mustread: {
-    heading: { one: '1 thing to read and confirm', other: '{n} things to read and confirm' },
+    heading: 'Must read ({n})',
     intro: 'Read it and confirm that you have read and understood it.',
     kindPage: 'Protocol, version {n}',
     kindPost: 'Post · {team}',
@@ -182,7 +182,7 @@ export default {
     confirmedAt: 'You have read and understood this ({time}).',
     pendingPost: 'Read this post and confirm that you have read and understood it.',
     readers: 'Who has read it?',
-    navCount: { one: '1 thing to read and confirm', other: '{n} things to read and confirm' },
+    navCount: { one: '1 item you must read', other: '{n} items you must read' },
   },
   readers: {
     title: 'Who has read it',

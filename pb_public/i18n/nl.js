@@ -171,7 +171,7 @@ export default {
   },
   // must-read: the banner on top of the feeds and the readers overview
   mustread: {
-    heading: { one: '1 ding om te lezen en te bevestigen', other: '{n} dingen om te lezen en te bevestigen' },
+    heading: 'Verplicht lezen ({n})',
     intro: 'Lees het en bevestig dat je het gelezen en begrepen hebt.',
     kindPage: 'Protocol, versie {n}',
     kindPost: 'Bericht · {team}',
@@ -183,7 +183,7 @@ export default {
     confirmedAt: 'Je hebt dit gelezen en begrepen ({time}).',
     pendingPost: 'Lees dit bericht en bevestig dat je het gelezen en begrepen hebt.',
     readers: 'Wie heeft het gelezen?',
-    navCount: { one: '1 ding te lezen en te bevestigen', other: '{n} dingen te lezen en te bevestigen' },
+    navCount: { one: '1 stuk verplicht te lezen', other: '{n} stukken verplicht te lezen' },
   },
   readers: {
     title: 'Wie heeft het gelezen',

@@ -126,14 +126,14 @@ export function createMustReadBanner({ team }) {
       h(
         'h3',
         { class: 'mustread-title', id: titleId, dataset: { test: 'mustread-title' } },
-        page ? h('a', { href: '#/wiki/' + encodeURIComponent(item.id), dataset: { test: 'mustread-open' } }, item.title) : item.title || t('mustread.untitled')
+        item.title || t('mustread.untitled')
       ),
       !page && postReader(item),
       h(
         'div',
         { class: 'mustread-actions' },
         button,
-        page && h('a', { class: 'btn btn-secondary btn-small', href: '#/wiki/' + encodeURIComponent(item.id), 'aria-describedby': titleId }, t('mustread.openPage')),
+        page && h('a', { class: 'btn btn-secondary btn-small', href: '#/wiki/' + encodeURIComponent(item.id), dataset: { test: 'mustread-open' }, 'aria-describedby': titleId }, t('mustread.openPage')),
         maySeeItemReaders(item) && h('a', { class: 'btn-link', href: readersRoute(item.collection, item.id), dataset: { test: 'mustread-readers' }, 'aria-describedby': titleId }, t('mustread.readers'))
       ),
       error

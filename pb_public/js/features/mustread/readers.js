@@ -6,7 +6,7 @@
 // a polite "not for you".
 
 import { h, replace, debounce } from '../../dom.js';
-import { t } from '../../i18n.js';
+import { t, has } from '../../i18n.js';
 import { pb } from '../../pb.js';
 import { Live } from '../../live.js';
 import { parseDate, fullDate, relativeTime } from '../../format.js';
@@ -159,7 +159,8 @@ export function mount(el, { collection, id }) {
       const problem = describeError(err, 'remind');
       // the server's code says it ("already reminded today"); without one
       // a 429 still means the same
-      const message = !problem.code && err?.status === 429 ? t('readers.remindLimit') : problem.message;
+      const known = problem.code && has('errors.codes.' + problem.code);
+      const message = !known && err?.status === 429 ? t('readers.remindLimit') : problem.message;
       const line = body.querySelector('.readers-remind-status') || remindStatus;
       line.textContent = message;
       line.classList.add('form-error');
