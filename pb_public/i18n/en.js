@@ -126,6 +126,8 @@ export default {
     attachmentTooLarge: 'A PDF is too large (20 MB at most).',
     notPdf: 'Choose PDF files only.',
     mentionHint: 'Type @ and a name to mention a colleague: they get a notification.',
+    mustRead: 'Must read',
+    mustReadHint: 'Everyone the post is for must confirm that they have read and understood it.',
   },
   post: {
     kind: { update: 'Update', blog: 'Blog' },

@@ -127,6 +127,8 @@ export default {
     attachmentTooLarge: 'Een PDF is te groot (ten hoogste 20 MB).',
     notPdf: 'Kies alleen PDF-bestanden.',
     mentionHint: 'Typ @ en een naam om een collega te noemen: die krijgt een melding.',
+    mustRead: 'Verplicht lezen',
+    mustReadHint: 'Iedereen voor wie het bericht is, moet bevestigen dat die het gelezen en begrepen heeft.',
   },
   post: {
     kind: { update: 'Update', blog: 'Blog' },

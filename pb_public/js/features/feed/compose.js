@@ -8,6 +8,8 @@ import { pb, currentUser } from '../../pb.js';
 import { describeError } from '../../errors.js';
 import { errorLine, showError, markFields, toast } from '../../components/ui.js';
 import { attachMentions } from './mention.js';
+import { isBob } from '../mustread/model.js';
+import { membershipOf } from '../../store.js';
 
 const MAX_IMAGES = 4;
 const MAX_IMAGE_BYTES = 10 << 20;
@@ -30,7 +32,10 @@ export function createCompose({ team, onCreated }) {
   const me = currentUser();
   const draftKey = `buurtplein.draft.${me?.id || 'anon'}.${team ? team.id : 'organisation'}`;
   const uid = Math.random().toString(36).slice(2, 8);
-  const ids = { title: 'compose-title-' + uid, body: 'compose-body-' + uid, vis: 'compose-vis-' + uid, img: 'compose-img-' + uid, pdf: 'compose-pdf-' + uid };
+  const ids = { title: 'compose-title-' + uid, body: 'compose-body-' + uid, vis: 'compose-vis-' + uid, img: 'compose-img-' + uid, pdf: 'compose-pdf-' + uid, must: 'compose-must-' + uid };
+  // a must-read asks everyone it is for to confirm it: a coordinator's
+  // word to their team, BOB's to the organisation
+  const mayAskMustRead = (team && membershipOf(team.id)?.role === 'coordinator') || isBob();
 
   const error = errorLine();
   const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('compose.submit'));
@@ -84,7 +89,15 @@ export function createCompose({ team, onCreated }) {
             )
           ),
         h('div', { class: 'field' }, h('label', { for: ids.img }, t('compose.images'), ' ', h('span', { class: 'optional' }, t('common.optional'))), fileInput, fileNote),
-        h('div', { class: 'field' }, h('label', { for: ids.pdf }, t('compose.attachments'), ' ', h('span', { class: 'optional' }, t('common.optional'))), pdfInput, pdfNote)
+        h('div', { class: 'field' }, h('label', { for: ids.pdf }, t('compose.attachments'), ' ', h('span', { class: 'optional' }, t('common.optional'))), pdfInput, pdfNote),
+        mayAskMustRead &&
+          h(
+            'div',
+            { class: 'field field-check' },
+            h('input', { type: 'checkbox', id: ids.must, name: 'must_read', value: 'true', dataset: { test: 'compose-must-read' }, 'aria-describedby': ids.must + '-hint' }),
+            h('label', { for: ids.must }, t('compose.mustRead')),
+            h('p', { class: 'hint', id: ids.must + '-hint' }, t('compose.mustReadHint'))
+          )
       ),
       error,
       h('div', { class: 'form-actions' }, submit)
@@ -143,6 +156,7 @@ export function createCompose({ team, onCreated }) {
     data.append('title', String(values.title || '').trim());
     data.append('body', body);
     data.append('visibility', team ? String(values.visibility || 'team') : 'organisation');
+    if (values.must_read === 'true') data.append('must_read', 'true');
     for (const f of files) data.append('images', f);
     for (const f of pdfs) data.append('attachments', f);
 
