@@ -183,6 +183,7 @@ export default {
     confirmed: 'Confirmed: {title}',
     confirmedAt: 'You have read and understood this ({time}).',
     pendingPost: 'Read this post and confirm that you have read and understood it.',
+    pendingPage: 'Read this page and confirm that you have read and understood it.',
     readers: 'Who has read it?',
     navCount: { one: '1 item you must read', other: '{n} items you must read' },
   },

@@ -184,6 +184,7 @@ export default {
     confirmed: 'Bevestigd: {title}',
     confirmedAt: 'Je hebt dit gelezen en begrepen ({time}).',
     pendingPost: 'Lees dit bericht en bevestig dat je het gelezen en begrepen hebt.',
+    pendingPage: 'Lees deze pagina en bevestig dat je hem gelezen en begrepen hebt.',
     readers: 'Wie heeft het gelezen?',
     navCount: { one: '1 stuk verplicht te lezen', other: '{n} stukken verplicht te lezen' },
   },

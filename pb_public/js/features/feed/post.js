@@ -98,7 +98,11 @@ export function updateMustRead(article) {
   const entry = shown.get(article);
   const box = article.querySelector('.post-mustread');
   if (!entry || !box) return;
-  box.replaceWith(mustReadState(entry.post));
+  // the button goes when it is tapped: the keyboard stays here
+  const hadFocus = box.contains(document.activeElement);
+  const next = mustReadState(entry.post);
+  box.replaceWith(next);
+  if (hadFocus) next.focus({ preventScroll: true });
 }
 
 /**
@@ -257,7 +261,7 @@ function mustReadState(post) {
   const error = errorLine();
   const box = h(
     'div',
-    { class: ['post-mustread', done && 'is-confirmed'], dataset: { test: 'post-mustread', state: done ? 'confirmed' : pending ? 'pending' : 'unknown' } },
+    { class: ['post-mustread', done && 'is-confirmed'], dataset: { test: 'post-mustread', state: done ? 'confirmed' : pending ? 'pending' : 'unknown' }, tabindex: '-1' },
     done && at && h('p', { class: 'post-mustread-state', dataset: { test: 'post-confirmed' } }, t('mustread.confirmedAt', { time: fullDate(at) })),
     pending && h('p', { class: 'post-mustread-state' }, t('mustread.pendingPost')),
     pending &&
