@@ -173,6 +173,7 @@ export default {
   // must-read: the banner on top of the feeds and the readers overview
   mustread: {
     heading: 'Must read ({n})',
+    allDone: 'All read and confirmed. Thank you!',
     intro: 'Read it and confirm that you have read and understood it.',
     kindPage: 'Protocol, version {n}',
     kindPost: 'Post · {team}',

@@ -174,6 +174,7 @@ export default {
   // must-read: the banner on top of the feeds and the readers overview
   mustread: {
     heading: 'Verplicht lezen ({n})',
+    allDone: 'Alles gelezen en bevestigd. Dank je!',
     intro: 'Lees het en bevestig dat je het gelezen en begrepen hebt.',
     kindPage: 'Protocol, versie {n}',
     kindPost: 'Bericht · {team}',

@@ -39,6 +39,8 @@ export function createMustReadBanner({ team }) {
 
   /** @type {Map<string, HTMLElement>} key -> its list item, kept across renders (an opened post stays open) */
   const shown = new Map();
+  /** the last one was confirmed here: the banner says so (and keeps the keyboard) until the feed is left */
+  let done = false;
 
   /** @param {MustReadItem} item */
   const concerns = (item) => {
@@ -67,8 +69,10 @@ export function createMustReadBanner({ team }) {
       }
       if (list.children[n] !== li) list.insertBefore(li, list.children[n] || null);
     });
-    heading.textContent = t('mustread.heading', { n: items.length });
-    el.hidden = items.length === 0;
+    if (items.length) done = false;
+    heading.textContent = items.length || !done ? t('mustread.heading', { n: items.length }) : t('mustread.allDone');
+    el.classList.toggle('is-done', !items.length && done);
+    el.hidden = items.length === 0 && !done;
     // the browser tests wait for it before counting on an empty banner
     el.dataset.loaded = getState().mustreadAt > 0 ? 'true' : 'false';
   }
@@ -89,6 +93,7 @@ export function createMustReadBanner({ team }) {
       const next = li.nextElementSibling || li.previousElementSibling;
       const focusTarget = /** @type {HTMLElement|null} */ (next?.querySelector('[data-test=mustread-confirm]')) || heading;
       const hadFocus = li.contains(document.activeElement);
+      done = !next;
       try {
         const confirming = confirmRead(item.collection, item.id);
         if (hadFocus && focusTarget.isConnected) focusTarget.focus({ preventScroll: true });
