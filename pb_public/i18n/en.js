@@ -12,6 +12,7 @@ export default {
   titles: {
     login: 'Sign in',
     feed: 'Organisation',
+    post: 'Post',
     readers: 'Who has read it',
     team: 'Team',
     teams: 'My teams',
@@ -155,6 +156,9 @@ export default {
     unpinnedDone: 'The post is no longer pinned.',
     attachments: 'Attachments',
     attachment: 'Download PDF {name}',
+    backToFeed: 'To the organisation',
+    backToTeam: 'To {team}',
+    gone: 'This post was deleted.',
   },
   comments: {
     label: 'Comment on this post',

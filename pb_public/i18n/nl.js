@@ -13,6 +13,7 @@ export default {
   titles: {
     login: 'Inloggen',
     feed: 'Organisatie',
+    post: 'Bericht',
     readers: 'Wie heeft het gelezen',
     team: 'Team',
     teams: 'Mijn teams',
@@ -156,6 +157,9 @@ export default {
     unpinnedDone: 'Het bericht staat niet meer vast bovenaan.',
     attachments: 'Bijlagen',
     attachment: 'PDF {name} downloaden',
+    backToFeed: 'Naar de organisatie',
+    backToTeam: 'Naar {team}',
+    gone: 'Dit bericht is verwijderd.',
   },
   comments: {
     label: 'Reageer op dit bericht',

@@ -28,6 +28,8 @@ export const ROUTES = [
   { name: 'profile', path: 'profile', tab: 'profile', load: () => import('./features/account/profile.js') },
 
   { name: 'feed', path: 'feed', tab: 'feed', load: () => import('./features/feed/feed.js') },
+  // one post: where notifications about it lead
+  { name: 'post', path: 'post/:id', tab: 'feed', load: () => import('./features/feed/post-page.js') },
 
   { name: 'teams', path: 'teams', tab: 'teams', load: () => import('./features/teams/teams.js') },
   { name: 'team', path: 'team/:slug', tab: 'teams', load: () => import('./features/teams/team.js') },

@@ -5,13 +5,13 @@
 
 import { h, replace } from '../../dom.js';
 import { t } from '../../i18n.js';
-import { pb, getFileToken, currentUser } from '../../pb.js';
+import { pb, getFileToken } from '../../pb.js';
 import { getState, subscribe } from '../../store.js';
 import { Live } from '../../live.js';
 import { describeError } from '../../errors.js';
 import { renderPost, updatePost, updateMustRead, addComment, removeComment, refreshTimes, refreshImageLinks } from './post.js';
 import { createMustReadBanner } from '../mustread/banner.js';
-import { noteReads } from '../mustread/model.js';
+import { fetchConfirmations } from '../mustread/model.js';
 import { createCompose } from './compose.js';
 import { loading, loadError, announce } from '../../components/ui.js';
 
@@ -87,7 +87,7 @@ export function createFeed({ team }) {
     const posts = result.items;
     const pins = pinned ? pinned.items : [];
     const all = [...pins, ...posts];
-    const [comments] = await Promise.all([fetchComments([...new Set(all.map((p) => p.id))]), fetchReads(all.filter((p) => p.must_read).map((p) => p.id))]);
+    const [comments] = await Promise.all([fetchComments([...new Set(all.map((p) => p.id))]), fetchConfirmations(all.filter((p) => p.must_read).map((p) => p.id))]);
     fileToken = all.some(hasFiles) ? await getFileToken() : fileToken;
     return { posts, pins, comments };
   }
@@ -304,27 +304,4 @@ async function fetchComments(postIds) {
     byPost.get(c.post).push(c);
   }
   return byPost;
-}
-
-/** How many of one's latest confirmations a feed reads for its must-read posts' state. */
-const READS_READ = 200;
-
-/**
- * Reads the signed-in user's confirmations of some must-read posts (for
- * their "gelezen en begrepen" state), in one request: the latest ones (the
- * reads rule shows only one's own; a filter on the post is refused, as it
- * would look into team data).
- *
- * @param {string[]} postIds
- * @returns {Promise<void>}
- */
-async function fetchReads(postIds) {
-  if (!postIds.length || !currentUser()) return;
-  const wanted = new Set(postIds);
-  try {
-    const result = await pb.collection('reads').getList(1, READS_READ, { sort: '-created', fields: 'id,post,page,revision,created', skipTotal: true });
-    noteReads(result.items.filter((r) => wanted.has(r.post)));
-  } catch {
-    // the posts still show; their state follows with the must-read list
-  }
 }

@@ -92,6 +92,29 @@ export function noteReads(reads) {
   setState({ mustreadConfirmed: next });
 }
 
+/** How many of one's latest confirmations are read for the must-read posts' state. */
+const READS_READ = 200;
+
+/**
+ * Reads the signed-in user's confirmations of some must-read posts (for
+ * their "gelezen en begrepen" state) into the store, in one request: the
+ * latest ones (the reads rule shows only one's own; a filter on the post
+ * is refused, as it would look into team data).
+ *
+ * @param {string[]} postIds
+ * @returns {Promise<void>} never rejects: without them the posts still show
+ */
+export async function fetchConfirmations(postIds) {
+  if (!postIds.length || !currentUser()) return;
+  const wanted = new Set(postIds);
+  try {
+    const result = await pb.collection('reads').getList(1, READS_READ, { sort: '-created', fields: 'id,post,page,revision,created', skipTotal: true });
+    noteReads(result.items.filter((r) => wanted.has(r.post)));
+  } catch {
+    // their state follows with the must-read list
+  }
+}
+
 /**
  * Confirms a must-read ("Gelezen en begrepen") at once in the app: it
  * leaves the list before the server answers, and comes back when the
