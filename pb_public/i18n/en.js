@@ -194,7 +194,7 @@ export default {
   },
   readers: {
     title: 'Who has read it',
-    back: 'Back to the posts',
+    back: 'Back to the post',
     backPage: 'Back to the page',
     revision: 'Version {n}: whoever confirmed an earlier version must confirm this one again.',
     summary: { one: '1 of {total} colleagues has confirmed it.', other: '{n} of {total} colleagues have confirmed it.' },

@@ -195,7 +195,7 @@ export default {
   },
   readers: {
     title: 'Wie heeft het gelezen',
-    back: 'Terug naar de berichten',
+    back: 'Terug naar het bericht',
     backPage: 'Terug naar de pagina',
     revision: 'Versie {n}: wie een eerdere versie bevestigde, moet deze opnieuw bevestigen.',
     summary: { one: '1 van {total} collega\'s heeft het bevestigd.', other: '{n} van {total} collega\'s hebben het bevestigd.' },

@@ -25,7 +25,7 @@ const BASES = { posts: '/api/buurtplein/posts/', wiki_pages: '/api/buurtplein/wi
 export function mount(el, { collection, id }) {
   const base = Object.hasOwn(BASES, collection) && /^\w+$/.test(id) ? BASES[collection] + encodeURIComponent(id) + '/readers' : '';
   const page = collection === 'wiki_pages';
-  const back = page ? '#/wiki/' + encodeURIComponent(id) : '#/feed';
+  const back = (page ? '#/wiki/' : '#/post/') + encodeURIComponent(id);
 
   const subject = h('p', { class: 'page-sub', dataset: { test: 'readers-subject' } });
   const body = h('div', { class: 'readers-body' });
