@@ -170,7 +170,8 @@ export function mount(el, { collection, id }) {
     }
   }
 
-  const refresh = debounce(() => load(true), 250);
+  // a flurry of confirmations (an organisation-wide must-read) reads the list once
+  const refresh = debounce(() => load(true), 500);
   const mine = (record) => record.post === id || record.page === id;
   const subscriptions = [
     // a confirmation: its reader's and the audience's topics carry it
