@@ -97,9 +97,10 @@ func TestMustReadConfirm(t *testing.T) {
 }
 
 // TestPostEditAndPin has anna, coordinator of Haarlem-Noord, place a post
-// in the team's feed, edit it in place and pin it; bram, a member with the
-// feed open, sees the new text with the "bewerkt" mark and the post move
-// to the top without a reload, and has no pin button himself.
+// in the team's feed, edit it in place, comment on it and edit her comment,
+// and pin the post; bram, a member with the feed open, sees the new texts
+// with their "bewerkt" marks and the post move to the top without a
+// reload, and can neither edit her post or comment nor pin.
 func TestPostEditAndPin(t *testing.T) {
 	b := newBrowser(t)
 	anna := b.tab("anna")
@@ -152,6 +153,28 @@ func TestPostEditAndPin(t *testing.T) {
 		if tip := eval[string](p, "read the mark's tooltip", post+`.querySelector("[data-test=post-edited]").title`); tip == "" {
 			t.Errorf("%s: the mark has no time in its tooltip", p.name)
 		}
+	}
+
+	// a comment, edited by its writer
+	commentForm := feedSelector("haarlem-noord") + ` article[data-test=post][data-id=` + jsString(postId) + `] form[data-test=comment-form]`
+	anna.do("comment", chromedp.SendKeys(chromedp.CSS(commentForm+` textarea[name=body]`), "Eerste reactie"), chromedp.Click(chromedp.CSS(commentForm+` button[type=submit]`)))
+	comment := post + `?.querySelector("[data-test=comment]")`
+	anna.waitFor("see her comment", comment+`?.querySelector("[data-test=comment-edit]") != null`)
+	bram.waitFor("see anna's comment arrive", comment+" != null")
+	if eval[bool](bram, "look for an edit button on anna's comment", comment+`.querySelector("[data-test=comment-edit]") != null`) {
+		t.Error("bram can edit anna's comment")
+	}
+	anna.do("edit the comment", chromedp.Evaluate[chromedp.Void](comment+`.querySelector("[data-test=comment-edit]").click()`))
+	editForm := feedSelector("haarlem-noord") + ` form[data-test=comment-edit-form]`
+	anna.waitVisible("see the comment's edit form", editForm+` textarea[name=body]`)
+	anna.do("change the comment",
+		chromedp.Evaluate[chromedp.Void](`document.querySelector(`+jsString(editForm+` textarea[name=body]`)+`).value = ""`),
+		chromedp.SendKeys(chromedp.CSS(editForm+` textarea[name=body]`), "Aangepaste reactie"),
+		chromedp.Click(chromedp.CSS(editForm+` button[type=submit]`)),
+	)
+	for _, p := range []*tab{anna, bram} {
+		p.waitFor("see the edited comment", comment+`?.innerText.includes("Aangepaste reactie")`)
+		p.waitFor(`see the comment's "bewerkt" mark`, comment+`?.querySelector("[data-test=comment-edited]") != null`)
 	}
 
 	// pin it: to the top, for bram too
