@@ -35,13 +35,11 @@ const VISIBLE_COMMENTS = 3;
  * @returns {HTMLElement}
  */
 export function renderPost(post, comments, ctx) {
-  const titleId = 'post-title-' + post.id;
   const article = h('article', {
     class: ['post', post.kind === 'blog' && 'post-blog'],
     dataset: { test: 'post', id: post.id, created: post.created || '' },
-    'aria-labelledby': post.title ? titleId : null,
-    'aria-label': post.title ? null : t('post.untitled', { name: post.expand?.author?.name || '' }),
   });
+  label(article, post);
 
   const content = h('div', { class: 'post-content' });
   shown.set(article, { post, ctx });
@@ -74,8 +72,25 @@ export function updatePost(article, post, ctx) {
   // our own change coming back: nothing new, and the focus stays where it is
   if (before && before.updated === post.updated && before.pinned === post.pinned) return;
   shown.set(article, { post, ctx });
+  label(article, post);
   // an edit in progress is not thrown away by someone else's change
   if (content && !content.querySelector('form[data-test=post-edit-form]')) fillContent(content, post, ctx);
+}
+
+/**
+ * Names an article after its post's title, or its author when it has none.
+ *
+ * @param {HTMLElement} article
+ * @param {any} post
+ */
+function label(article, post) {
+  if (post.title) {
+    article.setAttribute('aria-labelledby', 'post-title-' + post.id);
+    article.removeAttribute('aria-label');
+  } else {
+    article.removeAttribute('aria-labelledby');
+    article.setAttribute('aria-label', t('post.untitled', { name: post.expand?.author?.name || '' }));
+  }
 }
 
 /**
@@ -346,7 +361,10 @@ function editPost(content, post, ctx) {
       if ((record.images?.length || record.attachments?.length) && !ctx.fileToken) ctx = { ...ctx, fileToken: await getFileToken() };
       post = record;
       const article = content.closest('article');
-      if (article) shown.set(article, { post, ctx });
+      if (article) {
+        shown.set(article, { post, ctx });
+        label(article, post);
+      }
       fillContent(content, post, ctx);
       toast(t('post.saved'));
       /** @type {HTMLElement|null} */ (content.querySelector('[data-test=post-edit]'))?.focus();
