@@ -178,6 +178,8 @@ export default {
   mustread: {
     heading: 'Must read ({n})',
     allDone: 'All read and confirmed. Thank you!',
+    elsewhere: 'In your teams:',
+    inTeam: '{team} ({n})',
     intro: 'Read it and confirm that you have read and understood it.',
     kindPage: 'Protocol, version {n}',
     kindPost: 'Post · {team}',

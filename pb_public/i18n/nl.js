@@ -179,6 +179,8 @@ export default {
   mustread: {
     heading: 'Verplicht lezen ({n})',
     allDone: 'Alles gelezen en bevestigd. Dank je!',
+    elsewhere: 'In je teams:',
+    inTeam: '{team} ({n})',
     intro: 'Lees het en bevestig dat je het gelezen en begrepen hebt.',
     kindPage: 'Protocol, versie {n}',
     kindPost: 'Bericht · {team}',

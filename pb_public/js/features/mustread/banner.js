@@ -3,7 +3,8 @@
 // shows that team's posts, the organisation feed the organisation's posts
 // (and those of teams one is not in); protocol pages show on every feed,
 // so they are on top of whichever feed one opens. A confirmed item leaves
-// the banner at once.
+// the banner at once. The organisation feed also names the teams whose
+// feeds hold more, so its count is the count on the feed tab.
 
 import { h, replace } from '../../dom.js';
 import { t } from '../../i18n.js';
@@ -29,12 +30,14 @@ export function createMustReadBanner({ team }) {
   const headingId = 'mustread-heading-' + uid;
   const heading = h('h2', { id: headingId, class: 'mustread-heading', tabindex: '-1' });
   const list = h('ul', { class: 'mustread-list' });
+  const elsewhere = h('p', { class: 'mustread-elsewhere', dataset: { test: 'mustread-elsewhere' }, hidden: true });
   const el = h(
     'section',
     { class: 'mustread card', dataset: { test: 'mustread' }, 'aria-labelledby': headingId, hidden: true },
     heading,
     h('p', { class: 'mustread-intro' }, t('mustread.intro')),
-    list
+    list,
+    elsewhere
   );
 
   /** @type {Map<string, HTMLElement>} key -> its list item, kept across renders (an opened post stays open) */
@@ -69,12 +72,35 @@ export function createMustReadBanner({ team }) {
       }
       if (list.children[n] !== li) list.insertBefore(li, list.children[n] || null);
     });
-    if (items.length) done = false;
-    heading.textContent = items.length || !done ? t('mustread.heading', { n: items.length }) : t('mustread.allDone');
-    el.classList.toggle('is-done', !items.length && done);
-    el.hidden = items.length === 0 && !done;
+    const others = team ? 0 : renderElsewhere();
+    const total = items.length + others;
+    if (total) done = false;
+    heading.textContent = total || !done ? t('mustread.heading', { n: total }) : t('mustread.allDone');
+    el.classList.toggle('is-done', !total && done);
+    el.hidden = total === 0 && !done;
     // the browser tests wait for it before counting on an empty banner
     el.dataset.loaded = getState().mustreadAt > 0 ? 'true' : 'false';
+  }
+
+  /**
+   * Names the teams of mine whose feeds hold must-read posts (the
+   * organisation feed's banner), with a link to each.
+   *
+   * @returns {number} how many must-reads they hold
+   */
+  function renderElsewhere() {
+    /** @type {Map<string, number>} */
+    const perTeam = new Map();
+    for (const item of getState().mustread) {
+      if (item.collection === 'posts' && item.team && membershipOf(item.team)) perTeam.set(item.team, (perTeam.get(item.team) || 0) + 1);
+    }
+    const links = [...perTeam].map(([teamId, n]) => {
+      const teamRecord = membershipOf(teamId)?.expand?.team;
+      return h('a', { href: '#/team/' + encodeURIComponent(teamRecord?.slug || ''), dataset: { test: 'mustread-team', team: teamRecord?.slug || '' } }, t('mustread.inTeam', { team: teamRecord?.name || '', n }));
+    });
+    replace(elsewhere, links.length > 0 && t('mustread.elsewhere'), links.length > 0 && ' ', links.flatMap((a, i) => (i ? [', ', a] : [a])));
+    elsewhere.hidden = links.length === 0;
+    return [...perTeam.values()].reduce((a, b) => a + b, 0);
   }
 
   /** @param {MustReadItem} item */
