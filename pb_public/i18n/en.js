@@ -156,6 +156,7 @@ export default {
     unpinnedDone: 'The post is no longer pinned.',
     attachments: 'Attachments',
     attachment: 'Download PDF {name}',
+    pdf: 'PDF',
     backToFeed: 'To the organisation',
     backToTeam: 'To {team}',
     gone: 'This post was deleted.',

@@ -157,6 +157,7 @@ export default {
     unpinnedDone: 'Het bericht staat niet meer vast bovenaan.',
     attachments: 'Bijlagen',
     attachment: 'PDF {name} downloaden',
+    pdf: 'PDF',
     backToFeed: 'Naar de organisatie',
     backToTeam: 'Naar {team}',
     gone: 'Dit bericht is verwijderd.',

@@ -430,7 +430,7 @@ function attachments(post, ctx) {
               dataset: { test: 'post-attachment', file: name },
               'aria-label': t('post.attachment', { name: displayName(name) }),
             },
-            h('span', { class: 'attachment-icon', 'aria-hidden': 'true' }, 'PDF'),
+            h('span', { class: 'attachment-icon', 'aria-hidden': 'true' }, t('post.pdf')),
             h('span', { class: 'attachment-name' }, displayName(name))
           )
         )
