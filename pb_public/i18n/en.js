@@ -206,6 +206,7 @@ export default {
     noneConfirmed: 'Nobody has confirmed it yet.',
     nonePending: 'Everyone has confirmed it.',
     at: '{time}',
+    showAll: 'Show all {n} colleagues',
     remind: 'Send a reminder',
     reminded: { zero: 'There was nobody left to remind.', one: '1 colleague got a reminder.', other: '{n} colleagues got a reminder.' },
     remindedAt: 'Last reminder: {time}',

@@ -207,6 +207,7 @@ export default {
     noneConfirmed: 'Nog niemand heeft het bevestigd.',
     nonePending: 'Iedereen heeft het bevestigd.',
     at: '{time}',
+    showAll: "Toon alle {n} collega's",
     remind: 'Herinnering sturen',
     reminded: { zero: 'Er was niemand meer om te herinneren.', one: '1 collega kreeg een herinnering.', other: "{n} collega's kregen een herinnering." },
     remindedAt: 'Laatste herinnering: {time}',

@@ -15,6 +15,9 @@ import { avatar, loading, loadError, announce, toast } from '../../components/ui
 
 const BASES = { posts: '/api/buurtplein/posts/', wiki_pages: '/api/buurtplein/wiki/' };
 
+/** How many names a list shows before "show all": an organisation-wide must-read has thousands. */
+const FIRST = 100;
+
 /**
  * Mounts the readers overview.
  *
@@ -45,6 +48,8 @@ export function mount(el, { collection, id }) {
 
   /** @type {any} the last answer, to keep the reminder's result across a live refresh */
   let data = null;
+  /** the lists opened in full ("show all"), kept across a live refresh */
+  const full = new Set();
   const remindStatus = h('p', { class: 'readers-remind-status', role: 'status', dataset: { test: 'readers-remind-status' } });
 
   async function loadSubject() {
@@ -112,20 +117,53 @@ export function mount(el, { collection, id }) {
         'section',
         { class: 'card readers-group', 'aria-labelledby': 'readers-pending-heading' },
         h('h2', { id: 'readers-pending-heading' }, t('readers.pending', { n: pending.length })),
-        pending.length
-          ? h('ul', { class: 'readers-list', dataset: { test: 'readers-pending' } }, pending.map((r) => person(r, '')))
-          : h('p', { class: 'state-empty' }, t('readers.nonePending')),
+        pending.length ? names('readers-pending', pending, () => '') : h('p', { class: 'state-empty' }, t('readers.nonePending')),
         pending.length > 0 && h('div', { class: 'readers-remind' }, remind, reminded && h('p', { class: 'hint', dataset: { test: 'readers-reminded-at' } }, t('readers.remindedAt', { time: fullDate(reminded) })), remindStatus)
       ),
       h(
         'section',
         { class: 'card readers-group', 'aria-labelledby': 'readers-confirmed-heading' },
         h('h2', { id: 'readers-confirmed-heading' }, t('readers.confirmed', { n: confirmed.length })),
-        confirmed.length
-          ? h('ul', { class: 'readers-list', dataset: { test: 'readers-confirmed' } }, confirmed.map((r) => person(r, r.at)))
-          : h('p', { class: 'state-empty' }, t('readers.noneConfirmed'))
+        confirmed.length ? names('readers-confirmed', confirmed, (r) => r.at) : h('p', { class: 'state-empty' }, t('readers.noneConfirmed'))
       )
     );
+  }
+
+  /**
+   * A list of colleagues: the first ones, and a button for the rest.
+   *
+   * @param {string} test its data-test
+   * @param {any[]} readers
+   * @param {(reader: any) => string} at
+   * @returns {HTMLElement[]}
+   */
+  function names(test, readers, at) {
+    const all = full.has(test) || readers.length <= FIRST;
+    const ul = h('ul', { class: 'readers-list', dataset: { test } }, (all ? readers : readers.slice(0, FIRST)).map((r) => person(r, at(r))));
+    const more =
+      !all &&
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-secondary btn-block',
+          dataset: { test: test + '-all' },
+          on: {
+            click: () => {
+              full.add(test);
+              render();
+              // the keyboard goes on where the list went on
+              const next = /** @type {HTMLElement|null} */ (body.querySelector(`[data-test=${test}]`)?.children[FIRST] || null);
+              if (next) {
+                next.tabIndex = -1;
+                next.focus();
+              }
+            },
+          },
+        },
+        t('readers.showAll', { n: readers.length })
+      );
+    return [ul, more];
   }
 
   /**
