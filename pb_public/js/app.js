@@ -10,6 +10,7 @@ import { onRecords } from './topics.js';
 import { avatar, toast, loadError } from './components/ui.js';
 import { parseRoute } from './routes.js';
 import { watchNotifications, stopNotifications, refreshUnread, notificationText } from './features/notifications/unread.js';
+import { watchMustRead, stopMustRead, showMustReadBadge } from './features/mustread/model.js';
 
 const LOCALE_KEY = 'buurtplein.locale';
 
@@ -84,6 +85,7 @@ async function afterSignIn() {
   }
   watchMemberships();
   watchNotifications(onNotification);
+  watchMustRead();
   navigate('#/feed');
 }
 
@@ -95,6 +97,7 @@ function stopLive() {
   unsubscribeMemberships?.();
   unsubscribeMemberships = null;
   stopNotifications();
+  stopMustRead();
   pb.realtime.unsubscribe().catch(() => {});
 }
 
@@ -272,6 +275,7 @@ function renderNav() {
         )
       )
   );
+  showMustReadBadge(shell.nav);
 }
 
 function renderChrome() {
@@ -399,6 +403,7 @@ function start() {
     }
     if (changed.includes('online')) shell.banner.hidden = state.online;
     if (changed.includes('unread')) updateBell();
+    if (changed.includes('mustread')) showMustReadBadge(shell.nav);
   });
 
   window.addEventListener('online', () => {
@@ -431,6 +436,7 @@ function start() {
     setState({ user });
     if (wasSignedIn && !user) {
       stopNotifications();
+      stopMustRead();
       setState({ unread: 0 });
     }
     if (wasSignedIn && !user && parseRoute(location.hash).name !== 'login') navigate('#/login');
@@ -452,6 +458,7 @@ function start() {
     loadMemberships().catch(() => {});
     watchMemberships();
     watchNotifications(onNotification);
+    watchMustRead();
   }
 
   route();

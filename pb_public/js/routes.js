@@ -28,6 +28,8 @@ export const ROUTES = [
   { name: 'profile', path: 'profile', tab: 'profile', load: () => import('./features/account/profile.js') },
 
   { name: 'feed', path: 'feed', tab: 'feed', load: () => import('./features/feed/feed.js') },
+  // one post: where notifications about it lead
+  { name: 'post', path: 'post/:id', tab: 'feed', load: () => import('./features/feed/post-page.js') },
 
   { name: 'teams', path: 'teams', tab: 'teams', load: () => import('./features/teams/teams.js') },
   { name: 'team', path: 'team/:slug', tab: 'teams', load: () => import('./features/teams/team.js') },
@@ -51,6 +53,9 @@ export const ROUTES = [
 
   // search, from the header on every screen: #/search/<words>
   { name: 'search', path: 'search/:q?', load: () => import('./features/search/search.js') },
+
+  // who has confirmed a must-read post or page (collection: posts | wiki_pages)
+  { name: 'readers', path: 'readers/:collection/:id', tab: 'feed', load: () => import('./features/mustread/readers.js') },
 
   { name: 'notifications', path: 'notifications', load: () => import('./features/notifications/notifications.js') },
 ];

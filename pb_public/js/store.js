@@ -26,6 +26,22 @@
  * @property {boolean} online whether the browser thinks it is online
  * @property {string} route the current hash route ("feed", "team/schalkwijk")
  * @property {number} unread the signed-in user's unread notifications (at most 100 counted)
+ * @property {MustReadItem[]} mustread the must-reads the signed-in user has yet to
+ *   confirm, newest first (js/features/mustread/model.js)
+ * @property {Map<string, string>} mustreadConfirmed confirmations seen here:
+ *   "<collection>/<id>" -> when ("posts/abc" -> "2026-12-01 10:00:00.000Z")
+ * @property {number} mustreadAt when the list was last read from the server (0: not yet)
+ */
+
+/**
+ * @typedef {Object} MustReadItem one of GET /api/buurtplein/mustread's items
+ * @property {'posts'|'wiki_pages'} collection
+ * @property {string} id
+ * @property {string} title
+ * @property {string} team a team id, or "" for the organisation
+ * @property {string} teamName
+ * @property {number} revision the page's current revision (0 for a post)
+ * @property {string} updated
  */
 
 /** @type {State} */
@@ -35,6 +51,9 @@ const state = {
   online: navigator.onLine,
   route: '',
   unread: 0,
+  mustread: [],
+  mustreadConfirmed: new Map(),
+  mustreadAt: 0,
 };
 
 /** @type {Set<(state: State, changed: string[]) => void>} */

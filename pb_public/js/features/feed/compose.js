@@ -7,9 +7,14 @@ import { t } from '../../i18n.js';
 import { pb, currentUser } from '../../pb.js';
 import { describeError } from '../../errors.js';
 import { errorLine, showError, markFields, toast } from '../../components/ui.js';
+import { attachMentions } from './mention.js';
+import { isBob } from '../mustread/model.js';
+import { membershipOf } from '../../store.js';
 
 const MAX_IMAGES = 4;
 const MAX_IMAGE_BYTES = 10 << 20;
+const MAX_ATTACHMENTS = 4;
+const MAX_ATTACHMENT_BYTES = 20 << 20;
 
 /**
  * @typedef {Object} ComposeOptions
@@ -27,12 +32,17 @@ export function createCompose({ team, onCreated }) {
   const me = currentUser();
   const draftKey = `buurtplein.draft.${me?.id || 'anon'}.${team ? team.id : 'organisation'}`;
   const uid = Math.random().toString(36).slice(2, 8);
-  const ids = { title: 'compose-title-' + uid, body: 'compose-body-' + uid, vis: 'compose-vis-' + uid, img: 'compose-img-' + uid };
+  const ids = { title: 'compose-title-' + uid, body: 'compose-body-' + uid, vis: 'compose-vis-' + uid, img: 'compose-img-' + uid, pdf: 'compose-pdf-' + uid, must: 'compose-must-' + uid };
+  // a must-read asks everyone it is for to confirm it: a coordinator's
+  // word to their team, BOB's to the organisation
+  const mayAskMustRead = (team && membershipOf(team.id)?.role === 'coordinator') || isBob();
 
   const error = errorLine();
   const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('compose.submit'));
   const fileInput = h('input', { type: 'file', id: ids.img, name: 'images', accept: 'image/jpeg,image/png,image/gif,image/webp', multiple: true, class: 'file-input' });
   const fileNote = h('p', { class: 'hint', 'aria-live': 'polite' });
+  const pdfInput = h('input', { type: 'file', id: ids.pdf, name: 'attachments', accept: 'application/pdf,.pdf', multiple: true, class: 'file-input', dataset: { test: 'compose-attachments' } });
+  const pdfNote = h('p', { class: 'hint', 'aria-live': 'polite' });
 
   const kindField = h(
     'fieldset',
@@ -59,7 +69,8 @@ export function createCompose({ team, onCreated }) {
         { class: 'field' },
         h('label', { for: ids.body }, t('compose.body')),
         h('textarea', { id: ids.body, name: 'body', rows: 3, maxlength: 20000, required: true, placeholder: t('compose.bodyPlaceholder') }),
-        h('p', { class: 'hint' }, t('compose.markdownHint'))
+        h('p', { class: 'hint' }, t('compose.markdownHint')),
+        h('p', { class: 'hint' }, t('compose.mentionHint'))
       ),
       h(
         'div',
@@ -77,12 +88,27 @@ export function createCompose({ team, onCreated }) {
               h('option', { value: 'organisation' }, t('compose.visibilityOrganisation'))
             )
           ),
-        h('div', { class: 'field' }, h('label', { for: ids.img }, t('compose.images'), ' ', h('span', { class: 'optional' }, t('common.optional'))), fileInput, fileNote)
+        h('div', { class: 'field' }, h('label', { for: ids.img }, t('compose.images'), ' ', h('span', { class: 'optional' }, t('common.optional'))), fileInput, fileNote),
+        h('div', { class: 'field' }, h('label', { for: ids.pdf }, t('compose.attachments'), ' ', h('span', { class: 'optional' }, t('common.optional'))), pdfInput, pdfNote),
+        mayAskMustRead &&
+          h(
+            'div',
+            { class: 'field field-check' },
+            h('input', { type: 'checkbox', id: ids.must, name: 'must_read', value: 'true', dataset: { test: 'compose-must-read' }, 'aria-describedby': ids.must + '-hint' }),
+            h('label', { for: ids.must }, t('compose.mustRead')),
+            h('p', { class: 'hint', id: ids.must + '-hint' }, t('compose.mustReadHint'))
+          )
       ),
       error,
       h('div', { class: 'form-actions' }, submit)
     )
   );
+
+  // the colleagues who may read it: the team's for a team post, anyone's otherwise
+  attachMentions(/** @type {HTMLTextAreaElement} */ (form.elements.namedItem('body')), () => {
+    const visibility = /** @type {HTMLSelectElement|null} */ (form.elements.namedItem('visibility'));
+    return team && (!visibility || visibility.value === 'team') ? team.id : '';
+  });
 
   restoreDraft(form, draftKey);
   const saveDraft = debounce(() => storeDraft(form, draftKey), 300);
@@ -93,6 +119,10 @@ export function createCompose({ team, onCreated }) {
     const files = [...(fileInput.files || [])];
     fileNote.textContent = files.length ? t('compose.imagesChosen', { n: files.length }) : '';
   });
+  pdfInput.addEventListener('change', () => {
+    const files = [...(pdfInput.files || [])];
+    pdfNote.textContent = files.length ? t('compose.attachmentsChosen', { n: files.length }) : '';
+  });
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -102,12 +132,16 @@ export function createCompose({ team, onCreated }) {
     const values = Object.fromEntries(new FormData(form));
     const body = String(values.body || '');
     const files = [...(fileInput.files || [])];
+    const pdfs = [...(pdfInput.files || [])];
 
     /** @type {Object<string, string>} */
     const local = {};
     if (!body.trim()) local.body = t('errors.codes.validation_required');
     if (files.length > MAX_IMAGES) local.images = t('compose.tooManyImages', { max: MAX_IMAGES });
     if (files.some((f) => f.size > MAX_IMAGE_BYTES)) local.images = t('compose.imageTooLarge');
+    if (pdfs.length > MAX_ATTACHMENTS) local.attachments = t('compose.tooManyAttachments', { max: MAX_ATTACHMENTS });
+    if (pdfs.some((f) => f.size > MAX_ATTACHMENT_BYTES)) local.attachments = t('compose.attachmentTooLarge');
+    if (pdfs.some((f) => f.type !== 'application/pdf' && !/\.pdf$/i.test(f.name))) local.attachments = t('compose.notPdf');
     markFields(form, local);
     if (Object.keys(local).length) {
       showError(error, t('errors.checkFields'));
@@ -122,7 +156,9 @@ export function createCompose({ team, onCreated }) {
     data.append('title', String(values.title || '').trim());
     data.append('body', body);
     data.append('visibility', team ? String(values.visibility || 'team') : 'organisation');
+    if (values.must_read === 'true') data.append('must_read', 'true');
     for (const f of files) data.append('images', f);
+    for (const f of pdfs) data.append('attachments', f);
 
     submit.disabled = true;
     submit.textContent = t('compose.submitting');
@@ -132,6 +168,7 @@ export function createCompose({ team, onCreated }) {
       const record = await pb.collection('posts').create(data, { expand: 'author,team' });
       form.reset();
       fileNote.textContent = '';
+      pdfNote.textContent = '';
       markFields(form, {});
       localStorage.removeItem(draftKey);
       toast(t('compose.placed'));

@@ -1,18 +1,27 @@
 // A feed: a team's posts or the organisation's, newest first, with the
-// compose form on top. New posts and comments arrive live through the
+// must-reads still to confirm and the compose form on top, and the pinned
+// posts above the others. New posts and comments arrive live through the
 // organisation's and the teams' realtime topics.
 
 import { h, replace } from '../../dom.js';
 import { t } from '../../i18n.js';
 import { pb, getFileToken } from '../../pb.js';
-import { getState } from '../../store.js';
+import { getState, subscribe } from '../../store.js';
 import { Live } from '../../live.js';
 import { describeError } from '../../errors.js';
-import { renderPost, updatePost, addComment, removeComment, refreshTimes, refreshImageLinks } from './post.js';
+import { renderPost, updatePost, updateMustRead, addComment, removeComment, refreshTimes, refreshImageLinks } from './post.js';
+import { createMustReadBanner } from '../mustread/banner.js';
+import { fetchConfirmations } from '../mustread/model.js';
 import { createCompose } from './compose.js';
 import { loading, loadError, announce } from '../../components/ui.js';
 
 const PER_PAGE = 20;
+
+/** The most pinned posts a feed shows on top. */
+const MAX_PINNED = 20;
+
+/** @param {any} post */
+const hasFiles = (post) => Boolean(post.images?.length || post.attachments?.length);
 
 /**
  * @typedef {Object} Feed
@@ -29,7 +38,9 @@ const PER_PAGE = 20;
 export function createFeed({ team }) {
   const slug = team ? team.slug : 'organisation';
   const headingId = 'feed-heading-' + slug;
+  const pinnedList = h('div', { class: 'post-list pinned-list', dataset: { test: 'pinned-posts' } });
   const list = h('div', { class: 'post-list' });
+  const banner = createMustReadBanner({ team });
   const status = h('div', { class: 'feed-status' });
   const moreButton = h('button', { type: 'button', class: 'btn btn-secondary btn-block', hidden: true }, t('feed.more'));
   const liveNotice = h('p', { class: 'visually-hidden', 'aria-live': 'polite', 'aria-atomic': 'true' });
@@ -40,15 +51,17 @@ export function createFeed({ team }) {
     'section',
     { class: 'feed', dataset: { test: 'feed', team: slug, state: 'loading' }, 'aria-labelledby': headingId, 'aria-busy': 'true' },
     h('h2', { id: headingId, class: 'visually-hidden' }, team ? t('feed.teamHeading', { team: team.name }) : t('feed.organisationHeading')),
+    banner.el,
     createCompose({
       team,
       onCreated: async (post) => {
-        if (post.images?.length) fileToken = await getFileToken();
+        if (hasFiles(post)) fileToken = await getFileToken();
         insertTop(post, []);
       },
     }),
     liveNotice,
     status,
+    pinnedList,
     list,
     moreButton
   );
@@ -60,19 +73,40 @@ export function createFeed({ team }) {
 
   const filter = team ? pb.filter('team = {:team}', { team: team.id }) : 'visibility = "organisation"';
   const belongs = (post) => (team ? post.team === team.id : post.visibility === 'organisation');
-  const articleOf = (id) => list.querySelector(`article[data-test=post][data-id="${CSS.escape(id)}"]`);
+  const articleOf = (id) => /** @type {HTMLElement|null} */ (el.querySelector(`article[data-test=post][data-id="${CSS.escape(id)}"]`));
 
+  /**
+   * Reads a page of the feed; the first page brings the pinned posts
+   * along (read apart, shown on top, and not again below).
+   */
   async function fetchPage(n) {
-    const result = await pb.collection('posts').getList(n, PER_PAGE, {
-      filter,
-      sort: '-created,-id',
-      expand: 'author,team',
-      skipTotal: true,
-    });
+    const [result, pinned] = await Promise.all([
+      pb.collection('posts').getList(n, PER_PAGE, { filter, sort: '-created,-id', expand: 'author,team', skipTotal: true }),
+      n === 1 ? pb.collection('posts').getList(1, MAX_PINNED, { filter: `(${filter}) && pinned = true`, sort: '-created,-id', expand: 'author,team', skipTotal: true }) : null,
+    ]);
     const posts = result.items;
-    const comments = await fetchComments(posts.map((p) => p.id));
-    fileToken = posts.some((p) => p.images?.length) ? await getFileToken() : fileToken;
-    return { posts, comments };
+    const pins = pinned ? pinned.items : [];
+    const all = [...pins, ...posts];
+    const [comments] = await Promise.all([fetchComments([...new Set(all.map((p) => p.id))]), fetchConfirmations(all.filter((p) => p.must_read).map((p) => p.id))]);
+    fileToken = all.some(hasFiles) ? await getFileToken() : fileToken;
+    return { posts, pins, comments };
+  }
+
+  /**
+   * Puts an article where its post belongs: pinned on top, the others
+   * newest first below.
+   *
+   * @param {HTMLElement} article
+   * @param {any} post
+   */
+  function place(article, post) {
+    if (post.pinned) {
+      if (article.parentElement !== pinnedList) pinnedList.prepend(article);
+      return;
+    }
+    if (article.parentElement === list) return;
+    const later = [...list.children].find((a) => String(/** @type {HTMLElement} */ (a).dataset.created || '') < String(post.created || ''));
+    list.insertBefore(article, later || null);
   }
 
   async function load() {
@@ -80,11 +114,15 @@ export function createFeed({ team }) {
     el.setAttribute('aria-busy', 'true');
     replace(status, loading(t('feed.loading')));
     try {
-      const { posts, comments } = await fetchPage(1);
+      const { posts, pins, comments } = await fetchPage(1);
       if (live.destroyed) return;
       page = 1;
       replace(list);
-      for (const post of posts) list.append(renderPost(post, comments.get(post.id) || [], ctx()));
+      replace(pinnedList);
+      for (const post of pins) pinnedList.append(renderPost(post, comments.get(post.id) || [], ctx()));
+      for (const post of posts) {
+        if (!articleOf(post.id)) list.append(renderPost(post, comments.get(post.id) || [], ctx()));
+      }
       moreButton.hidden = posts.length < PER_PAGE;
       setEmptyState();
       el.dataset.state = 'ready';
@@ -98,7 +136,7 @@ export function createFeed({ team }) {
   }
 
   function setEmptyState() {
-    const empty = !list.querySelector('article');
+    const empty = !list.querySelector('article') && !pinnedList.querySelector('article');
     replace(status, empty ? h('p', { class: 'state state-empty' }, team ? t('feed.emptyTeam') : t('feed.emptyOrganisation')) : null);
   }
 
@@ -128,7 +166,7 @@ export function createFeed({ team }) {
    */
   function insertTop(post, comments) {
     if (articleOf(post.id) || !belongs(post)) return false;
-    list.prepend(renderPost(post, comments, ctx()));
+    (post.pinned ? pinnedList : list).prepend(renderPost(post, comments, ctx()));
     setEmptyState();
     return true;
   }
@@ -141,11 +179,18 @@ export function createFeed({ team }) {
       setEmptyState();
       return;
     }
-    if (post.images?.length) fileToken = await getFileToken();
+    if (hasFiles(post)) fileToken = await getFileToken();
     if (live.destroyed) return;
     if (e.action === 'update' && existing) {
-      if (belongs(post)) updatePost(existing, post, ctx());
-      else existing.remove();
+      if (belongs(post)) {
+        updatePost(existing, post, ctx());
+        place(existing, post);
+      } else existing.remove();
+      return;
+    }
+    // pinned while it was further down than the feed has read
+    if (e.action === 'update' && post.pinned && belongs(post)) {
+      insertTop(post, []);
       return;
     }
     if (e.action === 'create' && insertTop(post, [])) {
@@ -181,9 +226,9 @@ export function createFeed({ team }) {
       return;
     }
     try {
-      const { posts, comments } = await fetchPage(1);
+      const { posts, pins, comments } = await fetchPage(1);
       if (live.destroyed) return;
-      for (const post of [...posts].reverse()) {
+      for (const post of [...posts, ...pins].reverse()) {
         const article = articleOf(post.id);
         if (!article) {
           insertTop(post, comments.get(post.id) || []);
@@ -201,16 +246,34 @@ export function createFeed({ team }) {
   const subscribed = live.mark(el, [live.on('posts', '*', onPostEvent), live.on('comments', '*', onCommentEvent), live.onReconnect(catchUp)]);
 
   const timer = setInterval(async () => {
-    refreshTimes(list);
-    if (list.querySelector('.post-images')) {
+    refreshTimes(el);
+    if (el.querySelector('.post-images, .post-attachments')) {
       const token = await getFileToken();
       if (token && !live.destroyed) {
         fileToken = token;
-        refreshImageLinks(list, token);
+        refreshImageLinks(el, token);
       }
     }
   }, 60_000);
   live.onDestroy(() => clearInterval(timer));
+  live.onDestroy(banner.destroy);
+
+  // pinned or unpinned here: to the top, or back among the others
+  el.addEventListener('post-changed', (e) => {
+    const post = /** @type {CustomEvent} */ (e).detail;
+    const article = articleOf(post.id);
+    if (article) place(article, post);
+  });
+
+  // a must-read confirmed here, in the banner or on another device
+  live.onDestroy(
+    subscribe((state, changed) => {
+      if (!changed.includes('mustread') && !changed.includes('mustreadConfirmed')) return;
+      for (const article of el.querySelectorAll('article[data-test=post]')) {
+        if (article.querySelector('.post-mustread')) updateMustRead(/** @type {HTMLElement} */ (article));
+      }
+    })
+  );
 
   // A post placed after the first page was read but before the
   // subscriptions were in place would be missed: once both are done, look

@@ -127,6 +127,9 @@ export function notificationLink(n) {
       return kind === 'handover_offered' && isOpen(n) ? '#/tasks' : '#/tasks/' + id;
     case 'users':
       return '#/tasks';
+    // a comment on it, a mention in it, a must-read reminder
+    case 'posts':
+      return '#/post/' + id;
     case 'teams': {
       const slug = membershipOf(id)?.expand?.team?.slug;
       return slug ? '#/team/' + encodeURIComponent(slug) : '#/teams';
