@@ -436,6 +436,8 @@ export default {
       handover_shift_lapsed: 'The offer by {actor} of {n} tasks has lapsed',
       team_added: '{actor} added you to {team}',
       team_added_coordinator: '{actor} added you to {team} as coordinator',
+      mustread_new: '{actor} asks you to read and confirm {title}',
+      mustread_reminder: 'Reminder from {actor}: read and confirm {title}',
     },
   },
   errors: {
@@ -599,6 +601,14 @@ export default {
       tasks_offer_declined: 'This offer has already been answered: {name} declined it.',
       tasks_offer_answered: 'This offer has already been answered by someone else.',
       tasks_offer_withdrawn: 'This offer has already been settled: it was withdrawn.',
+      mustread_one_subject: 'Confirm one post or one page at a time.',
+      mustread_not_must_read: 'This needs no confirmation: it is not (or no longer) a must-read.',
+      mustread_not_asked: 'You need not confirm this: it was asked of another team.',
+      mustread_already_confirmed: 'You have already confirmed this. We will ask you again after a new version.',
+      mustread_not_found: 'This post or page does not exist (any more).',
+      mustread_readers_bob_only: 'Only BOB staff see who confirmed something for the whole organisation.',
+      mustread_readers_team_only: 'Only the members of the team it was asked of see who confirmed it.',
+      mustread_reminded_today: 'A reminder was already sent today. You can send another tomorrow.',
     },
   },
 };

@@ -437,6 +437,8 @@ export default {
       handover_shift_lapsed: 'Het aanbod van {actor} om {n} taken over te nemen is vervallen',
       team_added: '{actor} heeft je toegevoegd aan {team}',
       team_added_coordinator: '{actor} heeft je als coördinator toegevoegd aan {team}',
+      mustread_new: '{actor} vraagt je te lezen en te bevestigen: {title}',
+      mustread_reminder: 'Herinnering van {actor}: lees en bevestig {title}',
     },
   },
   errors: {
@@ -600,6 +602,14 @@ export default {
       tasks_offer_declined: 'Dit aanbod is al afgehandeld: {name} heeft het geweigerd.',
       tasks_offer_answered: 'Dit aanbod is al afgehandeld door iemand anders.',
       tasks_offer_withdrawn: 'Dit aanbod is al afgehandeld: het is ingetrokken.',
+      mustread_one_subject: 'Bevestig één bericht of één pagina tegelijk.',
+      mustread_not_must_read: 'Dit hoeft niet bevestigd te worden: het is niet (meer) verplicht om te lezen.',
+      mustread_not_asked: 'Dit hoef jij niet te bevestigen: het is gevraagd aan een ander team.',
+      mustread_already_confirmed: 'Je hebt dit al bevestigd. Na een nieuwe versie vragen we het je opnieuw.',
+      mustread_not_found: 'Dit bericht of deze pagina bestaat niet (meer).',
+      mustread_readers_bob_only: 'Wie iets voor de hele organisatie heeft bevestigd, zien alleen de medewerkers van BOB.',
+      mustread_readers_team_only: 'Wie dit heeft bevestigd, zien alleen de leden van het team aan wie het gevraagd is.',
+      mustread_reminded_today: 'Vandaag is er al een herinnering verstuurd. Morgen kan het weer.',
     },
   },
 };

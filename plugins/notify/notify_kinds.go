@@ -38,6 +38,13 @@ const (
 	// KindTeamAdded: actor added the reader to team, as role ("member" or
 	// "coordinator").
 	KindTeamAdded Kind = "team_added"
+
+	// KindMustreadNew: actor asks the reader to read and confirm title, a
+	// must-read post or page, or a new revision of a must-read page.
+	KindMustreadNew Kind = "mustread_new"
+	// KindMustreadReminder: actor reminds the reader to read and confirm
+	// the must-read title.
+	KindMustreadReminder Kind = "mustread_reminder"
 )
 
 // ParamText is the one parameter of the notifications written before they
@@ -57,6 +64,9 @@ var kindParams = map[Kind][]string{
 	KindHandoverLapsed:      {"actor", "title"},
 	KindHandoverShiftLapsed: {"actor", "n"},
 	KindTeamAdded:           {"actor", "team", "role"},
+
+	KindMustreadNew:      {"actor", "title"},
+	KindMustreadReminder: {"actor", "title"},
 }
 
 // Kinds returns every kind of notification, sorted.

@@ -1,0 +1,164 @@
+package mustread
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"buurtplein/hooks"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// The collections whose records can be must-read.
+const (
+	postsCollection = "posts"
+	pagesCollection = "wiki_pages"
+)
+
+// subject is a post or page that may be must-read, with its audience:
+// who is asked to confirm it.
+type subject struct {
+	record *core.Record
+
+	// revision is what a confirmation confirms: the page's current
+	// revision, 0 for a post.
+	revision int
+
+	// team is the audience's team; "" for every employee.
+	team string
+
+	// alsoTeam is set for a page of a team's own wiki asked of another
+	// team: only who is in both may read and confirm it.
+	alsoTeam string
+}
+
+// subjectOf returns the subject of a record of posts or wiki_pages.
+//
+// A post asks its team (team visibility) or every employee (organisation
+// visibility). A page asks its must_read_team, or everyone who may read it
+// when that is empty: every employee for an organisation or shared page,
+// the team for a page of a team's own wiki.
+func subjectOf(record *core.Record) subject {
+	s := subject{record: record}
+	if record.Collection().Name == postsCollection {
+		if record.GetString("team") != "" && record.GetString("visibility") != "organisation" {
+			s.team = record.GetString("team")
+		}
+		return s
+	}
+
+	s.revision = record.GetInt("revision")
+	readers := ""
+	if record.GetString("team") != "" && !record.GetBool("shared") {
+		readers = record.GetString("team")
+	}
+	s.team = record.GetString("must_read_team")
+	switch {
+	case s.team == "":
+		s.team = readers
+	case readers != "" && readers != s.team:
+		s.alsoTeam = readers
+	}
+	return s
+}
+
+// mustRead reports whether the subject asks for confirmations at all.
+func (s subject) mustRead() bool { return s.record.GetBool("must_read") }
+
+// collection returns "posts" or "wiki_pages".
+func (s subject) collection() string { return s.record.Collection().Name }
+
+// title returns what the PWA shows of it.
+func (s subject) title() string { return s.record.GetString("title") }
+
+// readsOf returns the condition on reads r that holds for a confirmation
+// of the subject at its current revision, with its parameters.
+func (s subject) readsOf() (string, dbx.Params) {
+	post, page := s.record.Id, ""
+	if s.collection() == pagesCollection {
+		post, page = "", s.record.Id
+	}
+	return `r.post = {:subjectPost} AND r.page = {:subjectPage} AND r.revision = {:subjectRevision}`,
+		dbx.Params{"subjectPost": post, "subjectPage": page, "subjectRevision": s.revision}
+}
+
+// audience returns the condition on users u that holds for the members of
+// the audience: employees in the audience's team (or in any team, for
+// every employee) whose account is not blocked. A former member is in no
+// team of it, so in no audience.
+func (s subject) audience() (string, dbx.Params) {
+	cond := `u.disabled = FALSE`
+	params := dbx.Params{}
+	if s.team == "" {
+		cond += ` AND u.id IN (SELECT m.[[user]] FROM {{memberships}} m)`
+	} else {
+		cond += ` AND u.id IN (SELECT m.[[user]] FROM {{memberships}} m WHERE m.team = {:audienceTeam})`
+		params["audienceTeam"] = s.team
+	}
+	if s.alsoTeam != "" {
+		cond += ` AND u.id IN (SELECT m.[[user]] FROM {{memberships}} m WHERE m.team = {:audienceAlso})`
+		params["audienceAlso"] = s.alsoTeam
+	}
+	return cond, params
+}
+
+// asks reports whether user is in the subject's audience.
+func (s subject) asks(app core.App, user string) (bool, error) {
+	cond, params := s.audience()
+	params["asked"] = user
+	var n int
+	err := app.DB().NewQuery(`SELECT COUNT(*) FROM {{users}} u WHERE u.id = {:asked} AND ` + cond).Bind(params).Row(&n)
+	if err != nil {
+		return false, fmt.Errorf("is %s asked to confirm %s: %w", user, s.record.Id, err)
+	}
+	return n > 0, nil
+}
+
+// confirmedBy reports whether user confirmed the subject's current
+// revision.
+func (s subject) confirmedBy(app core.App, user string) (bool, error) {
+	cond, params := s.readsOf()
+	params["reader"] = user
+	var n int
+	err := app.DB().NewQuery(`SELECT COUNT(*) FROM {{reads}} r WHERE r.[[user]] = {:reader} AND ` + cond).Bind(params).Row(&n)
+	if err != nil {
+		return false, fmt.Errorf("has %s confirmed %s: %w", user, s.record.Id, err)
+	}
+	return n > 0, nil
+}
+
+// pending returns the ids of the audience who have not confirmed the
+// subject's current revision, but for except.
+func (s subject) pending(app core.App, except string) ([]string, error) {
+	audience, params := s.audience()
+	reads, readParams := s.readsOf()
+	for k, v := range readParams {
+		params[k] = v
+	}
+	params["except"] = except
+	ids := []string{}
+	err := app.DB().NewQuery(`SELECT u.id FROM {{users}} u WHERE ` + audience +
+		` AND u.id != {:except} AND NOT EXISTS (SELECT 1 FROM {{reads}} r WHERE r.[[user]] = u.id AND ` + reads + `)`).
+		Bind(params).Column(&ids)
+	if err != nil {
+		return nil, fmt.Errorf("who has not confirmed %s: %w", s.record.Id, err)
+	}
+	return ids, nil
+}
+
+// findSubject returns the subject of the record of collection with id, or
+// a 404 when there is none.
+func findSubject(app core.App, collection, id string) (subject, error) {
+	record, err := app.FindRecordById(collection, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return subject{}, hooks.Err(http.StatusNotFound, "mustread_not_found", nil,
+			"Dit bericht of deze pagina bestaat niet (meer).")
+	}
+	if err != nil {
+		return subject{}, fmt.Errorf("finding %s %s: %w", collection, id, err)
+	}
+	return subjectOf(record), nil
+}
