@@ -85,6 +85,16 @@ func (f fixture) seed(t testing.TB, app core.App) {
 	save(t, app, "wiki_pages", map[string]any{"id": teamPage, "team": f.haarlem, "slug": "mr-sleutels", "title": "Sleutels",
 		"body": "Versie twee.", "revision": 2, "must_read": true, "created_by": f.anna})
 
+	// one second apart, in this order, an hour ago: newest first is the
+	// other way round, and a change now comes on top
+	for i, item := range [][2]string{{"posts", teamPost}, {"posts", orgPost}, {"posts", plainPost}, {"posts", otherPost},
+		{"wiki_pages", protocol}, {"wiki_pages", orgProtocol}, {"wiki_pages", teamPage}} {
+		when, _ := types.ParseDateTime(time.Now().Add(-time.Hour + time.Duration(i)*time.Second))
+		if _, err := app.DB().Update(item[0], dbx.Params{"updated": when.String()}, dbx.HashExp{"id": item[1]}).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	save(t, app, "users", map[string]any{"id": blockedColl, "email": "mr-blocked@buurtplein.test", "password": "buurtplein-demo",
 		"name": "Geblokkeerd Lid", "verified": true, "disabled": true})
 	save(t, app, "memberships", map[string]any{"team": f.haarlem, "user": blockedColl, "role": "member"})
