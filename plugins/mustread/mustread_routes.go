@@ -2,9 +2,11 @@ package mustread
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"buurtplein/hooks"
@@ -123,37 +125,61 @@ func (p *plugin) readers(collection string) func(e *core.RequestEvent) error {
 	}
 }
 
-// readersOf returns the overview of s, in one query over its audience.
+// readersOf returns the overview of s: its audience and its
+// confirmations at the current revision, in two queries merged here (the
+// join in SQL looked each of 3,000 employees up in the confirmations'
+// index, five times the time of reading both once).
 func readersOf(app core.App, s subject) (overview, error) {
-	audience, params := s.audience()
-	reads, readParams := s.readsOf()
-	for k, v := range readParams {
-		params[k] = v
-	}
-	var rows []struct {
-		Id     string `db:"id"`
-		Name   string `db:"name"`
-		Avatar string `db:"avatar"`
-		At     string `db:"at"`
-	}
-	err := app.DB().NewQuery(`SELECT u.id, u.name, u.avatar, COALESCE(r.created, '') AS at
-		FROM {{users}} u LEFT JOIN {{reads}} r ON r.[[user]] = u.id AND ` + reads + `
-		WHERE ` + audience + ` ORDER BY u.name COLLATE NOCASE, u.id`).Bind(params).All(&rows)
+	reads, params := s.readsOf()
+	at := map[string]string{}
+	rows, err := app.DB().NewQuery(`SELECT r.[[user]], r.created FROM {{reads}} r WHERE ` + reads).Bind(params).Rows()
 	if err != nil {
-		return overview{}, fmt.Errorf("the readers of %s: %w", s.record.Id, err)
+		return overview{}, fmt.Errorf("the confirmations of %s: %w", s.record.Id, err)
+	}
+	for rows.Next() {
+		var user, created string
+		if err := rows.Scan(&user, &created); err != nil {
+			rows.Close()
+			return overview{}, err
+		}
+		at[user] = created
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return overview{}, fmt.Errorf("the confirmations of %s: %w", s.record.Id, err)
 	}
 
+	audience, params := s.audience()
+	rows, err = app.DB().NewQuery(`SELECT u.id, u.name, u.avatar FROM {{users}} u WHERE ` + audience).Bind(params).Rows()
+	if err != nil {
+		return overview{}, fmt.Errorf("the audience of %s: %w", s.record.Id, err)
+	}
 	o := overview{Revision: s.revision, Confirmed: []confirmedReader{}, Pending: []pendingReader{}}
-	for _, row := range rows {
-		who := person{Id: row.Id, Name: row.Name, Avatar: row.Avatar}
-		if row.At == "" {
-			o.Pending = append(o.Pending, pendingReader{User: who})
+	for rows.Next() {
+		var who person
+		if err := rows.Scan(&who.Id, &who.Name, &who.Avatar); err != nil {
+			rows.Close()
+			return overview{}, err
+		}
+		if when, ok := at[who.Id]; ok {
+			o.Confirmed = append(o.Confirmed, confirmedReader{User: who, At: when})
 		} else {
-			o.Confirmed = append(o.Confirmed, confirmedReader{User: who, At: row.At})
+			o.Pending = append(o.Pending, pendingReader{User: who})
 		}
 	}
-	slices.SortStableFunc(o.Confirmed, func(a, b confirmedReader) int { return cmp.Compare(b.At, a.At) })
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return overview{}, fmt.Errorf("the audience of %s: %w", s.record.Id, err)
+	}
+
+	slices.SortFunc(o.Confirmed, func(a, b confirmedReader) int {
+		return cmp.Or(cmp.Compare(b.At, a.At), byName(a.User, b.User))
+	})
+	slices.SortFunc(o.Pending, func(a, b pendingReader) int { return byName(a.User, b.User) })
 	return o, nil
+}
+
+// byName orders colleagues by name, capitals aside, then by id.
+func byName(a, b person) int {
+	return cmp.Or(strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)), strings.Compare(a.Id, b.Id))
 }
 
 // remind answers POST /api/buurtplein/posts/{id}/readers/remind and
