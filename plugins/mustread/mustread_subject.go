@@ -79,7 +79,7 @@ func (s subject) title() string { return s.record.GetString("title") }
 // of the subject at its current revision, with its parameters.
 //
 // NB! The unary + keeps SQLite from the (page, revision) index for a
-// post's confirmations: page = '' and revision = 0 hold for every
+// post's confirmations: page = ” and revision = 0 hold for every
 // confirmation of every post, the post's own index for a few.
 func (s subject) readsOf() (string, dbx.Params) {
 	if s.collection() == postsCollection {
