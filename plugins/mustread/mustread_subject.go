@@ -79,8 +79,8 @@ func (s subject) title() string { return s.record.GetString("title") }
 // of the subject at its current revision, with its parameters.
 //
 // NB! The unary + keeps SQLite from the (page, revision) index for a
-// post's confirmations: page = ” and revision = 0 hold for every
-// confirmation of every post, the post's own index for a few.
+// post's confirmations: an empty page at revision 0 is what every
+// confirmation of every post has; the post's own index finds a few.
 func (s subject) readsOf() (string, dbx.Params) {
 	if s.collection() == postsCollection {
 		return `r.post = {:subjectPost} AND +r.page = '' AND +r.revision = 0`, dbx.Params{"subjectPost": s.record.Id}
