@@ -25,6 +25,7 @@ const (
 	benchEmployees = 3000
 	benchBlocked   = 30 // of the employees
 	benchMustReads = 40 // organisation must-read posts, besides the page
+	benchPosts     = 20000
 	benchWarmup    = 5
 )
 
@@ -38,8 +39,9 @@ type benchOrg struct {
 // seedBenchOrganisation adds 150 teams of 20 employees (one membership
 // each; 30 of them blocked), an organisation protocol at revision 2 that
 // half of them confirmed (and a fifth of them only at revision 1), and 40
-// organisation must-read posts each confirmed by a third, with plain SQL in
-// one transaction, in the formats PocketBase writes.
+// organisation must-read posts each confirmed by a third, among 20,000
+// posts that ask nothing (2,000 of them for the organisation), with plain
+// SQL in one transaction, in the formats PocketBase writes.
 func seedBenchOrganisation(b *testing.B, app core.App) benchOrg {
 	b.Helper()
 	org := benchOrg{page: security.RandomString(15)}
@@ -92,6 +94,20 @@ func seedBenchOrganisation(b *testing.B, app core.App) benchOrg {
 			}
 		}
 
+		// the feed around them: posts that ask nothing, one in ten for
+		// the whole organisation
+		for p := range benchPosts {
+			visibility := "team"
+			if p%10 == 0 {
+				visibility = "organisation"
+			}
+			when := types.NowDateTime().Add(-time.Duration(p) * time.Minute).String()
+			if err := insert("posts", dbx.Params{"id": security.RandomString(15), "team": teams[p%benchTeams],
+				"author": org.users[p%benchEmployees], "kind": "update", "visibility": visibility,
+				"title": fmt.Sprintf("Bericht %d", p), "body": "tekst", "created": when, "updated": when}); err != nil {
+				return err
+			}
+		}
 		for p := range benchMustReads {
 			post := security.RandomString(15)
 			if p == 0 {

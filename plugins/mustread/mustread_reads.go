@@ -79,6 +79,11 @@ func readTopics(app core.App, read *core.Record) ([]string, error) {
 		return topics, nil
 	}
 	s := subjectOf(record)
+	if s.alsoTeam != "" {
+		// a page of a team's own wiki asked of another team: some of
+		// either team may not read it, so only its reader hears of it
+		return topics, nil
+	}
 	if s.team != "" {
 		return append(topics, hooks.TeamTopic(s.team)), nil
 	}

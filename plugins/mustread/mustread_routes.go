@@ -32,9 +32,13 @@ type item struct {
 // confirmed at their current revision, newest first: each half reads the
 // must-read rows by their index, checks the caller's teams and looks the
 // caller's confirmation up by the unique index of reads.
+//
+// NB! Left to itself SQLite reads the posts for the team test, through the
+// team and visibility indexes: every organisation post. INDEXED BY holds it
+// to the partial index of the must-read posts (pb_migrations/1764200300).
 const unconfirmedQuery = `SELECT collection, id, title, team, teamName, revision, updated FROM (
 	SELECT 'posts' AS collection, p.id, p.title, p.team, COALESCE(t.name, '') AS teamName, 0 AS revision, p.updated
-	FROM {{posts}} p LEFT JOIN {{teams}} t ON t.id = p.team
+	FROM {{posts}} p INDEXED BY idx_posts_must_read LEFT JOIN {{teams}} t ON t.id = p.team
 	WHERE p.must_read = 1
 		AND (p.team = '' OR p.visibility = 'organisation' OR p.team IN (SELECT value FROM json_each({:teams})))
 		AND NOT EXISTS (SELECT 1 FROM {{reads}} r WHERE r.[[user]] = {:me} AND r.post = p.id AND r.page = '' AND r.revision = 0)
