@@ -13,8 +13,8 @@ import (
 // request gives a new revision or another audience, to read and confirm
 // it: a notification of kind mustread_new for each who has not confirmed
 // it at its current revision, but for who made the change. They are
-// written in the save's transaction, with [notify.NotifyMany]: a few
-// statements for the 3,000 employees an organisation protocol asks.
+// written in the save's transaction (see notifyAll): a few statements for
+// the 3,000 employees an organisation protocol asks.
 //
 // It follows the record API (and so the dashboard and batches), not every
 // save: demo content and imports ask without notifying, and the badge of
@@ -70,12 +70,33 @@ func announce(app core.App, s subject, sender string) error {
 			name = u.GetString("name")
 		}
 	}
-	return notify.NotifyMany(app, pending, notify.Notification{
+	return notifyAll(app, pending, notify.Notification{
 		Kind:    notify.KindMustreadNew,
 		Subject: notify.Subject{Collection: s.collection(), Id: s.record.Id},
 		Sender:  sender,
 		Params:  map[string]any{"actor": name, "title": s.title()},
 	})
+}
+
+// liveNotifications is the most readers notified one by one, each with
+// its realtime event: a team. More (a protocol for every employee) are
+// written at once by notify.NotifyMany, without events; they read them
+// when they open their notifications, and the must-read itself comes live
+// on their feed's topics.
+const liveNotifications = 50
+
+// notifyAll gives each of users the notification n.
+func notifyAll(app core.App, users []string, n notify.Notification) error {
+	if len(users) > liveNotifications {
+		return notify.NotifyMany(app, users, n)
+	}
+	for _, user := range users {
+		n.User = user
+		if err := notify.Notify(app, n); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // jsonList returns ids as a JSON array, for SQLite's json_each.

@@ -213,7 +213,7 @@ func (p *plugin) remind(collection string) func(e *core.RequestEvent) error {
 			if err != nil || len(pending) == 0 {
 				return err
 			}
-			err = notify.NotifyMany(txApp, pending, notify.Notification{
+			err = notifyAll(txApp, pending, notify.Notification{
 				Kind:    notify.KindMustreadReminder,
 				Subject: notify.Subject{Collection: s.collection(), Id: s.record.Id},
 				Sender:  sender,
