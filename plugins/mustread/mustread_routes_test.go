@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -284,6 +285,12 @@ func TestReaders(t *testing.T) {
 		{
 			Name:   "an unknown post: 404",
 			Method: http.MethodGet, URL: postReaders("nosuchpost00000"), Headers: auth(f.annaT),
+			ExpectedStatus:  404,
+			ExpectedContent: []string{`"code":"mustread_not_found"`},
+		},
+		{
+			Name:   "an id of 10,000 characters: 404, without a look-up",
+			Method: http.MethodGet, URL: postReaders(strings.Repeat("a", 10000)), Headers: auth(f.annaT),
 			ExpectedStatus:  404,
 			ExpectedContent: []string{`"code":"mustread_not_found"`},
 		},

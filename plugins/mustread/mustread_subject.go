@@ -160,10 +160,18 @@ func (s subject) pending(app core.App, except string) ([]string, error) {
 	return slices.DeleteFunc(ids, func(id string) bool { return confirmed[id] }), nil
 }
 
+// maxIdLength is the longest id a record can have (PocketBase's own are
+// 15 characters).
+const maxIdLength = 100
+
 // findSubject returns the subject of the record of collection with id, or
 // a 404 when there is none.
 func findSubject(app core.App, collection, id string) (subject, error) {
-	record, err := app.FindRecordById(collection, id)
+	var record *core.Record
+	err := sql.ErrNoRows
+	if id != "" && len(id) <= maxIdLength {
+		record, err = app.FindRecordById(collection, id)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return subject{}, hooks.Err(http.StatusNotFound, "mustread_not_found", nil,
 			"Dit bericht of deze pagina bestaat niet (meer).")
