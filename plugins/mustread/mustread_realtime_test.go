@@ -69,5 +69,4 @@ func TestConfirmationLive(t *testing.T) {
 	if ev := carla.Next(t, 10*time.Second); ev.Name != hooks.UserTopic(f.carla) {
 		t.Errorf("carla got %s %s: bram's confirmation or hers on the organisation's topic", ev.Name, ev.Data)
 	}
-
 }
