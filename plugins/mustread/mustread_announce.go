@@ -1,8 +1,6 @@
 package mustread
 
 import (
-	"encoding/json"
-
 	"buurtplein/plugins/notify"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -97,10 +95,4 @@ func notifyAll(app core.App, users []string, n notify.Notification) error {
 		}
 	}
 	return nil
-}
-
-// jsonList returns ids as a JSON array, for SQLite's json_each.
-func jsonList(ids []string) string {
-	b, _ := json.Marshal(ids)
-	return string(b)
 }

@@ -2,6 +2,7 @@ package mustread
 
 import (
 	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -82,6 +83,12 @@ func (p *plugin) unconfirmed(e *core.RequestEvent) error {
 		}
 	}
 	return e.JSON(http.StatusOK, map[string]any{"items": items, "count": count})
+}
+
+// jsonList returns ids as a JSON array, for SQLite's json_each.
+func jsonList(ids []string) string {
+	b, _ := json.Marshal(ids)
+	return string(b)
 }
 
 // person is a colleague as the readers overview shows them.
