@@ -13,7 +13,8 @@ import (
 //     it is must-read, whether they are asked to and whether they already
 //     did to the plugin, which answers each with a code a person can act
 //     on; with the must-read test in the rule a colleague who confirms a
-//     page that stopped being must-read got PocketBase's bare 400
+//     page that stopped being must-read got PocketBase's bare 400. A
+//     confirmation may leave out its user: the plugin sets the reader's own
 //   - mustread_reminders: when someone reminded the readers of a must-read
 //     post or page who have not confirmed it, so the plugin sends at most
 //     one reminder a day per item; written by the plugin only, read by no
@@ -22,7 +23,7 @@ import (
 //     what they still have to confirm reads a handful of rows
 
 const (
-	mustreadReadsCreate = `@request.auth.collectionName = "users" && user = @request.auth.id` +
+	mustreadReadsCreate = `@request.auth.collectionName = "users" && (user = @request.auth.id || user = "")` +
 		` && ((post != "" && page = "" &&` +
 		` (post.team = "" || post.visibility = "organisation" || @request.auth.memberships_via_user.team ?= post.team))` +
 		` || (page != "" && post = "" &&` +

@@ -79,6 +79,7 @@ func Register(app core.App, config Config) error {
 
 	hooks.GuardScoped(app, ReadsCollection, RemindersCollection)
 
+	app.OnRecordCreateRequest(ReadsCollection).BindFunc(confirmAsMe)
 	app.OnRecordCreate(ReadsCollection).BindFunc(p.confirm)
 	hooks.PublishTo(app, ReadsCollection, hooks.Topics{
 		Of:     readTopics,

@@ -40,6 +40,20 @@ func TestConfirm(t *testing.T) {
 			ExpectedContent: []string{`"page":"` + protocol + `"`, `"revision":3`},
 		},
 		{
+			Name:   "bram sends the post alone: the confirmation is his",
+			Method: http.MethodPost, URL: readsURL, Headers: auth(f.bramT),
+			Body:            body(`{"post":"` + teamPost + `"}`),
+			ExpectedStatus:  200,
+			ExpectedContent: []string{`"post":"` + teamPost + `"`, `"user":"` + f.bram + `"`, `"revision":0`},
+		},
+		{
+			Name:   "IT must name the reader",
+			Method: http.MethodPost, URL: readsURL, Headers: auth(f.itT),
+			Body:            body(`{"post":"` + teamPost + `"}`),
+			ExpectedStatus:  400,
+			ExpectedContent: []string{`"user":{"code":"validation_required"`},
+		},
+		{
 			Name:   "carla confirms the organisation's must-read post",
 			Method: http.MethodPost, URL: readsURL, Headers: auth(f.carlaT),
 			Body:            body(`{"post":"` + orgPost + `","user":"` + f.carla + `"}`),
