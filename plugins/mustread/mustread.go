@@ -13,9 +13,16 @@
 //	POST /api/buurtplein/posts/{post}/readers/remind  notify who has not, once a day
 //	POST /api/buurtplein/wiki/{page}/readers/remind
 //
+// A post or page made must-read, or a must-read page's new revision, saved
+// through the record API notifies its audience (kind mustread_new); a
+// plugin that saves one itself calls [Announce].
+//
 // Example usage:
 //
 //	mustread.MustRegister(app, mustread.Config{})
+//
+//	// in a plugin that saves a page's new revision itself:
+//	err := mustread.Announce(txApp, page, editorId)
 package mustread
 
 import (

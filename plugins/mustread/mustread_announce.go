@@ -43,6 +43,19 @@ func (p *plugin) announceOnSave(e *core.RecordRequestEvent) error {
 	})
 }
 
+// Announce asks the audience of record, a must-read post or page, to read
+// and confirm it, as a save through the record API does: a notification
+// of kind mustread_new for each who has not confirmed its current
+// revision, but for sender. A plugin that saves a must-read page's new
+// revision outside the record API (a restore) calls it with its
+// transaction's app. It does nothing for a record that is not must-read.
+func Announce(app core.App, record *core.Record, sender string) error {
+	if !record.GetBool("must_read") {
+		return nil
+	}
+	return announce(app, subjectOf(record), sender)
+}
+
 // changedBy returns who made the change to a post or page: a post's
 // author, a page's last editor.
 func changedBy(r *core.Record) string {

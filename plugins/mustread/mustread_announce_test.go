@@ -5,6 +5,9 @@ import (
 	"slices"
 	"testing"
 
+	"buurtplein/internal/testapp"
+	"buurtplein/plugins/mustread"
+
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
@@ -100,4 +103,36 @@ func TestAnnounce(t *testing.T) {
 			AfterTestFunc:   wantAnnounced(),
 		},
 	})
+}
+
+// TestAnnounceFromAPlugin: a plugin that saves a new revision itself (the
+// wiki's restore) asks again with Announce, in its transaction.
+func TestAnnounceFromAPlugin(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	app := testapp.New(t)
+	f.seed(t, app)
+	confirmed(t, app, f.bram, "", protocol, 3)
+	err := app.RunInTransaction(func(txApp core.App) error {
+		bump(t, txApp, protocol)
+		page, err := txApp.FindRecordById("wiki_pages", protocol)
+		if err != nil {
+			return err
+		}
+		return mustread.Announce(txApp, page, f.bo)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// bram confirmed revision 3, not 4: he is asked again
+	wantAnnounced(f.anna, f.bram, f.dirk)(t, app, nil)
+
+	plain, err := app.FindRecordById("posts", plainPost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mustread.Announce(app, plain, f.anna); err != nil {
+		t.Fatal(err)
+	}
+	wantAnnounced(f.anna, f.bram, f.dirk)(t, app, nil)
 }
