@@ -2,6 +2,7 @@ package mustread_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 const mustreadURL = "/api/buurtplein/mustread"
@@ -110,6 +112,28 @@ func TestMustreadList(t *testing.T) {
 			ExpectedStatus:     200,
 			NotExpectedContent: []string{teamPost, teamPage, protocol},
 			AfterTestFunc:      wantListed("wiki_pages/"+orgProtocol+"@1", "posts/"+otherPost+"@0", "posts/"+orgPost+"@0"),
+		},
+		{
+			Name:   "at most 100 items, and the count of them all",
+			Method: http.MethodGet, URL: mustreadURL, Headers: auth(f.carlaT),
+			BeforeTestFunc: func(t testing.TB, app *tests.TestApp, _ *core.ServeEvent) {
+				for i := range 120 {
+					when := types.NowDateTime().Add(time.Duration(i) * time.Second).String()
+					if _, err := app.DB().Insert("posts", dbx.Params{"id": fmt.Sprintf("mrmany%09d", i), "author": f.bo,
+						"kind": "update", "visibility": "organisation", "title": "Veel", "body": "Lees dit.",
+						"must_read": true, "created": when, "updated": when}).Execute(); err != nil {
+						t.Fatal(err)
+					}
+				}
+			},
+			ExpectedStatus:  200,
+			ExpectedContent: []string{`"count":123`, `"id":"mrmany000000119"`},
+			AfterTestFunc: func(t testing.TB, _ *tests.TestApp, res *http.Response) {
+				var got listed
+				if err := json.NewDecoder(res.Body).Decode(&got); err != nil || len(got.Items) != 100 {
+					t.Errorf("%d items, want 100 (%v)", len(got.Items), err)
+				}
+			},
 		},
 		{
 			Name:   "fenna, in no team, is asked nothing",
@@ -388,6 +412,31 @@ func TestRemind(t *testing.T) {
 			},
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`{"notified":2}`},
+		},
+		{
+			// past 50 readers the notifications are written at once
+			Name:   "anna reminds a large team",
+			Method: http.MethodPost, URL: remindPost(teamPost), Headers: auth(f.annaT),
+			BeforeTestFunc: func(t testing.TB, app *tests.TestApp, _ *core.ServeEvent) {
+				for i := range 60 {
+					id := fmt.Sprintf("mrlarge%08d", i)
+					if _, err := app.DB().Insert("users", dbx.Params{"id": id, "name": fmt.Sprintf("Collega %d", i),
+						"email": id + "@buurtplein.test", "password": "x", "tokenKey": id + "-token-key-0123456789"}).Execute(); err != nil {
+						t.Fatal(err)
+					}
+					save(t, app, "memberships", map[string]any{"team": f.haarlem, "user": id, "role": "member"})
+				}
+			},
+			ExpectedStatus:  200,
+			ExpectedContent: []string{`{"notified":62}`},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+				if n := count(t, app, "notifications", dbx.HashExp{"subject": teamPost, "kind": "mustread_reminder", "sender": f.anna}); n != 62 {
+					t.Errorf("%d reminders, want 62", n)
+				}
+				if reminders(t, app, f.dirk, teamPost) != 1 || reminders(t, app, "mrlarge00000059", teamPost) != 1 || reminders(t, app, f.anna, teamPost) != 0 {
+					t.Error("the reminder missed dirk or a new colleague, or went to anna")
+				}
+			},
 		},
 		{
 			Name:   "BOB reminds the whole organisation once",
