@@ -208,8 +208,8 @@ var kinds = []kind{
 	// confirmations of them (plugins/mustread)
 	mustReadTeamPost,
 	mustReadOrgPost,
-	mustReadPage("wiki_pages/mustread-own", "haarlem-noord", "", false),
-	mustReadPage("wiki_pages/mustread-org", "", "", false),
+	mustReadPage("wiki_pages/mustread-own", "haarlem-noord"),
+	mustReadPage("wiki_pages/mustread-org", ""),
 	confirmation("reads/own", mustReadTeamPost, "bram"),
 	confirmation("reads/org", mustReadOrgPost, "carla"),
 	{
@@ -408,15 +408,14 @@ func mustReadPost(name, team, author, visibility string) kind {
 }
 
 // mustReadPage is a kind of must-read wiki page of team's wiki (its slug,
-// "" for the organisation's), asked of askTeam ("" for everyone who may
-// read it).
-func mustReadPage(name, team, askTeam string, shared bool) kind {
+// "" for the organisation's), asked of everyone who may read it.
+func mustReadPage(name, team string) kind {
 	return kind{
 		name: name,
 		make: func(t testing.TB, f *fixture) *core.Record {
 			return f.save(t, "wiki_pages", map[string]any{
 				"team": f.team[team], "slug": unique("authz-"), "title": "Authz " + name, "body": "Authz: lees en bevestig.",
-				"revision": 1, "shared": shared, "must_read": true, "must_read_team": f.team[askTeam],
+				"revision": 1, "must_read": true,
 			})
 		},
 	}
