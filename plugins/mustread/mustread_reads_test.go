@@ -153,6 +153,17 @@ func TestConfirm(t *testing.T) {
 			AfterTestFunc:   noRead(f.bram),
 		},
 		{
+			Name:   "the same page twice in one batch: the whole batch is refused",
+			Method: http.MethodPost, URL: "/api/batch", Headers: auth(f.bramT),
+			Body: body(`{"requests":[` +
+				`{"method":"POST","url":"/api/collections/reads/records","body":{"post":"` + teamPost + `"}},` +
+				`{"method":"POST","url":"/api/collections/reads/records","body":{"page":"` + protocol + `"}},` +
+				`{"method":"POST","url":"/api/collections/reads/records","body":{"page":"` + protocol + `"}}]}`),
+			ExpectedStatus:  400,
+			ExpectedContent: []string{`"code":"mustread_already_confirmed"`},
+			AfterTestFunc:   noRead(f.bram),
+		},
+		{
 			Name:   "without a session nothing is confirmed",
 			Method: http.MethodPost, URL: readsURL,
 			Body:            body(`{"post":"` + orgPost + `","user":"` + f.bram + `"}`),

@@ -405,6 +405,21 @@ func TestRemind(t *testing.T) {
 			ExpectedContent: []string{`{"notified":2}`},
 		},
 		{
+			Name:   "a reminder late yesterday (Amsterdam's day) does not stop today's",
+			Method: http.MethodPost, URL: remindPage(protocol), Headers: auth(f.bramT),
+			BeforeTestFunc: func(t testing.TB, app *tests.TestApp, _ *core.ServeEvent) {
+				amsterdam, err := time.LoadLocation("Europe/Amsterdam")
+				if err != nil {
+					t.Fatal(err)
+				}
+				now := time.Now().In(amsterdam)
+				midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, amsterdam)
+				reminded(t, app, "", protocol, midnight.Add(-time.Minute))
+			},
+			ExpectedStatus:  200,
+			ExpectedContent: []string{`{"notified":2}`},
+		},
+		{
 			Name:   "a reminder of another item does not count",
 			Method: http.MethodPost, URL: remindPost(teamPost), Headers: auth(f.annaT),
 			BeforeTestFunc: func(t testing.TB, app *tests.TestApp, _ *core.ServeEvent) {
