@@ -217,6 +217,24 @@ var kinds = []kind{
 	event("task_events/other", "tasks/other", "carla"),
 	notification("notifications/member", "bram", "tasks/own"),
 	notification("notifications/other", "carla", "tasks/other"),
+	// must-read posts and pages with their readers overview, and the
+	// confirmations of them (plugins/mustread)
+	mustReadTeamPost,
+	mustReadOrgPost,
+	mustReadPage("wiki_pages/mustread-own", "haarlem-noord"),
+	mustReadPage("wiki_pages/mustread-org", ""),
+	confirmation("reads/own", mustReadTeamPost, "bram"),
+	confirmation("reads/org", mustReadOrgPost, "carla"),
+	{
+		name: "mustread_reminders/own",
+		make: func(t testing.TB, f *fixture) *core.Record {
+			return f.save(t, "mustread_reminders", map[string]any{"post": f.shared["posts/mustread"].Id, "sender": f.user["anna"], "notified": 2})
+		},
+		create: func(t testing.TB, f *fixture, me string) map[string]any {
+			return map[string]any{"post": f.shared["posts/mustread"].Id, "sender": me, "notified": 1}
+		},
+		update: map[string]any{"notified": 3},
+	},
 	{
 		name: "_superusers/it",
 		shared: func(t testing.TB, f *fixture) *core.Record {
@@ -427,4 +445,50 @@ var routeBodies = map[string]func(f *fixture, target *core.Record) map[string]an
 		}
 		return map[string]any{"pinned": true}
 	},
+}
+
+// The must-read posts: a Haarlem-Noord team post and an organisation post.
+var (
+	mustReadTeamPost = mustReadPost("posts/mustread", "haarlem-noord", "anna", "team")
+	mustReadOrgPost  = mustReadPost("posts/mustread-org", "", "bo", "organisation")
+)
+
+// mustReadPost is a kind of must-read post in team (its slug, "" for the
+// organisation feed) by author with visibility.
+func mustReadPost(name, team, author, visibility string) kind {
+	k := post(name, team, author, visibility)
+	plain := k.make
+	k.make = func(t testing.TB, f *fixture) *core.Record {
+		return f.set(t, plain(t, f), map[string]any{"must_read": true})
+	}
+	return k
+}
+
+// mustReadPage is a kind of must-read wiki page of team's wiki (its slug,
+// "" for the organisation's), asked of everyone who may read it.
+func mustReadPage(name, team string) kind {
+	return kind{
+		name: name,
+		make: func(t testing.TB, f *fixture) *core.Record {
+			return f.save(t, "wiki_pages", map[string]any{
+				"team": f.team[team], "slug": unique("authz-"), "title": "Authz " + name, "body": "Authz: lees en bevestig.",
+				"revision": 1, "must_read": true,
+			})
+		},
+	}
+}
+
+// confirmation is a kind of confirmation by reader of a new must-read
+// post of kind subject (one per post and reader: each needs its own).
+func confirmation(name string, subject kind, reader string) kind {
+	return kind{
+		name: name,
+		make: func(t testing.TB, f *fixture) *core.Record {
+			return f.save(t, "reads", map[string]any{"post": subject.make(t, f).Id, "user": f.user[reader]})
+		},
+		create: func(t testing.TB, f *fixture, me string) map[string]any {
+			return map[string]any{"post": subject.make(t, f).Id, "user": me}
+		},
+		update: map[string]any{"revision": 0},
+	}
 }

@@ -88,8 +88,40 @@ func (o *oracle) decide(user, collection, id string) bool {
 		return o.member(user, o.teamOfTask(r.GetString("task")))
 	case "notifications":
 		return r.GetString("user") == user
+	case "reads":
+		// a confirmation is its reader's, and the overseers' of its
+		// audience: the audience's team, BOB for every employee
+		return r.GetString("user") == user || o.oversees(user, r)
+	case "mustread_reminders":
+		return false
 	}
 	return false
+}
+
+// oversees reports whether user may see who confirmed what read confirms:
+// a member of the team a must-read post or page asks, BOB staff when it
+// asks every employee.
+func (o *oracle) oversees(user string, read *core.Record) bool {
+	var team string
+	if post, err := o.app.FindRecordById("posts", read.GetString("post")); err == nil {
+		if post.GetString("team") != "" && post.GetString("visibility") != "organisation" {
+			team = post.GetString("team")
+		}
+	} else if page, err := o.app.FindRecordById("wiki_pages", read.GetString("page")); err == nil {
+		team = page.GetString("must_read_team")
+		if team == "" && page.GetString("team") != "" && !page.GetBool("shared") {
+			team = page.GetString("team")
+		}
+	} else {
+		return false
+	}
+	if team != "" {
+		return o.member(user, team)
+	}
+	var n int
+	err := o.app.DB().NewQuery(`SELECT count(*) FROM memberships m JOIN teams t ON t.id = m.team
+		WHERE m.user = {:user} AND t.kind = 'bob'`).Bind(dbx.Params{"user": user}).Row(&n)
+	return err == nil && n > 0
 }
 
 func (o *oracle) member(user, team string) bool {

@@ -20,6 +20,7 @@ import (
 	"buurtplein/hooks"
 	"buurtplein/plugins/backups"
 	"buurtplein/plugins/feed"
+	"buurtplein/plugins/mustread"
 	"buurtplein/plugins/notify"
 	"buurtplein/plugins/pwa"
 	"buurtplein/plugins/sessions"
@@ -91,6 +92,12 @@ var All = []Plugin{
 		Register:    func(app core.App, o Options) error { return feed.Register(app, feed.Config{}) },
 		Seed:        feed.SeedDemo,
 		Collections: []string{"posts", "comments"},
+	},
+	{
+		// after feed and wiki: it confirms their posts and pages
+		Name:        "mustread",
+		Register:    func(app core.App, o Options) error { return mustread.Register(app, mustread.Config{}) },
+		Collections: []string{mustread.ReadsCollection, mustread.RemindersCollection},
 	},
 	{
 		Name:        "tasks",

@@ -676,6 +676,8 @@ export default {
       team_added_coordinator: '{actor} added you to {team} as coordinator',
       post_comment: '{actor} commented on your post {title}',
       mention: '{actor} mentioned you on the post {title}',
+      mustread_new: '{actor} asks you to read and confirm {title}',
+      mustread_reminder: 'Reminder from {actor}: read and confirm {title}',
     },
   },
   errors: {
@@ -856,6 +858,14 @@ export default {
       feed_pin_not_bob: 'Only BOB can pin posts the whole organisation reads.',
       validation_pin_required: 'Say whether the post should be pinned.',
       validation_attachment_not_pdf: 'The file "{name}" is not a PDF. Only add PDF files (at most 4, each at most 20 MB).',
+      mustread_one_subject: 'Confirm one post or one page at a time.',
+      mustread_not_must_read: 'This needs no confirmation: it is not (or no longer) a must-read.',
+      mustread_not_asked: 'You need not confirm this: it was asked of another team.',
+      mustread_already_confirmed: 'You have already confirmed this. We will ask you again after a new version.',
+      mustread_not_found: 'This post or page does not exist (any more).',
+      mustread_readers_bob_only: 'Only BOB staff see who confirmed something for the whole organisation.',
+      mustread_readers_team_only: 'Only the members of the team it was asked of see who confirmed it.',
+      mustread_reminded_today: 'A reminder was already sent today. You can send another tomorrow.',
     },
   },
 };

@@ -677,6 +677,8 @@ export default {
       team_added_coordinator: '{actor} heeft je als coördinator toegevoegd aan {team}',
       post_comment: '{actor} reageerde op je bericht {title}',
       mention: '{actor} noemde je bij het bericht {title}',
+      mustread_new: '{actor} vraagt je te lezen en te bevestigen: {title}',
+      mustread_reminder: 'Herinnering van {actor}: lees en bevestig {title}',
     },
   },
   errors: {
@@ -857,6 +859,14 @@ export default {
       feed_pin_not_bob: 'Alleen BOB kan berichten vastzetten die de hele organisatie leest.',
       validation_pin_required: 'Geef aan of het bericht vast moet staan.',
       validation_attachment_not_pdf: 'Het bestand "{name}" is geen PDF. Voeg alleen PDF-bestanden toe (ten hoogste 4, van elk ten hoogste 20 MB).',
+      mustread_one_subject: 'Bevestig één bericht of één pagina tegelijk.',
+      mustread_not_must_read: 'Dit hoeft niet bevestigd te worden: het is niet (meer) verplicht om te lezen.',
+      mustread_not_asked: 'Dit hoef jij niet te bevestigen: het is gevraagd aan een ander team.',
+      mustread_already_confirmed: 'Je hebt dit al bevestigd. Na een nieuwe versie vragen we het je opnieuw.',
+      mustread_not_found: 'Dit bericht of deze pagina bestaat niet (meer).',
+      mustread_readers_bob_only: 'Wie iets voor de hele organisatie heeft bevestigd, zien alleen de medewerkers van BOB.',
+      mustread_readers_team_only: 'Wie dit heeft bevestigd, zien alleen de leden van het team aan wie het gevraagd is.',
+      mustread_reminded_today: 'Vandaag is er al een herinnering verstuurd. Morgen kan het weer.',
     },
   },
 };

@@ -44,6 +44,12 @@ const (
 	// KindMention: actor mentioned the reader ("@Name") in the post title
 	// or in a comment on it.
 	KindMention Kind = "mention"
+	// KindMustreadNew: actor asks the reader to read and confirm title, a
+	// must-read post or page, or a new revision of a must-read page.
+	KindMustreadNew Kind = "mustread_new"
+	// KindMustreadReminder: actor reminds the reader to read and confirm
+	// the must-read title.
+	KindMustreadReminder Kind = "mustread_reminder"
 )
 
 // ParamText is the one parameter of the notifications written before they
@@ -64,8 +70,10 @@ var kindParams = map[Kind][]string{
 	KindHandoverShiftLapsed: {"actor", "n"},
 	KindTeamAdded:           {"actor", "team", "role"},
 
-	KindPostComment: {"actor", "title"},
-	KindMention:     {"actor", "title"},
+	KindPostComment:      {"actor", "title"},
+	KindMention:          {"actor", "title"},
+	KindMustreadNew:      {"actor", "title"},
+	KindMustreadReminder: {"actor", "title"},
 }
 
 // Kinds returns every kind of notification, sorted.
