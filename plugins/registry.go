@@ -25,6 +25,7 @@ import (
 	"buurtplein/plugins/sessions"
 	"buurtplein/plugins/tasks"
 	"buurtplein/plugins/teams"
+	"buurtplein/plugins/wiki"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
@@ -91,6 +92,12 @@ var All = []Plugin{
 		Register:    func(app core.App, o Options) error { return feed.Register(app, feed.Config{}) },
 		Seed:        feed.SeedDemo,
 		Collections: []string{"posts", "comments"},
+	},
+	{
+		Name:        "wiki",
+		Register:    func(app core.App, o Options) error { return wiki.Register(app, wiki.Config{}) },
+		Seed:        wiki.SeedDemo,
+		Collections: []string{wiki.PagesCollection, wiki.RevisionsCollection},
 	},
 	{
 		Name:        "tasks",
