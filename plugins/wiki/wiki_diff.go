@@ -24,10 +24,10 @@ const (
 	OpChange = "change" // a line only: changed, shown word by word
 )
 
-// diffBudget bounds the steps of one [Diff] (each step a comparison of two
-// lines or words, or a step along a diagonal): about 30 ms on one core of
-// a slow machine.
-const diffBudget = 4_000_000
+// diffBudget bounds the steps of one diff (each step a comparison of two
+// lines or words, or a step along a diagonal): about 10 ms on one core of
+// a slow machine (BenchmarkDiff).
+const diffBudget = 1_000_000
 
 // maxEdits bounds the edits Myers' algorithm looks for in one script: its
 // trace (the way back) holds about maxEdits² numbers, 4 MB at 1000.
@@ -118,8 +118,15 @@ func DiffText(a, b string) []Line {
 			}
 		}
 		paired := min(len(dels), len(ins))
+		if budget <= 0 {
+			paired = 0 // no time left for words: whole lines
+		}
 		for k := 0; k < paired; k++ {
-			lines = append(lines, changedLine(dels[k], ins[k], &budget))
+			if changed, ok := changedLine(dels[k], ins[k], &budget); ok {
+				lines = append(lines, changed)
+			} else {
+				lines = append(lines, Line{Op: OpDelete, Text: dels[k]}, Line{Op: OpInsert, Text: ins[k]})
+			}
 		}
 		for _, d := range dels[paired:] {
 			lines = append(lines, Line{Op: OpDelete, Text: d})
@@ -131,11 +138,17 @@ func DiffText(a, b string) []Line {
 	return lines
 }
 
-// changedLine diffs two lines word by word.
-func changedLine(a, b string, budget *int) Line {
+// changedLine diffs two lines word by word. It reports false when the
+// lines have too little in common (less than a third of the longer one)
+// for the words to read better than the two lines.
+func changedLine(a, b string, budget *int) (Line, bool) {
 	ops := diffTokens(splitWords(a), splitWords(b), budget)
 	words := make([]Word, 0, len(ops))
+	common := 0
 	for _, o := range ops {
+		if o.op == OpEqual {
+			common += len(o.text)
+		}
 		// neighbours with the same op read better as one
 		if n := len(words); n > 0 && words[n-1].Op == o.op {
 			words[n-1].Text += o.text
@@ -143,7 +156,10 @@ func changedLine(a, b string, budget *int) Line {
 		}
 		words = append(words, Word{Op: o.op, Text: o.text})
 	}
-	return Line{Op: OpChange, Words: words}
+	if 3*common < max(len(a), len(b)) {
+		return Line{}, false
+	}
+	return Line{Op: OpChange, Words: words}, true
 }
 
 // splitLines splits text into its lines; the empty text has none.
