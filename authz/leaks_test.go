@@ -88,6 +88,10 @@ func (o *oracle) decide(user, collection, id string) bool {
 		return o.member(user, o.teamOfTask(r.GetString("task")))
 	case "notifications":
 		return r.GetString("user") == user
+	case "wiki_pages":
+		return r.GetString("team") == "" || r.GetBool("shared") || o.member(user, r.GetString("team"))
+	case "wiki_revisions":
+		return o.readable(user, "wiki_pages", r.GetString("page"))
 	}
 	return false
 }
