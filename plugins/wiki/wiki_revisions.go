@@ -126,11 +126,24 @@ func (p *plugin) createWithRevision(e *core.RecordEvent) error {
 // one.
 func (p *plugin) updateWithRevision(e *core.RecordEvent) error {
 	page, original := e.Record, e.Record.Original()
-	if original.GetString("team") != page.GetString("team") {
+	if team := original.GetString("team"); team != page.GetString("team") {
+		if page.GetString("team") == "" && teamGone(e.App, team) {
+			// PocketBase clears the relation of a team it deletes, in the
+			// same transaction: the page keeps its history and the id of
+			// its team, so that only IT reads it from now on, and is not
+			// written (with an empty team it would be the organisation's)
+			page.Set("team", team)
+			return nil
+		}
 		// a page stays in its wiki: moving it would show a team's history
-		// to the organisation (deleting a team with a wiki fails on this)
+		// to the organisation
 		return hooks.FieldError("team", "wiki_team_fixed",
 			"Een pagina blijft in haar eigen wiki. Maak een nieuwe pagina in de andere wiki.")
+	}
+	if team := original.GetString("must_read_team"); team != "" && page.GetString("must_read_team") == "" && teamGone(e.App, team) {
+		// the team that had to read the protocol is deleted: an empty
+		// must_read_team would ask the whole organisation instead
+		page.Set("must_read", false)
 	}
 
 	if w := writeOf(page); w != nil {
@@ -177,6 +190,13 @@ func (p *plugin) updateWithRevision(e *core.RecordEvent) error {
 		return staleError(app, page, base, current)
 	}
 	return err
+}
+
+// teamGone reports whether the team with id no longer exists (in app, the
+// transaction of its deletion).
+func teamGone(app core.App, id string) bool {
+	_, err := app.FindRecordById(hooks.TeamsCollection, id)
+	return errors.Is(err, sql.ErrNoRows)
 }
 
 // errStale ends the transaction of a stale save; the 409 is made after it,

@@ -393,3 +393,44 @@ func TestRestore(t *testing.T) {
 		},
 	})
 }
+
+// TestTeamDeleted checks what deleting a team (IT, in the dashboard) does
+// to the wikis: its pages keep their history and their team's id, so only
+// IT reads them; a protocol it had to read is no longer a must-read (for
+// everyone instead).
+func TestTeamDeleted(t *testing.T) {
+	t.Parallel()
+	app := testapp.New(t)
+	f := newFixture(t)
+
+	team, err := app.FindRecordById("teams", f.haarlem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Delete(team); err != nil {
+		t.Fatalf("deleting Haarlem-Noord: %v", err)
+	}
+	page, err := app.FindRecordById(wiki.PagesCollection, f.werkafspraken)
+	if err != nil {
+		t.Fatalf("werkafspraken is gone: %v", err)
+	}
+	if page.GetString("team") != f.haarlem || page.GetInt("revision") != 1 || len(revisions(t, app, f.werkafspraken)) != 1 {
+		t.Errorf("werkafspraken: team %q, revision %d", page.GetString("team"), page.GetInt("revision"))
+	}
+	wondzorg, _ := app.FindRecordById(wiki.PagesCollection, f.wondzorg)
+	if wondzorg.GetBool("must_read") || wondzorg.GetString("must_read_team") != "" || wondzorg.GetInt("revision") != 4 {
+		t.Errorf("wondzorg: must_read %v for %q at revision %d", wondzorg.GetBool("must_read"), wondzorg.GetString("must_read_team"), wondzorg.GetInt("revision"))
+	}
+
+	server := testapp.Serve(t, app)
+	for _, token := range []string{f.carlaT, f.boT} {
+		status, body := testapp.Do(t, http.MethodGet, server.URL+"/api/collections/wiki_pages/records/"+f.werkafspraken, token, nil)
+		if status != http.StatusNotFound {
+			t.Errorf("a page of the deleted team: %d %s", status, body)
+		}
+	}
+	status, _ := testapp.Do(t, http.MethodGet, server.URL+"/api/collections/wiki_pages/records/"+f.werkafspraken, f.superT, nil)
+	if status != http.StatusOK {
+		t.Errorf("IT reads a page of the deleted team: %d", status)
+	}
+}
