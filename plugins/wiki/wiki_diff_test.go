@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"buurtplein/internal/testapp"
 	"buurtplein/plugins/wiki"
 )
 
@@ -212,4 +213,27 @@ func BenchmarkDiff(b *testing.B) {
 			wiki.DiffText(a, other)
 		}
 	})
+}
+
+// TestBrokenLinks checks which links of a page lead nowhere: a page of its
+// own wiki or of the organisation's is found, one of another team's is not.
+func TestBrokenLinks(t *testing.T) {
+	t.Parallel()
+	app := testapp.New(t)
+	page, err := app.FindFirstRecordByData(wiki.PagesCollection, "slug", "werkafspraken")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page.Set("body", page.GetString("body")+"\nZie ook [[bestaat-niet]] en [[inwerken]].")
+	broken, err := wiki.BrokenLinks(app, page)
+	if err != nil || !slices.Equal(broken, []string{"bestaat-niet"}) {
+		t.Errorf("broken links %v (%v), want [bestaat-niet]", broken, err)
+	}
+
+	// from Schalkwijk's wiki, Haarlem-Noord's pages are not there
+	page.Set("team", testapp.Id(t, app, "teams", "slug", "schalkwijk"))
+	broken, err = wiki.BrokenLinks(app, page)
+	if err != nil || !slices.Equal(broken, []string{"sleutels-en-codes", "bestaat-niet", "inwerken"}) {
+		t.Errorf("broken links from Schalkwijk %v (%v)", broken, err)
+	}
 }

@@ -1,8 +1,12 @@
 package wiki
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 )
 
 // maxSlug is the longest slug (the migration's Max of wiki_pages.slug).
@@ -57,4 +61,23 @@ func Links(body string) []string {
 
 func isSlugByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-'
+}
+
+// BrokenLinks returns the slugs of the links in page's body that lead to no
+// page: none with that slug in the page's wiki nor in the organisation's.
+func BrokenLinks(app core.App, page *core.Record) ([]string, error) {
+	var broken []string
+	for _, slug := range Links(page.GetString("body")) {
+		var n int
+		err := app.DB().Select("count(*)").From(PagesCollection).
+			Where(dbx.HashExp{"slug": slug}).
+			AndWhere(dbx.In("team", page.GetString("team"), "")).Row(&n)
+		if err != nil {
+			return nil, fmt.Errorf("link [[%s]]: %w", slug, err)
+		}
+		if n == 0 {
+			broken = append(broken, slug)
+		}
+	}
+	return broken, nil
 }

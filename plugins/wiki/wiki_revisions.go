@@ -175,6 +175,13 @@ func (p *plugin) updateWithRevision(e *core.RecordEvent) error {
 		if base != current {
 			return errStale
 		}
+		if page.GetString("parent") != original.GetString("parent") {
+			// again, with SQLite's writer held: two pages moved at once
+			// under each other would make a loop between the checks
+			if err := checkParent(txApp, page); err != nil {
+				return err
+			}
+		}
 		page.Set("revision", current+1)
 		if err := e.Next(); err != nil {
 			return err

@@ -434,3 +434,31 @@ func TestTeamDeleted(t *testing.T) {
 		t.Errorf("IT reads a page of the deleted team: %d", status)
 	}
 }
+
+// TestConcurrentSaves sends five saves from the same revision at once:
+// exactly one is written, the others get the 409, whatever their order.
+func TestConcurrentSaves(t *testing.T) {
+	t.Parallel()
+	app := testapp.New(t)
+	f := newFixture(t)
+	server := testapp.Serve(t, app)
+
+	statuses := make(chan int, 5)
+	for i := range 5 {
+		go func() {
+			status, _ := testapp.Do(t, http.MethodPatch, server.URL+"/api/collections/wiki_pages/records/"+f.werkafspraken, f.annaT,
+				map[string]any{"revision": 1, "body": "Versie van schrijver " + string(rune('A'+i))})
+			statuses <- status
+		}()
+	}
+	count := map[int]int{}
+	for range 5 {
+		count[<-statuses]++
+	}
+	if count[http.StatusOK] != 1 || count[http.StatusConflict] != 4 {
+		t.Errorf("statuses %v, want one 200 and four 409", count)
+	}
+	if n := len(revisions(t, app, f.werkafspraken)); n != 2 {
+		t.Errorf("%d revisions, want 2", n)
+	}
+}
