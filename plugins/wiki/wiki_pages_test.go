@@ -11,6 +11,7 @@ import (
 	"buurtplein/internal/testapp"
 	"buurtplein/plugins/wiki"
 
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 )
 
@@ -100,6 +101,15 @@ func TestPageAccess(t *testing.T) {
 	pages := "/api/collections/wiki_pages/records"
 	revs := "/api/collections/wiki_revisions/records"
 
+	// the shared page inwerken under the team's own werkafspraken
+	nestShared := func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
+		page, _ := app.FindRecordById(wiki.PagesCollection, f.inwerken)
+		page.Set("parent", f.werkafspraken)
+		if err := app.Save(page); err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	run(t, []tests.ApiScenario{
 		{
 			Name: "carla lists the wiki pages", Method: http.MethodGet, URL: pages + "?perPage=100", Headers: auth(f.carlaT),
@@ -169,6 +179,34 @@ func TestPageAccess(t *testing.T) {
 		{
 			Name: "bram shares his team's page with the organisation", Method: http.MethodPatch, URL: pages + "/" + f.sleutels, Headers: auth(f.bramT),
 			Body: jsonBody(t, map[string]any{"revision": 1, "shared": true}), ExpectedStatus: 200, ExpectedContent: []string{`"shared":true`},
+		},
+		{
+			Name: "carla filters the shared page on its parent's text", Method: http.MethodGet,
+			URL:            pages + "?filter=" + q(`parent.title = "Werkafspraken" || parent.body ~ "keukentafel"`),
+			Headers:        auth(f.carlaT),
+			BeforeTestFunc: nestShared,
+			ExpectedStatus: 200, ExpectedContent: []string{`"totalItems":0`}, NotExpectedContent: []string{f.inwerken},
+		},
+		{
+			Name: "carla expands the shared page's parent", Method: http.MethodGet,
+			URL:            pages + "/" + f.inwerken + "?expand=parent",
+			Headers:        auth(f.carlaT),
+			BeforeTestFunc: nestShared,
+			ExpectedStatus: 200, ExpectedContent: []string{`"shared":true`}, NotExpectedContent: []string{"Werkafspraken", "keukentafel"},
+		},
+		{
+			Name: "carla filters revisions on their page's parent", Method: http.MethodGet,
+			URL:            revs + "?filter=" + q(`page.parent.body ~ "keukentafel"`),
+			Headers:        auth(f.carlaT),
+			BeforeTestFunc: nestShared,
+			ExpectedStatus: 200, ExpectedContent: []string{`"totalItems":0`},
+		},
+		{
+			Name: "bram filters the shared page on its parent's text", Method: http.MethodGet,
+			URL:            pages + "?filter=" + q(`parent.body ~ "keukentafel"`),
+			Headers:        auth(f.bramT),
+			BeforeTestFunc: nestShared,
+			ExpectedStatus: 200, ExpectedContent: []string{`"totalItems":2`, f.inwerken, f.sleutels},
 		},
 		{
 			Name: "anonymous reads the organisation's wiki", Method: http.MethodGet, URL: pages,
