@@ -462,3 +462,36 @@ func TestConcurrentSaves(t *testing.T) {
 		t.Errorf("%d revisions, want 2", n)
 	}
 }
+
+// TestAuthorKept checks that deleting an employee who wrote a revision
+// fails and changes nothing: PocketBase would clear the author of each of
+// their revisions, and no revision changes.
+func TestAuthorKept(t *testing.T) {
+	t.Parallel()
+	app := testapp.New(t)
+	f := newFixture(t)
+
+	users, _ := app.FindCollectionByNameOrId("users")
+	sanne := core.NewRecord(users)
+	sanne.Load(map[string]any{"email": "sanne@buurtplein.test", "name": "Sanne Bakker", "verified": true})
+	sanne.SetPassword("buurtplein-demo")
+	if err := app.Save(sanne); err != nil {
+		t.Fatal(err)
+	}
+	page, _ := app.FindRecordById(wiki.PagesCollection, f.werkafspraken)
+	page.Set("body", "Door Sanne")
+	if err := wiki.SaveAs(app, page, sanne.Id); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := app.Delete(sanne); err == nil || !strings.Contains(err.Error(), "Versies van een wikipagina") {
+		t.Fatalf("deleting sanne, the author of a revision: %v", err)
+	}
+	revs := revisions(t, app, f.werkafspraken)
+	if len(revs) != 2 || revs[1].GetString("author") != sanne.Id {
+		t.Errorf("werkafspraken's revisions changed: %d", len(revs))
+	}
+	if _, err := app.FindRecordById("users", sanne.Id); err != nil {
+		t.Errorf("sanne is gone: %v", err)
+	}
+}
