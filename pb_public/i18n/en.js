@@ -579,6 +579,7 @@ export default {
       wiki_stale_revision: 'Someone else changed this page in the meantime. Look at the changes, take them into your text and save again.',
       wiki_revision_immutable: 'Buurtplein makes the versions of a wiki page itself; they are never made separately, changed or deleted.',
       wiki_page_undeletable: 'A wiki page is not deleted: its history is kept.',
+      wiki_history_kept: 'The wiki and its history are not deleted.',
       wiki_diff_revisions: 'Choose two versions to compare, each a number from 1 to {max}.',
       wiki_edit_forbidden: 'You can read this page but not change it.',
       wiki_page_not_found: 'This wiki page does not exist (any more), or it belongs to a team you are not a member of.',

@@ -580,6 +580,7 @@ export default {
       wiki_stale_revision: 'Iemand anders heeft deze pagina intussen gewijzigd. Bekijk de wijzigingen, neem ze over in je tekst en sla opnieuw op.',
       wiki_revision_immutable: 'Versies van een wikipagina maakt Buurtplein zelf; ze worden nooit los gemaakt, gewijzigd of verwijderd.',
       wiki_page_undeletable: 'Een wikipagina wordt niet verwijderd: haar geschiedenis blijft bewaard.',
+      wiki_history_kept: 'De wiki en haar geschiedenis worden niet verwijderd.',
       wiki_diff_revisions: 'Kies twee versies om te vergelijken, elk een nummer van 1 tot en met {max}.',
       wiki_edit_forbidden: 'Je kunt deze pagina lezen maar niet wijzigen.',
       wiki_page_not_found: 'Deze wikipagina bestaat niet (meer), of hij hoort bij een team waar je geen lid van bent.',

@@ -313,6 +313,14 @@ func (p *plugin) bindImmutability() {
 	p.app.OnRecordDelete(RevisionsCollection).BindFunc(func(e *core.RecordEvent) error {
 		return errImmutable()
 	})
+	// the dashboard deletes a collection without deleting its records
+	p.app.OnCollectionDeleteRequest().BindFunc(func(e *core.CollectionRequestEvent) error {
+		if e.Collection.Name == PagesCollection || e.Collection.Name == RevisionsCollection {
+			return hooks.Err(http.StatusForbidden, "wiki_history_kept", hooks.Params{"collection": e.Collection.Name},
+				"De wiki en haar geschiedenis worden niet verwijderd.")
+		}
+		return e.Next()
+	})
 	p.app.OnRecordDelete(PagesCollection).BindFunc(func(e *core.RecordEvent) error {
 		return hooks.Err(http.StatusForbidden, "wiki_page_undeletable", nil,
 			"Een wikipagina wordt niet verwijderd: haar geschiedenis blijft bewaard. Pas de tekst aan, of verplaats de pagina onder een archiefpagina.")

@@ -274,6 +274,10 @@ func TestRevisionsImmutable(t *testing.T) {
 				{"method": "PUT", "url": rev, "body": map[string]any{"id": f.wondzorgRev1, "body": "Vervalst"}},
 			}}),
 			ExpectedStatus: 400, ExpectedContent: []string{`wiki_revision_immutable`}, AfterTestFunc: untouched},
+		tests.ApiScenario{Name: "a superuser deletes the revisions' collection", Method: http.MethodDelete, URL: "/api/collections/wiki_revisions", Headers: auth(f.superT),
+			ExpectedStatus: 403, ExpectedContent: []string{`"code":"wiki_history_kept"`}, AfterTestFunc: untouched},
+		tests.ApiScenario{Name: "a superuser truncates the revisions' collection", Method: http.MethodDelete, URL: "/api/collections/wiki_revisions/truncate", Headers: auth(f.superT),
+			ExpectedStatus: 400, ExpectedContent: []string{`"status":400`}, AfterTestFunc: untouched},
 		tests.ApiScenario{Name: "bo's batch creates a revision", Method: http.MethodPost, URL: "/api/batch", Headers: auth(f.boT),
 			Body: jsonBody(t, map[string]any{"requests": []map[string]any{
 				{"method": "POST", "url": rev, "body": newRev},
