@@ -340,6 +340,9 @@ func wikiPage(name, team, author string, shared bool) kind {
 		name: name,
 		make: func(t testing.TB, f *fixture) *core.Record { return f.newWikiPage(t, team, author, shared) },
 		create: func(t testing.TB, f *fixture, me string) map[string]any {
+			if team == "" {
+				f.onlyOneBOB(t)
+			}
 			return map[string]any{"team": f.team[team], "slug": unique("authz-"), "title": "Authz nieuw", "body": "Authz: een nieuwe pagina."}
 		},
 		// a fresh page is at its first revision
@@ -372,10 +375,29 @@ func wikiRevision(name, page, team, author string, shared bool) kind {
 
 func (f *fixture) newWikiPage(t testing.TB, team, author string, shared bool) *core.Record {
 	t.Helper()
+	if team == "" {
+		f.onlyOneBOB(t)
+	}
 	return f.save(t, "wiki_pages", map[string]any{
 		"team": f.team[team], "slug": unique("authz-"), "title": "Authz wikipagina", "body": "Authz: voor de matrix.",
 		"shared": shared, "created_by": f.user[author], "updated_by": f.user[author], "attachments": photo(t, "kaart.png"),
 	})
+}
+
+// onlyOneBOB turns a team of kind bob other than BOB itself back into a
+// buurtteam: the case teams/coordinated update {"kind":"bob"} makes anna
+// (coord) the coordinator of one, and with it BOB staff, who edit the
+// organisation's wiki. Cases of the organisation's pages need the roles as
+// the header describes them.
+func (f *fixture) onlyOneBOB(t testing.TB) {
+	t.Helper()
+	teams, err := f.app.FindAllRecords("teams", dbx.HashExp{"kind": "bob"}, dbx.Not(dbx.HashExp{"id": f.team["bob"]}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, team := range teams {
+		f.set(t, team, map[string]any{"kind": "buurtteam"})
+	}
 }
 
 func (f *fixture) newUser(t testing.TB) *core.Record {
