@@ -30,9 +30,9 @@ const (
 )
 
 // diffBudget bounds the steps of one diff (each step a comparison of two
-// lines or words, or a step along a diagonal): about 15 ms on one core of
+// lines or words, or a step along a diagonal): a few ms on one core of
 // a slow machine (BenchmarkDiff).
-const diffBudget = 1_000_000
+const diffBudget = 300_000
 
 // maxEdits bounds the edits Myers' algorithm looks for in one script: its
 // trace (the way back) holds about maxEdits² numbers, 4 MB at 1000.
