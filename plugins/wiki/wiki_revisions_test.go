@@ -129,6 +129,21 @@ func TestStaleSave(t *testing.T) {
 			},
 		},
 		{
+			Name:            "IT edits a page in the dashboard (the record API as a superuser)",
+			Method:          http.MethodPatch,
+			URL:             "/api/collections/wiki_pages/records/" + f.werkafspraken,
+			Headers:         auth(f.superT),
+			Body:            jsonBody(t, map[string]any{"revision": 1, "body": "Door IT", "summary": "Opgeschoond", "updated_by": f.bram}),
+			ExpectedStatus:  http.StatusOK,
+			ExpectedContent: []string{`"revision":2`, `"updated_by":""`, `"created_by":"` + f.anna + `"`},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				revs := revisions(t, app, f.werkafspraken)
+				if len(revs) != 2 || revs[1].GetString("author") != "" || revs[1].GetString("body") != "Door IT" || revs[1].GetString("summary") != "Opgeschoond" {
+					t.Errorf("IT's revision: %d revisions", len(revs))
+				}
+			},
+		},
+		{
 			Name:            "an update without the revision it started from",
 			Method:          http.MethodPatch,
 			URL:             "/api/collections/wiki_pages/records/" + f.werkafspraken,
