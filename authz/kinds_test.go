@@ -35,6 +35,12 @@ type kind struct {
 
 	// update is the body of an update, unless the matrix line gives one.
 	update map[string]any
+
+	// change changes the shared record on the server for the realtime
+	// cases and returns the record the events are about; nil: the shared
+	// record is saved as it is. (A wiki revision never changes: its page's
+	// next save makes a new one.)
+	change func(t testing.TB, f *fixture, shared *core.Record) *core.Record
 }
 
 func (k kind) collection() string {
@@ -235,6 +241,17 @@ var kinds = []kind{
 		},
 		update: map[string]any{"notified": 3},
 	},
+	// the wiki: a page of the owning team's wiki, of another team's, of the
+	// organisation's, and one the owning team shares with the
+	// organisation; and the first revision of each
+	wikiPage("wiki_pages/own", "haarlem-noord", "anna", false),
+	wikiPage("wiki_pages/other", "schalkwijk", "carla", false),
+	wikiPage("wiki_pages/org", "", "bo", false),
+	wikiPage("wiki_pages/shared", "haarlem-noord", "anna", true),
+	wikiRevision("wiki_revisions/own", "wiki_pages/own", "haarlem-noord", "anna", false),
+	wikiRevision("wiki_revisions/other", "wiki_pages/other", "schalkwijk", "carla", false),
+	wikiRevision("wiki_revisions/org", "wiki_pages/org", "", "bo", false),
+	wikiRevision("wiki_revisions/shared", "wiki_pages/shared", "haarlem-noord", "anna", true),
 	{
 		name: "_superusers/it",
 		shared: func(t testing.TB, f *fixture) *core.Record {
@@ -381,6 +398,73 @@ func notification(name, user, task string) kind {
 	}
 }
 
+// wikiPage is a kind of wiki page of team ("" for the organisation's wiki)
+// by author, shared with the organisation or not, with an image attached.
+func wikiPage(name, team, author string, shared bool) kind {
+	return kind{
+		name: name,
+		make: func(t testing.TB, f *fixture) *core.Record { return f.newWikiPage(t, team, author, shared) },
+		create: func(t testing.TB, f *fixture, me string) map[string]any {
+			if team == "" {
+				f.onlyOneBOB(t)
+			}
+			return map[string]any{"team": f.team[team], "slug": unique("authz-"), "title": "Authz nieuw", "body": "Authz: een nieuwe pagina."}
+		},
+		// a fresh page is at its first revision
+		update: map[string]any{"revision": 1, "body": "Authz: bijgewerkt."},
+	}
+}
+
+// wikiRevision is a kind of revision of a page like those of kind page
+// (the first of a new one); a new one is created for the shared page of
+// kind page. Its realtime change is the page's next revision.
+func wikiRevision(name, page, team, author string, shared bool) kind {
+	first := func(t testing.TB, f *fixture, page *core.Record) *core.Record {
+		return f.findWhere(t, "wiki_revisions", "page = {:page} && revision = {:n}", dbx.Params{"page": page.Id, "n": page.GetInt("revision")})
+	}
+	return kind{
+		name: name,
+		make: func(t testing.TB, f *fixture) *core.Record {
+			return first(t, f, f.newWikiPage(t, team, author, shared))
+		},
+		create: func(t testing.TB, f *fixture, me string) map[string]any {
+			return map[string]any{"page": f.shared[page].Id, "revision": 99, "title": "Authz", "body": "Authz: vervalst.", "author": me}
+		},
+		update: map[string]any{"body": "Authz: vervalst."},
+		change: func(t testing.TB, f *fixture, shared *core.Record) *core.Record {
+			p := f.find(t, "wiki_pages", "id", shared.GetString("page"))
+			return first(t, f, f.set(t, p, map[string]any{"body": unique("Authz: versie ")}))
+		},
+	}
+}
+
+func (f *fixture) newWikiPage(t testing.TB, team, author string, shared bool) *core.Record {
+	t.Helper()
+	if team == "" {
+		f.onlyOneBOB(t)
+	}
+	return f.save(t, "wiki_pages", map[string]any{
+		"team": f.team[team], "slug": unique("authz-"), "title": "Authz wikipagina", "body": "Authz: voor de matrix.",
+		"shared": shared, "created_by": f.user[author], "updated_by": f.user[author], "attachments": photo(t, "kaart.png"),
+	})
+}
+
+// onlyOneBOB turns a team of kind bob other than BOB itself back into a
+// buurtteam: the case teams/coordinated update {"kind":"bob"} makes anna
+// (coord) the coordinator of one, and with it BOB staff, who edit the
+// organisation's wiki. Cases of the organisation's pages need the roles as
+// the header describes them.
+func (f *fixture) onlyOneBOB(t testing.TB) {
+	t.Helper()
+	teams, err := f.app.FindAllRecords("teams", dbx.HashExp{"kind": "bob"}, dbx.Not(dbx.HashExp{"id": f.team["bob"]}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, team := range teams {
+		f.set(t, team, map[string]any{"kind": "buurtteam"})
+	}
+}
+
 func (f *fixture) newUser(t testing.TB) *core.Record {
 	t.Helper()
 	return f.save(t, "users", map[string]any{
@@ -444,6 +528,9 @@ var routeBodies = map[string]func(f *fixture, target *core.Record) map[string]an
 			panic(fmt.Sprintf("restoring the matrix's teams of kind bob: %v", err))
 		}
 		return map[string]any{"pinned": true}
+	},
+	"/api/buurtplein/wiki/{id}/restore": func(f *fixture, target *core.Record) map[string]any {
+		return map[string]any{"revision": 1}
 	},
 }
 

@@ -94,6 +94,10 @@ func (o *oracle) decide(user, collection, id string) bool {
 		return r.GetString("user") == user || o.oversees(user, r)
 	case "mustread_reminders":
 		return false
+	case "wiki_pages":
+		return r.GetString("team") == "" || r.GetBool("shared") || o.member(user, r.GetString("team"))
+	case "wiki_revisions":
+		return o.readable(user, "wiki_pages", r.GetString("page"))
 	}
 	return false
 }

@@ -55,6 +55,10 @@ func (f *fixture) realtime(t *testing.T, rows []row) {
 		}
 		changed[r.target] = true
 		target := f.shared[r.target]
+		if k, _ := kindByName(r.target); k.change != nil {
+			f.shared[r.target] = k.change(t, f, target)
+			continue
+		}
 		fresh, err := f.app.FindRecordById(target.Collection(), target.Id)
 		if err != nil {
 			t.Fatal(err)

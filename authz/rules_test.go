@@ -25,9 +25,13 @@ var directory = map[string]bool{hooks.MembershipsCollection: true}
 var orgWide = map[string][]atom{
 	"posts":    {{"team", "=", ""}, {"visibility", "=", "organisation"}},
 	"comments": {{"post.team", "=", ""}, {"post.visibility", "=", "organisation"}},
+	// the organisation's wiki, and a team's page shared with everyone
+	"wiki_pages":     {{"team", "=", ""}, {"shared", "=", "true"}},
+	"wiki_revisions": {{"page.team", "=", ""}, {"page.shared", "=", "true"}},
 }
 
-// atom is a condition "field op value" of a rule, with a text value.
+// atom is a condition "field op value" of a rule, with a text value (or
+// true, a bool field's).
 type atom struct{ field, op, value string }
 
 // TestRules checks the API rules of every collection of a migrated app.
@@ -340,7 +344,8 @@ func isOwnerCheck(e fexpr.Expr) bool {
 // atomOf returns e as "field op text", or the zero atom when e compares
 // anything else.
 func atomOf(e fexpr.Expr) atom {
-	if e.Left.Type != fexpr.TokenIdentifier || e.Right.Type != fexpr.TokenText {
+	isTrue := e.Right.Type == fexpr.TokenIdentifier && e.Right.Literal == "true"
+	if e.Left.Type != fexpr.TokenIdentifier || (e.Right.Type != fexpr.TokenText && !isTrue) {
 		return atom{}
 	}
 	return atom{e.Left.Literal, string(e.Op), e.Right.Literal}

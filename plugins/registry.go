@@ -26,6 +26,7 @@ import (
 	"buurtplein/plugins/sessions"
 	"buurtplein/plugins/tasks"
 	"buurtplein/plugins/teams"
+	"buurtplein/plugins/wiki"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
@@ -92,6 +93,12 @@ var All = []Plugin{
 		Register:    func(app core.App, o Options) error { return feed.Register(app, feed.Config{}) },
 		Seed:        feed.SeedDemo,
 		Collections: []string{"posts", "comments"},
+	},
+	{
+		Name:        "wiki",
+		Register:    func(app core.App, o Options) error { return wiki.Register(app, wiki.Config{}) },
+		Seed:        wiki.SeedDemo,
+		Collections: []string{wiki.PagesCollection, wiki.RevisionsCollection},
 	},
 	{
 		// after feed and wiki: it confirms their posts and pages
