@@ -551,15 +551,16 @@ func mustReadPost(name, team, author, visibility string) kind {
 	return k
 }
 
-// mustReadPage is a kind of must-read wiki page of team's wiki (its slug,
-// "" for the organisation's), asked of everyone who may read it.
+// mustReadPage is a kind of must-read protocol of the organisation's wiki
+// (the only pages the wiki lets be must-read), asked of team (its slug)
+// through must_read_team, or of every employee for "".
 func mustReadPage(name, team string) kind {
 	return kind{
 		name: name,
 		make: func(t testing.TB, f *fixture) *core.Record {
 			return f.save(t, "wiki_pages", map[string]any{
-				"team": f.team[team], "slug": unique("authz-"), "title": "Authz " + name, "body": "Authz: lees en bevestig.",
-				"revision": 1, "must_read": true,
+				"slug": unique("authz-"), "title": "Authz " + name, "body": "Authz: lees en bevestig.",
+				"protocol": true, "must_read": true, "must_read_team": f.team[team],
 			})
 		},
 	}

@@ -69,11 +69,18 @@ func TestBodyLimitBeforeParsing(t *testing.T) {
 	if status != http.StatusRequestEntityTooLarge {
 		t.Fatalf("1 MB of anonymous multipart to posts: status %d, want 413", status)
 	}
-	// and signed in, more than the photos allow
+	// and signed in, more than the posts' file fields allow (the limit
+	// follows the schema: photos and PDF attachments)
+	req, _ := http.NewRequest(http.MethodPost, server.URL+"/api/collections/posts/records", nil)
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
+	limit := hooks.BodyLimit(app, req)
+	if limit <= hooks.JSONBodyLimit {
+		t.Fatalf("posts' upload limit %d is not above the JSON limit: its file fields do not count", limit)
+	}
 	status, _ = sendPartial(t, server.URL, http.MethodPost, "/api/collections/posts/records", anna,
-		"multipart/form-data; boundary=x", 50<<20, "--x\r\n")
+		"multipart/form-data; boundary=x", int(limit)+1, "--x\r\n")
 	if status != http.StatusRequestEntityTooLarge {
-		t.Fatalf("50 MB of multipart to posts: status %d, want 413", status)
+		t.Fatalf("%d bytes of multipart to posts (its limit and one): status %d, want 413", limit+1, status)
 	}
 }
 

@@ -84,7 +84,9 @@ func TestAnnounce(t *testing.T) {
 			AfterTestFunc:   wantAnnounced(),
 		},
 		{
-			Name:   "a protocol asked of another team asks that team, but who confirmed",
+			// every save of a page is a new revision: who confirmed the
+			// one before is asked again
+			Name:   "a protocol asked of another team asks that team, who confirmed its last revision too",
 			Method: http.MethodPatch, URL: "/api/collections/wiki_pages/records/" + orgProtocol, Headers: auth(f.boT),
 			Body: body(`{"revision":1,"must_read_team":"` + f.haarlem + `"}`),
 			BeforeTestFunc: func(t testing.TB, app *tests.TestApp, _ *core.ServeEvent) {
@@ -92,7 +94,7 @@ func TestAnnounce(t *testing.T) {
 			},
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"must_read_team":"` + f.haarlem + `"`},
-			AfterTestFunc:   wantAnnounced(f.anna, f.bram),
+			AfterTestFunc:   wantAnnounced(f.anna, f.bram, f.dirk),
 		},
 		{
 			Name:   "a refused save asks no one",

@@ -1,12 +1,14 @@
 package mustread_test
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"buurtplein/internal/testapp"
+	"buurtplein/plugins/wiki"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -22,9 +24,10 @@ const (
 	orgPost      = "mrorgpost000001" // must-read, the whole organisation
 	plainPost    = "mrplainpost0001" // Haarlem-Noord's, not must-read
 	otherPost    = "mrotherpost0001" // must-read, Schalkwijk's team only
-	protocol     = "mrprotocol00001" // organisation page, must-read for Haarlem-Noord, revision 3
-	orgProtocol  = "mrorgprotocol01" // organisation page, must-read for everyone, revision 1
-	teamPage     = "mrteampage00001" // Haarlem-Noord's own wiki, must-read for the team, revision 2
+	protocol     = "mrprotocol00001" // organisation protocol, must-read for Haarlem-Noord, revision 3
+	orgProtocol  = "mrorgprotocol01" // organisation protocol, must-read for everyone, revision 1
+	teamProtocol = "mrteamprotocol1" // organisation protocol, must-read for Haarlem-Noord, revision 2
+	teamWikiPage = "mrteamwiki00001" // Haarlem-Noord's own wiki (never must-read: the wiki allows it on protocols only)
 	blockedColl  = "mrblocked000001" // a blocked member of Haarlem-Noord
 	formerMember = "mrformer0000001" // fenna: was in Haarlem-Noord, in no team now (her membership is gone)
 )
@@ -78,17 +81,28 @@ func (f fixture) seed(t testing.TB, app core.App) {
 		"visibility": "team", "title": "Gewoon een bericht", "body": "Hoeft niet."})
 	save(t, app, "posts", map[string]any{"id": otherPost, "team": f.schalkwijk, "author": f.carla, "kind": "update",
 		"visibility": "team", "title": "Schalkwijk leest", "body": "Lees dit.", "must_read": true})
-	save(t, app, "wiki_pages", map[string]any{"id": protocol, "slug": "mr-wondzorg", "title": "Wondzorg",
-		"body": "Versie drie.", "revision": 3, "protocol": true, "must_read": true, "must_read_team": f.haarlem, "created_by": f.bo})
-	save(t, app, "wiki_pages", map[string]any{"id": orgProtocol, "slug": "mr-handhygiene", "title": "Handhygiëne",
-		"body": "Versie een.", "revision": 1, "protocol": true, "must_read": true, "created_by": f.bo})
-	save(t, app, "wiki_pages", map[string]any{"id": teamPage, "team": f.haarlem, "slug": "mr-sleutels", "title": "Sleutels",
-		"body": "Versie twee.", "revision": 2, "must_read": true, "created_by": f.anna})
+	// the demo's Wondzorg protocol asks Haarlem-Noord as well: the
+	// scenarios count on the must-reads below alone
+	if _, err := app.DB().Update("wiki_pages", dbx.Params{"must_read": false, "must_read_team": ""},
+		dbx.HashExp{"must_read": true}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+
+	// the wiki's rules: only an organisation page can be a protocol, only
+	// a protocol must-read; a team is asked through must_read_team
+	page(t, app, f.bo, map[string]any{"id": protocol, "slug": "mr-wondzorg", "title": "Wondzorg",
+		"body": "Versie drie.", "protocol": true, "must_read": true, "must_read_team": f.haarlem}, 3)
+	page(t, app, f.bo, map[string]any{"id": orgProtocol, "slug": "mr-handhygiene", "title": "Handhygiëne",
+		"body": "Versie een.", "protocol": true, "must_read": true}, 1)
+	page(t, app, f.bo, map[string]any{"id": teamProtocol, "slug": "mr-sleutels", "title": "Sleutels",
+		"body": "Versie twee.", "protocol": true, "must_read": true, "must_read_team": f.haarlem}, 2)
+	page(t, app, f.anna, map[string]any{"id": teamWikiPage, "team": f.haarlem, "slug": "mr-overdracht", "title": "Overdracht",
+		"body": "Alleen voor Haarlem-Noord."}, 1)
 
 	// one second apart, in this order, an hour ago: newest first is the
 	// other way round, and a change now comes on top
 	for i, item := range [][2]string{{"posts", teamPost}, {"posts", orgPost}, {"posts", plainPost}, {"posts", otherPost},
-		{"wiki_pages", protocol}, {"wiki_pages", orgProtocol}, {"wiki_pages", teamPage}} {
+		{"wiki_pages", protocol}, {"wiki_pages", orgProtocol}, {"wiki_pages", teamProtocol}} {
 		when, _ := types.ParseDateTime(time.Now().Add(-time.Hour + time.Duration(i)*time.Second))
 		if _, err := app.DB().Update(item[0], dbx.Params{"updated": when.String()}, dbx.HashExp{"id": item[1]}).Execute(); err != nil {
 			t.Fatal(err)
@@ -119,17 +133,45 @@ func save(t testing.TB, app core.App, collection string, fields map[string]any) 
 	return r
 }
 
-// bump gives a page its next revision, as the wiki does on each save.
+// page creates a wiki page by author and saves it until it is at
+// revision: the wiki's hooks write each revision (a create is revision 1,
+// each save the next).
+func page(t testing.TB, app core.App, author string, fields map[string]any, revision int) *core.Record {
+	t.Helper()
+	c, err := app.FindCachedCollectionByNameOrId("wiki_pages")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := core.NewRecord(c)
+	for k, v := range fields {
+		r.Set(k, v)
+	}
+	if err := wiki.SaveAs(app, r, author); err != nil {
+		t.Fatalf("saving page %v: %v", fields, err)
+	}
+	for r.GetInt("revision") < revision {
+		r.Set("summary", fmt.Sprintf("Versie %d.", r.GetInt("revision")+1))
+		if err := wiki.SaveAs(app, r, author); err != nil {
+			t.Fatalf("saving page %s: %v", r.Id, err)
+		}
+	}
+	return r
+}
+
+// bump gives a page its next revision, as an edit in the wiki does.
 func bump(t testing.TB, app core.App, page string) {
 	t.Helper()
 	r, err := app.FindRecordById("wiki_pages", page)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.Set("revision", r.GetInt("revision")+1)
+	before := r.GetInt("revision")
 	r.Set("body", r.GetString("body")+" Bijgewerkt.")
-	if err := app.Save(r); err != nil {
+	if err := wiki.SaveAs(app, r, r.GetString("created_by")); err != nil {
 		t.Fatalf("bumping %s: %v", page, err)
+	}
+	if r.GetInt("revision") != before+1 {
+		t.Fatalf("page %s is at revision %d after a save from %d", page, r.GetInt("revision"), before)
 	}
 }
 

@@ -115,7 +115,7 @@ func TestConfirm(t *testing.T) {
 		{
 			Name:   "carla may not confirm a page of Haarlem-Noord's own wiki",
 			Method: http.MethodPost, URL: readsURL, Headers: auth(f.carlaT),
-			Body:               body(`{"page":"` + teamPage + `","user":"` + f.carla + `"}`),
+			Body:               body(`{"page":"` + teamWikiPage + `","user":"` + f.carla + `"}`),
 			ExpectedStatus:     400,
 			NotExpectedContent: []string{"mustread_"},
 			AfterTestFunc:      noRead(f.carla),

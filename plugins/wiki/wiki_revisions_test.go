@@ -3,12 +3,14 @@ package wiki_test
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
 	"buurtplein/internal/testapp"
 	"buurtplein/plugins/wiki"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 )
@@ -350,8 +352,20 @@ func TestRestore(t *testing.T) {
 			Body:            strings.NewReader(`{"revision":1}`),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"revision":4`, `"summary":"wiki_restored"`, `"updated_by":"` + f.bo + `"`, `"collectionName":"wiki_pages"`},
-			ExpectedEvents:  map[string]int{"OnRecordUpdateExecute": 1, "OnRecordCreateExecute": 1},
+			// the revision, and a notification to each of Haarlem-Noord
+			// (anna, bram, dirk), whom the protocol asks to confirm it
+			ExpectedEvents: map[string]int{"OnRecordUpdateExecute": 1, "OnRecordCreateExecute": 4},
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				var asked []string
+				err := app.DB().Select("user").From("notifications").
+					Where(dbx.HashExp{"kind": "mustread_new", "subject_collection": wiki.PagesCollection, "subject": f.wondzorg}).
+					OrderBy("user").Column(&asked)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := sortedIds(t, app, "anna", "bram", "dirk"); !slices.Equal(asked, want) {
+					t.Errorf("the restored protocol asked %q to confirm it, want Haarlem-Noord %q", asked, want)
+				}
 				revs := revisions(t, app, f.wondzorg)
 				if len(revs) != 4 {
 					t.Fatalf("%d revisions, want 4", len(revs))
@@ -513,4 +527,16 @@ func TestAuthorKept(t *testing.T) {
 	if _, err := app.FindRecordById("users", sanne.Id); err != nil {
 		t.Errorf("sanne is gone: %v", err)
 	}
+}
+
+// sortedIds returns the ids of the demo employees named (their e-mail's
+// name), sorted.
+func sortedIds(t testing.TB, app core.App, names ...string) []string {
+	t.Helper()
+	ids := make([]string, len(names))
+	for i, name := range names {
+		ids[i] = testapp.Id(t, app, "users", "email", name+"@buurtplein.test")
+	}
+	slices.Sort(ids)
+	return ids
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"buurtplein/hooks"
+	"buurtplein/plugins/mustread"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -38,7 +39,8 @@ func (p *plugin) diffRoute(e *core.RequestEvent) error {
 // restoreRoute answers POST /api/buurtplein/wiki/{page}/restore
 // {"revision": N}: the page gets a new revision with the title and body of
 // revision N; history is not rewritten. The caller must be allowed to edit
-// the page.
+// the page. A must-read page's readers are asked to confirm the new
+// revision ([mustread.Announce]), as after an edit.
 func (p *plugin) restoreRoute(e *core.RequestEvent) error {
 	page, err := readablePage(e)
 	if err != nil {
@@ -80,6 +82,11 @@ func (p *plugin) restoreRoute(e *core.RequestEvent) error {
 		fresh.Set("summary", RestoredSummary)
 		if err := SaveAs(txApp, fresh, actorOf(e)); err != nil {
 			return err
+		}
+		// the must-read plugin asks again on saves through the record API
+		// only: a restored protocol is a new revision its readers confirm
+		if err := mustread.Announce(txApp, fresh, actorOf(e)); err != nil {
+			return fmt.Errorf("asking to confirm page %s again: %w", page.Id, err)
 		}
 		page = fresh
 		return nil
