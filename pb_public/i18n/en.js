@@ -627,6 +627,7 @@ export default {
     summaries: {
       restore: 'Restored an earlier version',
       restored: 'Restored an earlier version',
+      wiki_restored: 'Restored an earlier version',
     },
   },
   // search (js/features/search)

@@ -628,6 +628,7 @@ export default {
     summaries: {
       restore: 'Een eerdere versie teruggezet',
       restored: 'Een eerdere versie teruggezet',
+      wiki_restored: 'Een eerdere versie teruggezet',
     },
   },
   // search (js/features/search)

@@ -11,6 +11,7 @@ import { t } from '../../i18n.js';
 import { pb } from '../../pb.js';
 import { parseDate, fullDate } from '../../format.js';
 import { diffView } from './diff-view.js';
+import { summaryText } from './revision-list.js';
 
 /**
  * @typedef {Object} Current the page's revision now, from the 409's params
@@ -19,6 +20,7 @@ import { diffView } from './diff-view.js';
  * @property {string} body
  * @property {string} summary
  * @property {string} author user id
+ * @property {string} [authorName] the author's name, as the server sends it
  * @property {string} created
  */
 
@@ -50,7 +52,7 @@ export function conflictView({ onKeep, onTake }) {
       el.hidden = false;
       el.dataset.state = 'open';
       el.dataset.revision = String(current.revision || '');
-      const who = h('span', { class: 'wiki-conflict-who' }, t('wiki.conflict.someone'));
+      const who = h('span', { class: 'wiki-conflict-who' }, current.authorName ? t('wiki.conflict.by', { name: current.authorName }) : t('wiki.conflict.someone'));
       const theirsLabel = h('span', null, t('wiki.conflict.theirs', { n: current.revision || '?' }));
       const theirs = h('textarea', { class: 'wiki-theirs', rows: 10, readOnly: true, dataset: { test: 'conflict-theirs' }, 'aria-labelledby': 'wiki-theirs-label' });
       theirs.value = (current.title ? '# ' + current.title + '\n\n' : '') + String(current.body ?? '');
@@ -93,7 +95,7 @@ export function conflictView({ onKeep, onTake }) {
           who,
           created && [' · ', h('time', { datetime: created.toISOString() }, fullDate(created))]
         ),
-        current.summary && h('p', { class: 'hint' }, t('wiki.conflict.summary', { summary: current.summary })),
+        current.summary && h('p', { class: 'hint' }, t('wiki.conflict.summary', { summary: summaryText(current.summary) })),
         h('p', null, t('wiki.conflict.yourTextKept')),
         diff.el,
         h('label', { id: 'wiki-theirs-label', class: 'label' }, theirsLabel),
@@ -104,7 +106,7 @@ export function conflictView({ onKeep, onTake }) {
       // the form's save button is far below: bring the news into view
       reveal(el, el);
 
-      if (current.author) {
+      if (current.author && !current.authorName) {
         pb.collection('users')
           .getOne(current.author, { fields: 'id,name' })
           .then((u) => {
