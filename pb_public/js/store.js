@@ -38,7 +38,7 @@
  * @property {'posts'|'wiki_pages'} collection
  * @property {string} id
  * @property {string} title
- * @property {string} team a team id, or "" for the organisation
+ * @property {string} team a post's team, the team a page asks (must_read_team), or "" for the organisation
  * @property {string} teamName
  * @property {number} revision the page's current revision (0 for a post)
  * @property {string} updated

@@ -32,7 +32,10 @@ type item struct {
 // unconfirmedQuery selects the caller's must-read posts and pages not
 // confirmed at their current revision, newest first: each half reads the
 // must-read rows by their index, checks the caller's teams and looks the
-// caller's confirmation up by the unique index of reads.
+// caller's confirmation up by the unique index of reads. A page's team is
+// the team it asks (must_read_team): the wiki keeps must-read pages to the
+// organisation's wiki, so that is the team it concerns, whose members
+// oversee its readers.
 //
 // NB! Left to itself SQLite reads the posts for the team test, through the
 // team and visibility indexes: every organisation post. INDEXED BY holds it
@@ -44,8 +47,8 @@ const unconfirmedQuery = `SELECT collection, id, title, team, teamName, revision
 		AND (p.team = '' OR p.visibility = 'organisation' OR p.team IN (SELECT value FROM json_each({:teams})))
 		AND NOT EXISTS (SELECT 1 FROM {{reads}} r WHERE r.[[user]] = {:me} AND r.post = p.id AND r.page = '' AND r.revision = 0)
 	UNION ALL
-	SELECT 'wiki_pages', w.id, w.title, w.team, COALESCE(t.name, ''), w.revision, w.updated
-	FROM {{wiki_pages}} w LEFT JOIN {{teams}} t ON t.id = w.team
+	SELECT 'wiki_pages', w.id, w.title, w.must_read_team, COALESCE(t.name, ''), w.revision, w.updated
+	FROM {{wiki_pages}} w LEFT JOIN {{teams}} t ON t.id = w.must_read_team
 	WHERE w.must_read = 1
 		AND (w.must_read_team = '' OR w.must_read_team IN (SELECT value FROM json_each({:teams})))
 		AND (w.team = '' OR w.shared = 1 OR w.team IN (SELECT value FROM json_each({:teams})))

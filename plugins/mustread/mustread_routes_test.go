@@ -58,8 +58,11 @@ func TestMustreadList(t *testing.T) {
 		{
 			Name:   "bram: his team's post and pages, the organisation's post and protocol, newest first",
 			Method: http.MethodGet, URL: mustreadURL, Headers: auth(f.bramT),
-			ExpectedStatus:  200,
-			ExpectedContent: []string{`"teamName":"Buurtteam Haarlem-Noord"`, `"title":"Wondzorg"`},
+			ExpectedStatus: 200,
+			// a page's team is the team it asks
+			ExpectedContent: []string{`"teamName":"Buurtteam Haarlem-Noord"`,
+				`"id":"` + protocol + `","title":"Wondzorg","team":"` + f.haarlem + `","teamName":"Buurtteam Haarlem-Noord"`,
+				`"id":"` + orgProtocol + `","title":"Handhygiëne","team":"","teamName":""`},
 			AfterTestFunc: wantListed("wiki_pages/"+teamProtocol+"@2", "wiki_pages/"+orgProtocol+"@1", "wiki_pages/"+protocol+"@3",
 				"posts/"+orgPost+"@0", "posts/"+teamPost+"@0"),
 		},

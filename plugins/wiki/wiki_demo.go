@@ -12,7 +12,9 @@ import (
 )
 
 // demoWondzorg are the three revisions of the organisation's protocol
-// "Wondzorg": the last is a must-read for Haarlem-Noord.
+// "Wondzorg": the last is a must-read for Haarlem-Noord. The third adds,
+// changes and drops words, as a protocol update does, so its diff shows
+// each.
 var demoWondzorg = []struct{ summary, body string }{
 	{"Eerste versie", `Dit protocol beschrijft hoe we in de wijk wonden verzorgen.
 
@@ -54,7 +56,7 @@ Twijfel je, of geneest de wond na twee weken niet, overleg dan met de wondverple
 
 ## Verzorgen
 - Verwijder het oude verband en bekijk de wond volgens het TIME-model (weefsel, infectie, vocht, wondrand).
-- Reinig de wond met kraanwater of fysiologisch zout.
+- Reinig de wond met lauw kraanwater; fysiologisch zout alleen op voorschrift.
 - Breng het nieuwe verband aan volgens het wondzorgplan.
 
 ## Vastleggen
