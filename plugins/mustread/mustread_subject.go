@@ -32,16 +32,20 @@ type subject struct {
 	team string
 
 	// alsoTeam is set for a page of a team's own wiki asked of another
-	// team: only who is in both may read and confirm it.
+	// team: only who is in both may read and confirm it. The wiki never
+	// lets such a page be must-read (see subjectOf); this holds for one
+	// written past it all the same.
 	alsoTeam string
 }
 
 // subjectOf returns the subject of a record of posts or wiki_pages.
 //
 // A post asks its team (team visibility) or every employee (organisation
-// visibility). A page asks its must_read_team, or everyone who may read it
-// when that is empty: every employee for an organisation or shared page,
-// the team for a page of a team's own wiki.
+// visibility). A page asks its must_read_team, or every employee when that
+// is empty: the wiki (plugins/wiki) keeps must_read to the protocols of
+// the organisation's wiki, which every employee reads. A must-read page of
+// a team's wiki, which only a write past the wiki's hooks makes, is
+// defensively held to who may read it: its team, or who is in both teams.
 func subjectOf(record *core.Record) subject {
 	s := subject{record: record}
 	if record.Collection().Name == postsCollection {
