@@ -106,7 +106,7 @@ func BodyLimit(app core.App, req *http.Request) int64 {
 func bodyTooLarge(limit int64) error {
 	if limit > JSONBodyLimit {
 		return Err(http.StatusRequestEntityTooLarge, "body_too_large_files", Params{"mb": limit >> 20}, fmt.Sprintf(
-			"Wat je verstuurt is te groot: hooguit %d MB met foto's. Kies kleinere of minder foto's.", limit>>20))
+			"Wat je verstuurt is te groot: hooguit %d MB met foto's en bijlagen. Kies kleinere of minder bestanden.", limit>>20))
 	}
 	return Err(http.StatusRequestEntityTooLarge, "body_too_large", Params{"kb": limit >> 10}, fmt.Sprintf(
 		"Wat je verstuurt is te groot: zonder foto's mag het hooguit %d kB zijn. "+

@@ -841,7 +841,7 @@ export default {
       request_incomplete: 'The request did not arrive completely. Please try again.',
       request_invalid_json: 'The request did not arrive properly. Refresh the page and try again.',
       body_too_large: 'What you are sending is too large (without photos {kb} kB at most). Shorten the text or send less at once.',
-      body_too_large_files: 'What you are sending is too large: {mb} MB at most with photos. Choose smaller or fewer photos.',
+      body_too_large_files: 'What you are sending is too large: {mb} MB at most with photos and attachments. Choose smaller or fewer files.',
       image_thumb_refused: 'No smaller version of this image can be made.',
       realtime_sign_in: 'Sign in to follow live.',
       realtime_staff_only: 'Only employees can follow live.',

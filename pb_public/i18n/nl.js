@@ -842,7 +842,7 @@ export default {
       request_incomplete: 'De aanvraag kwam niet helemaal aan. Probeer het opnieuw.',
       request_invalid_json: 'De aanvraag kwam niet goed aan. Vernieuw de pagina en probeer het opnieuw.',
       body_too_large: 'Wat je verstuurt is te groot (zonder foto\'s ten hoogste {kb} kB). Maak de tekst korter of verstuur minder tegelijk.',
-      body_too_large_files: 'Wat je verstuurt is te groot: ten hoogste {mb} MB met foto\'s. Kies kleinere of minder foto\'s.',
+      body_too_large_files: 'Wat je verstuurt is te groot: ten hoogste {mb} MB met foto\'s en bijlagen. Kies kleinere of minder bestanden.',
       image_thumb_refused: 'Van deze afbeelding kan geen verkleinde versie worden gemaakt.',
       realtime_sign_in: 'Log in om live mee te lezen.',
       realtime_staff_only: 'Alleen medewerkers kunnen live meelezen.',

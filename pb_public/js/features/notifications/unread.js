@@ -112,7 +112,8 @@ export function notificationText(n) {
 /**
  * Returns the route of this app a notification points to, from what it is
  * about: a task ("#/tasks/<id>"), the offers waiting for the reader
- * ("#/tasks"), a team the reader is in ("#/team/<slug>"); "" for nothing.
+ * ("#/tasks"), a post ("#/post/<id>"), a wiki page ("#/wiki/<id>"), a
+ * team the reader is in ("#/team/<slug>"); "" for nothing.
  *
  * @param {any} n a notifications record
  * @returns {string}
@@ -130,6 +131,9 @@ export function notificationLink(n) {
     // a comment on it, a mention in it, a must-read reminder
     case 'posts':
       return '#/post/' + id;
+    // a protocol to read and confirm, a reminder of it
+    case 'wiki_pages':
+      return '#/wiki/' + id;
     case 'teams': {
       const slug = membershipOf(id)?.expand?.team?.slug;
       return slug ? '#/team/' + encodeURIComponent(slug) : '#/teams';
