@@ -22,6 +22,7 @@ import (
 	"buurtplein/plugins/feed"
 	"buurtplein/plugins/notify"
 	"buurtplein/plugins/pwa"
+	"buurtplein/plugins/search"
 	"buurtplein/plugins/sessions"
 	"buurtplein/plugins/tasks"
 	"buurtplein/plugins/teams"
@@ -91,6 +92,11 @@ var All = []Plugin{
 		Register:    func(app core.App, o Options) error { return feed.Register(app, feed.Config{}) },
 		Seed:        feed.SeedDemo,
 		Collections: []string{"posts", "comments"},
+	},
+	{
+		// after the feed and the wiki: it indexes their posts, comments and pages
+		Name:     "search",
+		Register: func(app core.App, o Options) error { return search.Register(app, search.Config{}) },
 	},
 	{
 		Name:        "tasks",
