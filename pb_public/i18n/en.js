@@ -599,6 +599,11 @@ export default {
       tasks_offer_declined: 'This offer has already been answered: {name} declined it.',
       tasks_offer_answered: 'This offer has already been answered by someone else.',
       tasks_offer_withdrawn: 'This offer has already been settled: it was withdrawn.',
+      // search
+      search_query_required: 'Type one or more words to search for.',
+      search_query_too_long: 'The search is too long. Search with {max} characters at most.',
+      search_query_too_many_words: 'The search has too many words. Search with {max} words at most.',
+      search_kind_unknown: 'You cannot search this kind of content. Choose posts, comments or wiki pages.',
     },
   },
 };

@@ -600,6 +600,11 @@ export default {
       tasks_offer_declined: 'Dit aanbod is al afgehandeld: {name} heeft het geweigerd.',
       tasks_offer_answered: 'Dit aanbod is al afgehandeld door iemand anders.',
       tasks_offer_withdrawn: 'Dit aanbod is al afgehandeld: het is ingetrokken.',
+      // search
+      search_query_required: 'Typ een of meer woorden om te zoeken.',
+      search_query_too_long: 'De zoekvraag is te lang. Zoek met ten hoogste {max} tekens.',
+      search_query_too_many_words: 'De zoekvraag heeft te veel woorden. Zoek met ten hoogste {max} woorden.',
+      search_kind_unknown: 'In dit soort inhoud kun je niet zoeken. Kies berichten, reacties of wikipagina\'s.',
     },
   },
 };
