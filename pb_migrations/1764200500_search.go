@@ -19,13 +19,18 @@ import (
 //     parent, so a post's change of visibility moves its comments too.
 //   - _search_fts: the text (title, body) under the same rowid, tokenized
 //     by unicode61 with remove_diacritics 2 (capitals and accents fold:
-//     "Cliënt" = "client"), with prefix indexes for 2 and 3 characters so a
-//     short prefix ("wo") does not scan every term. The rank is bm25 with a
-//     title weighing four times the body.
+//     "Cliënt" = "client"), with prefix indexes for 2 to 4 characters so a
+//     short prefix ("wond") does not merge the lists of every word it
+//     begins; and before them tags: one word of the row's kind and scope,
+//     "k", the kind without underscores, "0", then "o" for every employee,
+//     "t" and the team's id for a team's members alone, or "nobody"
+//     ("kposts0o", "kwikipages0t<team id>"). A search matches its words in
+//     title and body only and the tags of the kinds it asks for in each
+//     scope of the caller in tags, so the full-text engine itself leaves out
+//     what the caller may not read (tags come first: a row's tags are read
+//     without its text).
 //
-// The private-use characters U+E000 and U+E001 mark a hit in a snippet, so
-// they are left out of the indexed text. Existing rows are indexed here;
-// client data (regie) is never indexed.
+// Existing rows are indexed here; client data (regie) is never indexed.
 
 func init() {
 	m.Register(func(app core.App) error {
@@ -42,32 +47,44 @@ func init() {
 			)`,
 			`CREATE UNIQUE INDEX idx__search_docs_kind_record ON _search_docs (kind, record)`,
 			`CREATE INDEX idx__search_docs_parent ON _search_docs (parent)`,
-			`CREATE VIRTUAL TABLE _search_fts USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')`,
-			`INSERT INTO _search_fts (_search_fts, rank) VALUES ('rank', 'bm25(4.0, 1.0)')`,
+			`CREATE VIRTUAL TABLE _search_fts USING fts5(tags, title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4')`,
 
-			`INSERT INTO _search_docs (kind, record, team, organisation, created)
-				SELECT 'posts', id, coalesce(team, ''), (coalesce(team, '') = '' OR visibility = 'organisation'), coalesce(created, '')
-				FROM posts`,
-			`INSERT INTO _search_docs (kind, record, team, organisation, parent, created)
-				SELECT 'comments', c.id, coalesce(p.team, ''), (coalesce(p.team, '') = '' OR p.visibility = 'organisation'), c.post, coalesce(c.created, '')
-				FROM comments c JOIN posts p ON p.id = c.post`,
-			`INSERT INTO _search_docs (kind, record, team, organisation, slug, created)
-				SELECT 'wiki_pages', id, coalesce(team, ''), (coalesce(team, '') = '' OR shared = TRUE), coalesce(slug, ''), coalesce(created, '')
-				FROM wiki_pages`,
+			// in the order the records were made, across kinds: a broad
+			// search ranks its newest matches
+			`INSERT INTO _search_docs (kind, record, team, organisation, parent, slug, created)
+				SELECT kind, record, team, organisation, parent, slug, created FROM (
+					SELECT 'posts' AS kind, id AS record, coalesce(team, '') AS team,
+						(coalesce(team, '') = '' OR visibility = 'organisation') AS organisation,
+						'' AS parent, '' AS slug, coalesce(created, '') AS created
+					FROM posts
+					UNION ALL
+					SELECT 'comments', c.id, coalesce(p.team, ''),
+						(coalesce(p.team, '') = '' OR p.visibility = 'organisation'),
+						c.post, '', coalesce(c.created, '')
+					FROM comments c JOIN posts p ON p.id = c.post
+					UNION ALL
+					SELECT 'wiki_pages', id, coalesce(team, ''),
+						(coalesce(team, '') = '' OR shared = TRUE),
+						'', coalesce(slug, ''), coalesce(created, '')
+					FROM wiki_pages
+				) ORDER BY created, kind, record`,
 
-			`INSERT INTO _search_fts (rowid, title, body)
+			`INSERT INTO _search_fts (rowid, title, body, tags)
 				SELECT d.id,
-					replace(replace(coalesce(p.title, ''), char(57344), ' '), char(57345), ' '),
-					replace(replace(coalesce(p.body, ''), char(57344), ' '), char(57345), ' ')
+					coalesce(p.title, ''),
+					coalesce(p.body, ''),
+					'k' || replace(d.kind, '_', '') || '0' || CASE WHEN d.organisation THEN 'o' WHEN d.team != '' THEN 't' || d.team ELSE 'nobody' END
 				FROM _search_docs d JOIN posts p ON p.id = d.record WHERE d.kind = 'posts'`,
-			`INSERT INTO _search_fts (rowid, title, body)
+			`INSERT INTO _search_fts (rowid, title, body, tags)
 				SELECT d.id, '',
-					replace(replace(coalesce(c.body, ''), char(57344), ' '), char(57345), ' ')
+					coalesce(c.body, ''),
+					'k' || replace(d.kind, '_', '') || '0' || CASE WHEN d.organisation THEN 'o' WHEN d.team != '' THEN 't' || d.team ELSE 'nobody' END
 				FROM _search_docs d JOIN comments c ON c.id = d.record WHERE d.kind = 'comments'`,
-			`INSERT INTO _search_fts (rowid, title, body)
+			`INSERT INTO _search_fts (rowid, title, body, tags)
 				SELECT d.id,
-					replace(replace(coalesce(w.title, ''), char(57344), ' '), char(57345), ' '),
-					replace(replace(coalesce(w.body, ''), char(57344), ' '), char(57345), ' ')
+					coalesce(w.title, ''),
+					coalesce(w.body, ''),
+					'k' || replace(d.kind, '_', '') || '0' || CASE WHEN d.organisation THEN 'o' WHEN d.team != '' THEN 't' || d.team ELSE 'nobody' END
 				FROM _search_docs d JOIN wiki_pages w ON w.id = d.record WHERE d.kind = 'wiki_pages'`,
 		} {
 			if _, err := app.DB().NewQuery(sql).Execute(); err != nil {

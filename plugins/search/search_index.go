@@ -16,18 +16,34 @@ const (
 	ftsTable  = "_search_fts"
 )
 
-// Hit markers in a snippet: private-use characters, removed from the
-// indexed text so a colleague's text cannot fake a hit.
-const (
-	hitStart = "\uE000"
-	hitEnd   = "\uE001"
-)
+// kindTag is the start of a row's tag that names its kind ("kposts0",
+// "kwikipages0": the tokenizer splits words at an underscore).
+func kindTag(kind string) string {
+	return "k" + strings.ReplaceAll(kind, "_", "") + "0"
+}
 
-var markerCleaner = strings.NewReplacer(hitStart, " ", hitEnd, " ")
+// scopeTag is the end of a row's tag that says who may read it: "o" for
+// every employee, "t" and a team's id for its members, "nobody".
+func scopeTag(s Scope) string {
+	switch {
+	case s.Organisation:
+		return "o"
+	case s.Team != "":
+		return teamTag(s.Team)
+	}
+	return "nobody"
+}
+
+func teamTag(team string) string { return "t" + team }
+
+// tags is a row's tag: its kind and scope in one word ("kposts0o"), so a
+// search reads the lists of the rows it may return only.
+func tags(kind string, s Scope) string { return kindTag(kind) + scopeTag(s) }
 
 // doc is an index row: what _search_docs and _search_fts hold of a record.
 type doc struct {
 	Id           int64  `db:"id"`
+	Record       string `db:"record"`
 	Team         string `db:"team"`
 	Organisation bool   `db:"organisation"`
 	Parent       string `db:"parent"`
@@ -105,7 +121,7 @@ func scopeOf(app core.App, k *Kind, r *core.Record) (Scope, string, error) {
 func findDoc(app core.App, kind, record string) (doc, error) {
 	var d doc
 	err := app.NonconcurrentDB().
-		Select("id", "team", "organisation", "parent", "slug", "created").
+		Select("id", "record", "team", "organisation", "parent", "slug", "created").
 		From(docsTable).
 		Where(dbx.HashExp{"kind": kind, "record": record}).
 		Limit(1).
@@ -122,12 +138,12 @@ func (p *plugin) put(app core.App, k *Kind, r *core.Record) error {
 	}
 	var title, slug string
 	if k.Title != nil {
-		title = markerCleaner.Replace(k.Title(r))
+		title = k.Title(r)
 	}
 	if k.Slug != nil {
 		slug = k.Slug(r)
 	}
-	text := markerCleaner.Replace(k.Text(r))
+	text := k.Text(r)
 	row := dbx.Params{
 		"kind": k.Collection, "record": r.Id, "team": scope.Team, "organisation": scope.Organisation,
 		"parent": parent, "slug": slug, "created": r.GetString("created"),
@@ -144,7 +160,7 @@ func (p *plugin) put(app core.App, k *Kind, r *core.Record) error {
 		if err != nil {
 			return err
 		}
-		_, err = db.Insert(ftsTable, dbx.Params{"rowid": id, "title": title, "body": text}).Execute()
+		_, err = db.Insert(ftsTable, dbx.Params{"rowid": id, "title": title, "body": text, "tags": tags(k.Collection, scope)}).Execute()
 		return err
 	}
 	if err != nil {
@@ -154,8 +170,10 @@ func (p *plugin) put(app core.App, k *Kind, r *core.Record) error {
 	if _, err := db.Update(docsTable, row, dbx.HashExp{"id": old.Id}).Execute(); err != nil {
 		return err
 	}
-	if textChanged(r, k) {
-		if _, err := db.Update(ftsTable, dbx.Params{"title": title, "body": text}, dbx.HashExp{"rowid": old.Id}).Execute(); err != nil {
+	moved := scopeTag(Scope{Team: old.Team, Organisation: old.Organisation}) != scopeTag(scope)
+	if moved || textChanged(r, k) {
+		fts := dbx.Params{"title": title, "body": text, "tags": tags(k.Collection, scope)}
+		if _, err := db.Update(ftsTable, fts, dbx.HashExp{"rowid": old.Id}).Execute(); err != nil {
 			return err
 		}
 	}
@@ -180,14 +198,26 @@ func textChanged(r *core.Record, k *Kind) bool {
 }
 
 // moveChildren gives the rows that follow parent (of collection) its new
-// scope.
+// scope, in both tables.
 func (p *plugin) moveChildren(app core.App, collection, parent string, scope Scope) error {
+	db := app.NonconcurrentDB()
 	for _, child := range p.children(collection) {
-		_, err := app.NonconcurrentDB().Update(docsTable,
-			dbx.Params{"team": scope.Team, "organisation": scope.Organisation},
-			dbx.HashExp{"kind": child.Collection, "parent": parent},
-		).Execute()
-		if err != nil {
+		where := dbx.HashExp{"kind": child.Collection, "parent": parent}
+		ids := []int64{}
+		if err := db.Select("id").From(docsTable).Where(where).Column(&ids); err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		if _, err := db.Update(docsTable, dbx.Params{"team": scope.Team, "organisation": scope.Organisation}, where).Execute(); err != nil {
+			return err
+		}
+		rowids := make([]any, len(ids))
+		for i, id := range ids {
+			rowids[i] = id
+		}
+		if _, err := db.Update(ftsTable, dbx.Params{"tags": tags(child.Collection, scope)}, dbx.In("rowid", rowids...)).Execute(); err != nil {
 			return err
 		}
 	}

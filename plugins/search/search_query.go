@@ -64,8 +64,9 @@ func ParseQuery(q string) (Terms, error) {
 
 // Match returns the FTS5 query of the terms: every term a quoted string,
 // a prefix when it is longer than one character ("wond" finds
-// "wondzorg"), all of them required. A term holds letters, digits and
-// marks only, so the quotes hold it whole.
+// "wondzorg"), all of them required, in a title or a text (never in the
+// tags). A term holds letters, digits and marks only, so the quotes hold
+// it whole.
 func (t Terms) Match() string {
 	parts := make([]string, len(t))
 	for i, term := range t {
@@ -75,39 +76,11 @@ func (t Terms) Match() string {
 			parts[i] = `"` + term + `"`
 		}
 	}
-	return strings.Join(parts, " AND ")
+	return "{title body} : (" + strings.Join(parts, " AND ") + ")"
 }
 
 // Segment is a piece of a snippet: text, and whether it matched.
 type Segment struct {
 	Text string `json:"text"`
 	Hit  bool   `json:"hit"`
-}
-
-// segments splits a snippet made with the hit markers into segments.
-func segments(s string) []Segment {
-	out := []Segment{}
-	hit := false
-	for s != "" {
-		marker := hitStart
-		if hit {
-			marker = hitEnd
-		}
-		text, rest, found := strings.Cut(s, marker)
-		if text != "" {
-			// a marker that is not the expected one is dropped
-			text = markerCleaner.Replace(text)
-			if n := len(out); n > 0 && out[n-1].Hit == hit {
-				out[n-1].Text += text
-			} else {
-				out = append(out, Segment{Text: text, Hit: hit})
-			}
-		}
-		if !found {
-			break
-		}
-		s = rest
-		hit = !hit
-	}
-	return out
 }

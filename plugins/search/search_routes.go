@@ -1,8 +1,10 @@
 package search
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -72,77 +74,160 @@ func (p *plugin) search(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	for _, kind := range kinds {
-		items, err := p.find(e.App, kind, terms, teams)
-		if err != nil {
-			return err
-		}
-		if len(items) > 0 {
-			result.Groups = append(result.Groups, Group{Kind: kind, Items: items})
-		}
+	result.Groups, err = p.find(e.App, kinds, terms, teams)
+	if err != nil {
+		return err
 	}
 	return e.JSON(http.StatusOK, result)
 }
 
-// Search returns the best results (at most [MaxResults]) of kind for
-// terms that a member of teams may read: organisation-wide records and
-// those of the teams. The filter is in the query, so what the reader may
-// not read is never ranked, counted or returned.
-func Search(app core.App, kind string, terms Terms, teams []string) ([]Item, error) {
+// Search returns the best results (at most [MaxResults] per kind) of
+// kinds for terms that a member of teams may read: organisation-wide
+// records and those of the teams. The filter is part of the full-text
+// query, so what the reader may not read is never ranked, counted or
+// returned. A group is left out when its kind has no results.
+func Search(app core.App, kinds []string, terms Terms, teams []string) ([]Group, error) {
 	p, ok := app.Store().Get(storeKey).(*plugin)
 	if !ok {
 		return nil, fmt.Errorf("search: the search plugin is not registered")
 	}
-	return p.find(app, kind, terms, teams)
+	return p.find(app, kinds, terms, teams)
 }
 
-func (p *plugin) find(app core.App, kind string, terms Terms, teams []string) ([]Item, error) {
-	params := dbx.Params{"match": terms.Match(), "kind": kind}
-	scope := "d.organisation = 1"
-	if len(teams) > 0 {
-		names := make([]string, len(teams))
-		for i, t := range teams {
-			name := "t" + strconv.Itoa(i)
-			names[i] = "{:" + name + "}"
-			params[name] = t
-		}
-		scope = "(d.organisation = 1 OR d.team IN (" + strings.Join(names, ", ") + "))"
+// rankWindow is the most matches a search ranks, per kind searched: the
+// newest (rowids grow with each indexed record). bm25 reads each ranked
+// row's length, so a broad query ("de") costs the same as a narrow one
+// that has this many matches.
+const rankWindow = 300
+
+// hit is a ranked match.
+type hit struct {
+	Rowid int64   `db:"rowid"`
+	Tags  string  `db:"tags"`
+	Score float64 `db:"score"`
+}
+
+func (p *plugin) find(app core.App, kinds []string, terms Terms, teams []string) ([]Group, error) {
+	if len(kinds) == 0 || len(terms) == 0 {
+		return []Group{}, nil
 	}
 
-	// the FTS table drives (CROSS JOIN): it yields the matches in rank
-	// order, and the snippet is made for the rows returned only
-	sql := `SELECT d.record, d.team, d.parent, d.slug, d.created, f.title,
-			snippet(` + ftsTable + `, 1, char(57344), char(57345), '…', 16) AS snippet
-		FROM ` + ftsTable + ` f CROSS JOIN ` + docsTable + ` d ON d.id = f.rowid
-		WHERE ` + ftsTable + ` MATCH {:match} AND d.kind = {:kind} AND ` + scope + `
-		ORDER BY f.rank LIMIT ` + strconv.Itoa(MaxResults)
-
-	var rows []struct {
-		Record  string `db:"record"`
-		Team    string `db:"team"`
-		Parent  string `db:"parent"`
-		Slug    string `db:"slug"`
-		Created string `db:"created"`
-		Title   string `db:"title"`
-		Snippet string `db:"snippet"`
-	}
-	if err := app.DB().NewQuery(sql).Bind(params).All(&rows); err != nil {
-		return nil, fmt.Errorf("searching %s: %w", kind, err)
+	// one full-text query for every kind: the words (each a prefix, so
+	// the engine merges the lists of the words it begins once) and the
+	// tags of the kinds and of the caller's scope; newest first, so the
+	// window stops it early
+	var hits []hit
+	err := app.DB().NewQuery(`SELECT rowid, tags, bm25(` + ftsTable + `, 0.0, 4.0, 1.0) AS score
+		FROM ` + ftsTable + ` WHERE ` + ftsTable + ` MATCH {:match}
+		ORDER BY rowid DESC LIMIT ` + strconv.Itoa(rankWindow*len(kinds))).
+		Bind(dbx.Params{"match": terms.Match() + " AND " + TagsMatch(kinds, teams)}).
+		All(&hits)
+	if err != nil {
+		return nil, fmt.Errorf("searching: %w", err)
 	}
 
-	items := make([]Item, len(rows))
-	for i, r := range rows {
-		items[i] = Item{
-			Collection: kind, Id: r.Record, Title: r.Title, Snippet: segments(r.Snippet),
-			Team: r.Team, Post: r.Parent, Slug: r.Slug, Created: r.Created,
+	// the best of each kind: the lowest bm25, the newest on a tie
+	best := map[string][]hit{}
+	for _, h := range hits {
+		for _, kind := range kinds {
+			if strings.HasPrefix(h.Tags, kindTag(kind)) {
+				best[kind] = append(best[kind], h)
+				break
+			}
 		}
 	}
-	if k := p.kind(kind); k != nil && k.Parent != nil {
-		if err := parentTitles(app, k.Parent.Collection, items); err != nil {
-			return nil, err
+	var chosen []any
+	for kind, list := range best {
+		slices.SortStableFunc(list, func(a, b hit) int { return cmp.Compare(a.Score, b.Score) })
+		best[kind] = list[:min(len(list), MaxResults)]
+		for _, h := range best[kind] {
+			chosen = append(chosen, h.Rowid)
 		}
 	}
-	return items, nil
+	if len(chosen) == 0 {
+		return []Group{}, nil
+	}
+
+	rows, err := readRows(app, chosen)
+	if err != nil {
+		return nil, err
+	}
+	folded := terms.folded()
+	groups := []Group{}
+	for _, kind := range kinds {
+		var items []Item
+		for _, h := range best[kind] {
+			r, ok := rows[h.Rowid]
+			if !ok {
+				continue
+			}
+			items = append(items, Item{
+				Collection: kind, Id: r.Record, Title: r.Title, Snippet: snippet(r.Body, folded),
+				Team: r.Team, Post: r.Parent, Slug: r.Slug, Created: r.Created,
+			})
+		}
+		if len(items) == 0 {
+			continue
+		}
+		if k := p.kind(kind); k != nil && k.Parent != nil {
+			if err := parentTitles(app, k.Parent.Collection, items); err != nil {
+				return nil, err
+			}
+		}
+		groups = append(groups, Group{Kind: kind, Items: items})
+	}
+	return groups, nil
+}
+
+// row is what a result shows of an index row.
+type row struct {
+	doc
+	Title string `db:"title"`
+	Body  string `db:"body"`
+}
+
+// readRows reads the index rows of rowids, by rowid.
+func readRows(app core.App, rowids []any) (map[int64]row, error) {
+	var docs []doc
+	err := app.DB().Select("id", "record", "team", "organisation", "parent", "slug", "created").
+		From(docsTable).Where(dbx.In("id", rowids...)).All(&docs)
+	if err != nil {
+		return nil, fmt.Errorf("reading the results: %w", err)
+	}
+	var texts []struct {
+		Rowid int64  `db:"rowid"`
+		Title string `db:"title"`
+		Body  string `db:"body"`
+	}
+	err = app.DB().Select("rowid", "title", "body").From(ftsTable).Where(dbx.In("rowid", rowids...)).All(&texts)
+	if err != nil {
+		return nil, fmt.Errorf("reading the results: %w", err)
+	}
+	rows := make(map[int64]row, len(docs))
+	for _, d := range docs {
+		rows[d.Id] = row{doc: d}
+	}
+	for _, t := range texts {
+		if r, ok := rows[t.Rowid]; ok {
+			r.Title, r.Body = t.Title, t.Body
+			rows[t.Rowid] = r
+		}
+	}
+	return rows, nil
+}
+
+// TagsMatch returns the part of the FTS5 query that keeps the rows of
+// kinds that a member of teams may read: organisation-wide ones and those
+// of the teams.
+func TagsMatch(kinds []string, teams []string) string {
+	var tagList []string
+	for _, k := range kinds {
+		tagList = append(tagList, `"`+tags(k, Scope{Organisation: true})+`"`)
+		for _, t := range teams {
+			tagList = append(tagList, `"`+tags(k, Scope{Team: t})+`"`)
+		}
+	}
+	return `{tags} : (` + strings.Join(tagList, " OR ") + `)`
 }
 
 // parentTitles gives each item its parent's title (a comment is shown
