@@ -7,4 +7,10 @@ import (
 	"buurtplein/internal/testapp"
 )
 
-func TestMain(m *testing.M) { os.Exit(testapp.Run(m)) }
+func TestMain(m *testing.M) {
+	code := testapp.Run(m)
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
+	}
+	os.Exit(code)
+}
