@@ -13,15 +13,31 @@ import (
 // snippetWords is how many words a snippet shows around its hits.
 const snippetWords = 16
 
+// snippetScan is how much of a text a snippet looks for hits in: a long
+// page's first 20,000 bytes (its hits further on still rank it).
+const snippetScan = 20000
+
 // fold returns s in lower case without accents, as the index's tokenizer
 // (unicode61, remove_diacritics 2) compares words: "Cliënt" is "client".
 func fold(s string) string {
+	if isASCII(s) {
+		return strings.ToLower(s)
+	}
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {
 		out = s
 	}
 	return strings.ToLower(out)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // folded returns the terms folded, as [fold] does.
@@ -81,6 +97,13 @@ func words(text string, terms []string) []span {
 // at most [snippetWords] words, as segments: the hits marked, "…" where
 // the text goes on. It is text, never HTML.
 func snippet(text string, terms []string) []Segment {
+	if len(text) > snippetScan {
+		cut := snippetScan
+		for cut > 0 && !utf8.RuneStart(text[cut]) {
+			cut--
+		}
+		text = text[:cut]
+	}
 	ws := words(text, terms)
 	if len(ws) == 0 {
 		return []Segment{}
