@@ -57,7 +57,16 @@ func benchData(b *testing.B) string {
 		if benchErr = reindex(app); benchErr != nil {
 			return
 		}
-		benchInfo = fmt.Sprintf("seeded in %s, indexed by the migration in %s", seeded.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+		indexed := time.Since(start)
+		var index, total int64
+		if benchErr = app.DB().NewQuery("SELECT sum(pgsize) FROM dbstat WHERE substr(name, 1, 8) = '_search_'").Row(&index); benchErr != nil {
+			return
+		}
+		if benchErr = app.DB().NewQuery("SELECT sum(pgsize) FROM dbstat").Row(&total); benchErr != nil {
+			return
+		}
+		benchInfo = fmt.Sprintf("seeded in %s, indexed by the migration in %s; the index takes %d MiB of the database's %d MiB",
+			seeded.Round(time.Millisecond), indexed.Round(time.Millisecond), index>>20, total>>20)
 		if _, benchErr = app.DB().NewQuery("PRAGMA wal_checkpoint(TRUNCATE)").Execute(); benchErr != nil {
 			return
 		}
