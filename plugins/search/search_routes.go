@@ -94,8 +94,8 @@ func Search(app core.App, kinds []string, terms Terms, teams []string) ([]Group,
 	return p.find(app, kinds, terms, teams)
 }
 
-// rankWindow is the most matches a search ranks, per kind searched: the
-// newest (rowids grow with each indexed record). bm25 reads each ranked
+// rankWindow is how many matches a search ranks per kind searched: the
+// newest of every kind together (rowids grow with each indexed record). bm25 reads each ranked
 // row's length, so a broad query ("de") costs the same as a narrow one
 // that has this many matches.
 const rankWindow = 300
