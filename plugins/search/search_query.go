@@ -44,6 +44,9 @@ func ParseQuery(q string) (Terms, error) {
 		terms = append(terms, w)
 	}
 	for _, r := range strings.ToValidUTF8(q, " ") {
+		if len(terms) > MaxTerms {
+			break // too many already: no need to read further
+		}
 		switch {
 		case unicode.IsLetter(r) || unicode.IsNumber(r):
 			word.WriteRune(r)
