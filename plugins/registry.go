@@ -23,6 +23,7 @@ import (
 	"buurtplein/plugins/mustread"
 	"buurtplein/plugins/notify"
 	"buurtplein/plugins/pwa"
+	"buurtplein/plugins/search"
 	"buurtplein/plugins/sessions"
 	"buurtplein/plugins/tasks"
 	"buurtplein/plugins/teams"
@@ -105,6 +106,11 @@ var All = []Plugin{
 		Name:        "mustread",
 		Register:    func(app core.App, o Options) error { return mustread.Register(app, mustread.Config{}) },
 		Collections: []string{mustread.ReadsCollection, mustread.RemindersCollection},
+	},
+	{
+		// after the feed and the wiki: it indexes their posts, comments and pages
+		Name:     "search",
+		Register: func(app core.App, o Options) error { return search.Register(app, search.Config{}) },
 	},
 	{
 		Name:        "tasks",

@@ -893,6 +893,11 @@ export default {
       mustread_readers_bob_only: 'Only BOB staff see who confirmed something for the whole organisation.',
       mustread_readers_team_only: 'Only the members of the team it was asked of see who confirmed it.',
       mustread_reminded_today: 'A reminder was already sent today. You can send another tomorrow.',
+      // search
+      search_query_required: 'Type one or more words to search for.',
+      search_query_too_long: 'The search is too long. Search with {max} characters at most.',
+      search_query_too_many_words: 'The search has too many words. Search with {max} words at most.',
+      search_kind_unknown: 'You cannot search this kind of content. Choose posts, comments or wiki pages.',
     },
   },
 };

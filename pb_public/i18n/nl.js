@@ -894,6 +894,11 @@ export default {
       mustread_readers_bob_only: 'Wie iets voor de hele organisatie heeft bevestigd, zien alleen de medewerkers van BOB.',
       mustread_readers_team_only: 'Wie dit heeft bevestigd, zien alleen de leden van het team aan wie het gevraagd is.',
       mustread_reminded_today: 'Vandaag is er al een herinnering verstuurd. Morgen kan het weer.',
+      // search
+      search_query_required: 'Typ een of meer woorden om te zoeken.',
+      search_query_too_long: 'De zoekvraag is te lang. Zoek met ten hoogste {max} tekens.',
+      search_query_too_many_words: 'De zoekvraag heeft te veel woorden. Zoek met ten hoogste {max} woorden.',
+      search_kind_unknown: 'In dit soort inhoud kun je niet zoeken. Kies berichten, reacties of wikipagina\'s.',
     },
   },
 };
