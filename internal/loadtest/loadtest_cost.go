@@ -61,7 +61,10 @@ func measureCosts(ctx context.Context, c Config, pid int, vus []*vu) []Cost {
 		var wg sync.WaitGroup
 		for _, v := range workers {
 			wg.Go(func() {
-				for kctx.Err() == nil && k.one(v) {
+				for kctx.Err() == nil {
+					if !k.one(v) {
+						return // nothing left to send it about
+					}
 				}
 			})
 		}
