@@ -64,7 +64,7 @@ var kinds = []kind{
 	{"directory", classRead, "the directory, a page of 30 employees by name",
 		nil, func(v *vu) bool { v.directoryPage(); return true }},
 	{"directory_teams", classRead, "the teams of those 30, team expanded",
-		func(v *vu) bool { return v.directoryPage() && len(v.people) > 0 }, always((*vu).directoryTeams)},
+		seesPeople, always((*vu).directoryTeams)},
 	{"auth_refresh", classRead, "a token refresh, as the PWA does when it opens",
 		nil, always((*vu).refresh)},
 	{"sign_in", classWrite, "a sign-in with email and password (bcrypt)",
@@ -86,6 +86,17 @@ func seesPosts(v *vu) bool {
 }
 
 func hasTasks(v *vu) bool { return len(v.tasks) > 0 }
+
+// seesPeople reads directory pages until one has people: a small
+// organisation has fewer pages than the three the mix picks from.
+func seesPeople(v *vu) bool {
+	for range 5 {
+		if v.directoryPage() && len(v.people) > 0 {
+			return true
+		}
+	}
+	return false
+}
 
 // classOf returns the class of the kind named name.
 func classOf(name string) string {
