@@ -19,6 +19,7 @@ type Cost struct {
 	KindResult               // the phase's requests of the kind: count, latency, errors
 	CPU        time.Duration // the server's CPU time over the phase
 	PerRequest time.Duration // CPU per request answered (2xx); 0 when none was
+	Busy       bool          // the server was not idle before the kind was sent: its CPU counts work left from the mix
 }
 
 const (
@@ -54,7 +55,7 @@ func measureCosts(ctx context.Context, c Config, pid int, vus []*vu) []Cost {
 			continue
 		}
 
-		waitQuiet(ctx, pid)
+		busy := !waitQuiet(ctx, pid)
 		rec.measure()
 		before, start := cpuTime(pid), time.Now()
 		kctx, cancel := context.WithTimeout(ctx, c.Cost)
@@ -74,7 +75,7 @@ func measureCosts(ctx context.Context, c Config, pid int, vus []*vu) []Cost {
 		// and so does their CPU
 		elapsed, cpu := time.Since(start), cpuTime(pid)-before
 
-		cost := Cost{KindResult: KindResult{Kind: k.name, Class: k.class}, CPU: cpu}
+		cost := Cost{KindResult: KindResult{Kind: k.name, Class: k.class}, CPU: cpu, Busy: busy}
 		for _, r := range rec.results(elapsed) {
 			if r.Kind == k.name {
 				cost.KindResult = r
@@ -105,20 +106,21 @@ func costWorkers(vus []*vu, k kind, n int, rec *recorder, fresh func() string) [
 }
 
 // waitQuiet waits until the server with process pid uses (almost) no CPU,
-// for at most costQuietMax.
-func waitQuiet(ctx context.Context, pid int) {
+// for at most costQuietMax, and reports whether it got there.
+func waitQuiet(ctx context.Context, pid int) bool {
 	deadline := time.Now().Add(costQuietMax)
 	for time.Now().Before(deadline) {
 		before := cpuTime(pid)
 		select {
 		case <-ctx.Done():
-			return
+			return false
 		case <-time.After(costQuietWindow):
 		}
 		if cpuTime(pid)-before <= costQuietCPU {
-			return
+			return true
 		}
 	}
+	return false
 }
 
 // mixCores is the CPU the mix's requests would take at the costs measured

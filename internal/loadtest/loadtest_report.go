@@ -102,14 +102,24 @@ func reportCosts(w io.Writer, c Config, s ServerResult) {
 	tw.Flush()
 	fmt.Fprintf(w, "at these costs the mix's requests take %.2f cores; during the mix the server used %.2f\n",
 		cores, s.CPU.Seconds()/s.Elapsed.Seconds())
+	for _, k := range s.Costs {
+		if k.Busy {
+			fmt.Fprintf(w, "%s: the server was still busy from the mix after %s; its CPU per request counts that work too (*)\n", k.Kind, costQuietMax)
+		}
+	}
 }
 
-// costText is a kind's CPU per request, "-" when none was answered.
+// costText is a kind's CPU per request, "-" when none was answered, with
+// a "*" when the server was busy before.
 func costText(k Cost) string {
 	if k.OK == 0 {
 		return "-"
 	}
-	return fmt.Sprintf("%.2f ms", float64(k.PerRequest)/float64(time.Millisecond))
+	busy := ""
+	if k.Busy {
+		busy = "*"
+	}
+	return fmt.Sprintf("%.2f ms%s", float64(k.PerRequest)/float64(time.Millisecond), busy)
 }
 
 func reportRatios(w io.Writer, ours, bare ServerResult) {
