@@ -356,7 +356,15 @@ func (b *topicBroker) sendJob(job topicJob) {
 	}()
 	var messages []subscriptions.Message
 	if len(job.withdraw) > 0 {
-		data, err := encodeRecordEvent(job.app, "delete", job.record, job.declared)
+		declared := job.declared
+		if job.action != "delete" {
+			// a record that left these topics in an update is, as it is
+			// now, no longer theirs to read (a shared page or post made
+			// the team's own with a new text): its id is all a subscriber
+			// needs to drop it
+			declared = Topics{IdOnly: true}
+		}
+		data, err := encodeRecordEvent(job.app, "delete", job.record, declared)
 		if err != nil {
 			job.app.Logger().Warn("encoding a realtime event", "id", job.record.Id, "error", err)
 			return

@@ -270,11 +270,15 @@ func TestTopicVisibilityWithdraws(t *testing.T) {
 
 	post.Set("team", haarlem)
 	post.Set("visibility", "team")
+	post.Set("body", "Nu alleen voor het team")
 	if err := app.Save(post); err != nil {
 		t.Fatal(err)
 	}
 	if name, ev := nextTopicEvent(t, carla); name != hooks.OrganisationTopic || ev.Action != "delete" || ev.Record["id"] != post.Id {
 		t.Fatalf("carla: %s %s %v, want a delete on the organisation topic", name, ev.Action, ev.Record["id"])
+	} else if ev.Record["body"] != nil || ev.Record["team"] != nil {
+		// the post as it is now is no longer carla's to read
+		t.Errorf("carla's delete carries the post as it is now: %v", ev.Record)
 	}
 	var got []string
 	for range 2 {
