@@ -68,6 +68,16 @@ func newTopicBroker(app core.App) *topicBroker {
 // connections, the record events and the end of a membership.
 func (b *topicBroker) bind() {
 	b.app.OnRealtimeConnectRequest().Bind(&hook.Handler[*core.RealtimeConnectRequestEvent]{
+		Id: "buurtpleinTopicsClient",
+		// first, so that every later hook and the broker hold the same
+		// client (same id and store as the one it wraps)
+		Priority: -1000,
+		Func: func(e *core.RealtimeConnectRequestEvent) error {
+			e.Client = newTopicClient(e.Client)
+			return e.Next()
+		},
+	})
+	b.app.OnRealtimeConnectRequest().Bind(&hook.Handler[*core.RealtimeConnectRequestEvent]{
 		Id: "buurtpleinTopicsConnect",
 		Func: func(e *core.RealtimeConnectRequestEvent) error {
 			// a write stuck on a socket that stopped draining fails at
