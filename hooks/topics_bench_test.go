@@ -20,18 +20,22 @@ import (
 //
 // "team" posts in Haarlem-Noord with 2,000 clients connected, of which
 // members follow the team's topic and the others only the organisation's.
+// The clients are wrapped as the server's connect hook wraps them, except
+// in "plain-client", which shows what PocketBase's own client costs.
 func BenchmarkTopicFanout(b *testing.B) {
 	cases := []struct {
 		name       string
 		team       bool
 		n, clients int
+		plain      bool // PocketBase's own client, not the server's topicClient
 	}{
-		{"organisation/10", false, 10, 10},
-		{"organisation/2000", false, 2000, 2000},
-		{"team/70of2000", true, 70, 2000},
+		{"organisation/10", false, 10, 10, false},
+		{"organisation/2000", false, 2000, 2000, false},
+		{"team/70of2000", true, 70, 2000, false},
 		// what 2,000 connections cost a write they get nothing of
-		{"team/0of0", true, 0, 0},
-		{"team/0of2000", true, 0, 2000},
+		{"team/0of0", true, 0, 0, false},
+		{"team/0of2000", true, 0, 2000, false},
+		{"team/0of2000/plain-client", true, 0, 2000, true},
 	}
 	for _, bc := range cases {
 		b.Run(bc.name, func(b *testing.B) {
@@ -41,7 +45,10 @@ func BenchmarkTopicFanout(b *testing.B) {
 			broker := app.SubscriptionsBroker()
 			haarlem := testapp.Id(b, app, "teams", "slug", "haarlem-noord")
 			for i := range bc.clients {
-				c := subscriptions.NewDefaultClient()
+				var c subscriptions.Client = subscriptions.NewDefaultClient()
+				if !bc.plain {
+					c = hooks.NewTopicClient(c) // as the server's connect hook does
+				}
 				// as the PWA: the organisation, oneself and a team or two
 				c.Subscribe(hooks.OrganisationTopic, hooks.UserTopic(fmt.Sprint("u", i)),
 					hooks.TeamTopic(fmt.Sprint("t", i%30)), hooks.TeamTopic(fmt.Sprint("t", i%7)))
