@@ -40,6 +40,9 @@ func BenchmarkTopicFanout(b *testing.B) {
 	for _, bc := range cases {
 		b.Run(bc.name, func(b *testing.B) {
 			app := testapp.New(b)
+			// the router binds PocketBase's own realtime hooks, among
+			// them its look for collection subscribers on every save
+			testapp.Serve(b, app)
 			n := bc.n
 			received := make(chan struct{}, n)
 			broker := app.SubscriptionsBroker()
