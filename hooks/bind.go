@@ -7,11 +7,13 @@ import "github.com/pocketbase/pocketbase/core"
 // ([GuardScoped], [CheckQuery]), the input rules for dates, text and images
 // ([GuardInput]) and the resource limits on realtime, request bodies and
 // sign-in attempts ([BindLimits]), and the broker of the scoped realtime
-// topics ([PublishTo]). main.go and the test apps call it before
+// topics ([PublishTo]); and list answers encode their records streamed
+// ([StreamedRecords]), the same bytes for less CPU. main.go and the test apps call it before
 // any plugin, so the rules hold whichever plugins are switched on.
 func Bind(app core.App) {
 	GuardScoped(app)
 	GuardInput(app)
 	BindLimits(app)
 	topicBrokerOf(app)
+	bindStreamedRecords(app)
 }

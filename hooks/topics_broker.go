@@ -58,6 +58,13 @@ type topicJob struct {
 	topics   []string // get action
 	withdraw []string // get "delete"
 	declared Topics
+
+	// a created or updated record's topics are read by the sender, after
+	// the answer (see [topicBroker.publish]); before holds an updated
+	// record's topics from before its update, if they were read
+	resolve bool
+	before  []string
+	hadAny  bool // whether before was read
 }
 
 func newTopicBroker(app core.App) *topicBroker {
@@ -67,6 +74,16 @@ func newTopicBroker(app core.App) *topicBroker {
 // bind binds the broker's hooks: the subscribe check, the hang-up of slow
 // connections, the record events and the end of a membership.
 func (b *topicBroker) bind() {
+	b.app.OnRealtimeConnectRequest().Bind(&hook.Handler[*core.RealtimeConnectRequestEvent]{
+		Id: "buurtpleinTopicsClient",
+		// first, so that every later hook and the broker hold the same
+		// client (same id and store as the one it wraps)
+		Priority: -1000,
+		Func: func(e *core.RealtimeConnectRequestEvent) error {
+			e.Client = newTopicClient(e.Client)
+			return e.Next()
+		},
+	})
 	b.app.OnRealtimeConnectRequest().Bind(&hook.Handler[*core.RealtimeConnectRequestEvent]{
 		Id: "buurtpleinTopicsConnect",
 		Func: func(e *core.RealtimeConnectRequestEvent) error {
@@ -204,24 +221,36 @@ func (b *topicBroker) mayFollow(app core.App, auth *core.Record, topics []string
 
 // publish queues the event of a created or updated record. stored holds
 // the topics ([]string) the record had before an update, nil for a create
-// or when they could not be read. A record that left topics in an update
-// is withdrawn there (a delete) before it is sent as a create on the
-// topics it joined: a subscriber of both sees it leave, then arrive.
+// or when they could not be read. The topics it has now are read by the
+// sender, not by the writing request: a comment's are its post's, a
+// look-up the answer need not wait for.
 func (b *topicBroker) publish(app core.App, action string, record *core.Record, stored any) {
 	declared, ok := b.declaredFor(record)
 	if !ok {
 		return
 	}
-	now, ok := readTopics(app, declared, record, "realtime topics of a record")
+	before, known := stored.([]string)
+	b.enqueue(topicJob{
+		app: app, action: action, record: record.Fresh(), declared: declared,
+		resolve: true, before: before, hadAny: known,
+	})
+}
+
+// resolveTopics reads the topics of a created or updated record and returns its
+// events: a record that left topics in an update is withdrawn there (a
+// delete) before it is sent as a create on the topics it joined, so a
+// subscriber of both sees it leave, then arrive. None when the topics
+// cannot be read.
+func (job topicJob) resolveTopics() []topicJob {
+	now, ok := readTopics(job.app, job.declared, job.record, "realtime topics of a record")
 	if !ok {
-		return
+		return nil
 	}
-	before, ok := stored.([]string)
-	if !ok {
+	before := job.before
+	if !job.hadAny {
 		before = now
 	}
-
-	job := topicJob{app: app, action: action, record: record.Fresh(), declared: declared}
+	job.resolve, job.before = false, nil
 	joined := job
 	joined.action = "create"
 	for _, topic := range now {
@@ -236,8 +265,7 @@ func (b *topicBroker) publish(app core.App, action string, record *core.Record, 
 			job.withdraw = append(job.withdraw, topic)
 		}
 	}
-	b.enqueue(job) // the withdrawal goes first
-	b.enqueue(joined)
+	return []topicJob{job, joined} // the withdrawal goes first
 }
 
 // prepareUpdate reads the topics of a record about to be updated from what
@@ -303,7 +331,7 @@ func (b *topicBroker) listened() bool {
 // enqueue hands job to the sender goroutine, starting one when none runs:
 // the writing request never waits for the fan-out.
 func (b *topicBroker) enqueue(job topicJob) {
-	if len(job.topics) == 0 && len(job.withdraw) == 0 {
+	if !job.resolve && len(job.topics) == 0 && len(job.withdraw) == 0 {
 		return
 	}
 	if !b.listened() {
@@ -354,6 +382,14 @@ func (b *topicBroker) sendJob(job topicJob) {
 			job.app.Logger().Error("sending a realtime event", "id", job.record.Id, "panic", r)
 		}
 	}()
+	if job.resolve {
+		for _, resolved := range job.resolveTopics() {
+			if len(resolved.topics) > 0 || len(resolved.withdraw) > 0 {
+				b.sendJob(resolved)
+			}
+		}
+		return
+	}
 	var messages []subscriptions.Message
 	if len(job.withdraw) > 0 {
 		declared := job.declared

@@ -81,6 +81,15 @@ type Config struct {
 	// duration: a short run then sends every kind of request.
 	CoverMix bool
 
+	// Cost is how long each kind of request is sent alone after the mix,
+	// to measure the server's CPU per request by kind (see
+	// loadtest_cost.go); negative skips that phase.
+	Cost time.Duration
+
+	// CostVUs is how many virtual users send a kind at once in the cost
+	// phase, back to back, without pausing to think.
+	CostVUs int
+
 	// Out receives the progress and the report; default: io.Discard.
 	Out io.Writer
 }
@@ -98,6 +107,8 @@ func DefaultConfig() Config {
 		Think:    2 * time.Second,
 		Servers:  []string{Ours, Bare},
 		Seed:     20261123,
+		Cost:     3 * time.Second,
+		CostVUs:  4,
 	}
 }
 
@@ -119,6 +130,7 @@ type ServerResult struct {
 	CPU       time.Duration // server CPU time (user and system) during the load
 	ClientCPU time.Duration // the load test's own CPU time meanwhile, on the same machine
 	Realtime  RealtimeResult
+	Costs     []Cost // CPU per request by kind, each kind alone after the mix; nil when skipped
 }
 
 // Kind returns the result of the named kind, or of a sum ("reads",
@@ -158,6 +170,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if len(c.Servers) == 0 {
 		c.Servers = d.Servers
+	}
+	if c.Cost == 0 {
+		c.Cost = d.Cost
+	}
+	if c.CostVUs < 1 {
+		c.CostVUs = d.CostVUs
 	}
 	for _, s := range c.Servers {
 		if s != Ours && s != Bare {
@@ -299,7 +317,8 @@ func runServer(ctx context.Context, c Config, p *plan, name, orgDir, work string
 	rec := newRecorder()
 	var cpuBefore, clientBefore time.Duration
 	stopProgress := func() {}
-	res.Elapsed = runVUs(ctx, c, p, srv.URL, rec, func() {
+	var vus []*vu
+	res.Elapsed, vus = runVUs(ctx, c, p, srv.URL, rec, func() {
 		cpuBefore, clientBefore = cpuTime(srv.Pid()), cpuTime(os.Getpid())
 		idle.startCounting()
 		stopProgress = progress(c.Out, name, rec)
@@ -312,13 +331,19 @@ func runServer(ctx context.Context, c Config, p *plan, name, orgDir, work string
 	stopIdle()
 	res.Realtime = idle.wait()
 	res.Kinds = rec.results(res.Elapsed)
+
+	if c.Cost > 0 {
+		fmt.Fprintf(c.Out, "%s: the server's CPU per request, each kind alone: %d at once, %s each...\n", name, c.CostVUs, c.Cost)
+		res.Costs = measureCosts(ctx, c, srv.Pid(), vus)
+	}
 	return res, nil
 }
 
 // runVUs lets the virtual users work for the warm-up and the duration.
 // Measuring starts after the warm-up, when it calls measuring; it returns
-// the time measured, until the last action ended.
-func runVUs(ctx context.Context, c Config, p *plan, base string, rec *recorder, measuring func()) time.Duration {
+// the time measured, until the last action ended, and the virtual users
+// as they ended (their tasks moved on, the posts they saw).
+func runVUs(ctx context.Context, c Config, p *plan, base string, rec *recorder, measuring func()) (time.Duration, []*vu) {
 	client := &http.Client{Transport: newTransport(c.VUs)}
 	ctx, cancel := context.WithTimeout(ctx, c.Warmup+c.Duration)
 	defer cancel()
@@ -334,6 +359,7 @@ func runVUs(ctx context.Context, c Config, p *plan, base string, rec *recorder, 
 	}
 
 	var wg sync.WaitGroup
+	vus := make([]*vu, len(p.vus))
 	for i, acc := range p.vus {
 		v := &vu{
 			base: base, client: client, rec: rec, think: c.Think, cover: c.CoverMix,
@@ -341,6 +367,7 @@ func runVUs(ctx context.Context, c Config, p *plan, base string, rec *recorder, 
 			acc:   acc,
 			tasks: append([]activeTask(nil), p.tasks[i]...), // each server starts from the same tasks
 		}
+		vus[i] = v
 		wg.Go(func() { v.run(ctx) })
 	}
 
@@ -354,7 +381,7 @@ func runVUs(ctx context.Context, c Config, p *plan, base string, rec *recorder, 
 		measured = start()
 	}
 	wg.Wait()
-	return time.Since(measured)
+	return time.Since(measured), vus
 }
 
 // progressEvery is how often a run prints how far it is.

@@ -24,7 +24,10 @@ the duration, then does the same against the bare baseline (cmd/bench/bare: the
 collections and API rules on plain PocketBase). Both binaries are built from the
 source in the working directory unless --binary and --bare-binary name them.
 Prints throughput and p50/p95/p99 per kind of request, errors, the server's peak
-memory and CPU, ours/bare ratios and the issue's targets.`,
+memory and CPU, ours/bare ratios and the issue's targets. Then, with the idle
+clients gone, each kind of request is sent alone for --cost by --cost-vus
+virtual users back to back, and the report gives the server's CPU per request
+of each kind and its part of the mix's CPU.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch only {
@@ -51,6 +54,8 @@ memory and CPU, ours/bare ratios and the issue's targets.`,
 	f.DurationVar(&c.Duration, "duration", c.Duration, "how long the virtual users work against each server, measured")
 	f.DurationVar(&c.Warmup, "warmup", c.Warmup, "how long they work before measuring starts")
 	f.DurationVar(&c.Think, "think", c.Think, "mean pause between two actions of a virtual user (exponential)")
+	f.DurationVar(&c.Cost, "cost", c.Cost, "after the mix, how long each kind of request is sent alone to measure the server's CPU per request by kind; negative skips it")
+	f.IntVar(&c.CostVUs, "cost-vus", c.CostVUs, "virtual users sending a kind at once in that phase, back to back")
 	f.StringVar(&only, "only", "", `run against one server only: "ours" or "bare"`)
 	f.StringVar(&c.WorkDir, "workdir", "", "keep the generated organisation, data dirs and server logs here (reused by a later run of the same size)")
 	f.BoolVar(&c.Keep, "keep", false, "keep the temporary work dir")

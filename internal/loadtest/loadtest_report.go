@@ -27,6 +27,7 @@ func report(w io.Writer, res *Result) {
 
 	for _, s := range res.Servers {
 		reportServer(w, s)
+		reportCosts(w, c, s)
 	}
 	ours, okOurs := res.Server(Ours)
 	bare, okBare := res.Server(Bare)
@@ -79,6 +80,48 @@ func reportServer(w io.Writer, s ServerResult) {
 	}
 }
 
+// reportCosts prints the cost phase: the server's CPU per request of each
+// kind sent alone, and its part of the mix's CPU at the mix's rates.
+func reportCosts(w io.Writer, c Config, s ServerResult) {
+	if len(s.Costs) == 0 {
+		return
+	}
+	cores, parts := mixCores(s)
+	fmt.Fprintf(w, "\n%s: server CPU per request, each kind alone (%d at once, %s each, no idle clients)\n", s.Name, c.CostVUs, c.Cost)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "kind\tclass\trequests\treq/s\tp50\tCPU/request\tmix req/s\tcores in the mix\tshare\terrors\t429\t")
+	for _, k := range s.Costs {
+		p50 := "-"
+		if k.OK > 0 {
+			p50 = ms(k.P50)
+		}
+		mix, _ := s.Kind(k.Kind)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%.1f\t%s\t%s\t%.1f\t%.2f\t%.0f%%\t%s\t%d\t\n",
+			k.Kind, k.Class, k.Requests, k.PerSec, p50, costText(k), mix.PerSec, parts[k.Kind], 100*ratio(parts[k.Kind], cores), errorText(k.Errors), k.Limited)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "at these costs the mix's requests take %.2f cores; during the mix the server used %.2f\n",
+		cores, s.CPU.Seconds()/s.Elapsed.Seconds())
+	for _, k := range s.Costs {
+		if k.Busy {
+			fmt.Fprintf(w, "%s: the server was still busy from the mix after %s; its CPU per request counts that work too (*)\n", k.Kind, costQuietMax)
+		}
+	}
+}
+
+// costText is a kind's CPU per request, "-" when none was answered, with
+// a "*" when the server was busy before.
+func costText(k Cost) string {
+	if k.OK == 0 {
+		return "-"
+	}
+	busy := ""
+	if k.Busy {
+		busy = "*"
+	}
+	return fmt.Sprintf("%.2f ms%s", float64(k.PerRequest)/float64(time.Millisecond), busy)
+}
+
 func reportRatios(w io.Writer, ours, bare ServerResult) {
 	fmt.Fprintln(w, "\nours / bare")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -95,6 +138,19 @@ func reportRatios(w io.Writer, ours, bare ServerResult) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", k.Kind, p95, mean, ratioText(k.PerSec, b.PerSec))
 	}
 	tw.Flush()
+	if len(ours.Costs) > 0 && len(bare.Costs) > 0 {
+		fmt.Fprintln(w, "\nserver CPU per request, each kind alone, ours / bare")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "kind\tours\tbare\tratio\t")
+		for _, o := range ours.Costs {
+			for _, b := range bare.Costs {
+				if b.Kind == o.Kind {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", o.Kind, costText(o), costText(b), ratioText(float64(o.PerRequest), float64(b.PerRequest)))
+				}
+			}
+		}
+		tw.Flush()
+	}
 	fmt.Fprintf(w, "server CPU per request: %s / %s = %s\n", ms(cpuPerRequest(ours)), ms(cpuPerRequest(bare)),
 		ratioText(float64(cpuPerRequest(ours)), float64(cpuPerRequest(bare))))
 }

@@ -17,7 +17,8 @@ import (
 // builds the binary, generates 3 teams of 10, and lets 10 virtual users
 // work for 3 s while 20 idle clients listen. Every kind of request must
 // have been sent and answered without an error, and the idle clients must
-// have received events.
+// have received events. The cost phase then sends each kind alone for
+// 0.3 s, and every kind must have been answered there, with no 429.
 func TestLoadSmoke(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs two servers")
@@ -48,6 +49,8 @@ func TestLoadSmoke(t *testing.T) {
 		WorkDir:  filepath.Join(tmp, "work"),
 		Seed:     1,
 		CoverMix: true,
+		Cost:     300 * time.Millisecond,
+		CostVUs:  2,
 		Out:      &out,
 	})
 	t.Log("\n" + out.String())
@@ -79,8 +82,23 @@ func TestLoadSmoke(t *testing.T) {
 		if runtime.GOOS == "linux" && (s.PeakRSS == 0 || s.CPU == 0) {
 			t.Errorf("%s: peak RSS %d and CPU %s not measured", name, s.PeakRSS, s.CPU)
 		}
+
+		// the cost phase sent every kind alone, and only that kind
+		if len(s.Costs) != len(kinds) {
+			t.Fatalf("%s: %d kinds in the cost phase, want %d", name, len(s.Costs), len(kinds))
+		}
+		var costCPU time.Duration
+		for i, c := range s.Costs {
+			if c.Kind != kinds[i].name || c.OK == 0 || c.ErrorCount() > 0 || c.Limited > 0 {
+				t.Errorf("%s: cost phase of %s: %d of %d answered, errors %v, %d rate-limited", name, kinds[i].name, c.OK, c.Requests, c.Errors, c.Limited)
+			}
+			costCPU += c.CPU
+		}
+		if cores, _ := mixCores(s); runtime.GOOS == "linux" && (costCPU == 0 || cores == 0) {
+			t.Errorf("%s: the cost phase measured %s of CPU, %.2f cores for the mix", name, costCPU, cores)
+		}
 	}
-	for _, want := range []string{"ours / bare", "server CPU per request", "targets (ours)", "PASS  no errors other than 429"} {
+	for _, want := range []string{"ours / bare", "server CPU per request", "each kind alone, ours / bare", "cores in the mix", "targets (ours)", "PASS  no errors other than 429"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("the report lacks %q", want)
 		}

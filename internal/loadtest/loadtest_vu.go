@@ -25,9 +25,14 @@ type vu struct {
 	cover  bool          // each action once first, in the mix's order
 	rng    *rand.Rand
 
-	acc   *account
-	tasks []activeTask // the tasks this employee moves on
-	seen  []string     // the posts of the last feed page read
+	acc    *account
+	tasks  []activeTask // the tasks this employee moves on
+	seen   []string     // the posts of the last feed page read
+	people []string     // the employees of the last directory page read
+
+	// freshIP, when set, gives each request an address of its own, so the
+	// per-address rate limits do not answer the cost phase's bursts
+	freshIP func() string
 }
 
 // body is a request body and its content type.
@@ -135,7 +140,11 @@ func (v *vu) do(kind, method, path string, b *body) ([]byte, bool) {
 		req.Header.Set("Content-Type", b.contentType)
 	}
 	req.Header.Set("Authorization", v.acc.token)
-	req.Header.Set("X-Forwarded-For", v.acc.ip)
+	ip := v.acc.ip
+	if v.freshIP != nil {
+		ip = v.freshIP()
+	}
+	req.Header.Set("X-Forwarded-For", ip)
 
 	start := time.Now()
 	res, err := v.client.Do(req)
