@@ -883,6 +883,8 @@ export default {
       feed_post_not_found: 'This post does not exist (any more), or it belongs to a team you are not a member of.',
       feed_pin_not_coordinator: 'Only a coordinator of the team can pin a team post.',
       feed_pin_not_bob: 'Only BOB can pin posts the whole organisation reads.',
+      feed_must_read_not_bob: 'Only BOB can ask the whole organisation to read and confirm a post. Post it without "Must read", or ask BOB.',
+      feed_must_read_not_coordinator: 'Only a coordinator can ask the team to read and confirm a post. Post it without "Must read", or ask a coordinator.',
       validation_pin_required: 'Say whether the post should be pinned.',
       validation_attachment_not_pdf: 'The file "{name}" is not a PDF. Only add PDF files (at most 4, each at most 20 MB).',
       mustread_one_subject: 'Confirm one post or one page at a time.',

@@ -884,6 +884,8 @@ export default {
       feed_post_not_found: 'Dit bericht bestaat niet (meer), of het hoort bij een team waar je geen lid van bent.',
       feed_pin_not_coordinator: 'Alleen een coördinator van het team kan een bericht van het team vastzetten.',
       feed_pin_not_bob: 'Alleen BOB kan berichten vastzetten die de hele organisatie leest.',
+      feed_must_read_not_bob: 'Alleen BOB kan de hele organisatie vragen een bericht te lezen en te bevestigen. Plaats het zonder "Verplicht lezen", of vraag het BOB.',
+      feed_must_read_not_coordinator: 'Alleen een coördinator kan het team vragen een bericht te lezen en te bevestigen. Plaats het zonder "Verplicht lezen", of vraag het een coördinator.',
       validation_pin_required: 'Geef aan of het bericht vast moet staan.',
       validation_attachment_not_pdf: 'Het bestand "{name}" is geen PDF. Voeg alleen PDF-bestanden toe (ten hoogste 4, van elk ten hoogste 20 MB).',
       mustread_one_subject: 'Bevestig één bericht of één pagina tegelijk.',

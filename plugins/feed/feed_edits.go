@@ -33,10 +33,16 @@ func editedText(collection string) []string {
 func (p *plugin) bindEdits() {
 	p.app.OnRecordCreateRequest(PostsCollection, CommentsCollection).BindFunc(func(e *core.RecordRequestEvent) error {
 		newServerFields(e.Record, e.HasSuperuserAuth())
+		if err := checkMustRead(e); err != nil {
+			return err
+		}
 		return p.requestWrite(e)
 	})
 	p.app.OnRecordUpdateRequest(PostsCollection, CommentsCollection).BindFunc(func(e *core.RecordRequestEvent) error {
 		markEdit(e.Record, e.Record.Original(), e.HasSuperuserAuth(), types.NowDateTime())
+		if err := checkMustRead(e); err != nil {
+			return err
+		}
 		return p.requestWrite(e)
 	})
 }
