@@ -54,3 +54,42 @@ func TestSearchScopedToReader(t *testing.T) {
 	bram.pressJS("open the result", hit)
 	bram.waitVisible("arrive at the page", fmt.Sprintf(`[data-test=wiki-page][data-id=%q][data-state=ready]`, page.Id))
 }
+
+// TestSearchFindsTask adds a Haarlem-Noord task with a word that occurs
+// nowhere else in its description. Bram chooses "Taken" and finds it in
+// the tasks' group, and its link opens the task; carla, of another team,
+// finds nothing.
+func TestSearchFindsTask(t *testing.T) {
+	b := newBrowser(t)
+	api := apiAs(t, b.baseURL, "bram@buurtplein.test")
+	word := "taakproef"
+	for range 8 {
+		word += string(rune('a' + rand.IntN(26)))
+	}
+	var task struct{ Id string }
+	api.decode(http.StatusOK, http.MethodPost, "/api/collections/tasks/records", map[string]any{
+		"team": api.teamId("haarlem-noord"), "title": "E2E zoektaak", "created_by": api.userId,
+		"description": "Alleen voor Haarlem-Noord: " + word + ".",
+	}, &task)
+
+	results := `[data-test=search][data-state=ready] [data-test=search-results]`
+	hit := fmt.Sprintf(`[data-test=search-result][data-id=%q]`, task.Id)
+
+	bram := b.tab("bram")
+	bram.signIn("bram@buurtplein.test", "Bram Jansen")
+	bram.goTo("#/search")
+	bram.do("choose tasks", chromedp.SetValue(chromedp.CSS(`[data-test=search-kind]`), "tasks"))
+	bram.do("type the word", chromedp.SendKeys(chromedp.CSS(`[data-test=search-input]`), word))
+	bram.waitVisible("find the task", results+` [data-test=search-group][data-kind=tasks] `+hit)
+	if !eval[bool](bram, "see the group's heading", `document.querySelector('[data-test=search-group][data-kind=tasks] h2')?.textContent.startsWith('Taken')`) {
+		t.Error("the tasks' group is not headed Taken")
+	}
+	bram.checkFits()
+	bram.pressJS("open the result", hit)
+	bram.waitVisible("arrive at the task", fmt.Sprintf(`[data-test=task][data-id=%q][data-state=ready]`, task.Id))
+
+	carla := b.tab("carla")
+	carla.signIn("carla@buurtplein.test", "Carla Bakker")
+	carla.goTo("#/search/" + word)
+	carla.waitVisible("see that nothing was found", results+` [data-test=search-empty]`)
+}

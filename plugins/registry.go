@@ -113,6 +113,7 @@ var All = []Plugin{
 		Register: func(app core.App, o Options) error { return search.Register(app, search.Config{}) },
 	},
 	{
+		// after search: its tasks are searchable (search.AddKind)
 		Name:        "tasks",
 		Register:    func(app core.App, o Options) error { return tasks.Register(app, tasks.Config{}) },
 		Seed:        tasks.SeedDemo,

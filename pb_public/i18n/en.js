@@ -634,9 +634,9 @@ export default {
   search: {
     title: 'Search',
     open: 'Search',
-    label: 'Search posts, comments and the wiki',
+    label: 'Search posts, comments, the wiki and tasks',
     kindLabel: 'In',
-    kind: { all: 'Everything', posts: 'Posts', comments: 'Comments', wiki_pages: 'Wiki pages', other: 'Other' },
+    kind: { all: 'Everything', posts: 'Posts', comments: 'Comments', wiki_pages: 'Wiki pages', tasks: 'Tasks', other: 'Other' },
     submit: 'Search',
     hint: 'You only find what you may read. The start of a word is enough: "wound" also finds "wounds".',
     searching: 'Searching…',
@@ -899,7 +899,7 @@ export default {
       search_query_required: 'Type one or more words to search for.',
       search_query_too_long: 'The search is too long. Search with {max} characters at most.',
       search_query_too_many_words: 'The search has too many words. Search with {max} words at most.',
-      search_kind_unknown: 'You cannot search this kind of content. Choose posts, comments or wiki pages.',
+      search_kind_unknown: 'You cannot search this kind of content. Choose posts, comments, wiki pages or tasks.',
     },
   },
 };

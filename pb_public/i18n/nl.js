@@ -635,9 +635,9 @@ export default {
   search: {
     title: 'Zoeken',
     open: 'Zoeken',
-    label: 'Zoek in berichten, reacties en de wiki',
+    label: 'Zoek in berichten, reacties, de wiki en taken',
     kindLabel: 'Waarin',
-    kind: { all: 'Alles', posts: 'Berichten', comments: 'Reacties', wiki_pages: 'Wikipagina\'s', other: 'Overig' },
+    kind: { all: 'Alles', posts: 'Berichten', comments: 'Reacties', wiki_pages: 'Wikipagina\'s', tasks: 'Taken', other: 'Overig' },
     submit: 'Zoeken',
     hint: 'Je vindt alleen wat je mag lezen. Een begin van een woord is genoeg: "wond" vindt ook "wondzorg".',
     searching: 'Zoeken…',
@@ -900,7 +900,7 @@ export default {
       search_query_required: 'Typ een of meer woorden om te zoeken.',
       search_query_too_long: 'De zoekvraag is te lang. Zoek met ten hoogste {max} tekens.',
       search_query_too_many_words: 'De zoekvraag heeft te veel woorden. Zoek met ten hoogste {max} woorden.',
-      search_kind_unknown: 'In dit soort inhoud kun je niet zoeken. Kies berichten, reacties of wikipagina\'s.',
+      search_kind_unknown: 'In dit soort inhoud kun je niet zoeken. Kies berichten, reacties, wikipagina\'s of taken.',
     },
   },
 };

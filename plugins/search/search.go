@@ -1,7 +1,7 @@
 // Package search adds full-text search to Buurtplein: one index (SQLite
-// FTS5) over posts, comments and wiki pages, kept current in the same
-// transaction as each write, and one route that answers only what the
-// caller may read.
+// FTS5) over posts, comments and wiki pages, and the kinds later plugins
+// add (plugins/tasks adds tasks), kept current in the same transaction as
+// each write, and one route that answers only what the caller may read.
 //
 // Example usage:
 //

@@ -318,7 +318,9 @@ func BenchmarkSearch(b *testing.B) {
 	defer bare.Cleanup()
 	hooks.Bind(bare)
 	for _, p := range plugins.All {
-		if p.Name != "search" {
+		// tasks adds its kind to the search plugin and needs it; a post's
+		// save does not involve it
+		if p.Name != "search" && p.Name != "tasks" {
 			if err := p.Register(bare, plugins.Options{}); err != nil {
 				b.Fatal(err)
 			}

@@ -59,8 +59,10 @@ func (p *plugin) search(e *core.RequestEvent) error {
 	kinds := Kinds(e.App)
 	if kind := query.Get("kind"); kind != "" {
 		if p.kind(kind) == nil {
-			return hooks.Err(http.StatusBadRequest, "search_kind_unknown", nil,
-				"Er kan niet in dit soort inhoud worden gezocht. Kies berichten, reacties of wikipagina's.")
+			// the kinds as the parameter takes them: a caller of the API
+			// learns which there are, however many plugins added one
+			return hooks.Err(http.StatusBadRequest, "search_kind_unknown", hooks.Params{"kinds": strings.Join(kinds, ", ")},
+				"Er kan niet in dit soort inhoud worden gezocht. Kies een van deze soorten: "+strings.Join(kinds, ", ")+".")
 		}
 		kinds = []string{kind}
 	}

@@ -5,6 +5,9 @@
 // A handover counts only once the receiver accepts it; until then the task
 // stays with the one who offers it.
 //
+// Tasks are searchable (plugins/search, kind "tasks") by the members of
+// their team: the search plugin must be registered first.
+//
 // Example usage:
 //
 //	tasks.MustRegister(app, tasks.Config{
@@ -15,11 +18,13 @@
 package tasks
 
 import (
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"buurtplein/hooks"
+	"buurtplein/plugins/search"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -119,6 +124,11 @@ func Register(app core.App, config Config) error {
 	p.bindTaskDeleteHooks()
 	p.bindTransferHooks()
 	p.bindMembershipHooks()
+
+	// the search plugin comes before this one in the registry
+	if err := search.AddKind(app, searchKind); err != nil {
+		return fmt.Errorf("tasks: %w", err)
+	}
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		g := se.Router.Group("/api/buurtplein/tasks")

@@ -1,4 +1,5 @@
-// The results of a search, grouped by kind (posts, comments, wiki pages):
+// The results of a search, grouped by kind (posts, comments, wiki pages,
+// tasks):
 // each a link to where it lives, with its snippet's hits in <mark> (every
 // piece of text a text node).
 
@@ -8,7 +9,7 @@ import { membershipOf } from '../../store.js';
 import { parseDate, relativeTime, fullDate } from '../../format.js';
 
 /** The kinds in the order they show; a kind the PWA does not know yet goes last. */
-export const KINDS = ['wiki_pages', 'posts', 'comments'];
+export const KINDS = ['wiki_pages', 'posts', 'comments', 'tasks'];
 
 /**
  * @typedef {Object} SearchItem
@@ -25,13 +26,14 @@ export const KINDS = ['wiki_pages', 'posts', 'comments'];
 /**
  * Returns where a result lives: a post (and a comment) in its feed (its
  * team's page for my teams, the organisation feed for what a team shared
- * with everyone), a page on its own route.
+ * with everyone), a page and a task on their own routes.
  *
  * @param {SearchItem} item
  * @returns {string}
  */
 export function resultHash(item) {
   if (item.collection === 'wiki_pages') return '#/wiki/' + encodeURIComponent(item.id);
+  if (item.collection === 'tasks') return '#/tasks/' + encodeURIComponent(item.id);
   const team = item.team ? membershipOf(item.team)?.expand?.team : null;
   return team ? '#/team/' + encodeURIComponent(team.slug) : '#/feed';
 }

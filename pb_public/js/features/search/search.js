@@ -1,6 +1,6 @@
-// Search (#/search, #/search/<words>): one box over posts, comments and wiki
-// pages, as the server finds them for the reader (only what they may
-// read), grouped by kind. It searches while typing, after a pause; while
+// Search (#/search, #/search/<words>): one box over posts, comments, wiki
+// pages and tasks, as the server finds them for the reader (only what they
+// may read), grouped by kind. It searches while typing, after a pause; while
 // offline it asks nothing and says why, and searches once the connection
 // is back.
 
