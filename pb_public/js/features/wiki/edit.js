@@ -14,11 +14,11 @@ import { pb, currentUser } from '../../pb.js';
 import { getState } from '../../store.js';
 import { Live } from '../../live.js';
 import { describeError } from '../../errors.js';
-import { loading, loadError, toast, announce } from '../../components/ui.js';
+import { loading, toast, announce } from '../../components/ui.js';
 import { pageHash, canEditWikiChecked, ORGANISATION } from './model.js';
 import { wikiForm, saveBody } from './wiki-form.js';
 import { conflictView } from './conflict.js';
-import { wikiName } from './page-parts.js';
+import { wikiName, missingOr } from './page-parts.js';
 
 /**
  * @typedef {Object} Target what is being written
@@ -77,7 +77,7 @@ export function mount(el, { id, parent, wiki }) {
       target = await fetchTarget();
     } catch (err) {
       if (live.destroyed) return;
-      replace(el, notFoundOr(err));
+      replace(el, missingOr(err, load));
       return;
     }
     let editable = false;
@@ -267,18 +267,6 @@ export function mount(el, { id, parent, wiki }) {
     }
   }
 
-  function notFoundOr(err) {
-    if (err?.status === 404 || err?.status === 403) {
-      return h(
-        'div',
-        { class: 'state state-empty', dataset: { test: 'wiki-missing' } },
-        h('h1', null, t('wiki.notFoundTitle')),
-        h('p', null, t('wiki.notFound')),
-        h('a', { href: '#/wiki', class: 'btn btn-secondary' }, t('wiki.backToWiki'))
-      );
-    }
-    return loadError(err, load);
-  }
 
   load();
   return () => {

@@ -9,10 +9,11 @@ import { pb } from '../../pb.js';
 import { Live } from '../../live.js';
 import { subscribe } from '../../store.js';
 import { describeError } from '../../errors.js';
-import { loading, loadError, errorLine, showError, toast } from '../../components/ui.js';
+import { loading, errorLine, showError, toast } from '../../components/ui.js';
 import { pageHash, canEditWiki, fetchDiff, restoreRevision } from './model.js';
 import { diffView } from './diff-view.js';
 import { revisionList } from './revision-list.js';
+import { missingOr } from './page-parts.js';
 
 /** Revisions per page of the list. */
 const PER_PAGE = 50;
@@ -60,7 +61,7 @@ export function mount(el, { id }) {
       [page, revisions] = await Promise.all([pb.collection('wiki_pages').getOne(id, { expand: 'team' }), fetchRevisions(PER_PAGE)]);
     } catch (err) {
       if (live.destroyed) return;
-      replace(el, notFoundOr(err));
+      replace(el, missingOr(err, load));
       return;
     }
     if (live.destroyed) return;
@@ -176,18 +177,6 @@ export function mount(el, { id }) {
     ]);
   }
 
-  function notFoundOr(err) {
-    if (err?.status === 404 || err?.status === 403) {
-      return h(
-        'div',
-        { class: 'state state-empty', dataset: { test: 'wiki-missing' } },
-        h('h1', null, t('wiki.notFoundTitle')),
-        h('p', null, t('wiki.notFound')),
-        h('a', { href: '#/wiki', class: 'btn btn-secondary' }, t('wiki.backToWiki'))
-      );
-    }
-    return loadError(err, load);
-  }
 
   // right after a reload the teams arrive later: they decide who restores
   live.onDestroy(

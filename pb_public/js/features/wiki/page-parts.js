@@ -4,6 +4,7 @@
 // itself again only when what it shows changed.
 
 import { h, replace } from '../../dom.js';
+import { loadError } from '../../components/ui.js';
 import { t } from '../../i18n.js';
 import { pb } from '../../pb.js';
 import { renderMarkdown } from '../../markdown.js';
@@ -212,4 +213,26 @@ export function pageMeta() {
       );
     },
   };
+}
+
+/**
+ * Renders why a page cannot be shown: a page that does not exist, or that
+ * the reader may not see (the server answers both alike), gets the wiki's
+ * own empty state with the way back; any other error the retry of retry.
+ *
+ * @param {any} err
+ * @param {() => void} retry
+ * @returns {HTMLElement}
+ */
+export function missingOr(err, retry) {
+  if (err?.status === 404 || err?.status === 403) {
+    return h(
+      'div',
+      { class: 'state state-empty', dataset: { test: 'wiki-missing' } },
+      h('h1', null, t('wiki.notFoundTitle')),
+      h('p', null, t('wiki.notFound')),
+      h('a', { href: '#/wiki', class: 'btn btn-secondary' }, t('wiki.backToWiki'))
+    );
+  }
+  return loadError(err, retry);
 }

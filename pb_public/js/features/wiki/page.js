@@ -8,9 +8,9 @@ import { t } from '../../i18n.js';
 import { pb, getFileToken } from '../../pb.js';
 import { Live } from '../../live.js';
 import { subscribe } from '../../store.js';
-import { loading, loadError, announce } from '../../components/ui.js';
+import { loading, announce } from '../../components/ui.js';
 import { refreshTimes } from '../feed/post.js';
-import { pageHead, pageBody, pageAttachments, pageMeta } from './page-parts.js';
+import { pageHead, pageBody, pageAttachments, pageMeta, missingOr } from './page-parts.js';
 import { pageConfirm } from './page-confirm.js';
 
 /** What the page's screen expands. */
@@ -50,7 +50,7 @@ export function mount(el, { id }) {
       if (!subscribed) subscribeLive();
     } catch (err) {
       if (live.destroyed) return;
-      replace(el, notFoundOr(err));
+      replace(el, missingOr(err, load));
     }
   }
 
@@ -76,18 +76,6 @@ export function mount(el, { id }) {
     }
   }
 
-  function notFoundOr(err) {
-    if (err?.status === 404 || err?.status === 403) {
-      return h(
-        'div',
-        { class: 'state state-empty', dataset: { test: 'wiki-missing' } },
-        h('h1', null, t('wiki.notFoundTitle')),
-        h('p', null, t('wiki.notFound')),
-        h('a', { href: '#/wiki', class: 'btn btn-secondary' }, t('wiki.backToWiki'))
-      );
-    }
-    return loadError(err, load);
-  }
 
   /** Reads the page again (with its expand) and shows what changed. */
   async function refresh() {
@@ -96,7 +84,7 @@ export function mount(el, { id }) {
       if (!live.destroyed) show(next);
     } catch (err) {
       if (live.destroyed) return;
-      if (err?.status === 404 || err?.status === 403) replace(el, notFoundOr(err));
+      if (err?.status === 404 || err?.status === 403) replace(el, missingOr(err, load));
       else announce(t('wiki.refreshFailed'));
     }
   }
@@ -106,7 +94,7 @@ export function mount(el, { id }) {
     live.mark(root, [
       live.on('wiki_pages', id, (e) => {
         if (e.action === 'delete') {
-          replace(el, notFoundOr({ status: 404 }));
+          replace(el, missingOr({ status: 404 }, load));
           return;
         }
         // the event may carry less expand than the screen shows
