@@ -1,6 +1,8 @@
 package migrations
 
 import (
+	"buurtplein/hooks"
+
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -15,19 +17,13 @@ import (
 func init() {
 	m.Register(func(app core.App) error {
 		return setFeedDeleteRules(app,
-			`@request.auth.collectionName = "users"`+
-				` && ((author = @request.auth.id && (team = "" || @request.auth.memberships_via_user.team ?= team))`+
-				` || (team != "" && (@request.auth.memberships_via_user.team ?= team && @request.auth.memberships_via_user.role ?= "coordinator")))`,
-			`@request.auth.collectionName = "users"`+
-				` && ((author = @request.auth.id && (post.team = "" || post.visibility = "organisation" || @request.auth.memberships_via_user.team ?= post.team))`+
-				` || (post.team != "" && (@request.auth.memberships_via_user.team ?= post.team && @request.auth.memberships_via_user.role ?= "coordinator")))`,
+			hooks.SignedIn+` && ((author = @request.auth.id && (team = "" || `+hooks.MemberOf("team")+`)) || (team != "" && `+hooks.CoordinatorOf("team")+"))",
+			hooks.SignedIn+` && ((author = @request.auth.id && (post.team = "" || post.visibility = "organisation" || `+hooks.MemberOf("post.team")+`)) || (post.team != "" && `+hooks.CoordinatorOf("post.team")+"))",
 		)
 	}, func(app core.App) error {
 		return setFeedDeleteRules(app,
-			`@request.auth.collectionName = "users"`+
-				` && (author = @request.auth.id || (team != "" && (@request.auth.memberships_via_user.team ?= team && @request.auth.memberships_via_user.role ?= "coordinator")))`,
-			`@request.auth.collectionName = "users"`+
-				` && (author = @request.auth.id || (post.team != "" && (@request.auth.memberships_via_user.team ?= post.team && @request.auth.memberships_via_user.role ?= "coordinator")))`,
+			hooks.SignedIn+` && (author = @request.auth.id || (team != "" && `+hooks.CoordinatorOf("team")+"))",
+			hooks.SignedIn+` && (author = @request.auth.id || (post.team != "" && `+hooks.CoordinatorOf("post.team")+"))",
 		)
 	})
 }

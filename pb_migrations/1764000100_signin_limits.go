@@ -8,7 +8,7 @@ import (
 // Sign-in attempts per client address: 40 per 30 s instead of 10 per 10 s,
 // so that a team office signing in at the start of a shift, behind one
 // address, all gets in. Guessing one account's password stays slow through
-// the limit per account (SignInLimit in hooks/).
+// the limit per account (hooks.SignInLimit).
 func init() {
 	m.Register(func(app core.App) error {
 		s := app.Settings()
