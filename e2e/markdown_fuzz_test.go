@@ -228,8 +228,17 @@ func slowSeeds(t *testing.T) []slowSeed {
 // and returns the context of its tab; both end with tb.
 func openMarkdownPage(tb testing.TB) context.Context {
 	tb.Helper()
+	return openTestPage(tb, markdownMux(), "/", "the renderer")
+}
+
+// openTestPage serves handler, starts a headless Chromium on its page at
+// path, waits until the page sets window.ready and returns the context of
+// its tab; the server and the browser end with tb. what names the page in
+// a failure.
+func openTestPage(tb testing.TB, handler http.Handler, path, what string) context.Context {
+	tb.Helper()
 	execPath := findChromium(tb)
-	server := httptest.NewServer(markdownMux())
+	server := httptest.NewServer(handler)
 	tb.Cleanup(server.Close)
 
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
@@ -254,12 +263,12 @@ func openMarkdownPage(tb testing.TB) context.Context {
 	if err == nil {
 		start, cancelStart := context.WithTimeout(ctx, time.Minute)
 		defer cancelStart()
-		if err = chromedp.Do(start, chromedp.Navigate(server.URL+"/")); err == nil {
+		if err = chromedp.Do(start, chromedp.Navigate(server.URL+path)); err == nil {
 			_, err = chromedp.Run(start, chromedp.Poll[bool]("window.ready === true"))
 		}
 	}
 	if err != nil {
-		tb.Fatalf("loading the renderer in %s: %v", execPath, err)
+		tb.Fatalf("loading %s in %s: %v", what, execPath, err)
 	}
 	return ctx
 }

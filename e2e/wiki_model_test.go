@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -32,46 +31,13 @@ window.ready = true;
 // Chromium.
 func openWikiModelPage(t *testing.T) context.Context {
 	t.Helper()
-	execPath := findChromium(t)
 	mux := http.NewServeMux()
 	mux.Handle("/", http.FileServer(http.Dir("../pb_public")))
 	mux.HandleFunc("/wiki-model.html", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, wikiModelPage)
 	})
-	server := httptest.NewServer(mux)
-	t.Cleanup(server.Close)
-
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(execPath),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-	)...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
-		cancelCtx()
-		cancelAlloc()
-	})
-	// NB! the first Do starts the browser and binds its life to the context
-	// it is given: so no timeout on that one
-	err := chromedp.Do(ctx)
-	if err == nil {
-		start, cancelStart := context.WithTimeout(ctx, time.Minute)
-		defer cancelStart()
-		if err = chromedp.Do(start, chromedp.Navigate(server.URL+"/wiki-model.html")); err == nil {
-			_, err = chromedp.Run(start, chromedp.Poll[bool]("window.ready === true"))
-		}
-	}
-	if err != nil {
-		t.Fatalf("loading the wiki's model in %s: %v", execPath, err)
-	}
-	return ctx
+	return openTestPage(t, mux, "/wiki-model.html", "the wiki's model")
 }
 
 // evalIn evaluates a JavaScript expression in ctx and decodes its value.
