@@ -18,7 +18,7 @@ import (
 )
 
 // boardPage is the query of one page of the board, as the PWA asks it
-// (pb_public/js/screens/board.js): a team's active tasks in due order, 100
+// (pb_public/js/features/tasks/board.js): a team's active tasks in due order, 100
 // at a time, each page after the last task of the one before (due, id).
 func boardPage(team, afterDue, afterId string) string {
 	filter := fmt.Sprintf(`team = %q && active = true`, team)
