@@ -47,9 +47,10 @@ func NotifyTexts(t testing.TB, locale string) map[string]string {
 }
 
 // NotificationText returns what the PWA shows a Dutch reader for the
-// notification n, worded as pb_public/js/features/notifications/unread.js words it: the
-// text of its kind with its parameters filled in, a title quoted, a
-// missing name as "a colleague"; an old notification its own text.
+// notification n, worded as pb_public/js/features/notifications/unread.js
+// words it: the text of its kind with its parameters filled in, a title
+// quoted, a missing name as "a colleague"; an old notification its own
+// text.
 func NotificationText(t testing.TB, n *core.Record) string {
 	t.Helper()
 	var params map[string]any
