@@ -19,6 +19,7 @@ import (
 
 	"buurtplein/hooks"
 	"buurtplein/plugins/backups"
+	"buurtplein/plugins/bob"
 	"buurtplein/plugins/feed"
 	"buurtplein/plugins/mustread"
 	"buurtplein/plugins/notify"
@@ -118,6 +119,13 @@ var All = []Plugin{
 		Register:    func(app core.App, o Options) error { return tasks.Register(app, tasks.Config{}) },
 		Seed:        tasks.SeedDemo,
 		Collections: []string{tasks.TasksCollection, tasks.TransfersCollection, tasks.EventsCollection},
+	},
+	{
+		// after wiki, search and tasks: an answer becomes a wiki page
+		Name:        "bob",
+		Register:    func(app core.App, o Options) error { return bob.Register(app, bob.Config{}) },
+		Seed:        bob.SeedDemo,
+		Collections: bob.Collections,
 	},
 	{
 		Name: "sessions",
