@@ -110,6 +110,13 @@ func (p *plugin) bindQuestionHooks() {
 			return notifyAssigned(txApp, old, e.Record)
 		})
 	})
+	// a question goes only with its team (IT deletes it): the
+	// notifications about it would point at nothing
+	p.app.OnRecordDelete(QuestionsCollection).BindFunc(func(e *core.RecordEvent) error {
+		return writeWith(e, func(txApp core.App) error {
+			return notify.Withdraw(txApp, dbx.HashExp{"subject": e.Record.Id, "subject_collection": QuestionsCollection})
+		})
+	})
 }
 
 // withActor notes who saves the request's record, for the model hooks,

@@ -217,3 +217,34 @@ func TestQuestionInvariants(t *testing.T) {
 		t.Errorf("assigning carla from Go: %v", err)
 	}
 }
+
+// TestTeamDeletedTakesQuestions checks that IT can delete a team that
+// asked BOB something: its questions and their replies go with it, and so
+// do the notifications about them.
+func TestTeamDeletedTakesQuestions(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	app := testapp.New(t)
+	q := d.question[flyer]
+	if len(notifications(t, app, d.bo, q)) == 0 {
+		t.Fatal("the demo has no notification about flyer")
+	}
+	team, err := app.FindRecordById("teams", d.haarlem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Delete(team); err != nil {
+		t.Fatalf("deleting Haarlem-Noord: %v", err)
+	}
+	for _, c := range []struct{ collection, id string }{{bob.QuestionsCollection, q}, {bob.RepliesCollection, d.note}, {bob.RepliesCollection, d.publicReply}} {
+		if _, err := app.FindRecordById(c.collection, c.id); err == nil {
+			t.Errorf("%s %s is still there", c.collection, c.id)
+		}
+	}
+	if got := notifications(t, app, d.bo, q); len(got) != 0 {
+		t.Errorf("notifications about a deleted question: %v", got)
+	}
+	if _, err := app.FindRecordById(bob.QuestionsCollection, d.question[rooster]); err != nil {
+		t.Errorf("Schalkwijk's question went too: %v", err)
+	}
+}
