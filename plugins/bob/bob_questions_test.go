@@ -226,8 +226,17 @@ func TestTeamDeletedTakesQuestions(t *testing.T) {
 	d := newDesk(t)
 	app := testapp.New(t)
 	q := d.question[flyer]
+	c, err := app.FindCollectionByNameOrId(bob.RepliesCollection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply := core.NewRecord(c)
+	reply.Load(map[string]any{"question": q, "author": d.bram, "body": "Hier is de tekst"})
+	if err := app.Save(reply); err != nil {
+		t.Fatal(err)
+	}
 	if len(notifications(t, app, d.bo, q)) == 0 {
-		t.Fatal("the demo has no notification about flyer")
+		t.Fatal("bo was not told of bram's reply")
 	}
 	team, err := app.FindRecordById("teams", d.haarlem)
 	if err != nil {
