@@ -47,6 +47,21 @@ func TestQuestionCreate(t *testing.T) {
 			ExpectedStatus: 400, ExpectedContent: []string{`"data":{}`},
 		},
 		{
+			Name: "a batch is the same path: a status sent along is refused", Method: http.MethodPost, URL: "/api/batch",
+			Headers: deskAuth(d.bramT),
+			Body: deskJSON(t, map[string]any{"requests": []map[string]any{
+				{"method": "POST", "url": "/api/collections/questions/records", "body": ask(nil)},
+				{"method": "POST", "url": "/api/collections/questions/records", "body": ask(map[string]any{"status": "closed"})},
+			}}),
+			ExpectedStatus:  400,
+			ExpectedContent: []string{"bob_question_server_field"},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				if n, _ := app.CountRecords(bob.QuestionsCollection); n != 5 {
+					t.Errorf("%d questions, want the demo's 5: the batch wrote half", n)
+				}
+			},
+		},
+		{
 			Name: "nobody asks anonymously", Method: http.MethodPost, URL: "/api/collections/questions/records",
 			Body: deskJSON(t, ask(nil)), ExpectedStatus: 400, ExpectedContent: []string{`"data":{}`},
 		},
