@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -48,6 +49,7 @@ func benchPhoto(b *testing.B) []byte {
 // the process's peak resident set from Linux, reset at the start where
 // the kernel allows it.
 type peakMemory struct {
+	cpu      time.Duration // user and system time of the process at the start
 	heap     atomic.Uint64
 	stop     chan struct{}
 	done     sync.WaitGroup
@@ -57,7 +59,7 @@ type peakMemory struct {
 func startPeakMemory() *peakMemory {
 	runtime.GC()
 	debug.FreeOSMemory()
-	p := &peakMemory{stop: make(chan struct{})}
+	p := &peakMemory{stop: make(chan struct{}), cpu: cpuTime()}
 	// writing 5 to clear_refs resets VmHWM to the current resident set
 	p.rssReset = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
 	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
@@ -81,10 +83,13 @@ func startPeakMemory() *peakMemory {
 	return p
 }
 
-// report stops the sampling and reports the peaks in megabytes.
+// report stops the sampling and reports the peaks in megabytes, and the
+// process's processor time per op: on a shared machine the wall time
+// includes waiting for a core, the processor time does not.
 func (p *peakMemory) report(b *testing.B) {
 	close(p.stop)
 	p.done.Wait()
+	b.ReportMetric(float64(cpuTime()-p.cpu)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 	b.ReportMetric(float64(p.heap.Load())/(1<<20), "peak-heap-MB")
 	if hwm := vmHWM(); hwm > 0 {
 		name := "peak-RSS-MB"
@@ -93,6 +98,15 @@ func (p *peakMemory) report(b *testing.B) {
 		}
 		b.ReportMetric(float64(hwm)/(1<<20), name)
 	}
+}
+
+// cpuTime returns the user and system time the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // vmHWM returns the process's peak resident set in bytes, 0 if unknown.
