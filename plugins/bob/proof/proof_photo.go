@@ -91,10 +91,17 @@ func preparePhoto(data []byte, frame Rect) (*photo, error) {
 // which averages over every source pixel a target pixel covers.
 func scaleDown(src image.Image, w, h int) image.Image {
 	sb := src.Bounds()
+	ycc, isYCbCr := src.(*image.YCbCr)
+	if k := min(sb.Dx()/w, sb.Dy()/h); isYCbCr && k >= 2 {
+		// first averaged k x k pixels to one, plane by plane
+		if small := shrinkYCbCr(ycc, k); small != nil {
+			ycc, src, sb = small, small, small.Rect
+		}
+	}
 	if 2*w < sb.Dx() || 2*h < sb.Dy() {
 		return imaging.Resize(src, w, h, imaging.Linear)
 	}
-	if ycc, ok := src.(*image.YCbCr); ok {
+	if isYCbCr {
 		if dst := scaleYCbCr(ycc, w, h); dst != nil {
 			return dst
 		}
@@ -157,6 +164,48 @@ func scaleYCbCr(src *image.YCbCr, w, h int) *image.YCbCr {
 	scalePlane(plane{dst.Cb, dst.CStride, cw, ch}, plane{src.Cb[co:], src.CStride, scw, sch})
 	scalePlane(plane{dst.Cr, dst.CStride, cw, ch}, plane{src.Cr[co:], src.CStride, scw, sch})
 	return dst
+}
+
+// shrinkYCbCr returns src with each k x k block of samples averaged to
+// one, plane by plane; nil for a subsampling it does not know.
+func shrinkYCbCr(src *image.YCbCr, k int) *image.YCbCr {
+	sx, sy, ok := chromaDivisors(src.SubsampleRatio)
+	if !ok {
+		return nil
+	}
+	r := src.Rect
+	w, h := (r.Dx()+k-1)/k, (r.Dy()+k-1)/k
+	dst := image.NewYCbCr(image.Rect(0, 0, w, h), src.SubsampleRatio)
+	cw, ch := (w+sx-1)/sx, (h+sy-1)/sy
+	scw, sch := (r.Max.X+sx-1)/sx-r.Min.X/sx, (r.Max.Y+sy-1)/sy-r.Min.Y/sy
+	co := src.COffset(r.Min.X, r.Min.Y)
+	shrinkPlane(plane{dst.Y, dst.YStride, w, h}, plane{src.Y[src.YOffset(r.Min.X, r.Min.Y):], src.YStride, r.Dx(), r.Dy()}, k)
+	shrinkPlane(plane{dst.Cb, dst.CStride, cw, ch}, plane{src.Cb[co:], src.CStride, scw, sch}, k)
+	shrinkPlane(plane{dst.Cr, dst.CStride, cw, ch}, plane{src.Cr[co:], src.CStride, scw, sch}, k)
+	return dst
+}
+
+// shrinkPlane sets each sample of dst to the mean of its k x k block of
+// src, the blocks at the right and bottom edges as far as src goes.
+func shrinkPlane(dst, src plane, k int) {
+	inParallel(dst.h, func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			sy0 := min(y*k, src.h-1)
+			sy1 := min(sy0+k, src.h)
+			for x := 0; x < dst.w; x++ {
+				sx0 := min(x*k, src.w-1)
+				sx1 := min(sx0+k, src.w)
+				sum := 0
+				for sy := sy0; sy < sy1; sy++ {
+					for _, v := range src.pix[sy*src.stride+sx0 : sy*src.stride+sx1] {
+						sum += int(v)
+					}
+				}
+				n := (sy1 - sy0) * (sx1 - sx0)
+				dst.pix[y*dst.stride+x] = uint8((sum + n/2) / n)
+			}
+		}
+	})
 }
 
 // scalePlane scales src into dst by bilinear interpolation, pixel

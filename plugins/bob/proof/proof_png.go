@@ -161,8 +161,13 @@ func (cv *canvas) image(img image.Image, frame Rect) {
 	if r.Empty() {
 		return
 	}
-	scaled := imaging.Resize(img, r.Dx(), r.Dy(), imaging.Linear)
-	draw.Draw(cv.img, r, scaled, image.Point{}, draw.Over)
+	var scaled image.Image
+	if b := img.Bounds(); r.Dx() < b.Dx() && r.Dy() < b.Dy() {
+		scaled = scaleDown(img, r.Dx(), r.Dy())
+	} else {
+		scaled = imaging.Resize(img, r.Dx(), r.Dy(), imaging.Linear)
+	}
+	draw.Draw(cv.img, r, scaled, scaled.Bounds().Min, draw.Over)
 }
 
 // face returns the font at size points for this canvas's scale, unhinted
