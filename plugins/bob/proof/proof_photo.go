@@ -60,8 +60,9 @@ func checkedDecode(data []byte) (image.Image, error) {
 }
 
 // preparePhoto decodes data and crops it, centred, to the aspect of frame,
-// scaled down to PrintDPI at the frame's size when it has more pixels.
-func preparePhoto(data []byte, frame Rect) (*photo, error) {
+// scaled down to pxPerMM at the frame's size when it has more pixels
+// (PrintDPI for print, fewer for a preview alone).
+func preparePhoto(data []byte, frame Rect, pxPerMM float64) (*photo, error) {
 	img, err := checkedDecode(data)
 	if err != nil {
 		return nil, err
@@ -76,10 +77,10 @@ func preparePhoto(data []byte, frame Rect) (*photo, error) {
 	x0, y0 := b.Min.X+(b.Dx()-cw)/2, b.Min.Y+(b.Dy()-ch)/2
 	crop := subImage(img, image.Rect(x0, y0, x0+cw, y0+ch))
 	p := &photo{img: crop, dpi: int(math.Round(float64(cw) / (frame.W / 25.4)))}
-	tw := int(math.Round(frame.W / 25.4 * PrintDPI))
-	th := int(math.Round(frame.H / 25.4 * PrintDPI))
+	tw := max(1, int(math.Round(frame.W*pxPerMM)))
+	th := max(1, int(math.Round(frame.H*pxPerMM)))
 	if cw > tw {
-		p.img = scaleDown(crop, tw, max(1, th))
+		p.img = scaleDown(crop, tw, th)
 	}
 	return p, nil
 }

@@ -221,7 +221,7 @@ func TestPhotoUpright(t *testing.T) {
 			img.Set(x, y, c)
 		}
 	}
-	p, err := preparePhoto(exifJPEG(t, img, 6), Rect{0, 0, 50, 100})
+	p, err := preparePhoto(exifJPEG(t, img, 6), Rect{0, 0, 50, 100}, PrintDPI/25.4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,6 +251,16 @@ func gradientYCbCr(w, h int) *image.YCbCr {
 		}
 	}
 	return img
+}
+
+// jpegOf encodes img as a JPEG.
+func jpegOf(t *testing.T, img image.Image) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // TestJPEGStrips encodes images in strips joined by restart markers and
@@ -300,16 +310,8 @@ func TestScalePlanes(t *testing.T) {
 			t.Fatalf("scaled to %v, want %v", got.Bounds(), size)
 		}
 		want := imaging.Resize(src, size.X, size.Y, imaging.Linear)
-		var sum, n float64
-		for y := 0; y < size.Y; y++ {
-			for x := 0; x < size.X; x++ {
-				g := color.RGBAModel.Convert(got.At(got.Bounds().Min.X+x, got.Bounds().Min.Y+y)).(color.RGBA)
-				w := want.NRGBAAt(x, y)
-				sum += math.Abs(float64(g.R)-float64(w.R)) + math.Abs(float64(g.G)-float64(w.G)) + math.Abs(float64(g.B)-float64(w.B))
-				n += 3
-			}
-		}
-		if mean := sum / n; mean > 5 {
+		mean := meanDifference(got, want)
+		if mean > 5 {
 			t.Errorf("%v: the planes scaled differ from imaging's by %.1f a channel on average", size, mean)
 		}
 	}
