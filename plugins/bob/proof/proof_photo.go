@@ -68,15 +68,10 @@ func preparePhoto(data []byte, frame Rect, pxPerMM float64) (*photo, error) {
 		return nil, err
 	}
 	b := img.Bounds()
-	cw, ch := b.Dx(), b.Dy()
-	if float64(cw)/float64(ch) > frame.W/frame.H {
-		cw = max(1, int(math.Round(float64(ch)*frame.W/frame.H)))
-	} else {
-		ch = max(1, int(math.Round(float64(cw)*frame.H/frame.W)))
-	}
+	cw, ch := cropSize(frame, b.Dx(), b.Dy())
 	x0, y0 := b.Min.X+(b.Dx()-cw)/2, b.Min.Y+(b.Dy()-ch)/2
 	crop := subImage(img, image.Rect(x0, y0, x0+cw, y0+ch))
-	p := &photo{img: crop, dpi: int(math.Round(float64(cw) / (frame.W / 25.4)))}
+	p := &photo{img: crop, dpi: frameDPI(frame, cw)}
 	tw := max(1, int(math.Round(frame.W*pxPerMM)))
 	th := max(1, int(math.Round(frame.H*pxPerMM)))
 	if cw > tw {
@@ -242,6 +237,31 @@ func scalePlane(dst, src plane) {
 			}
 		}
 	})
+}
+
+// cropSize returns the largest size of frame's aspect within w x h
+// pixels.
+func cropSize(frame Rect, w, h int) (int, int) {
+	if float64(w)/float64(h) > frame.W/frame.H {
+		return max(1, int(math.Round(float64(h)*frame.W/frame.H))), h
+	}
+	return w, max(1, int(math.Round(float64(w)*frame.H/frame.W)))
+}
+
+// frameDPI returns the resolution of w pixels across frame.
+func frameDPI(frame Rect, w int) int { return int(math.Round(float64(w) / (frame.W / 25.4))) }
+
+// PhotoDPI returns the resolution at print size of a photo of w x h
+// pixels (as it stands upright) in the layout's photo frame, cut centred
+// to the frame's aspect as [PDF] cuts it: what the photo_low_resolution
+// warning says, for a caller that knows the photo's size without handing
+// over the photo. It returns 0 when the layout has no photo frame.
+func (l *Layout) PhotoDPI(w, h int) int {
+	if l.Photo.W <= 0 || l.Photo.H <= 0 || w <= 0 || h <= 0 {
+		return 0
+	}
+	cw, _ := cropSize(l.Photo, w, h)
+	return frameDPI(l.Photo, cw)
 }
 
 // subImage returns the part r of img, without copying where img allows.

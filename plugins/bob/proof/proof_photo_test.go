@@ -8,7 +8,6 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
-	"math"
 	"runtime"
 	"strconv"
 	"strings"
@@ -16,9 +15,6 @@ import (
 
 	"github.com/disintegration/imaging"
 )
-
-// photoDPI returns the resolution a photo w pixels wide has in frame.
-func photoDPI(frame Rect, w int) int { return int(math.Round(float64(w) / (frame.W / 25.4))) }
 
 // embeddedImages returns the pixel sizes of the page's image XObjects.
 func (p pdfPage) embeddedImages(t *testing.T) []image.Point {
@@ -73,9 +69,13 @@ func TestPhotoLowResolutionWarns(t *testing.T) {
 	w := int(l.Photo.W / 25.4 * 150)
 	h := int(l.Photo.H / 25.4 * 150)
 	photo := testJPEG(t, w, h, color.RGBA{200, 40, 40, 255})
-	want := Warning{Code: "photo_low_resolution", DPI: photoDPI(l.Photo, w)}
+	want := Warning{Code: "photo_low_resolution", DPI: l.PhotoDPI(w, h)}
 	if want.DPI < 149 || want.DPI > 151 {
 		t.Fatalf("the test photo is %d dpi", want.DPI)
+	}
+	// wider or taller, the same photo is cut to the same frame
+	if wide, tall := l.PhotoDPI(2*w, h), l.PhotoDPI(w, 2*h); wide != want.DPI || tall != want.DPI {
+		t.Errorf("PhotoDPI: %d wider, %d taller, want %d", wide, tall, want.DPI)
 	}
 	for _, watermark := range []bool{true, false} {
 		r, err := PDF(f, dutchContent("poster", photo), Options{Watermark: watermark})
