@@ -62,7 +62,8 @@ type Options struct {
 type Overflow struct {
 	// Field is "title", "text" or "contact".
 	Field string `json:"field"`
-	// Length is the field's length in characters; Limit the most that fit.
+	// Length is the field's length in characters (Unicode code points);
+	// Limit is how many of its first characters fit.
 	Length int `json:"length"`
 	Limit  int `json:"limit"`
 }

@@ -71,6 +71,23 @@ func checkLayout(t *testing.T, l *Layout) {
 	}
 }
 
+// bleeds reports whether the layout's bands run into the bleed to the
+// page's edges: for a rectangle, a band across the top and one across the
+// bottom, each from the left edge to the right; for a round sticker, a
+// disc as large as the page.
+func bleeds(l *Layout) bool {
+	var top, bottom bool
+	for _, b := range l.Bands {
+		across := b.X == 0 && b.W == l.Page.W && b.Stroke == 0
+		if l.Round && b.Round && b.Rect == l.Page {
+			return true
+		}
+		top = top || across && !b.Round && b.Y == 0
+		bottom = bottom || across && !b.Round && math.Abs(b.Y+b.H-l.Page.H) < 1e-9
+	}
+	return top && bottom
+}
+
 // blockText returns the text of field as set, without its spaces (the
 // breaking and the non-breaking).
 func blockText(l *Layout, field string) string {
@@ -104,6 +121,9 @@ func TestLayoutDemoFormats(t *testing.T) {
 				t.Fatalf("%s %s: %v", df.kind, df.format.Code, err)
 			}
 			checkLayout(t, l)
+			if !bleeds(l) {
+				t.Errorf("%s: no band runs to the page's edges: %+v", df.format.Code, l.Bands)
+			}
 			if (l.Photo.W > 0) != extra || (l.Logo.W > 0) != extra {
 				t.Errorf("%s: photo %v, logo %v, want them %v", df.format.Code, l.Photo, l.Logo, extra)
 			}
