@@ -52,6 +52,14 @@ const (
 	KindMustreadReminder Kind = "mustread_reminder"
 )
 
+// The kinds of notification about BOB's orders (plugins/bob).
+const (
+	// KindOrderStatus: the reader's order title moved to status (a proof
+	// sent back to draft, production, shipped, delivered, cancelled), by
+	// someone else.
+	KindOrderStatus Kind = "order_status"
+)
+
 // ParamText is the one parameter of the notifications written before they
 // carried a kind's parameters: the Dutch text they were shown with, kept
 // so they stay readable. Nothing new is written with it.
@@ -74,6 +82,9 @@ var kindParams = map[Kind][]string{
 	KindMention:          {"actor", "title"},
 	KindMustreadNew:      {"actor", "title"},
 	KindMustreadReminder: {"actor", "title"},
+
+	// bob: orders
+	KindOrderStatus: {"title", "status"},
 }
 
 // Kinds returns every kind of notification, sorted.
