@@ -271,6 +271,3 @@ func (c *catalogue) price(format string, quantity int) (int, bool) {
 	}
 	return 0, false
 }
-
-// seedCatalogue seeds the demo catalogue.
-func seedCatalogue(app core.App) error { return nil }
