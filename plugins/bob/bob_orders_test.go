@@ -54,7 +54,7 @@ func TestOrderCreate(t *testing.T) {
 
 	runScenarios(t, []tests.ApiScenario{
 		{
-			Name: "bram orders posters: a draft with the tier's price; the server's fields are the server's",
+			Name:   "bram orders posters: a draft with the tier's price; the server's fields are the server's",
 			Method: http.MethodPost, URL: "/api/collections/orders/records", Headers: authHeader(f.bramT),
 			Body: jsonOf(t, f.posterBody(f.bram, map[string]any{
 				"status": "approved", "price": 1, "proof_revision": 7, "approved_by": f.anna, "remark": "zelf goedgekeurd",
