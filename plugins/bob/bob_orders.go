@@ -168,6 +168,9 @@ func (p *plugin) orderWritten(e *core.RecordEvent) error {
 		w = marked.(orderWrite)
 	}
 	order := e.Record
+	if order.IsNew() && order.GetString("status") == "" {
+		order.Set("status", StatusDraft) // as validateOrder would
+	}
 	from := ""
 	if !order.IsNew() {
 		from = order.Original().GetString("status")

@@ -98,13 +98,18 @@ func (f orderFixture) posterBody(requester string, changes map[string]any) map[s
 // a fixture for the transitions out of them.
 func newOrder(t testing.TB, app core.App, f orderFixture, team, requester, status string) *core.Record {
 	t.Helper()
+	return newOrderWith(t, app, f, requester, status, map[string]any{"team": team})
+}
+
+// newOrderWith is newOrder with fields besides posterBody's.
+func newOrderWith(t testing.TB, app core.App, f orderFixture, requester, status string, fields map[string]any) *core.Record {
+	t.Helper()
 	collection, err := app.FindCollectionByNameOrId("orders")
 	if err != nil {
 		t.Fatal(err)
 	}
 	order := core.NewRecord(collection)
-	body := f.posterBody(requester, map[string]any{"team": team})
-	order.Load(body)
+	order.Load(f.posterBody(requester, fields))
 	if err := app.Save(order); err != nil {
 		t.Fatalf("saving a new order: %v", err)
 	}
@@ -168,10 +173,11 @@ func pngBytes(t testing.TB, w, h int) []byte {
 // id.
 type orderCase struct {
 	name    string
-	status  string // of the order before the request
-	team    string // the order's team; Haarlem-Noord when ""
-	method  string // PATCH when ""
-	url     string // the order's record URL when ""
+	status  string         // of the order before the request
+	team    string         // the order's team; Haarlem-Noord when ""
+	fields  map[string]any // of the order, besides posterBody's
+	method  string         // PATCH when ""
+	url     string         // the order's record URL when ""
 	token   string
 	body    map[string]any
 	headers map[string]string // instead of the token's, with raw
@@ -205,7 +211,11 @@ func runOrderCases(t *testing.T, f orderFixture, cases []orderCase) {
 			if team == "" {
 				team = f.haarlem
 			}
-			id = newOrder(t, app, f, team, f.bram, c.status).Id
+			fields := map[string]any{"team": team}
+			for k, v := range c.fields {
+				fields[k] = v
+			}
+			id = newOrderWith(t, app, f, f.bram, c.status, fields).Id
 			before = orderState(t, app, id)
 			s.URL = strings.ReplaceAll(c.url, "{id}", id)
 			if c.url == "" {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"image"
+	"math"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -19,10 +21,6 @@ const (
 	// previewRouteWidth is the width of the live preview's image: the order
 	// form's preview pane on a phone.
 	previewRouteWidth = 480
-
-	// previewBodyLimit bounds the preview's body: the three texts at their
-	// fields' maxima in UTF-8, and the ids.
-	previewBodyLimit = 32 << 10
 
 	// previewThumb is the thumb of an order's photo the live preview draws:
 	// a 12-megapixel photo decoded for every pause in typing would cost
@@ -53,7 +51,10 @@ type previewAnswer struct {
 // bindOrderRoutes adds the live preview of the order form.
 func (p *plugin) bindOrderRoutes(se *core.ServeEvent) error {
 	g := se.Router.Group("/api/buurtplein/orders")
-	g.Bind(apis.RequireAuth(hooks.UsersCollection), apis.BodyLimit(previewBodyLimit))
+	// the body is bounded for every API route (hooks.JSONBodyLimit, 128 kB,
+	// with a coded 413) before this reads it; the texts then by their
+	// fields' maxima
+	g.Bind(apis.RequireAuth(hooks.UsersCollection))
 	g.POST("/preview", p.preview)
 	return se.Next()
 }
@@ -96,12 +97,13 @@ func (p *plugin) preview(e *core.RequestEvent) error {
 	if err := addTeamAndColours(e.App, &content, form.Team); err != nil {
 		return err
 	}
+	var original image.Config
 	if form.Order != "" {
-		photo, err := previewPhoto(e.App, form.Order, form.Team)
+		photo, config, err := previewPhoto(e.App, form.Order, form.Team)
 		if err != nil {
 			return err
 		}
-		content.Photo = photo
+		content.Photo, original = photo, config
 	}
 
 	png, err := proof.PNG(format, content, proof.Options{Watermark: true}, previewRouteWidth)
@@ -113,7 +115,7 @@ func (p *plugin) preview(e *core.RequestEvent) error {
 	answer := previewAnswer{
 		Image:    "data:image/png;base64," + base64.StdEncoding.EncodeToString(png),
 		Overflow: proof.Check(format, content),
-		Warnings: []proof.Warning{},
+		Warnings: photoWarnings(format, content, original),
 	}
 	if answer.Overflow == nil {
 		answer.Overflow = []proof.Overflow{}
@@ -162,46 +164,73 @@ func (p *plugin) previewProduct(e *core.RequestEvent, id string) (*core.Record, 
 }
 
 // previewPhoto returns the 480-pixel thumb of the photo of the order with
-// id, which must be team's; nil when it has no photo. The thumb is made
-// once, as PocketBase makes thumbs, from a photo checked at upload.
-func previewPhoto(app core.App, id, team string) ([]byte, error) {
+// id, which must be team's, and the size of the photo itself; nil when it
+// has no photo. The thumb is made once, as PocketBase makes thumbs, from a
+// photo whose header is checked first.
+func previewPhoto(app core.App, id, team string) ([]byte, image.Config, error) {
+	var config image.Config
 	order, err := app.FindRecordById(OrdersCollection, id)
 	if err != nil || order.GetString("team") != team {
-		return nil, hooks.Err(http.StatusNotFound, "orders_preview_order_not_found", nil,
+		return nil, config, hooks.Err(http.StatusNotFound, "orders_preview_order_not_found", nil,
 			"Deze bestelling bestaat niet (meer) of hoort niet bij dit team.")
 	}
 	name := order.GetString("photo")
 	if name == "" {
-		return nil, nil
+		return nil, config, nil
 	}
 	fsys, err := app.NewFilesystem()
 	if err != nil {
-		return nil, err
+		return nil, config, err
 	}
 	defer fsys.Close()
 
 	base := order.BaseFilesPath()
+	original, err := fsys.GetReader(base + "/" + name)
+	if err != nil {
+		return nil, config, fmt.Errorf("the photo of order %s: %w", id, err)
+	}
+	config, err = hooks.CheckImage(original)
+	original.Close()
+	if err != nil {
+		return nil, config, photoError(err)
+	}
 	thumb := base + "/thumbs_" + name + "/" + previewThumb + "_" + name
 	if exists, _ := fsys.Exists(thumb); !exists {
-		original, err := fsys.GetReader(base + "/" + name)
-		if err != nil {
-			return nil, fmt.Errorf("the photo of order %s: %w", id, err)
-		}
-		_, err = hooks.CheckImage(original)
-		original.Close()
-		if err != nil {
-			return nil, photoError(err)
-		}
 		if err := fsys.CreateThumb(base+"/"+name, thumb, previewThumb); err != nil {
-			return nil, fmt.Errorf("the thumb of the photo of order %s: %w", id, err)
+			return nil, config, fmt.Errorf("the thumb of the photo of order %s: %w", id, err)
 		}
 	}
 	data, err := readStored(app, thumb, maxPhotoBytes)
 	if err != nil {
-		return nil, fmt.Errorf("the thumb of the photo of order %s: %w", id, err)
+		return nil, config, fmt.Errorf("the thumb of the photo of order %s: %w", id, err)
 	}
 	if _, err := hooks.CheckImage(bytes.NewReader(data)); err != nil {
-		return nil, photoError(err)
+		return nil, config, photoError(err)
 	}
-	return data, nil
+	return data, config, nil
+}
+
+// photoWarnings returns the warning the proof would give about a photo of
+// the size original (its resolution at print size under proof.PrintDPI):
+// the preview draws the thumb, whose own resolution says nothing. The
+// photo is cut, centred, to its frame's aspect, as package proof cuts it.
+func photoWarnings(format proof.Format, content proof.Content, original image.Config) []proof.Warning {
+	warnings := []proof.Warning{}
+	if original.Width == 0 || original.Height == 0 {
+		return warnings
+	}
+	layout, err := proof.NewLayout(format, content)
+	if err != nil || layout.Photo.W <= 0 || layout.Photo.H <= 0 {
+		return warnings
+	}
+	frame := layout.Photo
+	width := float64(original.Width)
+	if aspect := frame.W / frame.H; width/float64(original.Height) > aspect {
+		width = float64(original.Height) * aspect
+	}
+	dpi := int(math.Round(width / (frame.W / 25.4)))
+	if dpi < proof.PrintDPI {
+		warnings = append(warnings, proof.Warning{Code: "photo_low_resolution", DPI: dpi})
+	}
+	return warnings
 }
