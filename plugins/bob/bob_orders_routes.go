@@ -3,6 +3,7 @@ package bob
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"image"
 	"math"
@@ -106,7 +107,10 @@ func (p *plugin) preview(e *core.RequestEvent) error {
 		content.Photo, original = photo, config
 	}
 
-	png, err := proof.PNG(format, content, proof.Options{Watermark: true}, previewRouteWidth)
+	// a text that does not fit is drawn cut to what fits, so the form
+	// shows the layout while the person shortens it
+	overflow := proof.Check(format, content)
+	png, err := previewPNG(format, content, overflow)
 	if err != nil {
 		e.App.Logger().Error("Rendering a live preview failed", "error", err)
 		return hooks.Err(http.StatusBadRequest, "orders_render_failed", nil,
@@ -114,13 +118,49 @@ func (p *plugin) preview(e *core.RequestEvent) error {
 	}
 	answer := previewAnswer{
 		Image:    "data:image/png;base64," + base64.StdEncoding.EncodeToString(png),
-		Overflow: proof.Check(format, content),
+		Overflow: overflow,
 		Warnings: photoWarnings(format, content, original),
 	}
 	if answer.Overflow == nil {
 		answer.Overflow = []proof.Overflow{}
 	}
 	return e.JSON(http.StatusOK, answer)
+}
+
+// previewPNG renders content with the texts of overflow cut to fit; a cut
+// text that still does not fit (a line break costs a line) is cut again,
+// a few times at most.
+func previewPNG(format proof.Format, content proof.Content, overflow []proof.Overflow) ([]byte, error) {
+	for range 3 {
+		content = cutToFit(content, overflow)
+		png, err := proof.PNG(format, content, proof.Options{Watermark: true}, previewRouteWidth)
+		var more *proof.OverflowError
+		if !errors.As(err, &more) {
+			return png, err
+		}
+		overflow = more.Overflows
+	}
+	return nil, fmt.Errorf("preview: the texts still do not fit after cutting")
+}
+
+// cutToFit returns content with each field of overflows cut to the
+// characters that fit.
+func cutToFit(content proof.Content, overflows []proof.Overflow) proof.Content {
+	for _, o := range overflows {
+		cut := func(s string) string {
+			r := []rune(s)
+			return string(r[:max(0, min(len(r), o.Limit))])
+		}
+		switch o.Field {
+		case "title":
+			content.Title = cut(content.Title)
+		case "text":
+			content.Text = cut(content.Text)
+		case "contact":
+			content.Contact = cut(content.Contact)
+		}
+	}
+	return content
 }
 
 // checkLengths refuses texts longer than an order's fields hold, before
