@@ -86,8 +86,8 @@ func TestOrderNotifications(t *testing.T) {
 	app := testapp.New(t)
 	server := testapp.Serve(t, app)
 	url := server.URL + "/api/collections/orders/records/"
-	haarlemOrder := testapp.Id(t, app, "orders", "title", "Spreekuur in het buurthuis") // anna's
-	schalkwijkOrder := testapp.Id(t, app, "orders", "title", "Samen koken in Schalkwijk")  // carla's
+	haarlemOrder := testapp.Id(t, app, "orders", "title", "Spreekuur in het buurthuis")   // anna's
+	schalkwijkOrder := testapp.Id(t, app, "orders", "title", "Samen koken in Schalkwijk") // carla's
 
 	kinds := func(user, order string) []string {
 		t.Helper()
