@@ -98,6 +98,8 @@ func (o *oracle) decide(user, collection, id string) bool {
 		return r.GetString("team") == "" || r.GetBool("shared") || o.member(user, r.GetString("team"))
 	case "wiki_revisions":
 		return o.readable(user, "wiki_pages", r.GetString("page"))
+	case "products", "orders", "order_events":
+		return o.decideOrders(user, r)
 	}
 	return false
 }

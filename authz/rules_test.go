@@ -251,7 +251,7 @@ func readRuleProblems(lookup func(id string) *core.Collection, c *core.Collectio
 	var problems []string
 	for _, path := range paths {
 		if !slices.ContainsFunc(path, func(e fexpr.Expr) bool {
-			return membershipField(e) != "" || isOwnerCheck(e) || slices.Contains(orgWide[c.Name], atomOf(e))
+			return membershipField(e) != "" || isOwnerCheck(e) || isBOBStaffCheck(e) || slices.Contains(orgWide[c.Name], atomOf(e))
 		}) {
 			problems = append(problems, fmt.Sprintf("grants access without a membership or owner check: %s", describePath(path)))
 		}
@@ -335,6 +335,23 @@ func isOwnerCheck(e fexpr.Expr) bool {
 		auth, field := pair[0], pair[1]
 		if auth.Type == fexpr.TokenIdentifier && auth.Literal == "@request.auth.id" &&
 			field.Type == fexpr.TokenIdentifier && !strings.HasPrefix(field.Literal, "@") {
+			return true
+		}
+	}
+	return false
+}
+
+// isBOBStaffCheck reports whether e holds for BOB staff alone (a member
+// of a team of kind "bob"), who read every team's questions and orders by
+// design (DESIGN.md).
+func isBOBStaffCheck(e fexpr.Expr) bool {
+	if e.Op != fexpr.SignEq && e.Op != fexpr.SignAnyEq {
+		return false
+	}
+	for _, pair := range [][2]fexpr.Token{{e.Left, e.Right}, {e.Right, e.Left}} {
+		auth, value := pair[0], pair[1]
+		if auth.Type == fexpr.TokenIdentifier && auth.Literal == authMemberships+"team.kind" &&
+			value.Type == fexpr.TokenText && value.Literal == hooks.TeamKindBOB {
 			return true
 		}
 	}
