@@ -13,6 +13,7 @@ import (
 	"buurtplein/plugins/bob"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
 )
 
 // storedFile returns the bytes of a stored file of record.
@@ -107,6 +108,20 @@ func TestOrderProofRevisions(t *testing.T) {
 	server := testapp.Serve(t, app)
 	order := newOrder(t, app, f, f.haarlem, f.bram, "draft")
 	url := server.URL + "/api/collections/orders/records/" + order.Id
+
+	// the team's logo goes on the proof
+	team, err := app.FindRecordById("teams", f.haarlem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logo, err := filesystem.NewFileFromBytes(pngBytes(t, 200, 120), "logo.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	team.Set("logo", logo)
+	if err := app.Save(team); err != nil {
+		t.Fatal(err)
+	}
 
 	step := func(token string, body map[string]any) *core.Record {
 		t.Helper()
