@@ -2,11 +2,8 @@ package bob_test
 
 import (
 	"bytes"
-	"compress/zlib"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
@@ -251,34 +248,6 @@ func mustJSON(t testing.TB, v any) string {
 		t.Fatal(err)
 	}
 	return string(data)
-}
-
-// pixelBomb returns a PNG of a few hundred bytes that declares width x
-// height pixels.
-func pixelBomb(width, height uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(kind string, data []byte) {
-		binary.Write(&b, binary.BigEndian, uint32(len(data)))
-		crc := crc32.NewIEEE()
-		io.WriteString(crc, kind)
-		crc.Write(data)
-		b.WriteString(kind)
-		b.Write(data)
-		binary.Write(&b, binary.BigEndian, crc.Sum32())
-	}
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], width)
-	binary.BigEndian.PutUint32(ihdr[4:], height)
-	ihdr[8] = 8
-	chunk("IHDR", ihdr)
-	var idat bytes.Buffer
-	z := zlib.NewWriter(&idat)
-	z.Write(make([]byte, 64<<10))
-	z.Close()
-	chunk("IDAT", idat.Bytes())
-	chunk("IEND", nil)
-	return b.Bytes()
 }
 
 // orderForm returns a multipart body with fields and one file in field

@@ -76,7 +76,7 @@ func TestOrderProofTooLong(t *testing.T) {
 func TestOrderProofPhoto(t *testing.T) {
 	t.Parallel()
 	f := newOrderFixture(t)
-	bomb, headers := orderForm(t, f.bramT, map[string]any{"status": "proof"}, "photo", "foto.png", "image/png", pixelBomb(60_000, 60_000))
+	bomb, headers := orderForm(t, f.bramT, map[string]any{"status": "proof"}, "photo", "foto.png", "image/png", testapp.PNGBomb(60_000, 60_000))
 	photo, _ := orderForm(t, f.bramT, map[string]any{"status": "proof"}, "photo", "foto.png", "image/png", pngBytes(t, 900, 600))
 	runOrderCases(t, f, []orderCase{
 		{name: "a pixel bomb with the request for a proof", status: "draft", headers: headers,

@@ -1,6 +1,7 @@
 package bob_test
 
 import (
+	"buurtplein/internal/testapp"
 	"io"
 	"net/http"
 	"strings"
@@ -44,12 +45,12 @@ func TestOrderCreate(t *testing.T) {
 		return s
 	}
 	proofNew, proofNewHeaders := orderForm(t, f.bramT, f.posterBody(f.bram, nil), "proof", "proef.pdf", "application/pdf", []byte("%PDF-1.4\n%%EOF\n"))
-	bomb, bombHeaders := orderForm(t, f.bramT, f.posterBody(f.bram, nil), "photo", "foto.png", "image/png", pixelBomb(60_000, 60_000))
+	bomb, bombHeaders := orderForm(t, f.bramT, f.posterBody(f.bram, nil), "photo", "foto.png", "image/png", testapp.PNGBomb(60_000, 60_000))
 	fakeJPEG, fakeHeaders := orderForm(t, f.bramT, f.posterBody(f.bram, nil), "photo", "foto.jpg", "image/jpeg",
 		append([]byte("\xff\xd8\xff\xe0"), []byte(strings.Repeat("geen foto ", 100))...))
 	batchBomb, batchBombHeaders := orderForm(t, f.bramT, map[string]any{"@jsonPayload": mustJSON(t, map[string]any{"requests": []any{
 		map[string]any{"method": "POST", "url": "/api/collections/orders/records", "body": f.posterBody(f.bram, nil)},
-	}})}, "requests.0.photo", "foto.png", "image/png", pixelBomb(60_000, 60_000))
+	}})}, "requests.0.photo", "foto.png", "image/png", testapp.PNGBomb(60_000, 60_000))
 	text, textHeaders := orderForm(t, f.bramT, f.posterBody(f.bram, nil), "photo", "foto.jpg", "image/jpeg", []byte(strings.Repeat("geen foto ", 100)))
 
 	runScenarios(t, []tests.ApiScenario{
