@@ -89,7 +89,9 @@ const MaxPNGWidth = 2000
 // Check returns the text fields of c that do not fit their frames in f at
 // the smallest size the layout allows, without rendering anything; none
 // when everything fits (and none for a format out of range, which [PDF]
-// refuses with ErrFormat).
+// refuses with ErrFormat). The frames depend on whether c has a photo and
+// a logo, not on their bytes: Check neither reads nor decodes them, so a
+// caller without the photo at hand may pass any non-empty bytes for it.
 func Check(f Format, c Content) []Overflow {
 	_, err := NewLayout(f, c)
 	var oe *OverflowError
@@ -106,8 +108,8 @@ func PDF(f Format, c Content, o Options) (*Result, error) {
 	return Render(f, c, o, 0)
 }
 
-// PNG renders page 1 of c in f as a PNG at most width pixels wide (and at
-// most MaxPNGWidth): the trimmed page, as it looks once cut.
+// PNG renders page 1 of c in f as a PNG width pixels wide (DefaultPNGWidth
+// for 0, at most MaxPNGWidth): the trimmed page, as it looks once cut.
 func PNG(f Format, c Content, o Options, width int) ([]byte, error) {
 	p, err := prepare(f, c, o)
 	if err != nil {
@@ -171,7 +173,7 @@ func prepare(f Format, c Content, o Options) (*prepared, error) {
 // PrintDPI.
 func photoNote(l *Layout, dpi int) *Block {
 	spec := fieldSpec{field: "note", frame: l.PhotoNote, bold: true, center: true, max: l.NoteSize, color: white}
-	text := fmt.Sprintf("Let op: foto %d dpi, minder dan %d dpi op deze maat", dpi, PrintDPI)
+	text := fmt.Sprintf("Foto: %d dpi, minder dan %d dpi", dpi, PrintDPI)
 	b := setOneLine(spec, text)
 	return &b
 }
