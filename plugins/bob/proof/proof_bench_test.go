@@ -3,6 +3,7 @@ package proof
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"image"
 	"image/jpeg"
 	"math"
@@ -130,30 +131,44 @@ func vmHWM() int64 {
 // 12-megapixel photo: decoding, cutting and scaling the photo, its JPEG,
 // the fonts and the page. The target: under 400 ms and 150 MB.
 func BenchmarkA3PosterProof(b *testing.B) {
-	c := dutchContent("poster", benchPhoto(b))
-	f := demoFormats[2].format
-	peak := startPeakMemory()
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		if _, err := PDF(f, c, Options{Watermark: true}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.StopTimer()
-	peak.report(b)
+	benchA3Poster(b, func(f Format, c Content) error {
+		_, err := PDF(f, c, Options{Watermark: true})
+		return err
+	})
 }
 
 // BenchmarkA3PosterProofAndPreview renders the proof PDF and the phone
 // preview together, as an order's proof step does with [Render].
 func BenchmarkA3PosterProofAndPreview(b *testing.B) {
-	c := dutchContent("poster", benchPhoto(b))
+	benchA3Poster(b, func(f Format, c Content) error {
+		_, err := Render(f, c, Options{Watermark: true}, 480)
+		return err
+	})
+}
+
+// BenchmarkA3PosterProofSideways is BenchmarkA3PosterProof with the photo
+// stored sideways, EXIF orientation 6, as phones store a portrait photo.
+func BenchmarkA3PosterProofSideways(b *testing.B) {
+	benchA3Poster(b, func(f Format, c Content) error {
+		_, err := PDF(f, c, Options{Watermark: true})
+		return err
+	}, 6)
+}
+
+// benchA3Poster times render on an A3 poster with a 12-megapixel photo,
+// with the peaks of memory it reaches.
+func benchA3Poster(b *testing.B, render func(Format, Content) error, orientation ...uint16) {
+	photo := benchPhoto(b)
+	if len(orientation) > 0 {
+		photo = withEXIF(photo, orientation[0], binary.BigEndian)
+	}
+	c := dutchContent("poster", photo)
 	f := demoFormats[2].format
 	peak := startPeakMemory()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := Render(f, c, Options{Watermark: true}, 480); err != nil {
+		if err := render(f, c); err != nil {
 			b.Fatal(err)
 		}
 	}

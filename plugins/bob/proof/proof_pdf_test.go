@@ -64,8 +64,9 @@ func (p pdfPage) box(t *testing.T, name string) [4]float64 {
 	return b
 }
 
-// fonts returns the page's font dicts by resource name.
-func (p pdfPage) fonts(t *testing.T) map[string]types.Dict {
+// resources returns the page's resource dict of kind (Font, XObject,
+// ExtGState), nil when it has none.
+func (p pdfPage) resources(t *testing.T, kind string) types.Dict {
 	t.Helper()
 	resObj, ok := p.dict.Find("Resources")
 	if !ok {
@@ -75,23 +76,51 @@ func (p pdfPage) fonts(t *testing.T) map[string]types.Dict {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fontsObj, ok := res.Find("Font")
+	o, ok := res.Find(kind)
 	if !ok {
-		t.Fatal("the page has no fonts")
+		return nil
 	}
-	fontsDict, err := p.ctx.DereferenceDict(fontsObj)
+	d, err := p.ctx.DereferenceDict(o)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return d
+}
+
+// fonts returns the page's font dicts by resource name.
+func (p pdfPage) fonts(t *testing.T) map[string]types.Dict {
+	t.Helper()
 	out := map[string]types.Dict{}
-	for name, o := range fontsDict {
+	for name, o := range p.resources(t, "Font") {
 		d, err := p.ctx.DereferenceDict(o)
 		if err != nil {
 			t.Fatal(err)
 		}
 		out[name] = d
 	}
+	if len(out) == 0 {
+		t.Fatal("the page has no fonts")
+	}
 	return out
+}
+
+// fillAlphas returns the fill opacities (ca) under 1 of the page's
+// graphics states.
+func (p pdfPage) fillAlphas(t *testing.T) []float64 {
+	t.Helper()
+	var alphas []float64
+	for _, o := range p.resources(t, "ExtGState") {
+		gs, err := p.ctx.DereferenceDict(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ca, ok := gs.Find("ca"); ok {
+			if v, err := p.ctx.DereferenceNumber(ca); err == nil && v < 1 {
+				alphas = append(alphas, v)
+			}
+		}
+	}
+	return alphas
 }
 
 // dict follows key of d to a dict, the first element where it is an array.
@@ -398,6 +427,9 @@ func TestPDFPrintReady(t *testing.T) {
 				if !strings.Contains(text, want) {
 					t.Errorf("%s %s: %q is not in the PDF's text:\n%s", df.kind, f.Code, want, text)
 				}
+			}
+			if alpha := p.fillAlphas(t); watermark != (len(alpha) == 1 && alpha[0] > 0 && alpha[0] < 0.5) {
+				t.Errorf("%s watermark %v: fill opacities %v, want one under 0.5 for the watermark alone", f.Code, watermark, alpha)
 			}
 			if got := strings.Contains(text, "PROEF"); got != watermark {
 				t.Errorf("%s %s watermark %v: PROEF in the text is %v", df.kind, f.Code, watermark, got)

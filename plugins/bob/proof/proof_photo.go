@@ -7,7 +7,6 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
-	"image/jpeg"
 	"image/png"
 	"math"
 	"runtime"
@@ -45,43 +44,47 @@ type photo struct {
 }
 
 // checkedDecode decodes data after checking its pixel size from the
-// header, turned upright by its EXIF orientation.
-func checkedDecode(data []byte) (image.Image, error) {
+// header. It returns the image as stored, and the EXIF orientation that
+// turns it upright.
+func checkedDecode(data []byte) (image.Image, int, error) {
 	if _, err := hooks.CheckImage(bytes.NewReader(data)); err != nil {
 		if errors.Is(err, hooks.ErrImageTooLarge) {
-			return nil, fmt.Errorf("%w: %w", ErrPhotoTooLarge, err)
+			return nil, 0, fmt.Errorf("%w: %w", ErrPhotoTooLarge, err)
 		}
-		return nil, fmt.Errorf("%w: %w", ErrPhotoNotImage, err)
+		return nil, 0, fmt.Errorf("%w: %w", ErrPhotoNotImage, err)
 	}
-	img, err := imaging.Decode(bytes.NewReader(data), imaging.AutoOrientation(true))
+	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrPhotoNotImage, err)
+		return nil, 0, fmt.Errorf("%w: %w", ErrPhotoNotImage, err)
 	}
-	return img, nil
+	return img, exifOrientation(data), nil
 }
 
 // preparePhoto decodes data and crops it, centred, to the aspect of frame,
-// scaled down to PrintDPI at the frame's size when it has more pixels.
-func preparePhoto(data []byte, frame Rect) (*photo, error) {
-	img, err := checkedDecode(data)
+// scaled down to pxPerMM at the frame's size when it has more pixels
+// (PrintDPI for print, fewer for a preview alone). A photo taken sideways
+// is cut and scaled as stored, and turned upright once it is small.
+func preparePhoto(data []byte, frame Rect, pxPerMM float64) (*photo, error) {
+	img, o, err := checkedDecode(data)
 	if err != nil {
 		return nil, err
 	}
-	b := img.Bounds()
-	cw, ch := b.Dx(), b.Dy()
-	if float64(cw)/float64(ch) > frame.W/frame.H {
-		cw = max(1, int(math.Round(float64(ch)*frame.W/frame.H)))
-	} else {
-		ch = max(1, int(math.Round(float64(cw)*frame.H/frame.W)))
+	// the frame and its pixels as the stored image lies
+	stored := frame
+	tw := max(1, int(math.Round(frame.W*pxPerMM)))
+	th := max(1, int(math.Round(frame.H*pxPerMM)))
+	if quarterTurned(o) {
+		stored.W, stored.H, tw, th = frame.H, frame.W, th, tw
 	}
+	b := img.Bounds()
+	cw, ch := cropSize(stored, b.Dx(), b.Dy())
 	x0, y0 := b.Min.X+(b.Dx()-cw)/2, b.Min.Y+(b.Dy()-ch)/2
 	crop := subImage(img, image.Rect(x0, y0, x0+cw, y0+ch))
-	p := &photo{img: crop, dpi: int(math.Round(float64(cw) / (frame.W / 25.4)))}
-	tw := int(math.Round(frame.W / 25.4 * PrintDPI))
-	th := int(math.Round(frame.H / 25.4 * PrintDPI))
+	p := &photo{img: crop, dpi: frameDPI(stored, cw)}
 	if cw > tw {
-		p.img = scaleDown(crop, tw, max(1, th))
+		p.img = scaleDown(crop, tw, th)
 	}
+	p.img = upright(p.img, o)
 	return p, nil
 }
 
@@ -92,10 +95,17 @@ func preparePhoto(data []byte, frame Rect) (*photo, error) {
 // which averages over every source pixel a target pixel covers.
 func scaleDown(src image.Image, w, h int) image.Image {
 	sb := src.Bounds()
+	ycc, isYCbCr := src.(*image.YCbCr)
+	if k := min(sb.Dx()/w, sb.Dy()/h); isYCbCr && k >= 2 {
+		// first averaged k x k pixels to one, plane by plane
+		if small := shrinkYCbCr(ycc, k); small != nil {
+			ycc, src, sb = small, small, small.Rect
+		}
+	}
 	if 2*w < sb.Dx() || 2*h < sb.Dy() {
 		return imaging.Resize(src, w, h, imaging.Linear)
 	}
-	if ycc, ok := src.(*image.YCbCr); ok {
+	if isYCbCr {
 		if dst := scaleYCbCr(ycc, w, h); dst != nil {
 			return dst
 		}
@@ -142,22 +152,76 @@ type plane struct {
 	stride, w, h int
 }
 
-// scaleYCbCr scales src to w x h, each plane on its own; nil for a
-// subsampling it does not know.
-func scaleYCbCr(src *image.YCbCr, w, h int) *image.YCbCr {
-	sx, sy, ok := chromaDivisors(src.SubsampleRatio)
+// planes returns the Y, Cb and Cr planes of img's rectangle; false for
+// a subsampling it does not know.
+func planes(img *image.YCbCr) ([3]plane, bool) {
+	sx, sy, ok := chromaDivisors(img.SubsampleRatio)
+	if !ok {
+		return [3]plane{}, false
+	}
+	r := img.Rect
+	cw, ch := (r.Max.X+sx-1)/sx-r.Min.X/sx, (r.Max.Y+sy-1)/sy-r.Min.Y/sy
+	co := img.COffset(r.Min.X, r.Min.Y)
+	return [3]plane{
+		{img.Y[img.YOffset(r.Min.X, r.Min.Y):], img.YStride, r.Dx(), r.Dy()},
+		{img.Cb[co:], img.CStride, cw, ch},
+		{img.Cr[co:], img.CStride, cw, ch},
+	}, true
+}
+
+// mapPlanes returns a w x h YCbCr image of subsampling ratio whose
+// planes f fills from src's, plane by plane; nil for a subsampling it
+// does not know.
+func mapPlanes(src *image.YCbCr, w, h int, ratio image.YCbCrSubsampleRatio, f func(dst, src plane)) *image.YCbCr {
+	in, ok := planes(src)
 	if !ok {
 		return nil
 	}
-	r := src.Rect
-	dst := image.NewYCbCr(image.Rect(0, 0, w, h), src.SubsampleRatio)
-	cw, ch := (w+sx-1)/sx, (h+sy-1)/sy
-	scw, sch := (r.Max.X+sx-1)/sx-r.Min.X/sx, (r.Max.Y+sy-1)/sy-r.Min.Y/sy
-	co := src.COffset(r.Min.X, r.Min.Y)
-	scalePlane(plane{dst.Y, dst.YStride, w, h}, plane{src.Y[src.YOffset(r.Min.X, r.Min.Y):], src.YStride, r.Dx(), r.Dy()})
-	scalePlane(plane{dst.Cb, dst.CStride, cw, ch}, plane{src.Cb[co:], src.CStride, scw, sch})
-	scalePlane(plane{dst.Cr, dst.CStride, cw, ch}, plane{src.Cr[co:], src.CStride, scw, sch})
+	dst := image.NewYCbCr(image.Rect(0, 0, w, h), ratio)
+	out, ok := planes(dst)
+	if !ok {
+		return nil
+	}
+	for i := range in {
+		f(out[i], in[i])
+	}
 	return dst
+}
+
+// scaleYCbCr scales src to w x h, each plane on its own; nil for a
+// subsampling it does not know.
+func scaleYCbCr(src *image.YCbCr, w, h int) *image.YCbCr {
+	return mapPlanes(src, w, h, src.SubsampleRatio, scalePlane)
+}
+
+// shrinkYCbCr returns src with each k x k block of samples averaged to
+// one, plane by plane; nil for a subsampling it does not know.
+func shrinkYCbCr(src *image.YCbCr, k int) *image.YCbCr {
+	w, h := (src.Rect.Dx()+k-1)/k, (src.Rect.Dy()+k-1)/k
+	return mapPlanes(src, w, h, src.SubsampleRatio, func(dst, src plane) { shrinkPlane(dst, src, k) })
+}
+
+// shrinkPlane sets each sample of dst to the mean of its k x k block of
+// src, the blocks at the right and bottom edges as far as src goes.
+func shrinkPlane(dst, src plane, k int) {
+	inParallel(dst.h, func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			sy0 := min(y*k, src.h-1)
+			sy1 := min(sy0+k, src.h)
+			for x := 0; x < dst.w; x++ {
+				sx0 := min(x*k, src.w-1)
+				sx1 := min(sx0+k, src.w)
+				sum := 0
+				for sy := sy0; sy < sy1; sy++ {
+					for _, v := range src.pix[sy*src.stride+sx0 : sy*src.stride+sx1] {
+						sum += int(v)
+					}
+				}
+				n := (sy1 - sy0) * (sx1 - sx0)
+				dst.pix[y*dst.stride+x] = uint8((sum + n/2) / n)
+			}
+		}
+	})
 }
 
 // scalePlane scales src into dst by bilinear interpolation, pixel
@@ -195,6 +259,31 @@ func scalePlane(dst, src plane) {
 	})
 }
 
+// cropSize returns the largest size of frame's aspect within w x h
+// pixels.
+func cropSize(frame Rect, w, h int) (int, int) {
+	if float64(w)/float64(h) > frame.W/frame.H {
+		return max(1, int(math.Round(float64(h)*frame.W/frame.H))), h
+	}
+	return w, max(1, int(math.Round(float64(w)*frame.H/frame.W)))
+}
+
+// frameDPI returns the resolution of w pixels across frame.
+func frameDPI(frame Rect, w int) int { return int(math.Round(float64(w) / (frame.W / 25.4))) }
+
+// PhotoDPI returns the resolution at print size of a photo of w x h
+// pixels (as it stands upright) in the layout's photo frame, cut centred
+// to the frame's aspect as [PDF] cuts it: what the photo_low_resolution
+// warning says, for a caller that knows the photo's size without handing
+// over the photo. It returns 0 when the layout has no photo frame.
+func (l *Layout) PhotoDPI(w, h int) int {
+	if l.Photo.W <= 0 || l.Photo.H <= 0 || w <= 0 || h <= 0 {
+		return 0
+	}
+	cw, _ := cropSize(l.Photo, w, h)
+	return frameDPI(l.Photo, cw)
+}
+
 // subImage returns the part r of img, without copying where img allows.
 func subImage(img image.Image, r image.Rectangle) image.Image {
 	if s, ok := img.(interface {
@@ -208,12 +297,11 @@ func subImage(img image.Image, r image.Rectangle) image.Image {
 // jpegBytes encodes the photo as an RGB JPEG, on white where it is
 // transparent.
 func (p *photo) jpegBytes() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(p.img.Bounds().Dx() * p.img.Bounds().Dy() / 4)
-	if err := jpeg.Encode(&buf, opaque(p.img), &jpeg.Options{Quality: jpegQuality}); err != nil {
+	data, err := encodeJPEG(opaque(p.img), jpegQuality)
+	if err != nil {
 		return nil, fmt.Errorf("proof: photo: %w", err)
 	}
-	return buf.Bytes(), nil
+	return data, nil
 }
 
 // opaque returns img in a form the JPEG encoder reads fast (YCbCr or
@@ -245,13 +333,13 @@ func prepareLogo(data []byte, frame Rect) image.Image {
 	if len(data) == 0 || frame.W <= 0 {
 		return nil
 	}
-	img, err := checkedDecode(data)
+	img, o, err := checkedDecode(data)
 	if err != nil {
 		return nil
 	}
 	tw := int(math.Round(frame.W / 25.4 * PrintDPI))
 	th := int(math.Round(frame.H / 25.4 * PrintDPI))
-	return imaging.Fit(img, tw, th, imaging.Linear)
+	return imaging.Fit(upright(img, o), tw, th, imaging.Linear)
 }
 
 // pngBytes encodes img as a PNG.

@@ -8,34 +8,19 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
-	"math"
 	"runtime"
 	"strconv"
 	"strings"
 	"testing"
-)
 
-// photoDPI returns the resolution a photo w pixels wide has in frame.
-func photoDPI(frame Rect, w int) int { return int(math.Round(float64(w) / (frame.W / 25.4))) }
+	"github.com/disintegration/imaging"
+)
 
 // embeddedImages returns the pixel sizes of the page's image XObjects.
 func (p pdfPage) embeddedImages(t *testing.T) []image.Point {
 	t.Helper()
-	resObj, _ := p.dict.Find("Resources")
-	res, err := p.ctx.DereferenceDict(resObj)
-	if err != nil {
-		t.Fatal(err)
-	}
-	xo, ok := res.Find("XObject")
-	if !ok {
-		return nil
-	}
-	xd, err := p.ctx.DereferenceDict(xo)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var sizes []image.Point
-	for _, o := range xd {
+	for _, o := range p.resources(t, "XObject") {
 		sd, _, err := p.ctx.DereferenceStreamDict(o)
 		if err != nil {
 			t.Fatal(err)
@@ -71,9 +56,13 @@ func TestPhotoLowResolutionWarns(t *testing.T) {
 	w := int(l.Photo.W / 25.4 * 150)
 	h := int(l.Photo.H / 25.4 * 150)
 	photo := testJPEG(t, w, h, color.RGBA{200, 40, 40, 255})
-	want := Warning{Code: "photo_low_resolution", DPI: photoDPI(l.Photo, w)}
+	want := Warning{Code: "photo_low_resolution", DPI: l.PhotoDPI(w, h)}
 	if want.DPI < 149 || want.DPI > 151 {
 		t.Fatalf("the test photo is %d dpi", want.DPI)
+	}
+	// wider or taller, the same photo is cut to the same frame
+	if wide, tall := l.PhotoDPI(2*w, h), l.PhotoDPI(w, 2*h); wide != want.DPI || tall != want.DPI {
+		t.Errorf("PhotoDPI: %d wider, %d taller, want %d", wide, tall, want.DPI)
 	}
 	for _, watermark := range []bool{true, false} {
 		r, err := PDF(f, dutchContent("poster", photo), Options{Watermark: watermark})
@@ -181,53 +170,159 @@ func TestPhotoRefused(t *testing.T) {
 	}
 }
 
-// exifJPEG returns a JPEG with an EXIF APP1 segment giving orientation o.
-func exifJPEG(t *testing.T, img image.Image, o uint16) []byte {
+// exifJPEG returns a JPEG with an EXIF APP1 segment giving orientation o,
+// its TIFF header in byte order order.
+func exifJPEG(t *testing.T, img image.Image, o uint16, order binary.ByteOrder) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 95}); err != nil {
-		t.Fatal(err)
-	}
+	return withEXIF(jpegOf(t, img), o, order)
+}
+
+// withEXIF returns plain, a JPEG, with an EXIF APP1 segment giving
+// orientation o.
+func withEXIF(plain []byte, o uint16, order binary.ByteOrder) []byte {
 	tiff := []byte("MM\x00\x2a\x00\x00\x00\x08")
+	if order == binary.LittleEndian {
+		tiff = []byte("II\x2a\x00\x08\x00\x00\x00")
+	}
 	ifd := make([]byte, 2+12+4)
-	binary.BigEndian.PutUint16(ifd[0:], 1)      // one entry
-	binary.BigEndian.PutUint16(ifd[2:], 0x0112) // Orientation
-	binary.BigEndian.PutUint16(ifd[4:], 3)      // SHORT
-	binary.BigEndian.PutUint32(ifd[6:], 1)
-	binary.BigEndian.PutUint16(ifd[10:], o)
+	order.PutUint16(ifd[0:], 1)      // one entry
+	order.PutUint16(ifd[2:], 0x0112) // Orientation
+	order.PutUint16(ifd[4:], 3)      // SHORT
+	order.PutUint32(ifd[6:], 1)
+	order.PutUint16(ifd[10:], o)
 	payload := append(append([]byte("Exif\x00\x00"), tiff...), ifd...)
 	app1 := []byte{0xff, 0xe1, 0, 0}
 	binary.BigEndian.PutUint16(app1[2:], uint16(len(payload)+2))
-	out := append([]byte{}, buf.Bytes()[:2]...)
+	out := append([]byte{}, plain[:2]...)
 	out = append(append(out, app1...), payload...)
-	return append(out, buf.Bytes()[2:]...)
+	return append(out, plain[2:]...)
 }
 
-// TestPhotoUpright turns a photo taken sideways (EXIF orientation 6) the
-// right way up before it is cut to its frame.
+// TestPhotoUpright turns photos stored in each of the eight EXIF
+// orientations upright, as imaging does when it decodes the whole photo,
+// at full size and scaled down.
 func TestPhotoUpright(t *testing.T) {
 	t.Parallel()
-	// stored 200 x 100: red on the left, blue on the right; shown turned
-	// 90° clockwise it is 100 x 200, red on top
+	// stored 200 x 100, a colour in each quarter, so every turn and flip
+	// shows
 	img := image.NewRGBA(image.Rect(0, 0, 200, 100))
+	quarters := []color.RGBA{{220, 0, 0, 255}, {0, 0, 220, 255}, {0, 200, 0, 255}, {230, 230, 0, 255}}
 	for y := 0; y < 100; y++ {
 		for x := 0; x < 200; x++ {
-			c := color.RGBA{220, 0, 0, 255}
-			if x >= 100 {
-				c = color.RGBA{0, 0, 220, 255}
-			}
-			img.Set(x, y, c)
+			img.Set(x, y, quarters[x/100+2*(y/50)])
 		}
 	}
-	p, err := preparePhoto(exifJPEG(t, img, 6), Rect{0, 0, 50, 100})
-	if err != nil {
+	for o := uint16(1); o <= 8; o++ {
+		for _, order := range []binary.ByteOrder{binary.BigEndian, binary.LittleEndian} {
+			data := exifJPEG(t, img, o, order)
+			if got := exifOrientation(data); got != int(o) {
+				t.Fatalf("orientation %d (%v) read as %d", o, order, got)
+			}
+			ref, err := imaging.Decode(bytes.NewReader(data), imaging.AutoOrientation(true))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, h := ref.Bounds().Dx(), ref.Bounds().Dy()
+			frame := Rect{0, 0, float64(w) / 4, float64(h) / 4}
+			for _, pxPerMM := range []float64{4, 2} {
+				p, err := preparePhoto(data, frame, pxPerMM)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, ok := p.img.(*image.YCbCr); !ok {
+					t.Errorf("orientation %d: turned into a %T, want the JPEG's YCbCr", o, p.img)
+				}
+				want := imaging.Resize(ref, int(frame.W*pxPerMM), int(frame.H*pxPerMM), imaging.Linear)
+				if p.img.Bounds().Size() != want.Bounds().Size() {
+					t.Fatalf("orientation %d: %v, want %v", o, p.img.Bounds().Size(), want.Bounds().Size())
+				}
+				if d := meanDifference(p.img, want); d > 8 {
+					t.Errorf("orientation %d at %v px/mm: differs from imaging's upright photo by %.1f a channel", o, pxPerMM, d)
+				}
+			}
+		}
+	}
+}
+
+// gradientYCbCr returns a w x h YCbCr image with smooth gradients and a
+// fine texture.
+func gradientYCbCr(w, h int) *image.YCbCr {
+	img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.Y[y*img.YStride+x] = uint8(x*200/w + y*40/h + (x*y)%7)
+		}
+	}
+	cw, ch := (w+1)/2, (h+1)/2
+	for y := 0; y < ch; y++ {
+		for x := 0; x < cw; x++ {
+			img.Cb[y*img.CStride+x] = uint8(20 + x*200/cw)
+			img.Cr[y*img.CStride+x] = uint8(235 - y*200/ch)
+		}
+	}
+	return img
+}
+
+// jpegOf encodes img as a JPEG.
+func jpegOf(t *testing.T, img image.Image) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
 		t.Fatal(err)
 	}
-	if b := p.img.Bounds(); b.Dx() != 100 || b.Dy() != 200 {
-		t.Fatalf("the photo is %v, want 100 x 200 upright", b)
+	return buf.Bytes()
+}
+
+// TestJPEGStrips encodes images in strips joined by restart markers and
+// decodes them: the pixels are those of a single encoding.
+func TestJPEGStrips(t *testing.T) {
+	t.Parallel()
+	for _, size := range []image.Point{{1000, 700}, {333, 517}, {16, 64}, {40, 20}} {
+		src := gradientYCbCr(size.X, size.Y)
+		for _, img := range []image.Image{src, opaque(imaging.Clone(src))} {
+			joined, err := encodeJPEG(img, jpegQuality)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var single bytes.Buffer
+			if err := jpeg.Encode(&single, img, &jpeg.Options{Quality: jpegQuality}); err != nil {
+				t.Fatal(err)
+			}
+			a, errA := jpeg.Decode(bytes.NewReader(joined))
+			b, errB := jpeg.Decode(bytes.NewReader(single.Bytes()))
+			if errA != nil || errB != nil {
+				t.Fatalf("%v: %v, %v", size, errA, errB)
+			}
+			if a.Bounds() != b.Bounds() {
+				t.Fatalf("%v: %v, want %v", size, a.Bounds(), b.Bounds())
+			}
+			if restart := bytes.Contains(joined, []byte{0xff, 0xdd}); size.X == 1000 && runtime.GOMAXPROCS(0) > 1 && !restart {
+				t.Errorf("%v: encoded in one piece on %d cores", size, runtime.GOMAXPROCS(0))
+			}
+			if n := differentPixels(a, b); n != 0 {
+				t.Errorf("%v %T: %d pixels differ from a single encoding", size, img, n)
+			}
+			if cfg, _, err := image.DecodeConfig(bytes.NewReader(joined)); err != nil || cfg.Width != size.X || cfg.Height != size.Y {
+				t.Errorf("%v: the joined JPEG says %+v, %v", size, cfg, err)
+			}
+		}
 	}
-	top := color.RGBAModel.Convert(p.img.At(p.img.Bounds().Min.X+50, p.img.Bounds().Min.Y+20)).(color.RGBA)
-	if top.R < 150 || top.B > 80 {
-		t.Errorf("the top of the upright photo is %v, want red", top)
+}
+
+// TestScalePlanes scales a JPEG's YCbCr plane by plane, by 0.75 and by
+// much more, and compares it with imaging's filter on the same image.
+func TestScalePlanes(t *testing.T) {
+	t.Parallel()
+	src := gradientYCbCr(801, 601).SubImage(image.Rect(1, 1, 801, 601))
+	for _, size := range []image.Point{{600, 450}, {160, 120}, {37, 29}} {
+		got := scaleDown(src, size.X, size.Y)
+		if got.Bounds().Size() != size {
+			t.Fatalf("scaled to %v, want %v", got.Bounds(), size)
+		}
+		want := imaging.Resize(src, size.X, size.Y, imaging.Linear)
+		mean := meanDifference(got, want)
+		if mean > 5 {
+			t.Errorf("%v: the planes scaled differ from imaging's by %.1f a channel on average", size, mean)
+		}
 	}
 }
