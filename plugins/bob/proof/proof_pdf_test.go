@@ -468,3 +468,18 @@ func TestLayoutMeasuresAsThePDF(t *testing.T) {
 		t.Fatalf("%d lines measured, fpdf: %v", lines, pdf.Error())
 	}
 }
+
+// TestPDFOddTitles renders titles that are not valid UTF-8 or lie outside
+// the BMP: the document's title metadata is set from the cleaned text.
+func TestPDFOddTitles(t *testing.T) {
+	t.Parallel()
+	for _, title := range []string{"Feest \xe2", "Feest \xf0\x9f", "🎉 Feest 🎉", "\xff"} {
+		c := dutchContent("flyer", nil)
+		c.Title = title
+		r, err := PDF(demoFormats[0].format, c, Options{Watermark: true})
+		if err != nil {
+			t.Fatalf("%q: %v", title, err)
+		}
+		readPDF(t, r.PDF)
+	}
+}
