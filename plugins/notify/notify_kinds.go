@@ -65,6 +65,22 @@ const (
 	KindQuestionFlagged Kind = "question_flagged"
 )
 
+// The kinds of notification about BOB's orders (plugins/bob): the
+// reader's order title moved on, by someone else (BOB staff, or a
+// colleague of the reader's team).
+const (
+	// KindOrderSentBack: actor sent the proof of title back to draft.
+	KindOrderSentBack Kind = "order_sent_back"
+	// KindOrderProduction: title is being printed.
+	KindOrderProduction Kind = "order_production"
+	// KindOrderShipped: title was shipped.
+	KindOrderShipped Kind = "order_shipped"
+	// KindOrderDelivered: title was delivered.
+	KindOrderDelivered Kind = "order_delivered"
+	// KindOrderCancelled: actor cancelled title.
+	KindOrderCancelled Kind = "order_cancelled"
+)
+
 // ParamText is the one parameter of the notifications written before they
 // carried a kind's parameters: the Dutch text they were shown with, kept
 // so they stay readable. Nothing new is written with it.
@@ -92,6 +108,13 @@ var kindParams = map[Kind][]string{
 	KindQuestionAnswered: {"actor", "title"},
 	KindQuestionReplied:  {"actor", "title"},
 	KindQuestionFlagged:  {"title", "team"},
+
+	// bob: orders
+	KindOrderSentBack:   {"actor", "title"},
+	KindOrderProduction: {"title"},
+	KindOrderShipped:    {"title"},
+	KindOrderDelivered:  {"title"},
+	KindOrderCancelled:  {"actor", "title"},
 }
 
 // Kinds returns every kind of notification, sorted.
