@@ -43,7 +43,16 @@ var Collections = []string{
 }
 
 // Config defines the config options of the bob plugin.
-type Config struct{}
+type Config struct {
+	// SLASchedule is the cron schedule of the check that flags questions
+	// without a first response in time (see [FlagUnanswered]). Default:
+	// every 5 minutes.
+	SLASchedule string
+
+	// WorkingHours are the hours a question's response time counts.
+	// Default: Monday to Friday, 08:30 to 17:00, Europe/Amsterdam.
+	WorkingHours WorkingHours
+}
 
 type plugin struct {
 	app    core.App

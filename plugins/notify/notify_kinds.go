@@ -50,6 +50,19 @@ const (
 	// KindMustreadReminder: actor reminds the reader to read and confirm
 	// the must-read title.
 	KindMustreadReminder Kind = "mustread_reminder"
+
+	// KindQuestionAssigned: the reader (BOB staff) was given the question
+	// title to answer.
+	KindQuestionAssigned Kind = "question_assigned"
+	// KindQuestionAnswered: actor (BOB) answered the reader's question
+	// title.
+	KindQuestionAnswered Kind = "question_answered"
+	// KindQuestionReplied: actor (of the asking team) replied to the
+	// question title the reader (BOB staff) is assigned.
+	KindQuestionReplied Kind = "question_replied"
+	// KindQuestionFlagged: the question title of team waits longer than
+	// the response time for its first answer (to BOB staff).
+	KindQuestionFlagged Kind = "question_flagged"
 )
 
 // ParamText is the one parameter of the notifications written before they
@@ -74,6 +87,11 @@ var kindParams = map[Kind][]string{
 	KindMention:          {"actor", "title"},
 	KindMustreadNew:      {"actor", "title"},
 	KindMustreadReminder: {"actor", "title"},
+
+	KindQuestionAssigned: {"title"},
+	KindQuestionAnswered: {"actor", "title"},
+	KindQuestionReplied:  {"actor", "title"},
+	KindQuestionFlagged:  {"title", "team"},
 }
 
 // Kinds returns every kind of notification, sorted.
