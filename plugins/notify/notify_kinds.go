@@ -65,6 +65,14 @@ const (
 	KindQuestionFlagged Kind = "question_flagged"
 )
 
+// The kinds of notification about BOB's orders (plugins/bob).
+const (
+	// KindOrderStatus: the reader's order title moved to status (a proof
+	// sent back to draft, production, shipped, delivered, cancelled), by
+	// someone else.
+	KindOrderStatus Kind = "order_status"
+)
+
 // ParamText is the one parameter of the notifications written before they
 // carried a kind's parameters: the Dutch text they were shown with, kept
 // so they stay readable. Nothing new is written with it.
@@ -92,6 +100,9 @@ var kindParams = map[Kind][]string{
 	KindQuestionAnswered: {"actor", "title"},
 	KindQuestionReplied:  {"actor", "title"},
 	KindQuestionFlagged:  {"title", "team"},
+
+	// bob: orders
+	KindOrderStatus: {"title", "status"},
 }
 
 // Kinds returns every kind of notification, sorted.
