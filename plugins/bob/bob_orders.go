@@ -18,10 +18,10 @@ import (
 // order is a draft.
 var draftFields = []string{"product", "format", "paper", "quantity", "title", "text", "contact", "photo"}
 
-// serverFields are the fields only the plugin sets: a client's value for
+// orderServerFields are the fields only the plugin sets: a client's value for
 // them is replaced by the stored one (status and remark go through the
 // transition table instead).
-var serverFields = []string{"proof", "preview", "print_file", "proof_revision", "price", "approved_by"}
+var orderServerFields = []string{"proof", "preview", "print_file", "proof_revision", "price", "approved_by"}
 
 // orderWrites holds the orders requests are saving (their records, which
 // are a request's own) with their orderWrite, for the model hook around
@@ -75,7 +75,7 @@ func (p *plugin) orderCreateRequest(e *core.RecordRequestEvent) error {
 	order := e.Record
 	order.Set("status", StatusDraft)
 	order.Set("remark", "")
-	for _, field := range serverFields {
+	for _, field := range orderServerFields {
 		order.Set(field, nil)
 	}
 	return p.inRequest(e, orderWrite{actor: actorOf(e.RequestEvent)})
@@ -85,7 +85,7 @@ func (p *plugin) orderCreateRequest(e *core.RecordRequestEvent) error {
 // status and renders what the change needs, before the write.
 func (p *plugin) orderUpdateRequest(e *core.RecordRequestEvent) error {
 	order, old := e.Record, e.Record.Original()
-	for _, field := range serverFields {
+	for _, field := range orderServerFields {
 		order.Set(field, old.Get(field))
 	}
 	from, to := old.GetString("status"), order.GetString("status")
