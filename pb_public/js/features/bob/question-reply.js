@@ -4,7 +4,7 @@
 // in the same step: the reply and the status go to the server as one batch
 // request, so neither lands without the other.
 
-import { h } from '../../dom.js';
+import { h, replace } from '../../dom.js';
 import { t } from '../../i18n.js';
 import { pb, currentUser } from '../../pb.js';
 import { describeError } from '../../errors.js';
@@ -110,12 +110,14 @@ export function questionReply({ staff, onSent }) {
       question = q;
       savedReplies = list;
       const fitting = list.filter((s) => !s.category || s.category === q.category);
-      saved.replaceChildren(
+      replace(
+        saved,
         h('option', { value: '' }, fitting.length ? t('bob.reply.savedPick') : t('bob.reply.savedNone')),
         fitting.map((s) => h('option', { value: s.id }, s.title))
       );
       const keep = status.value;
-      status.replaceChildren(
+      replace(
+        status,
         h('option', { value: '' }, t('bob.reply.statusKeep', { status: t('bob.questionStatus.' + q.status) })),
         QUESTION_STATUSES.filter((s) => s !== q.status).map((s) => h('option', { value: s }, t('bob.questionStatus.' + s)))
       );

@@ -1,0 +1,201 @@
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestBOBOrderPoster is the order of an A3 poster from form to production,
+// on a phone. Bo (BOB) keeps BOB's order queue open in his own browser
+// context. Anna (coordinator of Haarlem-Noord) fills in the order form of
+// the demo poster: the live preview appears and says which field does not
+// fit A3 while it does not; she asks for a proof, sees its preview image
+// load and approves it. Bo's queue shows the order approved without a
+// reload, and he moves it to production; anna's open order screen then
+// says "in productie", also without a reload.
+func TestBOBOrderPoster(t *testing.T) {
+	b := newBrowser(t)
+	title := fmt.Sprintf("Koffie-ochtend %d", time.Now().UnixNano()%1_000_000)
+
+	bo := b.tab("bo")
+	bo.signIn("bo@buurtplein.test", "Bo Meijer")
+	bo.goTo("#/bob/orders")
+	bo.waitVisible("see BOB's order queue live", `[data-test=order-queue][data-state=ready][data-live=true]`)
+	bo.markNoReload()
+
+	anna := b.tab("anna")
+	anna.signIn("anna@buurtplein.test", "Anna de Vries")
+	anna.goTo("#/bob/catalogue")
+	anna.waitVisible("see the catalogue", `[data-test=catalogue][data-state=ready]`)
+	anna.pressJS("order the poster", `[data-test=product][data-kind=poster] [data-test=product-order]`)
+	anna.waitVisible("see the order form", `[data-test=order-form]`)
+	anna.waitFor("see A3 among the formats", `document.querySelector('#of-format option[value="A3"]') != null`)
+	anna.do("choose A3", chromedp.Evaluate[chromedp.Void](`(() => {
+		const f = document.querySelector('#of-format');
+		f.value = 'A3';
+		f.dispatchEvent(new Event('change', { bubbles: true }));
+	})()`))
+	anna.waitFor("see the quantities with their prices", `(document.querySelector('#of-quantity option')?.textContent ?? "").includes("€")`)
+
+	// a title far too long for a poster: the preview says so, by field
+	anna.appendValue("type a title that does not fit", `#of-title`, strings.Repeat("Buurtkoffie ", 16))
+	anna.waitFor("see the title overflow A3",
+		`(o => o && !o.hidden && o.textContent.includes("te lang voor A3"))(document.querySelector('[data-test=overflow][data-field=title]'))`)
+
+	anna.do("type the order", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
+		const set = (sel, v) => { const el = document.querySelector(sel); el.value = v; el.dispatchEvent(new Event('input', { bubbles: true })); };
+		set('#of-title', %s);
+		set('#of-text', "Elke dinsdag om 10 uur in het buurthuis. Loop binnen voor koffie en een praatje met de wijkverpleging.");
+		set('#of-contact', "Buurtteam Haarlem-Noord · 023 123 45 67");
+	})()`, jsString(title))))
+	anna.waitFor("see the live preview, everything fitting",
+		`(p => p?.dataset.state === "ready" && p.dataset.overflow === "false")(document.querySelector('[data-test=order-preview]')) && `+
+			`document.querySelector('[data-test=preview-image]')?.src.startsWith("data:image/png") && `+
+			`document.querySelector('[data-test=overflow][data-field=title]').hidden`)
+	anna.checkFits()
+
+	anna.pressJS("ask for a proof", `[data-test=order-proof]`)
+	anna.waitFor("arrive at the order's screen", `location.hash.startsWith("#/bob/orders/")`)
+	orderId := strings.TrimPrefix(eval[string](anna, "read the order's address", `location.hash`), "#/bob/orders/")
+	page := fmt.Sprintf(`[data-test=order-page][data-id=%q]`, orderId)
+	anna.waitVisible("see the proof live", page+`[data-state=ready][data-status=proof][data-live=true]`)
+	anna.waitFor("see the proof's preview image loaded",
+		`(img => img && img.complete && img.naturalWidth > 0)(document.querySelector('[data-test=proof-image]'))`)
+	anna.waitFor("see the link to the proof PDF", `(document.querySelector('[data-test=proof-pdf]')?.href ?? "").includes("token=")`)
+	if got := eval[string](anna, "read the status", `document.querySelector('[data-test=order-status]').textContent`); got != "proef klaar" {
+		t.Errorf("anna's order says %q; want %q", got, "proef klaar")
+	}
+	anna.checkFits()
+
+	row := fmt.Sprintf(`document.querySelector('[data-test=order-queue] [data-test=order][data-id=%q]')`, orderId)
+	bo.waitFor("see the new proof arrive in the queue", row+` != null`)
+
+	anna.markNoReload()
+	anna.pressJS("approve the proof", `[data-test=order-approve]`)
+	anna.waitFor("see the order approved", `document.querySelector('`+page+`')?.dataset.status === "approved"`)
+
+	bo.waitFor("see the order approved in the queue, live", row+`?.dataset.status === "approved" && `+row+`.querySelector('[data-test=order-status]').textContent === "goedgekeurd"`)
+	if !eval[bool](bo, "check the queue did not reload", `window.__e2eNoReload === true`) {
+		t.Error("bo's queue reloaded: the approval did not arrive live")
+	}
+	bo.checkFits()
+	bo.do("move the order to production", chromedp.Evaluate[chromedp.Void](row+`.querySelector('[data-test=order-next][data-to=production]').click()`))
+	bo.waitFor("see the order in production", row+`?.dataset.status === "production"`)
+
+	anna.waitFor("see \"in productie\" on her order", `document.querySelector('`+page+`')?.dataset.status === "production" && `+
+		`document.querySelector('`+page+` [data-test=order-status]').textContent === "in productie"`)
+	anna.waitFor("see the step in the history", `document.querySelector('[data-test=order-history] [data-test=order-event][data-to=production]') != null`)
+	if !eval[bool](anna, "check her page did not reload", `window.__e2eNoReload === true`) {
+		t.Error("anna's order screen reloaded: the move to production did not arrive live")
+	}
+	if eval[bool](anna, "look for BOB's buttons", `document.querySelector('[data-test=order-next]') != null`) {
+		t.Error("anna sees a button to move the order on; only BOB moves it through production")
+	}
+}
+
+// TestBOBQuestionDesk has bram (Haarlem-Noord) ask BOB a question while bo
+// has BOB's queue open: it appears there without a reload. Bo writes an
+// internal note, then answers with a saved reply inserted and the status
+// set to answered in the same step. Bram's open question shows the answer
+// and the new status live, and never the note: not live, not after
+// reading the question again, not through the API.
+func TestBOBQuestionDesk(t *testing.T) {
+	b := newBrowser(t)
+	stamp := time.Now().UnixNano() % 1_000_000
+	subject := fmt.Sprintf("Subsidie voor de buurtlunch %d", stamp)
+	note := fmt.Sprintf("Alleen voor BOB: eerst navragen bij financiën %d", stamp)
+	savedBody := fmt.Sprintf("Dat kan: vraag het aan via het formulier van de gemeente %d.", stamp)
+
+	boAPI := apiAs(t, b.baseURL, "bo@buurtplein.test")
+	var saved struct{ Id string }
+	boAPI.decode(http.StatusOK, http.MethodPost, "/api/collections/saved_replies/records", map[string]any{
+		"title": fmt.Sprintf("Subsidie aanvragen %d", stamp), "body": savedBody, "category": "financien", "created_by": boAPI.userId,
+	}, &saved)
+
+	bo := b.tab("bo")
+	bo.signIn("bo@buurtplein.test", "Bo Meijer")
+	bo.goTo("#/bob/desk")
+	bo.waitVisible("see BOB's queue live", `[data-test=bob-desk][data-state=ready][data-live=true]`)
+	bo.markNoReload()
+
+	bram := b.tab("bram")
+	bram.signIn("bram@buurtplein.test", "Bram Jansen")
+	bram.goTo("#/bob")
+	bram.waitVisible("see his teams' questions", `[data-test=my-questions][data-state=ready]`)
+	bram.do("open the ask form", chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-test=ask]').open = true`))
+	bram.do("ask the question", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
+		document.querySelector('#ask-category').value = 'financien';
+		document.querySelector('#ask-subject').value = %s;
+		document.querySelector('#ask-body').value = "Kunnen we subsidie krijgen voor een lunch met de buurt?";
+		document.querySelector('[data-test=ask-submit]').click();
+	})()`, jsString(subject))))
+	bram.waitFor("arrive at his question", `location.hash.startsWith("#/bob/questions/")`)
+	questionId := strings.TrimPrefix(eval[string](bram, "read the question's address", `location.hash`), "#/bob/questions/")
+	bramPage := fmt.Sprintf(`[data-test=question-page][data-id=%q]`, questionId)
+	bram.waitVisible("see his question live", bramPage+`[data-state=ready][data-status=new][data-live=true]`)
+	bram.markNoReload()
+	bram.checkFits()
+
+	row := fmt.Sprintf(`document.querySelector('[data-test=bob-desk] [data-test=question][data-id=%q]')`, questionId)
+	bo.waitFor("see the question arrive in the queue, live", row+`?.querySelector('[data-test=question-subject]')?.textContent === `+jsString(subject))
+	if !eval[bool](bo, "check the queue did not reload", `window.__e2eNoReload === true`) {
+		t.Error("bo's queue reloaded: the question did not arrive live")
+	}
+	bo.checkFits()
+
+	bo.do("open the question", chromedp.Evaluate[chromedp.Void](row+`.querySelector('a').click()`))
+	boPage := fmt.Sprintf(`[data-test=question-page][data-id=%q]`, questionId)
+	bo.waitVisible("see the question with BOB's controls", boPage+`[data-state=ready][data-live=true] [data-test=question-staff]`)
+
+	bo.do("write an internal note", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
+		const box = document.querySelector('[data-test=reply-internal]');
+		box.checked = true;
+		box.dispatchEvent(new Event('change', { bubbles: true }));
+		document.querySelector('#reply-body').value = %s;
+		document.querySelector('[data-test=reply-submit]').click();
+	})()`, jsString(note))))
+	bo.waitFor("see the note, marked as internal",
+		`[...document.querySelectorAll('[data-test=internal-note]')].some(n => n.textContent.includes(`+jsString(note)+`) && n.textContent.includes("Interne notitie — alleen BOB ziet dit"))`)
+
+	bo.waitFor("see the saved reply to pick", fmt.Sprintf(`document.querySelector('[data-test=saved-reply-pick] option[value=%q]') != null`, saved.Id))
+	bo.do("insert the saved reply and answer", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
+		const body = document.querySelector('#reply-body');
+		body.value = "Hoi Bram, ";
+		body.setSelectionRange(body.value.length, body.value.length);
+		const pick = document.querySelector('[data-test=saved-reply-pick]');
+		pick.value = %q;
+		pick.dispatchEvent(new Event('change', { bubbles: true }));
+		document.querySelector('[data-test=reply-status]').value = 'answered';
+		document.querySelector('[data-test=reply-submit]').click();
+	})()`, saved.Id)))
+	answer := "Hoi Bram, " + savedBody
+	bo.waitFor("see the answer and the status", `document.querySelector('`+boPage+`')?.dataset.status === "answered" && `+
+		`[...document.querySelectorAll('[data-test=reply] [data-test=reply-body]')].some(r => r.textContent === `+jsString(answer)+`)`)
+
+	bram.waitFor("see BOB's answer live", `[...document.querySelectorAll('`+bramPage+` [data-test=reply] [data-test=reply-body]')].some(r => r.textContent === `+jsString(answer)+`)`)
+	bram.waitFor("see the question answered", `document.querySelector('`+bramPage+`')?.dataset.status === "answered" && `+
+		`document.querySelector('`+bramPage+` [data-test=question-status]').textContent === "beantwoord"`)
+	if !eval[bool](bram, "check his page did not reload", `window.__e2eNoReload === true`) {
+		t.Error("bram's question reloaded: the answer did not arrive live")
+	}
+	noNote := `document.querySelector('[data-test=internal-note]') == null && !document.body.textContent.includes(` + jsString(note) + `)`
+	if !eval[bool](bram, "look for the internal note", noNote) {
+		t.Fatal("bram sees BOB's internal note")
+	}
+	bram.open("/#/bob/questions/" + questionId)
+	bram.waitVisible("read the question again", bramPage+`[data-state=ready]`)
+	bram.waitFor("see the answer after reading it again", `document.querySelectorAll('`+bramPage+` [data-test=reply]').length === 1`)
+	if !eval[bool](bram, "look for the internal note again", noNote) {
+		t.Error("bram sees BOB's internal note after reading the question again")
+	}
+	code, res := apiAs(t, b.baseURL, "bram@buurtplein.test").do(http.MethodGet,
+		"/api/collections/question_replies/records?filter="+strings.ReplaceAll(fmt.Sprintf(`question="%s"`, questionId), `"`, "%22"), nil)
+	if code != http.StatusOK || strings.Contains(string(res), note) || !strings.Contains(string(res), savedBody) {
+		t.Errorf("bram's list of the replies: %d %s; want the answer and not the note", code, res)
+	}
+}
