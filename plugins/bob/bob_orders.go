@@ -54,11 +54,13 @@ func (p *plugin) bindOrders() error {
 	}})
 	hooks.PublishTo(p.app, OrderEventsCollection, hooks.Topics{Of: hooks.Via("order"), Expand: map[string][]string{"actor": person}})
 
+	// PocketBase's own validation first (relations exist, sizes), then
+	// the workflow's
 	p.app.OnRecordValidate(OrdersCollection).BindFunc(func(e *core.RecordEvent) error {
-		if err := validateOrder(e.App, e.Record); err != nil {
+		if err := e.Next(); err != nil {
 			return err
 		}
-		return e.Next()
+		return validateOrder(e.App, e.Record)
 	})
 	p.app.OnRecordCreateRequest(OrdersCollection).BindFunc(p.orderCreateRequest)
 	p.app.OnRecordUpdateRequest(OrdersCollection).BindFunc(p.orderUpdateRequest)

@@ -2,10 +2,18 @@ package bob_test
 
 import (
 	"bytes"
+	"compress/zlib"
+	"encoding/binary"
 	"encoding/json"
+	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
 	"strings"
 	"testing"
 
@@ -14,7 +22,6 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
-	"github.com/pocketbase/pocketbase/tools/filesystem"
 )
 
 // orderFixture holds the ids and tokens the order scenarios need. The test
@@ -141,8 +148,8 @@ func countEvents(t testing.TB, app core.App, id string) int {
 	return int(n)
 }
 
-// pngFile returns a w x h PNG as a file to upload.
-func pngFile(t testing.TB, name string, w, h int) *filesystem.File {
+// pngBytes returns a w x h PNG.
+func pngBytes(t testing.TB, w, h int) []byte {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for i := range img.Pix {
@@ -153,9 +160,142 @@ func pngFile(t testing.TB, name string, w, h int) *filesystem.File {
 	if err := png.Encode(&buf, img); err != nil {
 		t.Fatal(err)
 	}
-	file, err := filesystem.NewFileFromBytes(buf.Bytes(), name)
+	return buf.Bytes()
+}
+
+// orderCase is a request about an order that BeforeTestFunc makes first,
+// in status, on the scenario's fresh app: "{id}" in url and body is its
+// id.
+type orderCase struct {
+	name    string
+	status  string // of the order before the request
+	team    string // the order's team; Haarlem-Noord when ""
+	method  string // PATCH when ""
+	url     string // the order's record URL when ""
+	token   string
+	body    map[string]any
+	headers map[string]string // instead of the token's, with raw
+	raw     func(id string) io.Reader
+	want    int
+	content []string
+	// after checks the app after the request; a refused request (not
+	// 200) is also checked to leave the order and its history as they
+	// were
+	after func(t testing.TB, app core.App, id string)
+}
+
+// runOrderCases runs each case as an ApiScenario on a fresh copy of the
+// demo organisation.
+func runOrderCases(t *testing.T, f orderFixture, cases []orderCase) {
+	t.Helper()
+	for _, c := range cases {
+		var id, before string
+		s := tests.ApiScenario{
+			Name: c.name, Method: c.method, Headers: authHeader(c.token),
+			ExpectedStatus: c.want, ExpectedContent: c.content, TestAppFactory: testapp.Factory,
+		}
+		if s.Method == "" {
+			s.Method = http.MethodPatch
+		}
+		if c.headers != nil {
+			s.Headers = c.headers
+		}
+		s.BeforeTestFunc = func(t testing.TB, app *tests.TestApp, _ *core.ServeEvent) {
+			team := c.team
+			if team == "" {
+				team = f.haarlem
+			}
+			id = newOrder(t, app, f, team, f.bram, c.status).Id
+			before = orderState(t, app, id)
+			s.URL = strings.ReplaceAll(c.url, "{id}", id)
+			if c.url == "" {
+				s.URL = "/api/collections/orders/records/" + id
+			}
+			switch {
+			case c.raw != nil:
+				s.Body = c.raw(id)
+			case c.body != nil:
+				data, _ := json.Marshal(c.body)
+				s.Body = strings.NewReader(strings.ReplaceAll(string(data), "{id}", id))
+			}
+		}
+		s.AfterTestFunc = func(t testing.TB, app *tests.TestApp, res *http.Response) {
+			if c.want != http.StatusOK {
+				if after := orderState(t, app, id); after != before {
+					t.Errorf("a refused request changed the order or its history:\nbefore %s\nafter  %s", before, after)
+				}
+			}
+			if c.after != nil {
+				c.after(t, app, id)
+			}
+		}
+		s.Test(t)
+	}
+}
+
+// mustJSON returns v as JSON text.
+func mustJSON(t testing.TB, v any) string {
+	t.Helper()
+	data, err := json.Marshal(v)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return file
+	return string(data)
+}
+
+// pixelBomb returns a PNG of a few hundred bytes that declares width x
+// height pixels.
+func pixelBomb(width, height uint32) []byte {
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	chunk := func(kind string, data []byte) {
+		binary.Write(&b, binary.BigEndian, uint32(len(data)))
+		crc := crc32.NewIEEE()
+		io.WriteString(crc, kind)
+		crc.Write(data)
+		b.WriteString(kind)
+		b.Write(data)
+		binary.Write(&b, binary.BigEndian, crc.Sum32())
+	}
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], width)
+	binary.BigEndian.PutUint32(ihdr[4:], height)
+	ihdr[8] = 8
+	chunk("IHDR", ihdr)
+	var idat bytes.Buffer
+	z := zlib.NewWriter(&idat)
+	z.Write(make([]byte, 64<<10))
+	z.Close()
+	chunk("IDAT", idat.Bytes())
+	chunk("IEND", nil)
+	return b.Bytes()
+}
+
+// orderForm returns a multipart body with fields and one file in field
+// (such as "photo"), and the headers to send it with token.
+func orderForm(t testing.TB, token string, fields map[string]any, field, fileName, contentType string, photo []byte) (*bytes.Buffer, map[string]string) {
+	t.Helper()
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	// one boundary for every form, so headers made for one fit another
+	if err := w.SetBoundary("buurtplein-order-form"); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range fields {
+		if err := w.WriteField(k, fmt.Sprint(v)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="`+field+`"; filename="`+fileName+`"`)
+	h.Set("Content-Type", contentType)
+	part, err := w.CreatePart(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	part.Write(photo)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return &b, map[string]string{"Authorization": token, "Content-Type": w.FormDataContentType()}
 }

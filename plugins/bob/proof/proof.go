@@ -9,6 +9,8 @@ package proof
 
 import (
 	"errors"
+	"fmt"
+	"image"
 	"image/color"
 )
 
@@ -73,21 +75,103 @@ type Warning struct {
 	DPI int `json:"dpi,omitempty"`
 }
 
-// Result is a rendered PDF with what the proof warned about.
+// Result is a rendered PDF with what the proof warned about, and the PNG
+// preview when [Render] was asked for one.
 type Result struct {
 	PDF      []byte
+	PNG      []byte
 	Warnings []Warning
 }
 
-// ErrNotImplemented is returned until the renderer exists.
-var ErrNotImplemented = errors.New("proof: not implemented")
+// MaxPNGWidth bounds the width of a PNG preview in pixels.
+const MaxPNGWidth = 2000
 
-// Check returns the text fields of c that do not fit their frames in f,
-// without rendering anything; none when everything fits.
-func Check(f Format, c Content) []Overflow { return nil }
+// Check returns the text fields of c that do not fit their frames in f at
+// the smallest size the layout allows, without rendering anything; none
+// when everything fits (and none for a format out of range, which [PDF]
+// refuses with ErrFormat).
+func Check(f Format, c Content) []Overflow {
+	_, err := NewLayout(f, c)
+	var oe *OverflowError
+	if errors.As(err, &oe) {
+		return oe.Overflows
+	}
+	return nil
+}
 
-// PDF renders c in f as a PDF.
-func PDF(f Format, c Content, o Options) (*Result, error) { return nil, ErrNotImplemented }
+// PDF renders c in f as a PDF. Content that does not fit returns an
+// [*OverflowError] (ErrOverflow); a photo that is too large or no image
+// returns ErrPhotoTooLarge or ErrPhotoNotImage.
+func PDF(f Format, c Content, o Options) (*Result, error) {
+	return Render(f, c, o, 0)
+}
 
-// PNG renders page 1 of c in f as a PNG at most width pixels wide.
-func PNG(f Format, c Content, o Options, width int) ([]byte, error) { return nil, ErrNotImplemented }
+// PNG renders page 1 of c in f as a PNG at most width pixels wide (and at
+// most MaxPNGWidth): the trimmed page, as it looks once cut.
+func PNG(f Format, c Content, o Options, width int) ([]byte, error) {
+	p, err := prepare(f, c, o)
+	if err != nil {
+		return nil, err
+	}
+	return renderPNG(p, width)
+}
+
+// Render renders c in f as a PDF and, when pngWidth > 0, as a PNG of that
+// width too, decoding the photo once for both.
+func Render(f Format, c Content, o Options, pngWidth int) (*Result, error) {
+	p, err := prepare(f, c, o)
+	if err != nil {
+		return nil, err
+	}
+	r := &Result{Warnings: p.warnings}
+	if r.PDF, err = renderPDF(p, c); err != nil {
+		return nil, err
+	}
+	if pngWidth > 0 {
+		if r.PNG, err = renderPNG(p, pngWidth); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// prepared is what both renderers draw: the layout, the photo and the
+// logo decoded and cut to their frames, and the proof's note.
+type prepared struct {
+	layout   *Layout
+	options  Options
+	photo    *photo
+	logo     image.Image
+	note     *Block
+	warnings []Warning
+}
+
+func prepare(f Format, c Content, o Options) (*prepared, error) {
+	l, err := NewLayout(f, c)
+	if err != nil {
+		return nil, err
+	}
+	p := &prepared{layout: l, options: o}
+	if l.Photo.W > 0 {
+		if p.photo, err = preparePhoto(c.Photo, l.Photo); err != nil {
+			return nil, err
+		}
+		if p.photo.dpi < PrintDPI {
+			p.warnings = append(p.warnings, Warning{Code: "photo_low_resolution", DPI: p.photo.dpi})
+			if o.Watermark {
+				p.note = photoNote(l, p.photo.dpi)
+			}
+		}
+	}
+	p.logo = prepareLogo(c.Logo, l.Logo)
+	return p, nil
+}
+
+// photoNote is the line a proof prints across the foot of a photo under
+// PrintDPI.
+func photoNote(l *Layout, dpi int) *Block {
+	spec := fieldSpec{field: "note", frame: l.PhotoNote, bold: true, center: true, max: l.NoteSize, color: white}
+	text := fmt.Sprintf("Let op: foto %d dpi, minder dan %d dpi op deze maat", dpi, PrintDPI)
+	b := setOneLine(spec, text)
+	return &b
+}
