@@ -171,7 +171,7 @@ func prepare(f Format, c Content, o Options) (*prepared, error) {
 // PrintDPI.
 func photoNote(l *Layout, dpi int) *Block {
 	spec := fieldSpec{field: "note", frame: l.PhotoNote, bold: true, center: true, max: l.NoteSize, color: white}
-	text := fmt.Sprintf("Let op: foto %d dpi, minder dan %d dpi op deze maat", dpi, PrintDPI)
+	text := fmt.Sprintf("Foto: %d dpi, minder dan %d dpi", dpi, PrintDPI)
 	b := setOneLine(spec, text)
 	return &b
 }
