@@ -199,3 +199,70 @@ func TestBOBQuestionDesk(t *testing.T) {
 		t.Errorf("bram's list of the replies: %d %s; want the answer and not the note", code, res)
 	}
 }
+
+// TestBOBScreensOnAPhone opens every BOB screen on a 360 px phone, as a
+// member of a team and as BOB staff: each fits the screen's width and every
+// control is a touch target of at least 44 px high. A team member never
+// sees the workspace's tabs and gets a clear message at its direct
+// address; BOB staff land in the workspace from "Vraag het BOB".
+func TestBOBScreensOnAPhone(t *testing.T) {
+	b := newBrowser(t)
+
+	bram := b.tab("bram")
+	bram.signIn("bram@buurtplein.test", "Bram Jansen")
+	bram.pressJS("open BOB from the navigation", `#app-nav a[href="#/bob"]`)
+	bram.waitVisible("see his teams' questions", `[data-test=my-questions][data-state=ready]`)
+	bram.do("open the ask form", chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-test=ask]').open = true`))
+	bram.checkPhone("Vraag het BOB")
+	if eval[bool](bram, "look for the workspace's tabs", `document.querySelector('[data-test=bob-tab-desk], [data-test=bob-tab-saved]') != null`) {
+		t.Error("a team member sees the tabs of BOB's workspace")
+	}
+	bram.goTo("#/bob/catalogue")
+	bram.waitVisible("see the catalogue", `[data-test=catalogue][data-state=ready] [data-test=product]`)
+	if eval[bool](bram, "look for the product editor", `document.querySelector('[data-test=product-edit]') != null`) {
+		t.Error("a team member can edit the catalogue")
+	}
+	bram.checkPhone("the catalogue")
+	bram.goTo("#/bob/orders")
+	bram.waitVisible("see his teams' orders", `[data-test=my-orders][data-state=ready]`)
+	bram.checkPhone("the orders")
+	for _, hash := range []string{"#/bob/desk", "#/bob/saved"} {
+		bram.goTo(hash)
+		bram.waitVisible("see that "+hash+" is BOB's", `[data-test=bob-staff-only]`)
+	}
+
+	bo := b.tab("bo")
+	bo.signIn("bo@buurtplein.test", "Bo Meijer")
+	bo.goTo("#/bob")
+	bo.waitFor("land in the workspace", `location.hash === "#/bob/desk"`)
+	bo.waitVisible("see the queue", `[data-test=bob-desk][data-state=ready] [data-test=question]`)
+	bo.checkPhone("the queue")
+	bo.do("open the first question", chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-test=bob-desk] [data-test=question] a').click()`))
+	bo.waitVisible("see the question with BOB's controls", `[data-test=question-page][data-state=ready] [data-test=question-staff]`)
+	bo.do("open the wiki form", chromedp.Evaluate[chromedp.Void](`(d => d && (d.open = true))(document.querySelector('[data-test=wiki-make]'))`))
+	bo.checkPhone("a question")
+	bo.goTo("#/bob/saved")
+	bo.waitVisible("see the saved replies", `[data-test=saved-replies][data-state=ready]`)
+	bo.do("open the new saved reply", chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-test=saved-new]').open = true`))
+	bo.checkPhone("the saved replies")
+	bo.goTo("#/bob/catalogue")
+	bo.waitVisible("see the catalogue with its editor", `[data-test=catalogue][data-state=ready] [data-test=product-edit]`)
+	bo.do("open a product's editor", chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-test=product-edit]').open = true`))
+	bo.checkPhone("the catalogue's editor")
+}
+
+// checkPhone fails the test when the screen is wider than the phone or a
+// visible control in the main area is less than 44 px high (checkboxes sit
+// in a row of that height with their label, which takes the tap too).
+func (p *tab) checkPhone(screen string) {
+	p.t.Helper()
+	p.checkFits()
+	small := eval[[]string](p, "measure the controls of "+screen, `[...document.querySelectorAll(
+		'#main a, #main button, #main select, #main input, #main textarea, #main summary')]
+		.filter(e => e.getClientRects().length > 0 && !['checkbox', 'radio', 'hidden'].includes(e.type))
+		.filter(e => e.getBoundingClientRect().height < 44)
+		.map(e => e.outerHTML.slice(0, 120))`)
+	if len(small) > 0 {
+		p.t.Errorf("%s: %s has controls under 44 px high: %v", p.name, screen, small)
+	}
+}
