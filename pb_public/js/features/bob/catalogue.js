@@ -71,12 +71,24 @@ function productCard(p, staff, reload) {
       'dl',
       { class: 'bob-formats' },
       formats.map((f) => [
-        h('dt', null, f.name || f.code, h('span', { class: 'hint' }, ' ', f.round ? t('bob.catalogue.round', { d: f.width }) : t('bob.catalogue.size', { w: f.width, h: f.height }))),
-        h('dd', null, pricesFor(p, f.code).map((q) => h('span', { class: 'chip' }, t('bob.catalogue.pricePer', { n: q.quantity, price: euro(q.price) }))) || '—'),
+        h('dt', null, f.name || f.code, !/mm/.test(f.name || '') && h('span', { class: 'hint' }, ' ', f.round ? t('bob.catalogue.round', { d: f.width }) : t('bob.catalogue.size', { w: f.width, h: f.height }))),
+        h('dd', null, priceChips(p, f.code)),
       ])
     ),
     papers.length > 0 && h('p', { class: 'hint' }, t('bob.catalogue.papers', { list: papers.map((x) => x.name || x.code).join(', ') })),
     p.active && askingTeams().length > 0 && h('a', { class: 'btn btn-primary', href: '#/bob/order/' + encodeURIComponent(p.id), dataset: { test: 'product-order' } }, t('bob.catalogue.order')),
     staff && h('details', { class: 'disclosure bob-edit', dataset: { test: 'product-edit' } }, h('summary', null, h('h3', null, t('bob.catalogue.edit'))), productEdit(p, { onSaved: reload }))
   );
+}
+
+/**
+ * The quantities and prices of a product in a format, or a dash for none.
+ *
+ * @param {any} p
+ * @param {string} format
+ * @returns {HTMLElement[]|string}
+ */
+function priceChips(p, format) {
+  const prices = pricesFor(p, format);
+  return prices.length ? prices.map((q) => h('span', { class: 'chip' }, t('bob.catalogue.pricePer', { n: q.quantity, price: euro(q.price) }))) : '—';
 }
