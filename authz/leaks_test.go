@@ -98,8 +98,24 @@ func (o *oracle) decide(user, collection, id string) bool {
 		return r.GetString("team") == "" || r.GetBool("shared") || o.member(user, r.GetString("team"))
 	case "wiki_revisions":
 		return o.readable(user, "wiki_pages", r.GetString("page"))
+	// bob: questions desk. BOB staff read every question and reply;
+	// the asking team its questions and their public replies
+	case "questions":
+		return o.bobStaff(user) || o.member(user, r.GetString("team"))
+	case "question_replies":
+		return o.bobStaff(user) || (!r.GetBool("internal") && o.readable(user, "questions", r.GetString("question")))
+	case "saved_replies":
+		return o.bobStaff(user)
 	}
 	return false
+}
+
+// bobStaff reports whether user is a member of a team of kind bob.
+func (o *oracle) bobStaff(user string) bool {
+	var n int
+	err := o.app.DB().NewQuery(`SELECT count(*) FROM memberships m JOIN teams t ON t.id = m.team
+		WHERE m.user = {:user} AND t.kind = 'bob'`).Bind(dbx.Params{"user": user}).Row(&n)
+	return err == nil && n > 0
 }
 
 // oversees reports whether user may see who confirmed what read confirms:

@@ -103,6 +103,9 @@ func TestRulesCheckerFails(t *testing.T) {
 		{"an unguarded optional team", "task_transfers", "optional relation to_team", func(c *core.Collection) {
 			c.ListRule = types.Pointer(hooks.SignedIn + " && (" + hooks.MemberOf("task.team") + " || " + hooks.MemberOf("to_team") + ")")
 		}},
+		{"questions for the members of any buurtteam", "questions", "without a membership", func(c *core.Collection) {
+			c.ListRule = types.Pointer(hooks.SignedIn + ` && @request.auth.memberships_via_user.team.kind ?= "buurtteam"`)
+		}},
 		{"unprotected post images", "posts", "not protected", func(c *core.Collection) {
 			c.Fields.GetByName("images").(*core.FileField).Protected = false
 		}},
@@ -251,7 +254,7 @@ func readRuleProblems(lookup func(id string) *core.Collection, c *core.Collectio
 	var problems []string
 	for _, path := range paths {
 		if !slices.ContainsFunc(path, func(e fexpr.Expr) bool {
-			return membershipField(e) != "" || isOwnerCheck(e) || slices.Contains(orgWide[c.Name], atomOf(e))
+			return membershipField(e) != "" || isOwnerCheck(e) || isBOBStaffCheck(e) || slices.Contains(orgWide[c.Name], atomOf(e))
 		}) {
 			problems = append(problems, fmt.Sprintf("grants access without a membership or owner check: %s", describePath(path)))
 		}
@@ -323,6 +326,14 @@ func membershipField(e fexpr.Expr) string {
 		}
 	}
 	return ""
+}
+
+// isBOBStaffCheck reports whether e holds for BOB staff alone (a
+// membership of a team of kind "bob"): BOB sees every question and order
+// by design (DESIGN.md, "Who may do what").
+func isBOBStaffCheck(e fexpr.Expr) bool {
+	return e.Op == fexpr.SignAnyEq && e.Left.Type == fexpr.TokenIdentifier && e.Left.Literal == authMemberships+"team.kind" &&
+		e.Right.Type == fexpr.TokenText && e.Right.Literal == hooks.TeamKindBOB
 }
 
 // isOwnerCheck reports whether e compares a field of the record with the
