@@ -10,7 +10,6 @@ import (
 	"image/jpeg"
 
 	"buurtplein/hooks"
-	"buurtplein/plugins/bob/proof"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -220,9 +219,10 @@ func seedOrder(app core.App, d demoOrder) error {
 		return fmt.Errorf("demo order %q: %w", d.title, err)
 	}
 	for _, step := range d.path {
-		// TODO(proof): until the renderer lands, the demo orders stay drafts
-		if _, err := proof.PNG(proof.Format{Width: 105, Height: 148}, proof.Content{}, proof.Options{}, 10); errors.Is(err, proof.ErrNotImplemented) {
-			break
+		// a saved record keeps what it was loaded as for its Original:
+		// read it again, as each step's hooks compare with what is stored
+		if order, err = app.FindRecordById(OrdersCollection, order.Id); err != nil {
+			return err
 		}
 		by, err := app.FindAuthRecordByEmail(hooks.UsersCollection, step.by)
 		if err != nil {

@@ -1,37 +1,58 @@
 package bob
 
 import (
+	"slices"
+
+	"buurtplein/hooks"
 	"buurtplein/plugins/notify"
 
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// notifiedStatuses are the statuses the requester of an order hears of
-// when someone else (in practice BOB) sets them: a proof sent back, the
-// order in production, shipped, delivered or cancelled.
-var notifiedStatuses = map[transition]bool{
-	{StatusProof, StatusDraft}:         true,
-	{StatusApproved, StatusProduction}: true,
-	{StatusProduction, StatusShipped}:  true,
-	{StatusShipped, StatusDelivered}:   true,
-	{StatusDraft, StatusCancelled}:     true,
-	{StatusProof, StatusCancelled}:     true,
-	{StatusApproved, StatusCancelled}:  true,
+// notifiedKinds are the changes of status the requester of an order hears
+// of when someone else (in practice BOB) makes them: a proof sent back,
+// the order in production, shipped, delivered or cancelled.
+var notifiedKinds = map[transition]notify.Kind{
+	{StatusProof, StatusDraft}:         notify.KindOrderSentBack,
+	{StatusApproved, StatusProduction}: notify.KindOrderProduction,
+	{StatusProduction, StatusShipped}:  notify.KindOrderShipped,
+	{StatusShipped, StatusDelivered}:   notify.KindOrderDelivered,
+	{StatusDraft, StatusCancelled}:     notify.KindOrderCancelled,
+	{StatusProof, StatusCancelled}:     notify.KindOrderCancelled,
+	{StatusApproved, StatusCancelled}:  notify.KindOrderCancelled,
 }
 
 // notifyOrderStatus tells the requester of order about its move from from
 // to to, unless they made it themselves. Call it with the transaction's
 // app.
 func notifyOrderStatus(app core.App, order *core.Record, actor, from, to string) error {
+	kind, ok := notifiedKinds[transition{from, to}]
 	requester := order.GetString("requested_by")
-	if !notifiedStatuses[transition{from, to}] || requester == "" || requester == actor {
+	if !ok || requester == "" || requester == actor {
 		return nil
+	}
+	params := map[string]any{"title": order.GetString("title")}
+	if slices.Contains(kind.Params(), "actor") {
+		params["actor"] = orderActorName(app, actor)
 	}
 	return notify.Notify(app, notify.Notification{
 		User:    requester,
-		Kind:    notify.KindOrderStatus,
+		Kind:    kind,
 		Subject: notify.Subject{Collection: OrdersCollection, Id: order.Id},
 		Sender:  actor,
-		Params:  map[string]any{"title": order.GetString("title"), "status": to},
+		Params:  params,
 	})
+}
+
+// orderActorName returns the name of the employee userId, or "" (the PWA then says
+// "a colleague") for IT or someone no longer there.
+func orderActorName(app core.App, userId string) string {
+	if userId == "" {
+		return ""
+	}
+	user, err := app.FindRecordById(hooks.UsersCollection, userId)
+	if err != nil {
+		return ""
+	}
+	return user.GetString("name")
 }

@@ -45,12 +45,8 @@ func RequestProof(app core.App, order *core.Record) error {
 	}
 
 	revision := order.GetInt("proof_revision") + 1
-	options := proof.Options{Watermark: true}
-	result, err := proof.PDF(format, content, options)
-	if err != nil {
-		return renderFailed(app, order, err)
-	}
-	png, err := proof.PNG(format, content, options, previewWidth)
+	// the PDF and the preview from one decoding of the photo
+	result, err := proof.Render(format, content, proof.Options{Watermark: true}, previewWidth)
 	if err != nil {
 		return renderFailed(app, order, err)
 	}
@@ -58,7 +54,7 @@ func RequestProof(app core.App, order *core.Record) error {
 	if err != nil {
 		return err
 	}
-	pngFile, err := filesystem.NewFileFromBytes(png, "preview-r"+strconv.Itoa(revision)+".png")
+	pngFile, err := filesystem.NewFileFromBytes(result.PNG, "preview-r"+strconv.Itoa(revision)+".png")
 	if err != nil {
 		return err
 	}
@@ -92,9 +88,18 @@ func ApproveProof(app core.App, order *core.Record, approver string) error {
 	return nil
 }
 
-// renderFailed logs why a proof could not be rendered and answers a 400
-// a person can act on: the likely cause is the photo.
+// renderFailed answers a 400 a person can act on for a proof that could
+// not be rendered: the texts, the photo, or else (logged) the renderer.
 func renderFailed(app core.App, order *core.Record, err error) error {
+	var overflow *proof.OverflowError
+	switch {
+	case errors.As(err, &overflow):
+		return errOverflow(overflow.Overflows)
+	case errors.Is(err, proof.ErrPhotoTooLarge):
+		return photoError(hooks.ErrImageTooLarge)
+	case errors.Is(err, proof.ErrPhotoNotImage):
+		return photoError(hooks.ErrImageUnreadable)
+	}
 	app.Logger().Error("Rendering an order's proof failed", "order", order.Id, "error", err)
 	return hooks.Err(http.StatusBadRequest, "orders_render_failed", nil,
 		"De proef kon niet worden gemaakt. Kies een andere foto (JPG, PNG of WebP) of probeer het later opnieuw.")
@@ -152,16 +157,10 @@ func addTeamAndColours(app core.App, content *proof.Content, teamId string) erro
 	return nil
 }
 
-// The colours of a proof when the organisation has set none.
-var (
-	defaultPrimary = color.RGBA{0x0b, 0x6e, 0x4f, 0xff}
-	defaultAccent  = color.RGBA{0xf2, 0xa5, 0x41, 0xff}
-)
-
 // organisationColours returns the organisation's colours from its
-// settings.
+// settings; zero for a colour it has not set (package proof then uses its
+// own).
 func organisationColours(app core.App) (primary, accent color.RGBA) {
-	primary, accent = defaultPrimary, defaultAccent
 	settings, err := app.FindFirstRecordByFilter("organisation_settings", "id != ''")
 	if err != nil {
 		return primary, accent

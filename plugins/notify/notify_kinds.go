@@ -65,12 +65,20 @@ const (
 	KindQuestionFlagged Kind = "question_flagged"
 )
 
-// The kinds of notification about BOB's orders (plugins/bob).
+// The kinds of notification about BOB's orders (plugins/bob): the
+// reader's order title moved on, by someone else (BOB staff, or a
+// colleague of the reader's team).
 const (
-	// KindOrderStatus: the reader's order title moved to status (a proof
-	// sent back to draft, production, shipped, delivered, cancelled), by
-	// someone else.
-	KindOrderStatus Kind = "order_status"
+	// KindOrderSentBack: actor sent the proof of title back to draft.
+	KindOrderSentBack Kind = "order_sent_back"
+	// KindOrderProduction: title is being printed.
+	KindOrderProduction Kind = "order_production"
+	// KindOrderShipped: title was shipped.
+	KindOrderShipped Kind = "order_shipped"
+	// KindOrderDelivered: title was delivered.
+	KindOrderDelivered Kind = "order_delivered"
+	// KindOrderCancelled: actor cancelled title.
+	KindOrderCancelled Kind = "order_cancelled"
 )
 
 // ParamText is the one parameter of the notifications written before they
@@ -102,7 +110,11 @@ var kindParams = map[Kind][]string{
 	KindQuestionFlagged:  {"title", "team"},
 
 	// bob: orders
-	KindOrderStatus: {"title", "status"},
+	KindOrderSentBack:   {"actor", "title"},
+	KindOrderProduction: {"title"},
+	KindOrderShipped:    {"title"},
+	KindOrderDelivered:  {"title"},
+	KindOrderCancelled:  {"actor", "title"},
 }
 
 // Kinds returns every kind of notification, sorted.
