@@ -106,8 +106,8 @@ func PDF(f Format, c Content, o Options) (*Result, error) {
 	return Render(f, c, o, 0)
 }
 
-// PNG renders page 1 of c in f as a PNG at most width pixels wide (and at
-// most MaxPNGWidth): the trimmed page, as it looks once cut.
+// PNG renders page 1 of c in f as a PNG width pixels wide (DefaultPNGWidth
+// for 0, at most MaxPNGWidth): the trimmed page, as it looks once cut.
 func PNG(f Format, c Content, o Options, width int) ([]byte, error) {
 	p, err := prepare(f, c, o)
 	if err != nil {

@@ -116,10 +116,12 @@ func cleanText(s string) string {
 		switch {
 		case r == '\n':
 			b.WriteByte('\n')
+		case r == '\r':
+			// dropped: the \r of \r\n
 		case r == '\t' || (unicode.IsSpace(r) && r != '\u00a0'):
 			b.WriteByte(' ')
 		case unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r):
-			// dropped: \r of \r\n, bidi marks, zero width joiners, BOM
+			// dropped: bidi marks, zero width joiners, BOM
 		case hasGlyph(r):
 			b.WriteRune(r)
 		default:

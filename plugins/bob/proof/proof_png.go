@@ -29,11 +29,17 @@ type faceKey struct {
 	size float64
 }
 
+// DefaultPNGWidth is the width of a PNG preview asked for with width 0.
+const DefaultPNGWidth = 480
+
 // renderPNG draws the prepared layout's trimmed page at width pixels
-// (bounded to MaxPNGWidth), from the same frames, lines and fonts as the
-// PDF.
+// (DefaultPNGWidth for 0, at most MaxPNGWidth), from the same frames,
+// lines and fonts as the PDF.
 func renderPNG(p *prepared, width int) ([]byte, error) {
 	l := p.layout
+	if width <= 0 {
+		width = DefaultPNGWidth
+	}
 	width = min(max(width, 16), MaxPNGWidth)
 	k := float64(width) / l.Trim.W
 	height := max(1, int(math.Round(l.Trim.H*k)))

@@ -1,0 +1,233 @@
+package proof
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"math"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// photoDPI returns the resolution a photo w pixels wide has in frame.
+func photoDPI(frame Rect, w int) int { return int(math.Round(float64(w) / (frame.W / 25.4))) }
+
+// embeddedImages returns the pixel sizes of the page's image XObjects.
+func (p pdfPage) embeddedImages(t *testing.T) []image.Point {
+	t.Helper()
+	resObj, _ := p.dict.Find("Resources")
+	res, err := p.ctx.DereferenceDict(resObj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xo, ok := res.Find("XObject")
+	if !ok {
+		return nil
+	}
+	xd, err := p.ctx.DereferenceDict(xo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sizes []image.Point
+	for _, o := range xd {
+		sd, _, err := p.ctx.DereferenceStreamDict(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *sd.Dict.NameEntry("Subtype") != "Image" {
+			continue
+		}
+		w, h := sd.Dict.IntEntry("Width"), sd.Dict.IntEntry("Height")
+		if w == nil || h == nil {
+			t.Fatal("an image without Width or Height")
+		}
+		if f := sd.Dict.NameEntry("Filter"); f != nil && *f == "DCTDecode" {
+			if cs := sd.Dict.NameEntry("ColorSpace"); cs == nil || *cs != "DeviceRGB" {
+				t.Errorf("the photo's colour space is %v, want DeviceRGB", cs)
+			}
+		}
+		sizes = append(sizes, image.Pt(*w, *h))
+	}
+	return sizes
+}
+
+// TestPhotoLowResolutionWarns gives an A3 poster a photo at 150 dpi: the
+// result warns with the dpi, the proof prints the warning on the photo,
+// the print file does not, and the photo is embedded as it came (never
+// scaled up).
+func TestPhotoLowResolutionWarns(t *testing.T) {
+	t.Parallel()
+	f := demoFormats[2].format
+	l, err := NewLayout(f, dutchContent("poster", []byte{1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := int(l.Photo.W / 25.4 * 150)
+	h := int(l.Photo.H / 25.4 * 150)
+	photo := testJPEG(t, w, h, color.RGBA{200, 40, 40, 255})
+	want := Warning{Code: "photo_low_resolution", DPI: photoDPI(l.Photo, w)}
+	if want.DPI < 149 || want.DPI > 151 {
+		t.Fatalf("the test photo is %d dpi", want.DPI)
+	}
+	for _, watermark := range []bool{true, false} {
+		r, err := PDF(f, dutchContent("poster", photo), Options{Watermark: watermark})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Warnings) != 1 || r.Warnings[0] != want {
+			t.Errorf("warnings %v, want %v", r.Warnings, want)
+		}
+		p := readPDF(t, r.PDF)
+		note := strings.Contains(p.text(t), "Foto: "+strconv.Itoa(want.DPI)+" dpi")
+		if note != watermark {
+			t.Errorf("watermark %v: the note on the photo printed is %v", watermark, note)
+		}
+		imgs := p.embeddedImages(t)
+		if len(imgs) != 1 || imgs[0].X > w || imgs[0].Y > h || imgs[0].X < w-1 {
+			t.Errorf("embedded %v, want the photo as it came, %d x %d", imgs, w, h)
+		}
+	}
+}
+
+// TestPhotoScaledDownToPrintResolution gives a card a photo at far more
+// than 300 dpi, in another aspect than its frame: no warning, and the
+// embedded photo is the frame's size at 300 dpi.
+func TestPhotoScaledDownToPrintResolution(t *testing.T) {
+	t.Parallel()
+	f := demoFormats[4].format
+	c := dutchContent("flyer", testJPEG(t, 3000, 1000, color.RGBA{10, 200, 30, 255}))
+	l, err := NewLayout(f, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := PDF(f, c, Options{Watermark: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Warnings) != 0 {
+		t.Errorf("warnings %v for a photo over 300 dpi", r.Warnings)
+	}
+	tw, th := printSize(l.Photo)
+	imgs := readPDF(t, r.PDF).embeddedImages(t)
+	if len(imgs) != 1 || imgs[0] != image.Pt(tw, th) {
+		t.Errorf("embedded %v, want the frame at 300 dpi: %d x %d", imgs, tw, th)
+	}
+}
+
+// pixelBomb returns a PNG whose header declares side x side pixels, with
+// a few bytes of image data.
+func pixelBomb(side uint32) []byte {
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	chunk := func(typ string, data []byte) {
+		binary.Write(&b, binary.BigEndian, uint32(len(data)))
+		crc := crc32.NewIEEE()
+		crc.Write([]byte(typ))
+		crc.Write(data)
+		b.WriteString(typ)
+		b.Write(data)
+		binary.Write(&b, binary.BigEndian, crc.Sum32())
+	}
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], side)
+	binary.BigEndian.PutUint32(ihdr[4:], side)
+	ihdr[8], ihdr[9] = 8, 6 // 8 bits, RGBA
+	chunk("IHDR", ihdr)
+	chunk("IDAT", []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01})
+	chunk("IEND", nil)
+	return b.Bytes()
+}
+
+// TestPhotoRefused gives a pixel bomb, a file that is no image and a JPEG
+// cut short: each is refused with its error, the bomb without decoding
+// (the call allocates a few megabytes, not the gigabytes it declares).
+func TestPhotoRefused(t *testing.T) {
+	good := testJPEG(t, 400, 300, color.RGBA{1, 2, 3, 255})
+	cases := []struct {
+		name  string
+		photo []byte
+		want  error
+	}{
+		{"pixel bomb", pixelBomb(60000), ErrPhotoTooLarge},
+		{"long strip", pixelBomb(13000), ErrPhotoTooLarge},
+		{"not an image", []byte("%PDF-1.4 this is not a photo"), ErrPhotoNotImage},
+		{"empty header", []byte{0xff, 0xd8}, ErrPhotoNotImage},
+		{"cut short", good[:len(good)/3], ErrPhotoNotImage},
+	}
+	f := demoFormats[2].format
+	for _, tc := range cases {
+		c := dutchContent("poster", tc.photo)
+		PNG(f, c, Options{}, 100) // fonts and caches warm
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, errPDF := PDF(f, c, Options{Watermark: true})
+		runtime.ReadMemStats(&after)
+		_, errPNG := PNG(f, c, Options{Watermark: true}, 480)
+		for _, err := range []error{errPDF, errPNG} {
+			if !errors.Is(err, tc.want) {
+				t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
+			}
+		}
+		if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 16<<20 {
+			t.Errorf("%s: refusing it allocated %d MB", tc.name, alloc>>20)
+		}
+	}
+}
+
+// exifJPEG returns a JPEG with an EXIF APP1 segment giving orientation o.
+func exifJPEG(t *testing.T, img image.Image, o uint16) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 95}); err != nil {
+		t.Fatal(err)
+	}
+	tiff := []byte("MM\x00\x2a\x00\x00\x00\x08")
+	ifd := make([]byte, 2+12+4)
+	binary.BigEndian.PutUint16(ifd[0:], 1)      // one entry
+	binary.BigEndian.PutUint16(ifd[2:], 0x0112) // Orientation
+	binary.BigEndian.PutUint16(ifd[4:], 3)      // SHORT
+	binary.BigEndian.PutUint32(ifd[6:], 1)
+	binary.BigEndian.PutUint16(ifd[10:], o)
+	payload := append(append([]byte("Exif\x00\x00"), tiff...), ifd...)
+	app1 := []byte{0xff, 0xe1, 0, 0}
+	binary.BigEndian.PutUint16(app1[2:], uint16(len(payload)+2))
+	out := append([]byte{}, buf.Bytes()[:2]...)
+	out = append(append(out, app1...), payload...)
+	return append(out, buf.Bytes()[2:]...)
+}
+
+// TestPhotoUpright turns a photo taken sideways (EXIF orientation 6) the
+// right way up before it is cut to its frame.
+func TestPhotoUpright(t *testing.T) {
+	t.Parallel()
+	// stored 200 x 100: red on the left, blue on the right; shown turned
+	// 90° clockwise it is 100 x 200, red on top
+	img := image.NewRGBA(image.Rect(0, 0, 200, 100))
+	for y := 0; y < 100; y++ {
+		for x := 0; x < 200; x++ {
+			c := color.RGBA{220, 0, 0, 255}
+			if x >= 100 {
+				c = color.RGBA{0, 0, 220, 255}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	p, err := preparePhoto(exifJPEG(t, img, 6), Rect{0, 0, 50, 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := p.img.Bounds(); b.Dx() != 100 || b.Dy() != 200 {
+		t.Fatalf("the photo is %v, want 100 x 200 upright", b)
+	}
+	top := color.RGBAModel.Convert(p.img.At(p.img.Bounds().Min.X+50, p.img.Bounds().Min.Y+20)).(color.RGBA)
+	if top.R < 150 || top.B > 80 {
+		t.Errorf("the top of the upright photo is %v, want red", top)
+	}
+}
