@@ -13,9 +13,10 @@ import (
 // TestBOBOrderPoster is the order of an A3 poster from form to production,
 // on a phone. Bo (BOB) keeps BOB's order queue open in his own browser
 // context. Anna (coordinator of Haarlem-Noord) fills in the order form of
-// the demo poster: the live preview appears and says which field does not
-// fit A3 while it does not; she asks for a proof, sees its preview image
-// load and approves it. Bo's queue shows the order approved without a
+// the demo poster; a title too long for A3 is refused when she asks for a
+// proof, naming the field and by how much. With texts that fit, the live
+// preview appears; she asks for a proof, sees its preview image load and
+// approves it. Bo's queue shows the order approved without a
 // reload, and he moves it to production; anna's open order screen then
 // says "in productie", also without a reload.
 func TestBOBOrderPoster(t *testing.T) {
@@ -42,10 +43,16 @@ func TestBOBOrderPoster(t *testing.T) {
 	})()`))
 	anna.waitFor("see the quantities with their prices", `(document.querySelector('#of-quantity option')?.textContent ?? "").includes("€")`)
 
-	// a title far too long for a poster: the preview says so, by field
-	anna.appendValue("type a title that does not fit", `#of-title`, strings.Repeat("Buurtkoffie ", 16))
-	anna.waitFor("see the title overflow A3",
-		`(o => o && !o.hidden && o.textContent.includes("te lang voor A3"))(document.querySelector('[data-test=overflow][data-field=title]'))`)
+	// a title too long for a poster (in capitals, the widest letters):
+	// asking for a proof of it is refused, saying which field and by how
+	// much, and the form keeps it
+	anna.appendValue("type a title that does not fit", `#of-title`, strings.TrimSpace(strings.Repeat("WOENSDAG ", 22)))
+	anna.pressJS("ask for a proof of it", `[data-test=order-proof]`)
+	anna.waitFor("see the title refused as too long for A3",
+		`(el => el?.getAttribute("aria-invalid") === "true" && /\d+ tekens korter/.test(el.nextElementSibling?.textContent ?? ""))(document.querySelector('#of-title'))`)
+	if !eval[bool](anna, "check she is still on the form, with a draft", `location.hash.startsWith("#/bob/order/") && document.querySelector('[data-test=order-form]').dataset.order !== undefined`) {
+		t.Error("a refused proof request left the form, or kept no draft")
+	}
 
 	anna.do("type the order", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
 		const set = (sel, v) => { const el = document.querySelector(sel); el.value = v; el.dispatchEvent(new Event('input', { bubbles: true })); };

@@ -666,6 +666,7 @@ export default {
       overflow: { one: '{field} is 1 character too long for {format}.', other: '{field} is {n} characters too long for {format}.' },
       preview: 'Preview',
       previewAlt: 'Preview of your print',
+      previewFailed: 'The preview cannot be made: perhaps a text does not fit this format, or the photo cannot be read. Shorten the text or choose another photo.',
       previewLoading: 'Making the preview…',
       save: 'Keep as draft',
       saved: 'The draft has been kept.',

@@ -667,6 +667,7 @@ export default {
       overflow: { one: '{field} is 1 teken te lang voor {format}.', other: '{field} is {n} tekens te lang voor {format}.' },
       preview: 'Voorbeeld',
       previewAlt: 'Voorbeeld van je drukwerk',
+      previewFailed: 'Het voorbeeld lukt niet: misschien past een tekst niet op dit formaat, of is de foto niet te lezen. Maak de tekst korter of kies een andere foto.',
       previewLoading: 'Voorbeeld maken…',
       save: 'Bewaren als concept',
       saved: 'Het concept is bewaard.',

@@ -43,7 +43,7 @@ export function orderForm({ products, product, order, onProof, onSaved }) {
   const contact = h('input', { id: 'of-contact', name: 'contact', type: 'text', maxlength: 300, value: order?.contact || '' });
   const photo = /** @type {HTMLInputElement} */ (h('input', { id: 'of-photo', name: 'photo', type: 'file', class: 'file-input', accept: 'image/jpeg,image/png,image/webp' }));
   const photoNote = h('p', { class: 'hint', dataset: { test: 'order-photo-note' } }, order?.photo ? t('bob.order.photoKept') : t('bob.order.photoHint'));
-  const overflow = Object.fromEntries(TEXT_FIELDS.map((f) => [f, h('p', { class: 'field-error bob-overflow', hidden: true, dataset: { test: 'overflow', field: f } })]));
+  const overflow = Object.fromEntries(TEXT_FIELDS.map((f) => [f, h('p', { class: 'bob-overflow', role: 'status', hidden: true, dataset: { test: 'overflow', field: f } })]));
   const save = h('button', { type: 'button', class: 'btn btn-secondary', dataset: { test: 'order-save' } }, t('bob.order.save'));
   const proof = h('button', { type: 'submit', class: 'btn btn-primary', dataset: { test: 'order-proof' } }, t('bob.order.askProof'));
 
@@ -147,7 +147,10 @@ export function orderForm({ products, product, order, onProof, onSaved }) {
     } catch (err) {
       if (destroyed || err?.isAbort || mine !== asked) return;
       preview.dataset.state = 'error';
-      previewState.textContent = describeError(err, 'preview').message;
+      const problem = describeError(err, 'preview');
+      // the server cannot draw a page whose text does not fit: say that
+      // rather than blame the photo alone
+      previewState.textContent = problem.code === 'orders_render_failed' ? t('bob.order.previewFailed') : problem.message;
     }
   }
   const previewSoon = debounce(updatePreview, 400);
