@@ -110,7 +110,9 @@ func TestBOBOrderPoster(t *testing.T) {
 // internal note, then answers with a saved reply inserted and the status
 // set to answered in the same step. Bram's open question shows the answer
 // and the new status live, and never the note: not live, not after
-// reading the question again, not through the API.
+// reading the question again, not through the API. Bo then makes a wiki
+// page of the answer, which bram's question links to live, and bram closes
+// his question.
 func TestBOBQuestionDesk(t *testing.T) {
 	b := newBrowser(t)
 	stamp := time.Now().UnixNano() % 1_000_000
@@ -204,6 +206,89 @@ func TestBOBQuestionDesk(t *testing.T) {
 		"/api/collections/question_replies/records?filter="+strings.ReplaceAll(fmt.Sprintf(`question="%s"`, questionId), `"`, "%22"), nil)
 	if code != http.StatusOK || strings.Contains(string(res), note) || !strings.Contains(string(res), savedBody) {
 		t.Errorf("bram's list of the replies: %d %s; want the answer and not the note", code, res)
+	}
+	bram.waitVisible("see his question live again", bramPage+`[data-state=ready][data-live=true]`)
+	bram.markNoReload()
+
+	// the answer becomes an organisation wiki page in one step; bram's
+	// question links to it without a reload
+	bo.do("make a wiki page of the answer", chromedp.Evaluate[chromedp.Void](`(() => {
+		document.querySelector('[data-test=wiki-make]').open = true;
+		document.querySelector('[data-test=wiki-submit]').click();
+	})()`))
+	bo.waitFor("see the link to the wiki page", `document.querySelector('[data-test=wiki-made] a')?.getAttribute("href")?.startsWith("#/wiki/")`)
+	bram.waitFor("see the link to the wiki page, live", `document.querySelector('`+bramPage+` [data-test=question-wiki-link]') != null`)
+	page := eval[string](bram, "read the wiki page's address", `document.querySelector('[data-test=question-wiki-link]').getAttribute("href")`)
+	if got := eval[string](bo, "read the wiki page's address", `document.querySelector('[data-test=wiki-made] a').getAttribute("href")`); got != page {
+		t.Errorf("bo's question links to %s, bram's to %s", got, page)
+	}
+
+	// bram closes his question, after saying so once more
+	bram.pressJS("close the question", `[data-test=question-close]`)
+	bram.pressJS("confirm closing it", `[data-test=question-close-confirm-yes]`)
+	bram.waitFor("see the question closed, without a reply form", `document.querySelector('`+bramPage+`')?.dataset.status === "closed" && `+
+		`document.querySelector('[data-test=question-closed]') != null && document.querySelector('[data-test=reply-form]').hidden`)
+	bo.waitFor("see the question closed, live", `document.querySelector('`+boPage+`')?.dataset.status === "closed"`)
+	if !eval[bool](bram, "check his page did not reload", `window.__e2eNoReload === true`) {
+		t.Error("bram's question reloaded")
+	}
+}
+
+// TestBOBCatalogueEditor has bo change a product in the catalogue's
+// editor (its description and a new price) while anna has the catalogue
+// open: she sees the change without a reload, and the server holds the new
+// price in cents.
+func TestBOBCatalogueEditor(t *testing.T) {
+	b := newBrowser(t)
+	stamp := time.Now().UnixNano() % 1_000_000
+	description := fmt.Sprintf("Rond, weerbestendig, voor op de fiets %d.", stamp)
+	quantity := 1000 + stamp%1000
+
+	anna := b.tab("anna")
+	anna.signIn("anna@buurtplein.test", "Anna de Vries")
+	anna.goTo("#/bob/catalogue")
+	anna.waitVisible("see the catalogue live", `[data-test=catalogue][data-state=ready][data-live=true] [data-test=product][data-kind=sticker]`)
+	anna.markNoReload()
+	productId := eval[string](anna, "read the sticker's id", `document.querySelector('[data-test=product][data-kind=sticker]').dataset.id`)
+
+	bo := b.tab("bo")
+	bo.signIn("bo@buurtplein.test", "Bo Meijer")
+	bo.goTo("#/bob/catalogue")
+	editor := fmt.Sprintf(`[data-test=product][data-id=%q] [data-test=product-edit]`, productId)
+	bo.waitVisible("see the catalogue with its editor", `[data-test=catalogue][data-state=ready] `+editor)
+	bo.do("open the sticker's editor and add a price", chromedp.Evaluate[chromedp.Void](`(() => {
+		const editor = document.querySelector(`+jsString(editor)+`);
+		editor.open = true;
+		editor.querySelector('[data-test=price-add]').click();
+	})()`))
+	bo.checkPhone("the catalogue's editor")
+	bo.do("change the description and the new price, and save", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
+		const editor = document.querySelector(%s);
+		editor.querySelector('textarea[name=description]').value = %s;
+		const row = [...editor.querySelectorAll('[data-test=price-row]')].at(-1);
+		row.querySelector('input[name=quantity]').value = %q;
+		row.querySelector('input[name=price]').value = "123,45";
+		editor.querySelector('[data-test=product-save]').click();
+	})()`, jsString(editor), jsString(description), fmt.Sprint(quantity))))
+	bo.waitFor("see the editor fold after saving", `document.querySelector(`+jsString(editor)+`)?.open === false`)
+
+	anna.waitFor("see the new description and price, live", fmt.Sprintf(`(p => p && p.textContent.includes(%s) && p.textContent.replace(/\s/g, " ").includes("%d stuks: € 123,45"))(document.querySelector('[data-test=product][data-id=%q]'))`,
+		jsString(description), quantity, productId))
+	if !eval[bool](anna, "check the catalogue did not reload", `window.__e2eNoReload === true`) {
+		t.Error("anna's catalogue reloaded: the change did not arrive live")
+	}
+	var product struct {
+		Prices []struct {
+			Quantity, Price int64
+		}
+	}
+	apiAs(t, b.baseURL, "anna@buurtplein.test").decode(http.StatusOK, http.MethodGet, "/api/collections/products/records/"+productId, nil, &product)
+	found := false
+	for _, p := range product.Prices {
+		found = found || (p.Quantity == quantity && p.Price == 12345)
+	}
+	if !found {
+		t.Errorf("the sticker's prices are %+v; want %d for 12345 cents", product.Prices, quantity)
 	}
 }
 

@@ -89,6 +89,7 @@ export function questionStaff({ staff, onChanged }) {
       try {
         const page = await pb.send('/api/buurtplein/questions/' + encodeURIComponent(question.id) + '/wiki', { method: 'POST', body: data });
         toast(t('bob.wiki.made'));
+        form.closest('details')?.removeAttribute('open');
         onChanged({ ...question, wiki_page: page?.id || question.wiki_page });
       } catch (err) {
         const problem = describeError(err, 'makeWiki');
