@@ -2,7 +2,12 @@ package e2e
 
 import (
 	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -54,6 +59,10 @@ func TestBOBOrderPoster(t *testing.T) {
 		t.Error("a refused proof request left the form, or kept no draft")
 	}
 
+	// a photo is kept in the draft at once, so the preview can draw it
+	anna.do("choose a photo", chromedp.SetUploadFiles(chromedp.CSS(`#of-photo`), []string{writePhoto(t, 1600, 1200)}))
+	anna.waitFor("see the photo kept in the draft", `document.querySelector('[data-test=order-photo-note]').textContent.startsWith("De foto is bewaard")`)
+
 	anna.do("type the order", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
 		const set = (sel, v) => { const el = document.querySelector(sel); el.value = v; el.dispatchEvent(new Event('input', { bubbles: true })); };
 		set('#of-title', %s);
@@ -99,6 +108,14 @@ func TestBOBOrderPoster(t *testing.T) {
 	anna.waitFor("see the step in the history", `document.querySelector('[data-test=order-history] [data-test=order-event][data-to=production]') != null`)
 	if !eval[bool](anna, "check her page did not reload", `window.__e2eNoReload === true`) {
 		t.Error("anna's order screen reloaded: the move to production did not arrive live")
+	}
+	var order struct {
+		Photo, Proof, Preview string
+		PrintFile             string `json:"print_file"`
+	}
+	apiAs(t, b.baseURL, "anna@buurtplein.test").decode(http.StatusOK, http.MethodGet, "/api/collections/orders/records/"+orderId, nil, &order)
+	if order.Photo == "" || order.Proof == "" || order.Preview == "" || order.PrintFile == "" {
+		t.Errorf("the order holds photo %q, proof %q, preview %q, print file %q; want all four", order.Photo, order.Proof, order.Preview, order.PrintFile)
 	}
 	if eval[bool](anna, "look for BOB's buttons", `document.querySelector('[data-test=order-next]') != null`) {
 		t.Error("anna sees a button to move the order on; only BOB moves it through production")
@@ -357,4 +374,32 @@ func (p *tab) checkPhone(screen string) {
 	if len(small) > 0 {
 		p.t.Errorf("%s: %s has controls under 44 px high: %v", p.name, screen, small)
 	}
+}
+
+// writePhoto writes a JPEG photo of w x h pixels (a sky over a street) to
+// a temporary file and returns its path.
+func writePhoto(t *testing.T, w, h int) string {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			c := color.RGBA{R: uint8(90 + 60*y/h), G: uint8(150 + 50*y/h), B: 230, A: 255}
+			if y > h*2/3 {
+				c = color.RGBA{R: uint8(120 + x%60), G: 100, B: 80, A: 255}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "buurthuis.jpg")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := jpeg.Encode(f, img, &jpeg.Options{Quality: 85}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
