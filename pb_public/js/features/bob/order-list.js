@@ -5,7 +5,7 @@
 import { h, replace } from '../../dom.js';
 import { t } from '../../i18n.js';
 import { parseDate, relativeTime, fullDate } from '../../format.js';
-import { orderStatusBadge, orderHash, euro, BOB_NEXT } from './model.js';
+import { orderStatusBadge, orderHash, euro, askingTeams, BOB_NEXT } from './model.js';
 
 /**
  * Builds the list; update(orders) shows them.
@@ -45,7 +45,7 @@ function orderRow(o, staff, onNext) {
         orderStatusBadge(o.status),
         h('span', null, [o.expand?.product?.name, o.format, o.quantity && t('bob.order.pieces', { n: o.quantity })].filter(Boolean).join(' · ')),
         o.price > 0 && h('span', null, euro(o.price)),
-        staff && o.expand?.team && h('span', { class: 'bob-row-team' }, o.expand.team.name),
+        (staff || askingTeams().length > 1) && o.expand?.team && h('span', { class: 'bob-row-team' }, o.expand.team.name),
         updated && h('time', { datetime: updated.toISOString(), title: fullDate(updated) }, t('bob.lastActivity', { when: relativeTime(updated) }))
       )
     ),

@@ -5,13 +5,14 @@
 import { h, replace } from '../../dom.js';
 import { t } from '../../i18n.js';
 import { parseDate, relativeTime, fullDate } from '../../format.js';
-import { questionStatusBadge, flagBadge, questionHash } from './model.js';
+import { questionStatusBadge, flagBadge, questionHash, askingTeams } from './model.js';
 
 /**
  * Builds the list; update(questions) shows them.
  *
- * @param {{staff: boolean, empty: string}} opts staff: show the team and the
- *   assignee (BOB's queue)
+ * @param {{staff: boolean, empty: string}} opts staff: show the assignee
+ *   (BOB's queue); the team shows for BOB staff and for those in several
+ *   teams
  * @returns {{el: HTMLElement, update: (questions: any[]) => void}}
  */
 export function questionList({ staff, empty }) {
@@ -19,7 +20,8 @@ export function questionList({ staff, empty }) {
   return {
     el,
     update(questions) {
-      replace(el, questions.length ? questions.map((q) => questionRow(q, staff)) : h('li', { class: 'state state-empty' }, empty));
+      const showTeam = staff || askingTeams().length > 1;
+      replace(el, questions.length ? questions.map((q) => questionRow(q, staff, showTeam)) : h('li', { class: 'state state-empty' }, empty));
     },
   };
 }
@@ -27,9 +29,10 @@ export function questionList({ staff, empty }) {
 /**
  * @param {any} q
  * @param {boolean} staff
+ * @param {boolean} showTeam
  * @returns {HTMLElement}
  */
-function questionRow(q, staff) {
+function questionRow(q, staff, showTeam) {
   const updated = parseDate(q.updated);
   const flagged = Boolean(q.flagged) && !q.first_response;
   return h(
@@ -45,7 +48,7 @@ function questionRow(q, staff) {
         questionStatusBadge(q.status),
         flagged && flagBadge(),
         h('span', { class: 'badge bob-category' }, t('bob.category.' + q.category)),
-        staff && q.expand?.team && h('span', { class: 'bob-row-team' }, q.expand.team.name),
+        showTeam && q.expand?.team && h('span', { class: 'bob-row-team' }, q.expand.team.name),
         staff && h('span', { class: 'bob-row-assignee', dataset: { test: 'question-assignee' } }, q.expand?.assignee ? t('bob.assignedTo', { name: q.expand.assignee.name }) : t('bob.unassigned')),
         updated && h('time', { datetime: updated.toISOString(), title: fullDate(updated) }, t('bob.lastActivity', { when: relativeTime(updated) }))
       )
