@@ -7,8 +7,7 @@ import { h, replace, debounce } from '../../dom.js';
 import { t } from '../../i18n.js';
 import { pb } from '../../pb.js';
 import { loading, loadError } from '../../components/ui.js';
-import { Live } from '../../live.js';
-import { isBOBStaff, askingTeams, bobTabs, membershipsKnown, euro, list, pricesFor } from './model.js';
+import { mountScreen, isBOBStaff, askingTeams, bobTabs, euro, list, pricesFor } from './model.js';
 import { productEdit } from './product-edit.js';
 
 /**
@@ -18,12 +17,10 @@ import { productEdit } from './product-edit.js';
  * @returns {() => void} cleanup
  */
 export function mount(el) {
-  const live = new Live();
-  let destroyed = false;
-  replace(el, loading());
-  membershipsKnown().then(() => destroyed || show());
+  return mountScreen(el, { staffOnly: false }, show);
 
-  function show() {
+  /** @param {import('../../live.js').Live} live */
+  function show(live) {
     const staff = isBOBStaff();
     const root = h('section', { class: 'bob-catalogue', dataset: { test: 'catalogue', state: 'loading' } });
     const listBox = h('div', null, loading());
@@ -33,12 +30,12 @@ export function mount(el) {
     async function load() {
       try {
         const products = await pb.collection('products').getFullList({ sort: 'kind,name' });
-        if (destroyed) return;
+        if (live.destroyed) return;
         if (listBox.querySelector('[data-test=product-edit][open]')) return; // an open editor keeps what is typed
         replace(listBox, products.length ? h('ul', { class: 'bob-products' }, products.map((p) => productCard(p, staff, load))) : h('p', { class: 'state state-empty' }, t('bob.catalogue.empty')));
         root.dataset.state = 'ready';
       } catch (err) {
-        if (destroyed) return;
+        if (live.destroyed) return;
         root.dataset.state = 'error';
         replace(listBox, loadError(err, load));
       }
@@ -46,11 +43,6 @@ export function mount(el) {
     live.mark(root, [live.on('products', '*', debounce(load, 150)), live.onReconnect(load)]);
     load();
   }
-
-  return () => {
-    destroyed = true;
-    live.destroy();
-  };
 }
 
 /**

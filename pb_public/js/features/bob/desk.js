@@ -7,8 +7,7 @@ import { h, replace, debounce } from '../../dom.js';
 import { t } from '../../i18n.js';
 import { pb, currentUser } from '../../pb.js';
 import { loading, loadError } from '../../components/ui.js';
-import { Live } from '../../live.js';
-import { isBOBStaff, bobTabs, membershipsKnown, staffOnly, CATEGORIES, QUESTION_STATUSES, QUESTION_EXPAND } from './model.js';
+import { mountScreen, bobTabs, CATEGORIES, QUESTION_STATUSES, QUESTION_EXPAND } from './model.js';
 import { questionList } from './question-list.js';
 
 /** Questions a page of the queue. */
@@ -21,21 +20,11 @@ const PAGE = 100;
  * @returns {() => void} cleanup
  */
 export function mount(el) {
-  const live = new Live();
-  let destroyed = false;
   let perPage = PAGE;
-  replace(el, loading());
+  return mountScreen(el, { staffOnly: true }, show);
 
-  membershipsKnown().then(() => {
-    if (destroyed) return;
-    if (!isBOBStaff()) {
-      replace(el, staffOnly());
-      return;
-    }
-    show();
-  });
-
-  function show() {
+  /** @param {import('../../live.js').Live} live */
+  function show(live) {
     const root = h('section', { class: 'bob-desk', dataset: { test: 'bob-desk', state: 'loading' } });
     const list = questionList({ staff: true, empty: t('bob.desk.empty') });
     const listBox = h('div', null, loading());
@@ -81,7 +70,7 @@ export function mount(el) {
       root.setAttribute('aria-busy', 'true');
       try {
         const res = await pb.collection('questions').getList(1, perPage, { filter: filter(), sort: '-updated', expand: QUESTION_EXPAND });
-        if (destroyed || current !== reading) return;
+        if (live.destroyed || current !== reading) return;
         // those waiting too long for a first response first, each group by last activity
         const items = [...res.items].sort((a, b) => Number(isFlagged(b)) - Number(isFlagged(a)));
         list.update(items);
@@ -90,7 +79,7 @@ export function mount(el) {
         more.hidden = res.totalItems <= res.items.length;
         root.dataset.state = 'ready';
       } catch (err) {
-        if (destroyed || current !== reading) return;
+        if (live.destroyed || current !== reading) return;
         root.dataset.state = 'error';
         replace(listBox, loadError(err, load));
       } finally {
@@ -101,11 +90,6 @@ export function mount(el) {
     live.mark(root, [live.on('questions', '*', reload), live.on('question_replies', '*', reload), live.onReconnect(load)]);
     load();
   }
-
-  return () => {
-    destroyed = true;
-    live.destroy();
-  };
 }
 
 /**

@@ -3,10 +3,12 @@
 // may see a question, set a status, move an order) live on the server;
 // this module only asks.
 
-import { h } from '../../dom.js';
 import { t, intlLocale } from '../../i18n.js';
 import { pb } from '../../pb.js';
 import { getState } from '../../store.js';
+import { h, replace } from '../../dom.js';
+import { Live } from '../../live.js';
+import { loading } from '../../components/ui.js';
 
 /** The categories of a question, as the server knows them. */
 export const CATEGORIES = ['planning', 'financien', 'pr', 'communicatie', 'ict', 'overig'];
@@ -253,4 +255,27 @@ export function confirmBox({ question, yes, test, onYes, onNo }) {
     )
   );
   return box;
+}
+
+/**
+ * Mounts a BOB screen once the memberships are known (being BOB staff
+ * decides what a screen shows; a direct address opened at start-up comes
+ * before them): a loading state until then, and for a screen of BOB's
+ * workspace opened by anyone else the message that it is BOB's.
+ *
+ * @param {HTMLElement} el
+ * @param {{staffOnly?: boolean}} opts
+ * @param {(live: Live) => void} show builds the screen; live.destroyed
+ *   tells it the screen is gone
+ * @returns {() => void} cleanup
+ */
+export function mountScreen(el, opts, show) {
+  const live = new Live();
+  replace(el, loading());
+  membershipsKnown().then(() => {
+    if (live.destroyed) return;
+    if (opts.staffOnly && !isBOBStaff()) replace(el, staffOnly());
+    else show(live);
+  });
+  return () => live.destroy();
 }

@@ -8,8 +8,7 @@ import { t } from '../../i18n.js';
 import { pb } from '../../pb.js';
 import { describeError } from '../../errors.js';
 import { loading, loadError, errorLine, showError, toast, announce } from '../../components/ui.js';
-import { Live } from '../../live.js';
-import { isBOBStaff, bobTabs, membershipsKnown, ORDER_STATUSES, ORDER_EXPAND } from './model.js';
+import { mountScreen, isBOBStaff, bobTabs, ORDER_STATUSES, ORDER_EXPAND } from './model.js';
 import { orderList } from './order-list.js';
 
 /** The statuses in BOB's queue by default: those where someone has to act. */
@@ -22,12 +21,10 @@ const ACTIVE = ['proof', 'approved', 'production', 'shipped'];
  * @returns {() => void} cleanup
  */
 export function mount(el) {
-  const live = new Live();
-  let destroyed = false;
-  replace(el, loading());
-  membershipsKnown().then(() => destroyed || show());
+  return mountScreen(el, { staffOnly: false }, show);
 
-  function show() {
+  /** @param {import('../../live.js').Live} live */
+  function show(live) {
     const staff = isBOBStaff();
     const root = h('section', { class: 'bob-orders', dataset: { test: staff ? 'order-queue' : 'my-orders', state: 'loading' } });
     const listBox = h('div', null, loading());
@@ -66,12 +63,12 @@ export function mount(el) {
       const mine = ++reading;
       try {
         const res = await pb.collection('orders').getList(1, 200, { filter: filter(), sort: '-updated', expand: ORDER_EXPAND, skipTotal: true });
-        if (destroyed || mine !== reading) return;
+        if (live.destroyed || mine !== reading) return;
         list.update(res.items);
         replace(listBox, list.el);
         root.dataset.state = 'ready';
       } catch (err) {
-        if (destroyed || mine !== reading) return;
+        if (live.destroyed || mine !== reading) return;
         root.dataset.state = 'error';
         replace(listBox, loadError(err, load));
       }
@@ -97,9 +94,4 @@ export function mount(el) {
     live.mark(root, [live.on('orders', '*', reload), live.onReconnect(load)]);
     load();
   }
-
-  return () => {
-    destroyed = true;
-    live.destroy();
-  };
 }

@@ -7,8 +7,7 @@ import { t } from '../../i18n.js';
 import { pb, currentUser } from '../../pb.js';
 import { describeError } from '../../errors.js';
 import { loading, loadError, errorLine, showError, markFields, toast } from '../../components/ui.js';
-import { Live } from '../../live.js';
-import { isBOBStaff, bobTabs, membershipsKnown, staffOnly, confirmBox, CATEGORIES } from './model.js';
+import { mountScreen, bobTabs, confirmBox, CATEGORIES } from './model.js';
 
 /**
  * Mounts the saved replies.
@@ -17,20 +16,10 @@ import { isBOBStaff, bobTabs, membershipsKnown, staffOnly, confirmBox, CATEGORIE
  * @returns {() => void} cleanup
  */
 export function mount(el) {
-  const live = new Live();
-  let destroyed = false;
-  replace(el, loading());
+  return mountScreen(el, { staffOnly: true }, show);
 
-  membershipsKnown().then(() => {
-    if (destroyed) return;
-    if (!isBOBStaff()) {
-      replace(el, staffOnly());
-      return;
-    }
-    show();
-  });
-
-  function show() {
+  /** @param {import('../../live.js').Live} live */
+  function show(live) {
     const root = h('section', { class: 'bob-saved', dataset: { test: 'saved-replies', state: 'loading' } });
     const listBox = h('div', null, loading());
     replace(el, h('div', { class: 'page-head' }, h('h1', null, t('bob.saved.title')), h('p', { class: 'page-sub' }, t('bob.saved.intro'))), bobTabs('saved'), root);
@@ -39,7 +28,7 @@ export function mount(el) {
     async function load() {
       try {
         const items = await pb.collection('saved_replies').getFullList({ sort: 'title' });
-        if (destroyed) return;
+        if (live.destroyed) return;
         // an open form keeps what is typed in it
         if (listBox.querySelector('details[open]')) return;
         replace(
@@ -60,7 +49,7 @@ export function mount(el) {
         );
         root.dataset.state = 'ready';
       } catch (err) {
-        if (destroyed) return;
+        if (live.destroyed) return;
         root.dataset.state = 'error';
         replace(listBox, loadError(err, load));
       }
@@ -68,11 +57,6 @@ export function mount(el) {
     live.mark(root, [live.on('saved_replies', '*', debounce(load, 150)), live.onReconnect(load)]);
     load();
   }
-
-  return () => {
-    destroyed = true;
-    live.destroy();
-  };
 }
 
 /**
