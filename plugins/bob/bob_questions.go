@@ -25,11 +25,14 @@ const (
 	StatusClosed     = "closed"
 )
 
-// serverFields are the fields of a question only the server writes: a
-// client sets none of them on create, and changes none of first_response,
-// closed, flagged and wiki_page later (status and assignee follow the
-// table of [mayMove] and BOB's hand).
-var serverFields = []string{"status", "assignee", "first_response", "closed", "flagged", "wiki_page"}
+// serverFields are the fields of a question a client sets none of on
+// create: the server starts every question as new and unassigned, and
+// writes serverOnly itself (a client never changes them). Status and
+// assignee then follow the table of [mayMove] and BOB's hand.
+var (
+	serverOnly   = []string{"first_response", "closed", "flagged", "wiki_page"}
+	serverFields = append([]string{"status", "assignee"}, serverOnly...)
+)
 
 // actors are the records a request is saving, with the id of the employee
 // who saves them ("" for a superuser), for the model hooks that notify:
@@ -108,6 +111,13 @@ func (p *plugin) bindQuestionHooks() {
 		old := e.Record.Original()
 		return writeWith(e, func(txApp core.App) error {
 			return notifyAssigned(txApp, old, e.Record)
+		})
+	})
+	// a question goes only with its team (IT deletes it): the
+	// notifications about it would point at nothing
+	p.app.OnRecordDelete(QuestionsCollection).BindFunc(func(e *core.RecordEvent) error {
+		return writeWith(e, func(txApp core.App) error {
+			return notify.Withdraw(txApp, dbx.HashExp{"subject": e.Record.Id, "subject_collection": QuestionsCollection})
 		})
 	})
 }
@@ -198,7 +208,7 @@ func checkQuestionChange(app core.App, old, q *core.Record, actor string) error 
 			return nil // the rule refuses it
 		}
 	}
-	for _, field := range serverFields[2:] {
+	for _, field := range serverOnly {
 		if q.GetString(field) != old.GetString(field) {
 			return serverFieldError(field)
 		}

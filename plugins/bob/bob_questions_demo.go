@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"buurtplein/hooks"
+	"buurtplein/plugins/notify"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -109,9 +110,6 @@ func seedQuestion(app core.App, d demoQuestion) error {
 			return err
 		}
 	}
-	if d.status == "" && d.assignee == "" && !d.flagged {
-		return nil
-	}
 	if q, err = app.FindRecordById(QuestionsCollection, q.Id); err != nil {
 		return err
 	}
@@ -124,7 +122,13 @@ func seedQuestion(app core.App, d demoQuestion) error {
 	if d.flagged {
 		q.Set("flagged", time.Now().UTC())
 	}
-	return app.Save(q)
+	if err := app.Save(q); err != nil {
+		return err
+	}
+	// the demo starts with no notifications about its questions: the
+	// replies and the assignment above told the asker and bo, as if
+	// they had happened just now
+	return notify.Withdraw(app, dbx.HashExp{"subject": q.Id, "subject_collection": QuestionsCollection})
 }
 
 func seedSavedReplies(app core.App) error {

@@ -5,6 +5,8 @@ import (
 
 	"buurtplein/internal/testapp"
 	"buurtplein/plugins/bob"
+
+	"github.com/pocketbase/dbx"
 )
 
 // TestDemoQuestions checks the demo desk (new, assigned with an internal
@@ -32,6 +34,10 @@ func TestDemoQuestions(t *testing.T) {
 	}
 	if questionField(t, app, d.question[nieuwsbrief], "closed") == "" {
 		t.Error("nieuwsbrief has no closing time")
+	}
+
+	if n, err := app.CountRecords("notifications", dbx.HashExp{"subject_collection": bob.QuestionsCollection}); err != nil || n != 0 {
+		t.Errorf("%d notifications about the demo questions (%v), want none", n, err)
 	}
 
 	count := func() [3]int {

@@ -143,6 +143,10 @@ func TestInternalNoteRealtime(t *testing.T) {
 	if !strings.Contains(got[0].Data+got[1].Data, public) {
 		t.Errorf("bram did not get the public reply: %v", got)
 	}
+	// the reply comes with its author's name, the question with its asker's
+	if both := got[0].Data + got[1].Data; !strings.Contains(both, `"name":"Bo Meijer"`) || !strings.Contains(both, `"name":"Anna de Vries"`) {
+		t.Errorf("the events lack the expanded names: %v", got)
+	}
 	all := ""
 	for _, ev := range bo.Receive(t, 3) { // the note, the reply, the question the reply saved
 		all += ev.Data

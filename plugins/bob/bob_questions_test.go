@@ -47,6 +47,21 @@ func TestQuestionCreate(t *testing.T) {
 			ExpectedStatus: 400, ExpectedContent: []string{`"data":{}`},
 		},
 		{
+			Name: "a batch is the same path: a status sent along is refused", Method: http.MethodPost, URL: "/api/batch",
+			Headers: deskAuth(d.bramT),
+			Body: deskJSON(t, map[string]any{"requests": []map[string]any{
+				{"method": "POST", "url": "/api/collections/questions/records", "body": ask(nil)},
+				{"method": "POST", "url": "/api/collections/questions/records", "body": ask(map[string]any{"status": "closed"})},
+			}}),
+			ExpectedStatus:  400,
+			ExpectedContent: []string{"bob_question_server_field"},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				if n, _ := app.CountRecords(bob.QuestionsCollection); n != 5 {
+					t.Errorf("%d questions, want the demo's 5: the batch wrote half", n)
+				}
+			},
+		},
+		{
 			Name: "nobody asks anonymously", Method: http.MethodPost, URL: "/api/collections/questions/records",
 			Body: deskJSON(t, ask(nil)), ExpectedStatus: 400, ExpectedContent: []string{`"data":{}`},
 		},
@@ -215,5 +230,45 @@ func TestQuestionInvariants(t *testing.T) {
 	q.Set("assignee", d.carla)
 	if err := app.Save(q); err == nil || !strings.Contains(err.Error(), "BOB") {
 		t.Errorf("assigning carla from Go: %v", err)
+	}
+}
+
+// TestTeamDeletedTakesQuestions checks that IT can delete a team that
+// asked BOB something: its questions and their replies go with it, and so
+// do the notifications about them.
+func TestTeamDeletedTakesQuestions(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	app := testapp.New(t)
+	q := d.question[flyer]
+	c, err := app.FindCollectionByNameOrId(bob.RepliesCollection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply := core.NewRecord(c)
+	reply.Load(map[string]any{"question": q, "author": d.bram, "body": "Hier is de tekst"})
+	if err := app.Save(reply); err != nil {
+		t.Fatal(err)
+	}
+	if len(notifications(t, app, d.bo, q)) == 0 {
+		t.Fatal("bo was not told of bram's reply")
+	}
+	team, err := app.FindRecordById("teams", d.haarlem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Delete(team); err != nil {
+		t.Fatalf("deleting Haarlem-Noord: %v", err)
+	}
+	for _, c := range []struct{ collection, id string }{{bob.QuestionsCollection, q}, {bob.RepliesCollection, d.note}, {bob.RepliesCollection, d.publicReply}} {
+		if _, err := app.FindRecordById(c.collection, c.id); err == nil {
+			t.Errorf("%s %s is still there", c.collection, c.id)
+		}
+	}
+	if got := notifications(t, app, d.bo, q); len(got) != 0 {
+		t.Errorf("notifications about a deleted question: %v", got)
+	}
+	if _, err := app.FindRecordById(bob.QuestionsCollection, d.question[rooster]); err != nil {
+		t.Errorf("Schalkwijk's question went too: %v", err)
 	}
 }

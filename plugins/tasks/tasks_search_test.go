@@ -91,7 +91,7 @@ func TestTaskSearchScope(t *testing.T) {
 			URL:             "/api/buurtplein/search?q=tillift&kind=task",
 			Headers:         auth(f.bramT),
 			ExpectedStatus:  400,
-			ExpectedContent: []string{`"code":"search_kind_unknown"`, `"kinds":"posts, comments, wiki_pages, tasks"`},
+			ExpectedContent: []string{`"code":"search_kind_unknown"`, `"kinds":"posts, comments, wiki_pages, tasks`},
 		},
 	)
 	for i := range scenarios {
