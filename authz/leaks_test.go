@@ -106,6 +106,8 @@ func (o *oracle) decide(user, collection, id string) bool {
 		return o.bobStaff(user) || (!r.GetBool("internal") && o.readable(user, "questions", r.GetString("question")))
 	case "saved_replies":
 		return o.bobStaff(user)
+	case "products", "orders", "order_events":
+		return o.decideOrders(user, r)
 	}
 	return false
 }

@@ -352,6 +352,23 @@ func isOwnerCheck(e fexpr.Expr) bool {
 	return false
 }
 
+// isBOBStaffCheck reports whether e holds for BOB staff alone (a member
+// of a team of kind "bob"), who read every team's questions and orders by
+// design (DESIGN.md).
+func isBOBStaffCheck(e fexpr.Expr) bool {
+	if e.Op != fexpr.SignEq && e.Op != fexpr.SignAnyEq {
+		return false
+	}
+	for _, pair := range [][2]fexpr.Token{{e.Left, e.Right}, {e.Right, e.Left}} {
+		auth, value := pair[0], pair[1]
+		if auth.Type == fexpr.TokenIdentifier && auth.Literal == authMemberships+"team.kind" &&
+			value.Type == fexpr.TokenText && value.Literal == hooks.TeamKindBOB {
+			return true
+		}
+	}
+	return false
+}
+
 // atomOf returns e as "field op text", or the zero atom when e compares
 // anything else.
 func atomOf(e fexpr.Expr) atom {

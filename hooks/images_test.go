@@ -2,11 +2,9 @@ package hooks_test
 
 import (
 	"bytes"
-	"compress/zlib"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/gif"
@@ -23,37 +21,6 @@ import (
 
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 )
-
-// pngBomb returns a PNG whose header declares width x height grey pixels,
-// with a valid IHDR and a tiny compressed IDAT: a few hundred bytes that a
-// full decode turns into width x height bytes and more.
-func pngBomb(width, height uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(kind string, data []byte) {
-		binary.Write(&b, binary.BigEndian, uint32(len(data)))
-		crc := crc32.NewIEEE()
-		io.WriteString(crc, kind)
-		crc.Write(data)
-		b.WriteString(kind)
-		b.Write(data)
-		binary.Write(&b, binary.BigEndian, crc.Sum32())
-	}
-
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], width)
-	binary.BigEndian.PutUint32(ihdr[4:], height)
-	ihdr[8] = 8 // bit depth; colour type 0 (grey), no interlace
-	chunk("IHDR", ihdr)
-
-	var idat bytes.Buffer
-	z := zlib.NewWriter(&idat)
-	z.Write(make([]byte, 64<<10)) // the first rows: zeros compress to almost nothing
-	z.Close()
-	chunk("IDAT", idat.Bytes())
-	chunk("IEND", nil)
-	return b.Bytes()
-}
 
 // pngOf returns a real PNG of width x height pixels.
 func pngOf(t testing.TB, width, height int) []byte {
@@ -112,7 +79,7 @@ func imageTargets(s inputSetup) []imageTarget {
 func TestPixelBombsRefusedAtUpload(t *testing.T) {
 	t.Parallel()
 	s := newInputSetup(t)
-	bomb := pngBomb(60_000, 60_000)
+	bomb := testapp.PNGBomb(60_000, 60_000)
 	if len(bomb) > 1000 {
 		t.Fatalf("the bomb is %d bytes, want a few hundred", len(bomb))
 	}
@@ -190,7 +157,7 @@ func TestImageAcceptedAndThumbServed(t *testing.T) {
 		name    string
 		content []byte
 	}{
-		{"a.png", pngBomb(hooks.MaxImageSide, hooks.MaxImagePixels/hooks.MaxImageSide)},
+		{"a.png", testapp.PNGBomb(hooks.MaxImageSide, hooks.MaxImagePixels/hooks.MaxImageSide)},
 		{"a.gif", gifOf(t, 3, 3, 8_000, 5_000)},
 		{"a.webp", webpVP8L(8_000, 5_000)},
 		{"a.jpg", jpegOf(t, 5_000, 8_000)},
@@ -213,7 +180,7 @@ func TestStoredPixelBombNotDecodedForThumb(t *testing.T) {
 	}
 	defer fsys.Close()
 	stored := map[string][]byte{
-		"bom_0123456789.png":    pngBomb(60_000, 60_000),
+		"bom_0123456789.png":    testapp.PNGBomb(60_000, 60_000),
 		"strook_0123456789.png": pngOf(t, 12_001, 2), // decodes in a blink: without the guard it gets a thumb
 		"goed_0123456789.png":   pngOf(t, 300, 200),
 	}
@@ -256,8 +223,8 @@ func TestStoredPixelBombNotDecodedForThumb(t *testing.T) {
 // PNG, GIF and RIFF signature: it never panics, and never accepts an image
 // whose header declares more than the limits.
 func FuzzImageCheck(f *testing.F) {
-	f.Add(pngBomb(60_000, 60_000))
-	f.Add(pngBomb(100, 100))
+	f.Add(testapp.PNGBomb(60_000, 60_000))
+	f.Add(testapp.PNGBomb(100, 100))
 	f.Add(pngOf(f, 4, 3))
 	f.Add(gifOf(f, 2, 2, 2, 2))
 	f.Add(jpegOf(f, 8, 8))

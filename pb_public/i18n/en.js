@@ -1169,6 +1169,7 @@ export default {
       validation_orders_product_unknown: 'Choose a product from the catalogue.',
       validation_orders_product_inactive: '"{name}" is no longer offered. Choose another product.',
       validation_orders_format_not_offered: 'This product does not come in "{format}"; choose from {offered}.',
+      validation_orders_paper_none: 'This product is not printed on paper of your choice: leave the paper empty.',
       validation_orders_paper_not_offered: 'Choose one of this product\'s papers: {offered}.',
       validation_orders_quantity_positive: 'Order at least one piece: choose from {offered}.',
       validation_orders_quantity_over_max: '{quantity} is over the maximum of {max} for {format}.',

@@ -1170,6 +1170,7 @@ export default {
       validation_orders_product_unknown: 'Kies een product uit de catalogus.',
       validation_orders_product_inactive: '"{name}" wordt niet meer aangeboden. Kies een ander product.',
       validation_orders_format_not_offered: 'Dit product is er niet in "{format}"; kies uit {offered}.',
+      validation_orders_paper_none: 'Dit product wordt niet op papier van je keuze gedrukt: laat de papiersoort leeg.',
       validation_orders_paper_not_offered: 'Kies een papiersoort van dit product: {offered}.',
       validation_orders_quantity_positive: 'Bestel ten minste één stuk: kies uit {offered}.',
       validation_orders_quantity_over_max: '{quantity} is meer dan het maximum van {max} voor {format}.',

@@ -168,6 +168,9 @@ func (p *plugin) orderWritten(e *core.RecordEvent) error {
 		w = marked.(orderWrite)
 	}
 	order := e.Record
+	if order.IsNew() && order.GetString("status") == "" {
+		order.Set("status", StatusDraft) // as validateOrder would
+	}
 	from := ""
 	if !order.IsNew() {
 		from = order.Original().GetString("status")
@@ -339,7 +342,13 @@ func checkOffer(order *core.Record, c *catalogue) error {
 			fmt.Sprintf("Dit product is er niet in %q; kies uit %s.", format, offered),
 			hooks.Params{"format": format, "offered": offered})
 	}
-	if papers := c.paperCodes(); len(papers) > 0 && !slices.Contains(papers, order.GetString("paper")) {
+	papers := c.paperCodes()
+	if len(papers) == 0 && order.GetString("paper") != "" {
+		return hooks.FieldError("paper", "orders_paper_none",
+			"Dit product wordt niet op papier van je keuze gedrukt: laat de papiersoort leeg.",
+			hooks.Params{"paper": order.GetString("paper")})
+	}
+	if len(papers) > 0 && !slices.Contains(papers, order.GetString("paper")) {
 		offered := strings.Join(papers, ", ")
 		return hooks.FieldError("paper", "orders_paper_not_offered",
 			fmt.Sprintf("Kies een papiersoort van dit product: %s.", offered),

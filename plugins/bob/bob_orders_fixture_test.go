@@ -2,11 +2,8 @@ package bob_test
 
 import (
 	"bytes"
-	"compress/zlib"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
@@ -98,13 +95,18 @@ func (f orderFixture) posterBody(requester string, changes map[string]any) map[s
 // a fixture for the transitions out of them.
 func newOrder(t testing.TB, app core.App, f orderFixture, team, requester, status string) *core.Record {
 	t.Helper()
+	return newOrderWith(t, app, f, requester, status, map[string]any{"team": team})
+}
+
+// newOrderWith is newOrder with fields besides posterBody's.
+func newOrderWith(t testing.TB, app core.App, f orderFixture, requester, status string, fields map[string]any) *core.Record {
+	t.Helper()
 	collection, err := app.FindCollectionByNameOrId("orders")
 	if err != nil {
 		t.Fatal(err)
 	}
 	order := core.NewRecord(collection)
-	body := f.posterBody(requester, map[string]any{"team": team})
-	order.Load(body)
+	order.Load(f.posterBody(requester, fields))
 	if err := app.Save(order); err != nil {
 		t.Fatalf("saving a new order: %v", err)
 	}
@@ -168,10 +170,11 @@ func pngBytes(t testing.TB, w, h int) []byte {
 // id.
 type orderCase struct {
 	name    string
-	status  string // of the order before the request
-	team    string // the order's team; Haarlem-Noord when ""
-	method  string // PATCH when ""
-	url     string // the order's record URL when ""
+	status  string         // of the order before the request
+	team    string         // the order's team; Haarlem-Noord when ""
+	fields  map[string]any // of the order, besides posterBody's
+	method  string         // PATCH when ""
+	url     string         // the order's record URL when ""
 	token   string
 	body    map[string]any
 	headers map[string]string // instead of the token's, with raw
@@ -205,7 +208,11 @@ func runOrderCases(t *testing.T, f orderFixture, cases []orderCase) {
 			if team == "" {
 				team = f.haarlem
 			}
-			id = newOrder(t, app, f, team, f.bram, c.status).Id
+			fields := map[string]any{"team": team}
+			for k, v := range c.fields {
+				fields[k] = v
+			}
+			id = newOrderWith(t, app, f, f.bram, c.status, fields).Id
 			before = orderState(t, app, id)
 			s.URL = strings.ReplaceAll(c.url, "{id}", id)
 			if c.url == "" {
@@ -241,34 +248,6 @@ func mustJSON(t testing.TB, v any) string {
 		t.Fatal(err)
 	}
 	return string(data)
-}
-
-// pixelBomb returns a PNG of a few hundred bytes that declares width x
-// height pixels.
-func pixelBomb(width, height uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	chunk := func(kind string, data []byte) {
-		binary.Write(&b, binary.BigEndian, uint32(len(data)))
-		crc := crc32.NewIEEE()
-		io.WriteString(crc, kind)
-		crc.Write(data)
-		b.WriteString(kind)
-		b.Write(data)
-		binary.Write(&b, binary.BigEndian, crc.Sum32())
-	}
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr[0:], width)
-	binary.BigEndian.PutUint32(ihdr[4:], height)
-	ihdr[8] = 8
-	chunk("IHDR", ihdr)
-	var idat bytes.Buffer
-	z := zlib.NewWriter(&idat)
-	z.Write(make([]byte, 64<<10))
-	z.Close()
-	chunk("IDAT", idat.Bytes())
-	chunk("IEND", nil)
-	return b.Bytes()
 }
 
 // orderForm returns a multipart body with fields and one file in field

@@ -35,6 +35,10 @@ const (
 // watermark into proof and the PNG preview into preview, raises
 // proof_revision and sets the status to proof. The caller saves order. It
 // reads the photo, the team's logo and the organisation's colours with app.
+//
+// order must be as read from the database (app.FindRecordById): its
+// Original is what the hooks compare the save with, and PocketBase does not
+// bring a record's Original up to date when it saves it.
 func RequestProof(app core.App, order *core.Record) error {
 	format, content, err := orderLayout(app, order)
 	if err != nil {

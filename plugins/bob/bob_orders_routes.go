@@ -3,7 +3,10 @@ package bob
 import (
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"image"
+	"math"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -19,10 +22,6 @@ const (
 	// previewRouteWidth is the width of the live preview's image: the order
 	// form's preview pane on a phone.
 	previewRouteWidth = 480
-
-	// previewBodyLimit bounds the preview's body: the three texts at their
-	// fields' maxima in UTF-8, and the ids.
-	previewBodyLimit = 32 << 10
 
 	// previewThumb is the thumb of an order's photo the live preview draws:
 	// a 12-megapixel photo decoded for every pause in typing would cost
@@ -53,7 +52,10 @@ type previewAnswer struct {
 // bindOrderRoutes adds the live preview of the order form.
 func (p *plugin) bindOrderRoutes(se *core.ServeEvent) error {
 	g := se.Router.Group("/api/buurtplein/orders")
-	g.Bind(apis.RequireAuth(hooks.UsersCollection), apis.BodyLimit(previewBodyLimit))
+	// the body is bounded for every API route (hooks.JSONBodyLimit, 128 kB,
+	// with a coded 413) before this reads it; the texts then by their
+	// fields' maxima
+	g.Bind(apis.RequireAuth(hooks.UsersCollection))
 	g.POST("/preview", p.preview)
 	return se.Next()
 }
@@ -96,15 +98,19 @@ func (p *plugin) preview(e *core.RequestEvent) error {
 	if err := addTeamAndColours(e.App, &content, form.Team); err != nil {
 		return err
 	}
+	var original image.Config
 	if form.Order != "" {
-		photo, err := previewPhoto(e.App, form.Order, form.Team)
+		photo, config, err := previewPhoto(e.App, form.Order, form.Team)
 		if err != nil {
 			return err
 		}
-		content.Photo = photo
+		content.Photo, original = photo, config
 	}
 
-	png, err := proof.PNG(format, content, proof.Options{Watermark: true}, previewRouteWidth)
+	// a text that does not fit is drawn cut to what fits, so the form
+	// shows the layout while the person shortens it
+	overflow := proof.Check(format, content)
+	png, err := previewPNG(format, content, overflow)
 	if err != nil {
 		e.App.Logger().Error("Rendering a live preview failed", "error", err)
 		return hooks.Err(http.StatusBadRequest, "orders_render_failed", nil,
@@ -112,13 +118,49 @@ func (p *plugin) preview(e *core.RequestEvent) error {
 	}
 	answer := previewAnswer{
 		Image:    "data:image/png;base64," + base64.StdEncoding.EncodeToString(png),
-		Overflow: proof.Check(format, content),
-		Warnings: []proof.Warning{},
+		Overflow: overflow,
+		Warnings: photoWarnings(format, content, original),
 	}
 	if answer.Overflow == nil {
 		answer.Overflow = []proof.Overflow{}
 	}
 	return e.JSON(http.StatusOK, answer)
+}
+
+// previewPNG renders content with the texts of overflow cut to fit; a cut
+// text that still does not fit (a line break costs a line) is cut again,
+// a few times at most.
+func previewPNG(format proof.Format, content proof.Content, overflow []proof.Overflow) ([]byte, error) {
+	for range 3 {
+		content = cutToFit(content, overflow)
+		png, err := proof.PNG(format, content, proof.Options{Watermark: true}, previewRouteWidth)
+		var more *proof.OverflowError
+		if !errors.As(err, &more) {
+			return png, err
+		}
+		overflow = more.Overflows
+	}
+	return nil, fmt.Errorf("preview: the texts still do not fit after cutting")
+}
+
+// cutToFit returns content with each field of overflows cut to the
+// characters that fit.
+func cutToFit(content proof.Content, overflows []proof.Overflow) proof.Content {
+	for _, o := range overflows {
+		cut := func(s string) string {
+			r := []rune(s)
+			return string(r[:max(0, min(len(r), o.Limit))])
+		}
+		switch o.Field {
+		case "title":
+			content.Title = cut(content.Title)
+		case "text":
+			content.Text = cut(content.Text)
+		case "contact":
+			content.Contact = cut(content.Contact)
+		}
+	}
+	return content
 }
 
 // checkLengths refuses texts longer than an order's fields hold, before
@@ -162,46 +204,73 @@ func (p *plugin) previewProduct(e *core.RequestEvent, id string) (*core.Record, 
 }
 
 // previewPhoto returns the 480-pixel thumb of the photo of the order with
-// id, which must be team's; nil when it has no photo. The thumb is made
-// once, as PocketBase makes thumbs, from a photo checked at upload.
-func previewPhoto(app core.App, id, team string) ([]byte, error) {
+// id, which must be team's, and the size of the photo itself; nil when it
+// has no photo. The thumb is made once, as PocketBase makes thumbs, from a
+// photo whose header is checked first.
+func previewPhoto(app core.App, id, team string) ([]byte, image.Config, error) {
+	var config image.Config
 	order, err := app.FindRecordById(OrdersCollection, id)
 	if err != nil || order.GetString("team") != team {
-		return nil, hooks.Err(http.StatusNotFound, "orders_preview_order_not_found", nil,
+		return nil, config, hooks.Err(http.StatusNotFound, "orders_preview_order_not_found", nil,
 			"Deze bestelling bestaat niet (meer) of hoort niet bij dit team.")
 	}
 	name := order.GetString("photo")
 	if name == "" {
-		return nil, nil
+		return nil, config, nil
 	}
 	fsys, err := app.NewFilesystem()
 	if err != nil {
-		return nil, err
+		return nil, config, err
 	}
 	defer fsys.Close()
 
 	base := order.BaseFilesPath()
+	original, err := fsys.GetReader(base + "/" + name)
+	if err != nil {
+		return nil, config, fmt.Errorf("the photo of order %s: %w", id, err)
+	}
+	config, err = hooks.CheckImage(original)
+	original.Close()
+	if err != nil {
+		return nil, config, photoError(err)
+	}
 	thumb := base + "/thumbs_" + name + "/" + previewThumb + "_" + name
 	if exists, _ := fsys.Exists(thumb); !exists {
-		original, err := fsys.GetReader(base + "/" + name)
-		if err != nil {
-			return nil, fmt.Errorf("the photo of order %s: %w", id, err)
-		}
-		_, err = hooks.CheckImage(original)
-		original.Close()
-		if err != nil {
-			return nil, photoError(err)
-		}
 		if err := fsys.CreateThumb(base+"/"+name, thumb, previewThumb); err != nil {
-			return nil, fmt.Errorf("the thumb of the photo of order %s: %w", id, err)
+			return nil, config, fmt.Errorf("the thumb of the photo of order %s: %w", id, err)
 		}
 	}
 	data, err := readStored(app, thumb, maxPhotoBytes)
 	if err != nil {
-		return nil, fmt.Errorf("the thumb of the photo of order %s: %w", id, err)
+		return nil, config, fmt.Errorf("the thumb of the photo of order %s: %w", id, err)
 	}
 	if _, err := hooks.CheckImage(bytes.NewReader(data)); err != nil {
-		return nil, photoError(err)
+		return nil, config, photoError(err)
 	}
-	return data, nil
+	return data, config, nil
+}
+
+// photoWarnings returns the warning the proof would give about a photo of
+// the size original (its resolution at print size under proof.PrintDPI):
+// the preview draws the thumb, whose own resolution says nothing. The
+// photo is cut, centred, to its frame's aspect, as package proof cuts it.
+func photoWarnings(format proof.Format, content proof.Content, original image.Config) []proof.Warning {
+	warnings := []proof.Warning{}
+	if original.Width == 0 || original.Height == 0 {
+		return warnings
+	}
+	layout, err := proof.NewLayout(format, content)
+	if err != nil || layout.Photo.W <= 0 || layout.Photo.H <= 0 {
+		return warnings
+	}
+	frame := layout.Photo
+	width := float64(original.Width)
+	if aspect := frame.W / frame.H; width/float64(original.Height) > aspect {
+		width = float64(original.Height) * aspect
+	}
+	dpi := int(math.Round(width / (frame.W / 25.4)))
+	if dpi < proof.PrintDPI {
+		warnings = append(warnings, proof.Warning{Code: "photo_low_resolution", DPI: dpi})
+	}
+	return warnings
 }

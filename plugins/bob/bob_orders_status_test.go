@@ -162,6 +162,8 @@ func TestOrderTransitionRemarks(t *testing.T) {
 					t.Errorf("no history line with the remark: %v", err)
 				}
 			}},
+		{name: "bo approves an order of BOB's own team: he is its member", status: "proof", team: f.bob, token: f.boT,
+			body: map[string]any{"status": "approved"}, want: 200, content: []string{`"status":"approved"`, `"approved_by":"` + f.bo + `"`}},
 		{name: "a status no one knows", status: "draft", token: f.boT,
 			body: map[string]any{"status": "betaald"}, want: 400, content: []string{`"code":"orders_transition_invalid"`}},
 		{name: "bram changes the remark without a change of status: kept", status: "approved", token: f.bramT,

@@ -139,22 +139,14 @@ func decodeList(product *core.Record, field string, max int, out any) error {
 	return nil
 }
 
+// maxNameLength bounds the name of a format or a paper.
+const maxNameLength = 80
+
 func checkFormats(formats []proof.Format) error {
 	seen := map[string]bool{}
 	for i, f := range formats {
-		if !codePattern.MatchString(f.Code) {
-			return hooks.FieldError("formats", "product_code",
-				fmt.Sprintf("Formaat %d heeft geen geldige code %q: letters, cijfers, - _ en ., ten hoogste 40 tekens.", i+1, f.Code),
-				hooks.Params{"field": "formats", "index": i + 1, "code": f.Code})
-		}
-		if seen[strings.ToLower(f.Code)] {
-			return hooks.FieldError("formats", "product_duplicate_code",
-				fmt.Sprintf("De code %q komt twee keer voor bij de formaten.", f.Code), hooks.Params{"field": "formats", "code": f.Code})
-		}
-		seen[strings.ToLower(f.Code)] = true
-		if strings.TrimSpace(f.Name) == "" || len([]rune(f.Name)) > 80 {
-			return hooks.FieldError("formats", "product_name",
-				fmt.Sprintf("Formaat %q heeft een naam nodig van 1 tot 80 tekens.", f.Code), hooks.Params{"field": "formats", "code": f.Code, "max": 80})
+		if err := checkCodeAndName("formats", i, f.Code, f.Name, seen); err != nil {
+			return err
 		}
 		if !sideInRange(f.Width) || !sideInRange(f.Height) {
 			return hooks.FieldError("formats", "product_size",
@@ -174,20 +166,31 @@ func sideInRange(mm float64) bool { return mm >= minFormatSide && mm <= maxForma
 func checkPapers(papers []paper) error {
 	seen := map[string]bool{}
 	for i, pp := range papers {
-		if !codePattern.MatchString(pp.Code) {
-			return hooks.FieldError("papers", "product_code",
-				fmt.Sprintf("Papier %d heeft geen geldige code %q: letters, cijfers, - _ en ., ten hoogste 40 tekens.", i+1, pp.Code),
-				hooks.Params{"field": "papers", "index": i + 1, "code": pp.Code})
+		if err := checkCodeAndName("papers", i, pp.Code, pp.Name, seen); err != nil {
+			return err
 		}
-		if seen[strings.ToLower(pp.Code)] {
-			return hooks.FieldError("papers", "product_duplicate_code",
-				fmt.Sprintf("De code %q komt twee keer voor bij de papiersoorten.", pp.Code), hooks.Params{"field": "papers", "code": pp.Code})
-		}
-		seen[strings.ToLower(pp.Code)] = true
-		if strings.TrimSpace(pp.Name) == "" || len([]rune(pp.Name)) > 80 {
-			return hooks.FieldError("papers", "product_name",
-				fmt.Sprintf("Papier %q heeft een naam nodig van 1 tot 80 tekens.", pp.Code), hooks.Params{"field": "papers", "code": pp.Code, "max": 80})
-		}
+	}
+	return nil
+}
+
+// checkCodeAndName checks the code and name of item i of field (formats
+// or papers): a code of codePattern that seen (the codes before it, in
+// any case) does not hold, and a name.
+func checkCodeAndName(field string, i int, code, name string, seen map[string]bool) error {
+	if !codePattern.MatchString(code) {
+		return hooks.FieldError(field, "product_code",
+			fmt.Sprintf("Regel %d van %q heeft geen geldige code %q: letters, cijfers, - _ en ., ten hoogste 40 tekens.", i+1, field, code),
+			hooks.Params{"field": field, "index": i + 1, "code": code})
+	}
+	if seen[strings.ToLower(code)] {
+		return hooks.FieldError(field, "product_duplicate_code",
+			fmt.Sprintf("De code %q komt twee keer voor in %q.", code, field), hooks.Params{"field": field, "code": code})
+	}
+	seen[strings.ToLower(code)] = true
+	if strings.TrimSpace(name) == "" || len([]rune(name)) > maxNameLength {
+		return hooks.FieldError(field, "product_name",
+			fmt.Sprintf("%q heeft een naam nodig van 1 tot %d tekens.", code, maxNameLength),
+			hooks.Params{"field": field, "code": code, "max": maxNameLength})
 	}
 	return nil
 }

@@ -89,7 +89,9 @@ const MaxPNGWidth = 2000
 // Check returns the text fields of c that do not fit their frames in f at
 // the smallest size the layout allows, without rendering anything; none
 // when everything fits (and none for a format out of range, which [PDF]
-// refuses with ErrFormat).
+// refuses with ErrFormat). The frames depend on whether c has a photo and
+// a logo, not on their bytes: Check neither reads nor decodes them, so a
+// caller without the photo at hand may pass any non-empty bytes for it.
 func Check(f Format, c Content) []Overflow {
 	_, err := NewLayout(f, c)
 	var oe *OverflowError

@@ -127,8 +127,6 @@ type Layout struct {
 	Blocks    []Block
 	Marks     []Mark
 	Watermark Watermark
-
-	photoColor color.RGBA // behind a photo that does not arrive
 }
 
 // The colours used when an organisation has none.
@@ -196,7 +194,6 @@ func NewLayout(f Format, c Content) (*Layout, error) {
 	primary.A, accent.A = 0xff, 0xff
 	d := chooseDesign(l.Trim, c, f.Round, primary, accent)
 	l.Bands, l.Photo, l.Logo = d.bands, d.photo, d.logo
-	l.photoColor = accent
 
 	var overflows []Overflow
 	values := map[string]string{"title": c.Title, "text": c.Text, "contact": c.Contact}

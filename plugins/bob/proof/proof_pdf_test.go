@@ -366,7 +366,9 @@ func TestPDFPrintReady(t *testing.T) {
 	for _, df := range demoFormats {
 		f := df.format
 		for _, watermark := range []bool{true, false} {
-			r, err := PDF(f, dutchContent(df.kind, photo), Options{Watermark: watermark})
+			c := dutchContent(df.kind, photo)
+			c.Logo = testLogo(t, color.RGBA{250, 250, 0, 255})
+			r, err := PDF(f, c, Options{Watermark: watermark})
 			if err != nil {
 				t.Fatalf("%s %s: %v", df.kind, f.Code, err)
 			}
@@ -377,6 +379,9 @@ func TestPDFPrintReady(t *testing.T) {
 			sameBox(t, f.Code+" BleedBox", p.box(t, "BleedBox"), media)
 			sameBox(t, f.Code+" TrimBox", p.box(t, "TrimBox"), [4]float64{pt(Bleed), pt(Bleed), pt(Bleed + f.Width), pt(Bleed + h)})
 
+			if imgs := p.embeddedImages(t); len(imgs) != 2 {
+				t.Errorf("%s: %d images embedded, want the photo and the logo", f.Code, len(imgs))
+			}
 			fonts := p.fonts(t)
 			if len(fonts) < 2 {
 				t.Errorf("%s: %d fonts, want the regular and the bold", f.Code, len(fonts))

@@ -10,10 +10,13 @@ import (
 	"image/jpeg"
 	"image/png"
 	"math"
+	"runtime"
+	"sync"
 
 	"buurtplein/hooks"
 
 	"github.com/disintegration/imaging"
+	xdraw "golang.org/x/image/draw"
 )
 
 const (
@@ -77,9 +80,119 @@ func preparePhoto(data []byte, frame Rect) (*photo, error) {
 	tw := int(math.Round(frame.W / 25.4 * PrintDPI))
 	th := int(math.Round(frame.H / 25.4 * PrintDPI))
 	if cw > tw {
-		p.img = imaging.Resize(crop, tw, max(1, th), imaging.Linear)
+		p.img = scaleDown(crop, tw, max(1, th))
 	}
 	return p, nil
+}
+
+// scaleDown returns src scaled to w x h pixels, fewer than it has. Down
+// to half its size, bilinear interpolation straight from the decoded
+// photo: plane by plane for a JPEG's YCbCr, which the JPEG encoder then
+// takes without converting colours; further down, imaging's filter,
+// which averages over every source pixel a target pixel covers.
+func scaleDown(src image.Image, w, h int) image.Image {
+	sb := src.Bounds()
+	if 2*w < sb.Dx() || 2*h < sb.Dy() {
+		return imaging.Resize(src, w, h, imaging.Linear)
+	}
+	if ycc, ok := src.(*image.YCbCr); ok {
+		if dst := scaleYCbCr(ycc, w, h); dst != nil {
+			return dst
+		}
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	inParallel(h, func(y0, y1 int) {
+		stripe := dst.SubImage(image.Rect(0, y0, w, y1)).(*image.RGBA)
+		xdraw.ApproxBiLinear.Scale(stripe, dst.Bounds(), src, sb, xdraw.Src, nil)
+	})
+	return dst
+}
+
+// inParallel calls f for consecutive ranges of [0, n), one for each
+// core, and waits for them.
+func inParallel(n int, f func(from, to int)) {
+	parts := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for i := range parts {
+		wg.Go(func() { f(n*i/parts, n*(i+1)/parts) })
+	}
+	wg.Wait()
+}
+
+// chromaDivisors returns how many pixels share a chroma sample across and
+// down in a YCbCr image of ratio r; false for a ratio it does not know.
+func chromaDivisors(r image.YCbCrSubsampleRatio) (int, int, bool) {
+	switch r {
+	case image.YCbCrSubsampleRatio444:
+		return 1, 1, true
+	case image.YCbCrSubsampleRatio422:
+		return 2, 1, true
+	case image.YCbCrSubsampleRatio420:
+		return 2, 2, true
+	case image.YCbCrSubsampleRatio440:
+		return 1, 2, true
+	}
+	return 0, 0, false
+}
+
+// plane is one channel of a YCbCr image: w x h samples, rows stride
+// apart.
+type plane struct {
+	pix          []uint8
+	stride, w, h int
+}
+
+// scaleYCbCr scales src to w x h, each plane on its own; nil for a
+// subsampling it does not know.
+func scaleYCbCr(src *image.YCbCr, w, h int) *image.YCbCr {
+	sx, sy, ok := chromaDivisors(src.SubsampleRatio)
+	if !ok {
+		return nil
+	}
+	r := src.Rect
+	dst := image.NewYCbCr(image.Rect(0, 0, w, h), src.SubsampleRatio)
+	cw, ch := (w+sx-1)/sx, (h+sy-1)/sy
+	scw, sch := (r.Max.X+sx-1)/sx-r.Min.X/sx, (r.Max.Y+sy-1)/sy-r.Min.Y/sy
+	co := src.COffset(r.Min.X, r.Min.Y)
+	scalePlane(plane{dst.Y, dst.YStride, w, h}, plane{src.Y[src.YOffset(r.Min.X, r.Min.Y):], src.YStride, r.Dx(), r.Dy()})
+	scalePlane(plane{dst.Cb, dst.CStride, cw, ch}, plane{src.Cb[co:], src.CStride, scw, sch})
+	scalePlane(plane{dst.Cr, dst.CStride, cw, ch}, plane{src.Cr[co:], src.CStride, scw, sch})
+	return dst
+}
+
+// scalePlane scales src into dst by bilinear interpolation, pixel
+// centres mapped onto pixel centres, weights in 1/256.
+func scalePlane(dst, src plane) {
+	taps := func(dn, sn int) ([]int, []int) {
+		at, weight := make([]int, dn), make([]int, dn)
+		for i := range dn {
+			p := (float64(i)+0.5)*float64(sn)/float64(dn) - 0.5
+			p = math.Max(0, math.Min(p, float64(sn-1)))
+			at[i] = int(p)
+			weight[i] = int((p - float64(at[i])) * 256)
+		}
+		return at, weight
+	}
+	xs, xw := taps(dst.w, src.w)
+	ys, yw := taps(dst.h, src.h)
+	inParallel(dst.h, func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			top := src.pix[ys[y]*src.stride:]
+			bottom := top
+			if ys[y]+1 < src.h {
+				bottom = src.pix[(ys[y]+1)*src.stride:]
+			}
+			fy := yw[y]
+			out := dst.pix[y*dst.stride : y*dst.stride+dst.w]
+			for x := range out {
+				x0, fx := xs[x], xw[x]
+				x1 := min(x0+1, src.w-1)
+				t := int(top[x0])*(256-fx) + int(top[x1])*fx
+				b := int(bottom[x0])*(256-fx) + int(bottom[x1])*fx
+				out[x] = uint8((t*(256-fy) + b*fy + 1<<15) >> 16)
+			}
+		}
+	})
 }
 
 // subImage returns the part r of img, without copying where img allows.
@@ -109,6 +222,10 @@ func opaque(img image.Image) image.Image {
 	switch m := img.(type) {
 	case *image.YCbCr:
 		return m
+	case *image.RGBA:
+		if m.Opaque() {
+			return m
+		}
 	case *image.NRGBA:
 		if m.Opaque() {
 			// with every alpha 255, NRGBA and RGBA hold the same bytes

@@ -41,6 +41,8 @@ func TestPNGLayout(t *testing.T) {
 	for _, df := range demoFormats {
 		f := df.format
 		c := dutchContent(df.kind, photo)
+		yellow := color.RGBA{250, 250, 0, 255}
+		c.Logo = testLogo(t, yellow)
 		l, err := NewLayout(f, c)
 		if err != nil {
 			t.Fatal(err)
@@ -57,6 +59,13 @@ func TestPNGLayout(t *testing.T) {
 		}
 		if got := pixelAt(img, l, l.Photo.X+l.Photo.W/2, l.Photo.Y+l.Photo.H/2); !near(got, green, 12) {
 			t.Errorf("%s: the photo frame's centre is %v, want the photo's %v", f.Code, got, green)
+		}
+		logo := contain(l.Logo, 120, 80)
+		if got := pixelAt(img, l, logo.X+logo.W/2, logo.Y+logo.H/2); !near(got, yellow, 4) {
+			t.Errorf("%s: the logo's centre is %v, want the logo's %v", f.Code, got, yellow)
+		}
+		if got := pixelAt(img, l, logo.X+logo.W*0.02, logo.Y+logo.H*0.02); !near(got, testPrimary, 4) {
+			t.Errorf("%s: the logo's transparent corner is %v, want the band behind it %v", f.Code, got, testPrimary)
 		}
 		var band Rect // a point in primary: by the right edge of the footer, or inside the round disc
 		if f.Round {

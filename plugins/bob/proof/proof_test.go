@@ -5,6 +5,7 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"image/png"
 	"testing"
 )
 
@@ -57,6 +58,23 @@ func testJPEG(t testing.TB, w, h int, c color.RGBA) []byte {
 	}
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// testLogo returns a 120 x 80 PNG logo in c, transparent around an
+// opaque centre.
+func testLogo(t testing.TB, c color.RGBA) []byte {
+	t.Helper()
+	img := image.NewNRGBA(image.Rect(0, 0, 120, 80))
+	for y := 10; y < 70; y++ {
+		for x := 10; x < 110; x++ {
+			img.SetNRGBA(x, y, color.NRGBA{c.R, c.G, c.B, 0xff})
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
