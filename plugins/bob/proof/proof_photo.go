@@ -7,7 +7,6 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
-	"image/jpeg"
 	"image/png"
 	"math"
 	"runtime"
@@ -208,12 +207,11 @@ func subImage(img image.Image, r image.Rectangle) image.Image {
 // jpegBytes encodes the photo as an RGB JPEG, on white where it is
 // transparent.
 func (p *photo) jpegBytes() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(p.img.Bounds().Dx() * p.img.Bounds().Dy() / 4)
-	if err := jpeg.Encode(&buf, opaque(p.img), &jpeg.Options{Quality: jpegQuality}); err != nil {
+	data, err := encodeJPEG(opaque(p.img), jpegQuality)
+	if err != nil {
 		return nil, fmt.Errorf("proof: photo: %w", err)
 	}
-	return buf.Bytes(), nil
+	return data, nil
 }
 
 // opaque returns img in a form the JPEG encoder reads fast (YCbCr or

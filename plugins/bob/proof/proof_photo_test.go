@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/disintegration/imaging"
 )
 
 // photoDPI returns the resolution a photo w pixels wide has in frame.
@@ -229,5 +231,79 @@ func TestPhotoUpright(t *testing.T) {
 	top := color.RGBAModel.Convert(p.img.At(p.img.Bounds().Min.X+50, p.img.Bounds().Min.Y+20)).(color.RGBA)
 	if top.R < 150 || top.B > 80 {
 		t.Errorf("the top of the upright photo is %v, want red", top)
+	}
+}
+
+// gradientYCbCr returns a w x h YCbCr image with gradients and texture.
+func gradientYCbCr(w, h int) *image.YCbCr {
+	img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.Y[y*img.YStride+x] = uint8((x*3 + y*5 + (x*y)%7) % 256)
+		}
+	}
+	for i := range img.Cb {
+		img.Cb[i], img.Cr[i] = uint8(i%200+20), uint8(255-i%200)
+	}
+	return img
+}
+
+// TestJPEGStrips encodes images in strips joined by restart markers and
+// decodes them: the pixels are those of a single encoding.
+func TestJPEGStrips(t *testing.T) {
+	t.Parallel()
+	for _, size := range []image.Point{{1000, 700}, {333, 517}, {16, 64}, {40, 20}} {
+		src := gradientYCbCr(size.X, size.Y)
+		for _, img := range []image.Image{src, opaque(imaging.Clone(src))} {
+			joined, err := encodeJPEG(img, jpegQuality)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var single bytes.Buffer
+			if err := jpeg.Encode(&single, img, &jpeg.Options{Quality: jpegQuality}); err != nil {
+				t.Fatal(err)
+			}
+			a, errA := jpeg.Decode(bytes.NewReader(joined))
+			b, errB := jpeg.Decode(bytes.NewReader(single.Bytes()))
+			if errA != nil || errB != nil {
+				t.Fatalf("%v: %v, %v", size, errA, errB)
+			}
+			if a.Bounds() != b.Bounds() {
+				t.Fatalf("%v: %v, want %v", size, a.Bounds(), b.Bounds())
+			}
+			if restart := bytes.Contains(joined, []byte{0xff, 0xdd}); size.X == 1000 && runtime.GOMAXPROCS(0) > 1 && !restart {
+				t.Errorf("%v: encoded in one piece on %d cores", size, runtime.GOMAXPROCS(0))
+			}
+			if n := differentPixels(a, b); n != 0 {
+				t.Errorf("%v %T: %d pixels differ from a single encoding", size, img, n)
+			}
+			if cfg, _, err := image.DecodeConfig(bytes.NewReader(joined)); err != nil || cfg.Width != size.X || cfg.Height != size.Y {
+				t.Errorf("%v: the joined JPEG says %+v, %v", size, cfg, err)
+			}
+		}
+	}
+}
+
+// TestScalePlanes scales a JPEG's YCbCr by 0.75 plane by plane and
+// compares it with imaging's filter on the same image.
+func TestScalePlanes(t *testing.T) {
+	t.Parallel()
+	src := gradientYCbCr(801, 601).SubImage(image.Rect(1, 1, 801, 601))
+	got := scaleDown(src, 600, 450)
+	if _, ok := got.(*image.YCbCr); !ok {
+		t.Fatalf("scaled to a %T, want YCbCr", got)
+	}
+	want := imaging.Resize(src, 600, 450, imaging.Linear)
+	var sum, n float64
+	for y := 0; y < 450; y++ {
+		for x := 0; x < 600; x++ {
+			g := color.RGBAModel.Convert(got.At(x, y)).(color.RGBA)
+			w := want.NRGBAAt(x, y)
+			sum += math.Abs(float64(g.R)-float64(w.R)) + math.Abs(float64(g.G)-float64(w.G)) + math.Abs(float64(g.B)-float64(w.B))
+			n += 3
+		}
+	}
+	if mean := sum / n; mean > 6 {
+		t.Errorf("the planes scaled differ from imaging's by %.1f a channel on average", mean)
 	}
 }
