@@ -328,14 +328,6 @@ func membershipField(e fexpr.Expr) string {
 	return ""
 }
 
-// isBOBStaffCheck reports whether e holds for BOB staff alone (a
-// membership of a team of kind "bob"): BOB sees every question and order
-// by design (DESIGN.md, "Who may do what").
-func isBOBStaffCheck(e fexpr.Expr) bool {
-	return e.Op == fexpr.SignAnyEq && e.Left.Type == fexpr.TokenIdentifier && e.Left.Literal == authMemberships+"team.kind" &&
-		e.Right.Type == fexpr.TokenText && e.Right.Literal == hooks.TeamKindBOB
-}
-
 // isOwnerCheck reports whether e compares a field of the record with the
 // signed-in user's id.
 func isOwnerCheck(e fexpr.Expr) bool {
