@@ -18,8 +18,8 @@ import (
 // TestBOBOrderPoster is the order of an A3 poster from form to production,
 // on a phone. Bo (BOB) keeps BOB's order queue open in his own browser
 // context. Anna (coordinator of Haarlem-Noord) fills in the order form of
-// the demo poster; a title too long for A3 is refused when she asks for a
-// proof, naming the field and by how much. With texts that fit, the live
+// the demo poster; of a title too long for A3 the live preview says by how
+// much, and asking for a proof of it is refused, naming the field. With texts that fit, the live
 // preview appears; she asks for a proof, sees its preview image load and
 // approves it. Bo's queue shows the order approved without a
 // reload, and he moves it to production; anna's open order screen then
@@ -48,10 +48,13 @@ func TestBOBOrderPoster(t *testing.T) {
 	})()`))
 	anna.waitFor("see the quantities with their prices", `(document.querySelector('#of-quantity option')?.textContent ?? "").includes("€")`)
 
-	// a title too long for a poster (in capitals, the widest letters):
-	// asking for a proof of it is refused, saying which field and by how
-	// much, and the form keeps it
+	// a title too long for a poster (in capitals, the widest letters): the
+	// live preview says which field and by how much, asking for a proof of
+	// it is refused (saying the same), and the form keeps it
 	anna.appendValue("type a title that does not fit", `#of-title`, strings.TrimSpace(strings.Repeat("WOENSDAG ", 22)))
+	anna.waitFor("see the live preview say the title is too long for A3",
+		`(o => o && !o.hidden && /^De titel is \d+ tekens te lang voor A3\.$/.test(o.textContent))(document.querySelector('[data-test=overflow][data-field=title]')) && `+
+			`document.querySelector('[data-test=order-preview]').dataset.overflow === "true"`)
 	anna.pressJS("ask for a proof of it", `[data-test=order-proof]`)
 	anna.waitFor("see the title refused as too long for A3",
 		`(el => el?.getAttribute("aria-invalid") === "true" && /\d+ tekens korter/.test(el.nextElementSibling?.textContent ?? ""))(document.querySelector('#of-title'))`)
