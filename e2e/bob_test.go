@@ -18,12 +18,14 @@ import (
 // TestBOBOrderPoster is the order of an A3 poster from form to production,
 // on a phone. Bo (BOB) keeps BOB's order queue open in his own browser
 // context. Anna (coordinator of Haarlem-Noord) fills in the order form of
-// the demo poster; of a title too long for A3 the live preview says by how
-// much, and asking for a proof of it is refused, naming the field. With texts that fit, the live
-// preview appears; she asks for a proof, sees its preview image load and
-// approves it. Bo's queue shows the order approved without a
-// reload, and he moves it to production; anna's open order screen then
-// says "in productie", also without a reload.
+// the demo poster: of a title too long for A3 the live preview says by how
+// much, and asking for a proof of it is refused, naming the field; her
+// small photo is kept in the draft and both the preview and the proof warn
+// of its resolution. With texts that fit, the live preview appears; she
+// asks for a proof, sees its preview image load and approves it. Bo's
+// queue shows the order approved without a reload, and he moves it to
+// production; anna's open order screen then says "in productie", also
+// without a reload.
 func TestBOBOrderPoster(t *testing.T) {
 	b := newBrowser(t)
 	title := fmt.Sprintf("Koffie-ochtend %d", time.Now().UnixNano()%1_000_000)
@@ -62,8 +64,10 @@ func TestBOBOrderPoster(t *testing.T) {
 		t.Error("a refused proof request left the form, or kept no draft")
 	}
 
-	// a photo is kept in the draft at once, so the preview can draw it
-	anna.do("choose a photo", chromedp.SetUploadFiles(chromedp.CSS(`#of-photo`), []string{writePhoto(t, 1600, 1200)}))
+	// a photo is kept in the draft at once, so the preview can draw it; at
+	// 800 x 600 pixels it is far under 300 dpi on A3, which both the
+	// preview and the proof say
+	anna.do("choose a photo", chromedp.SetUploadFiles(chromedp.CSS(`#of-photo`), []string{writePhoto(t, 800, 600)}))
 	anna.waitFor("see the photo kept in the draft", `document.querySelector('[data-test=order-photo-note]').textContent.startsWith("De foto is bewaard")`)
 
 	anna.do("type the order", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
@@ -76,6 +80,8 @@ func TestBOBOrderPoster(t *testing.T) {
 		`(p => p?.dataset.state === "ready" && p.dataset.overflow === "false")(document.querySelector('[data-test=order-preview]')) && `+
 			`document.querySelector('[data-test=preview-image]')?.src.startsWith("data:image/png") && `+
 			`document.querySelector('[data-test=overflow][data-field=title]').hidden`)
+	anna.waitFor("see the preview warn of the photo's resolution",
+		`/\d+ dpi/.test(document.querySelector('[data-test=preview-warning][data-code=photo_low_resolution]')?.textContent ?? "")`)
 	anna.checkFits()
 
 	anna.pressJS("ask for a proof", `[data-test=order-proof]`)
@@ -85,6 +91,8 @@ func TestBOBOrderPoster(t *testing.T) {
 	anna.waitVisible("see the proof live", page+`[data-state=ready][data-status=proof][data-live=true]`)
 	anna.waitFor("see the proof's preview image loaded",
 		`(img => img && img.complete && img.naturalWidth > 0)(document.querySelector('[data-test=proof-image]'))`)
+	anna.waitFor("see the proof warn of the photo's resolution",
+		`/\d+ dpi/.test(document.querySelector('[data-test=proof-warning][data-code=photo_low_resolution]')?.textContent ?? "")`)
 	anna.waitFor("see the link to the proof PDF", `(document.querySelector('[data-test=proof-pdf]')?.href ?? "").includes("token=")`)
 	if got := eval[string](anna, "read the status", `document.querySelector('[data-test=order-status]').textContent`); got != "proef klaar" {
 		t.Errorf("anna's order says %q; want %q", got, "proef klaar")
