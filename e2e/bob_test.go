@@ -357,6 +357,12 @@ func TestBOBScreensOnAPhone(t *testing.T) {
 	bo.waitFor("land in the workspace", `location.hash === "#/bob/desk"`)
 	bo.waitVisible("see the queue", `[data-test=bob-desk][data-state=ready] [data-test=question]`)
 	bo.checkPhone("the queue")
+	bo.do("show the ICT questions only", chromedp.Evaluate[chromedp.Void](`(() => {
+		const c = document.querySelector('[data-test=desk-category]');
+		c.value = 'ict';
+		c.dispatchEvent(new Event('change', { bubbles: true }));
+	})()`))
+	bo.waitFor("see only ICT questions", `(rows => rows.length > 0 && rows.every(r => r.dataset.category === "ict"))([...document.querySelectorAll('[data-test=bob-desk] [data-test=question]')])`)
 	bo.do("open the first question", chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-test=bob-desk] [data-test=question] a').click()`))
 	bo.waitVisible("see the question with BOB's controls", `[data-test=question-page][data-state=ready] [data-test=question-staff]`)
 	bo.do("open the wiki form", chromedp.Evaluate[chromedp.Void](`(d => d && (d.open = true))(document.querySelector('[data-test=wiki-make]'))`))
@@ -413,4 +419,46 @@ func writePhoto(t *testing.T, w, h int) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// TestBOBOrderSendBackAndCancel has anna send a proof back with a remark:
+// the order is a draft again with its form, the remark on top and the
+// history saying who sent it back. Then she cancels it, after confirming
+// in place, and nothing is left to do with it.
+func TestBOBOrderSendBackAndCancel(t *testing.T) {
+	b := newBrowser(t)
+	api := apiAs(t, b.baseURL, "anna@buurtplein.test")
+	var products struct{ Items []struct{ Id string } }
+	api.decode(http.StatusOK, http.MethodGet, "/api/collections/products/records?filter=kind%3D%22poster%22", nil, &products)
+	if len(products.Items) == 0 {
+		t.Fatal("the demo catalogue has no poster")
+	}
+	var order struct{ Id string }
+	api.decode(http.StatusOK, http.MethodPost, "/api/collections/orders/records", map[string]any{
+		"team": api.teamId("haarlem-noord"), "requested_by": api.userId, "product": products.Items[0].Id,
+		"format": "A3", "paper": "silk-170", "quantity": 25, "title": fmt.Sprintf("Terugstuurtest %d", time.Now().UnixNano()%1_000_000),
+		"text": "Elke donderdag open.", "contact": "023 123 45 67",
+	}, &order)
+	api.decode(http.StatusOK, http.MethodPatch, "/api/collections/orders/records/"+order.Id, map[string]any{"status": "proof"}, &order)
+
+	anna := b.tab("anna")
+	anna.signIn("anna@buurtplein.test", "Anna de Vries")
+	page := fmt.Sprintf(`[data-test=order-page][data-id=%q]`, order.Id)
+	anna.goTo("#/bob/orders/" + order.Id)
+	anna.waitVisible("see the proof", page+`[data-state=ready][data-status=proof][data-live=true]`)
+	const remark = "Graag de tijd erbij: 9 tot 12 uur."
+	anna.do("send the proof back with a remark", chromedp.Evaluate[chromedp.Void](`(() => {
+		document.querySelector('[data-test=order-sendback-box]').open = true;
+		document.querySelector('[data-test=order-sendback-form] textarea[name=remark]').value = `+jsString(remark)+`;
+		document.querySelector('[data-test=order-sendback]').click();
+	})()`))
+	anna.waitFor("see the order a draft again, with its form and the remark", `document.querySelector('`+page+`')?.dataset.status === "draft" && `+
+		`document.querySelector('[data-test=order-form]') != null && (document.querySelector('[data-test=order-remark]')?.textContent ?? "").includes(`+jsString(remark)+`)`)
+	anna.waitFor("see the step back in the history", `(e => e?.textContent.includes("Anna de Vries"))(document.querySelector('[data-test=order-history] [data-test=order-event][data-to=draft]'))`)
+	anna.checkPhone("a draft sent back")
+
+	anna.pressJS("cancel the order", `[data-test=order-cancel]`)
+	anna.pressJS("confirm cancelling it", `[data-test=order-cancel-confirm-yes]`)
+	anna.waitFor("see the order cancelled, with nothing left to do", `document.querySelector('`+page+`')?.dataset.status === "cancelled" && `+
+		`document.querySelector('`+page+` [data-test=order-status]').textContent === "geannuleerd" && document.querySelector('[data-test=order-actions]') == null && document.querySelector('[data-test=order-form]') == null`)
 }
