@@ -134,8 +134,8 @@ func TestBOBOrderPoster(t *testing.T) {
 }
 
 // TestBOBQuestionDesk has bram (Haarlem-Noord) ask BOB a question while bo
-// has BOB's queue open: it appears there without a reload. Bo writes an
-// internal note, then answers with a saved reply inserted and the status
+// has BOB's queue open: it appears there without a reload. Bo takes it
+// (bram sees who has it, live), writes an internal note, then answers with a saved reply inserted and the status
 // set to answered in the same step. Bram's open question shows the answer
 // and the new status live, and never the note: not live, not after
 // reading the question again, not through the API. Bo then makes a wiki
@@ -188,6 +188,11 @@ func TestBOBQuestionDesk(t *testing.T) {
 	bo.do("open the question", chromedp.Evaluate[chromedp.Void](row+`.querySelector('a').click()`))
 	boPage := fmt.Sprintf(`[data-test=question-page][data-id=%q]`, questionId)
 	bo.waitVisible("see the question with BOB's controls", boPage+`[data-state=ready][data-live=true] [data-test=question-staff]`)
+
+	bo.pressJS("take the question", boPage+` [data-test=question-assign-me]`)
+	bo.waitFor("see it assigned to him", `document.querySelector('`+boPage+` [data-test=question-staff] select[data-test=question-assign]').value === `+jsString(boAPI.userId)+` && `+
+		`document.querySelector('`+boPage+` [data-test=question-assignee]').textContent === "Bij Bo Meijer"`)
+	bram.waitFor("see who has his question, live", `document.querySelector('`+bramPage+` [data-test=question-assignee]')?.textContent === "Bij Bo Meijer"`)
 
 	bo.do("write an internal note", chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`(() => {
 		const box = document.querySelector('[data-test=reply-internal]');
