@@ -130,7 +130,7 @@ export function orderForm({ products, product, order, onProof, onSaved }) {
       order: current?.id || '',
     };
     try {
-      const res = await pb.send('/api/buurtplein/orders/preview', { method: 'POST', body: data, requestKey: 'bob-order-preview' });
+      const res = await pb.send('/api/buurtplein/orders/preview', { method: 'POST', body: data });
       if (destroyed || mine !== asked) return;
       previewImg.src = res.image;
       previewImg.hidden = false;

@@ -42,7 +42,6 @@ export function orderProof() {
       pb.send('/api/buurtplein/orders/preview', {
         method: 'POST',
         body: { team: order.team, product: order.product, format: order.format, title: order.title, text: order.text, contact: order.contact, order: order.id },
-        requestKey: 'bob-proof-warnings-' + order.id,
       })
         .then((res) => replace(warnings, (Array.isArray(res.warnings) ? res.warnings : []).map((w) => h('li', { class: 'notice', dataset: { test: 'proof-warning', code: w.code } }, warningText(w)))))
         .catch(() => {
