@@ -188,7 +188,7 @@ export function bobTabs(current) {
         ['catalogue', '#/bob/catalogue'],
         ['orders', '#/bob/orders'],
       ];
-  return h(
+  const nav = h(
     'nav',
     { class: 'bob-tabs', 'aria-label': t('bob.tabsLabel') },
     h(
@@ -199,6 +199,14 @@ export function bobTabs(current) {
       )
     )
   );
+  // the row scrolls sideways on a phone: bring the current tab into it
+  // (not scrollIntoView, which would scroll the main area too)
+  requestAnimationFrame(() => {
+    const row = nav.firstElementChild;
+    const active = /** @type {HTMLElement|null} */ (nav.querySelector('.active')?.parentElement ?? null);
+    if (row && active && active.offsetLeft + active.offsetWidth > row.clientWidth) row.scrollLeft = active.offsetLeft - 12;
+  });
+  return nav;
 }
 
 /**
