@@ -262,6 +262,8 @@ export function confirmBox({ question, yes, test, onYes, onNo }) {
       h('button', { type: 'button', class: 'btn btn-primary', dataset: { test: test + '-yes' }, on: { click: () => { box.remove(); onYes(); } } }, yes)
     )
   );
+  // once shown, the focus goes to the safe answer, for keyboards and screen readers
+  requestAnimationFrame(() => /** @type {HTMLElement|null} */ (box.querySelector('button'))?.focus({ preventScroll: true }));
   return box;
 }
 
