@@ -1185,6 +1185,7 @@ export default {
       orders_render_failed: 'The proof could not be made. Choose another photo (JPG, PNG or WebP) or try again later.',
       orders_preview_not_member: 'You can only preview for a team you are a member of.',
       orders_product_not_found: 'This product does not exist (any more) or is no longer offered.',
+      orders_preview_busy: 'The previous preview is still being made. Wait a moment and try again.',
       orders_preview_order_not_found: 'This order does not exist (any more) or does not belong to this team.',
     },
   },

@@ -1186,6 +1186,7 @@ export default {
       orders_render_failed: 'De proef kon niet worden gemaakt. Kies een andere foto (JPG, PNG of WebP) of probeer het later opnieuw.',
       orders_preview_not_member: 'Je maakt alleen een voorbeeld voor een team waar je lid van bent.',
       orders_product_not_found: 'Dit product bestaat niet (meer) of wordt niet meer aangeboden.',
+      orders_preview_busy: 'Het vorige voorbeeld wordt nog gemaakt. Wacht even en probeer het opnieuw.',
       orders_preview_order_not_found: 'Deze bestelling bestaat niet (meer) of hoort niet bij dit team.',
     },
   },

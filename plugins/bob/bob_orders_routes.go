@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"buurtplein/hooks"
@@ -73,6 +74,13 @@ func (p *plugin) preview(e *core.RequestEvent) error {
 	if err := form.checkLengths(); err != nil {
 		return err
 	}
+
+	leave, ok := previewGateOf(e.App).enter(e.Auth.Id)
+	if !ok {
+		return hooks.Err(http.StatusTooManyRequests, "orders_preview_busy", nil,
+			"Het vorige voorbeeld wordt nog gemaakt. Wacht even en probeer het opnieuw.")
+	}
+	defer leave()
 
 	member, err := hooks.IsMember(e.App, e.Auth.Id, form.Team)
 	if err != nil {
@@ -161,6 +169,26 @@ func cutToFit(content proof.Content, overflows []proof.Overflow) proof.Content {
 		}
 	}
 	return content
+}
+
+// previewGate lets each employee have one live preview rendered at a
+// time: a phone typing fast, or a script, waits for its previous one
+// instead of taking the server's processors with a queue of them (the
+// general rate limit counts requests, not their cost).
+type previewGate struct{ busy sync.Map }
+
+// previewGateOf returns app's gate.
+func previewGateOf(app core.App) *previewGate {
+	return app.Store().GetOrSet("bob.previewGate", func() any { return &previewGate{} }).(*previewGate)
+}
+
+// enter marks user's preview as under way and returns the function that
+// ends it, or false when one is under way already.
+func (g *previewGate) enter(user string) (leave func(), ok bool) {
+	if _, busy := g.busy.LoadOrStore(user, struct{}{}); busy {
+		return nil, false
+	}
+	return func() { g.busy.Delete(user) }, true
 }
 
 // checkLengths refuses texts longer than an order's fields hold, before
