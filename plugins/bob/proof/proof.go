@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"math"
 )
 
 // Bleed is the bleed on every side of the trim, in millimetres.
@@ -61,7 +62,8 @@ type Options struct {
 type Overflow struct {
 	// Field is "title", "text" or "contact".
 	Field string `json:"field"`
-	// Length is the field's length in characters; Limit the most that fit.
+	// Length is the field's length in characters (Unicode code points);
+	// Limit is how many of its first characters fit.
 	Length int `json:"length"`
 	Limit  int `json:"limit"`
 }
@@ -111,7 +113,8 @@ func PDF(f Format, c Content, o Options) (*Result, error) {
 // PNG renders page 1 of c in f as a PNG width pixels wide (DefaultPNGWidth
 // for 0, at most MaxPNGWidth): the trimmed page, as it looks once cut.
 func PNG(f Format, c Content, o Options, width int) ([]byte, error) {
-	p, err := prepare(f, c, o)
+	width = pngWidth(width)
+	p, err := prepare(f, c, o, width)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +124,7 @@ func PNG(f Format, c Content, o Options, width int) ([]byte, error) {
 // Render renders c in f as a PDF and, when pngWidth > 0, as a PNG of that
 // width too, decoding the photo once for both.
 func Render(f Format, c Content, o Options, pngWidth int) (*Result, error) {
-	p, err := prepare(f, c, o)
+	p, err := prepare(f, c, o, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -148,14 +151,20 @@ type prepared struct {
 	warnings []Warning
 }
 
-func prepare(f Format, c Content, o Options) (*prepared, error) {
+// prepare lays c out and prepares its photo and logo: for print, or for
+// a PNG previewWidth pixels wide alone when previewWidth > 0.
+func prepare(f Format, c Content, o Options, previewWidth int) (*prepared, error) {
 	l, err := NewLayout(f, c)
 	if err != nil {
 		return nil, err
 	}
 	p := &prepared{layout: l, options: o}
 	if l.Photo.W > 0 {
-		if p.photo, err = preparePhoto(c.Photo, l.Photo); err != nil {
+		pxPerMM := PrintDPI / 25.4
+		if previewWidth > 0 {
+			pxPerMM = math.Min(pxPerMM, float64(previewWidth)/l.Trim.W)
+		}
+		if p.photo, err = preparePhoto(c.Photo, l.Photo, pxPerMM); err != nil {
 			return nil, err
 		}
 		if p.photo.dpi < PrintDPI {

@@ -67,9 +67,9 @@ func rectDesign(trim Rect, primary, accent color.RGBA, photo, logo, ad bool) des
 	}
 	gap := math.Min(0.01*H, rest*0.05)
 	title := fieldSpec{field: "title", frame: at(x0, y, bodyW, titleH), bold: true,
-		max: math.Max(36*s, 12), min: math.Max(14*s, 8), color: textOn(primary)}
+		max: math.Max(40*s, 12), min: math.Max(14*s, 8), color: textOn(primary)}
 	text := fieldSpec{field: "text", frame: at(x0, y+titleH+gap, bodyW, rest-titleH-gap),
-		max: math.Max(13*s, 8.5), min: math.Max(7*s, 6), color: ink}
+		max: math.Max(18*s, 8.5), min: math.Max(7*s, 6), color: ink}
 
 	// the footer: contact and team on the left, the logo on the right
 	pad := foot * 0.14
@@ -116,7 +116,7 @@ func roundDesign(trim Rect, primary, accent color.RGBA, photo, logo bool) design
 	title := fieldSpec{field: "title", bold: true, center: true, middle: true,
 		max: math.Max(28*s, 10), min: math.Max(12*s, 7), color: on}
 	text := fieldSpec{field: "text", center: true, middle: true,
-		max: math.Max(12*s, 8), min: math.Max(6.5*s, 6), color: on}
+		max: math.Max(16*s, 8), min: math.Max(6.5*s, 6), color: on}
 	if photo {
 		d.photo = at(0.25, 0.10, 0.5, 0.25)
 		title.frame = at(0.12, 0.37, 0.76, 0.13)

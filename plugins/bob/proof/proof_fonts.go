@@ -107,9 +107,10 @@ const replacement = '?'
 // cleanText returns s as the proof sets it: composed (NFC, so an e and a
 // combining diaeresis print as one ë), line ends as \n, tabs and other
 // spaces as a space, control and format characters (bidi marks, zero
-// width joiners) dropped, and characters the fonts lack replaced.
+// width joiners) dropped, and characters the fonts lack replaced. The
+// space after a euro sign does not break: "€ 2,50" stays on one line.
 func cleanText(s string) string {
-	s = norm.NFC.String(s)
+	s = strings.ReplaceAll(norm.NFC.String(s), "€ ", "€\u00a0")
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {

@@ -196,20 +196,7 @@ func NewLayout(f Format, c Content) (*Layout, error) {
 	l.Bands, l.Photo, l.Logo = d.bands, d.photo, d.logo
 
 	var overflows []Overflow
-	values := map[string]string{"title": c.Title, "text": c.Text, "contact": c.Contact}
-	for _, spec := range d.fields {
-		value := values[spec.field]
-		block, ok := setField(spec, value)
-		if !ok {
-			overflows = append(overflows, Overflow{
-				Field:  spec.field,
-				Length: utf8.RuneCountInString(value),
-				Limit:  fitLimit(spec, value),
-			})
-			continue
-		}
-		l.Blocks = append(l.Blocks, block)
-	}
+	l.Blocks, overflows = setFields(d.fields, c)
 	if len(overflows) > 0 {
 		return nil, &OverflowError{Overflows: overflows}
 	}
@@ -222,6 +209,28 @@ func NewLayout(f Format, c Content) (*Layout, error) {
 		l.PhotoNote = Rect{l.Photo.X, l.Photo.Y + l.Photo.H - nh, l.Photo.W, nh}
 	}
 	return l, nil
+}
+
+// setFields sets the title, the text and the contact line of c in their
+// frames, or says which of them do not fit and how many characters would.
+func setFields(specs []fieldSpec, c Content) ([]Block, []Overflow) {
+	var blocks []Block
+	var overflows []Overflow
+	values := map[string]string{"title": c.Title, "text": c.Text, "contact": c.Contact}
+	for _, spec := range specs {
+		value := values[spec.field]
+		block, ok := setField(spec, value)
+		if !ok {
+			overflows = append(overflows, Overflow{
+				Field:  spec.field,
+				Length: utf8.RuneCountInString(value),
+				Limit:  fitLimit(spec, value),
+			})
+			continue
+		}
+		blocks = append(blocks, block)
+	}
+	return blocks, overflows
 }
 
 func checkFormat(f Format) error {

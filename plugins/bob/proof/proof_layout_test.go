@@ -71,13 +71,31 @@ func checkLayout(t *testing.T, l *Layout) {
 	}
 }
 
-// blockText returns the text of field as set, without its spaces.
+// bleeds reports whether the layout's bands run into the bleed to the
+// page's edges: for a rectangle, a band across the top and one across the
+// bottom, each from the left edge to the right; for a round sticker, a
+// disc as large as the page.
+func bleeds(l *Layout) bool {
+	var top, bottom bool
+	for _, b := range l.Bands {
+		across := b.X == 0 && b.W == l.Page.W && b.Stroke == 0
+		if l.Round && b.Round && b.Rect == l.Page {
+			return true
+		}
+		top = top || across && !b.Round && b.Y == 0
+		bottom = bottom || across && !b.Round && math.Abs(b.Y+b.H-l.Page.H) < 1e-9
+	}
+	return top && bottom
+}
+
+// blockText returns the text of field as set, without its spaces (the
+// breaking and the non-breaking).
 func blockText(l *Layout, field string) string {
 	var b strings.Builder
 	for _, bl := range l.Blocks {
 		if bl.Field == field {
 			for _, line := range bl.Lines {
-				b.WriteString(strings.ReplaceAll(line.Text, " ", ""))
+				b.WriteString(strings.NewReplacer(" ", "", "\u00a0", "").Replace(line.Text))
 			}
 		}
 	}
@@ -85,7 +103,7 @@ func blockText(l *Layout, field string) string {
 }
 
 func withoutSpaces(s string) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\u00a0", "\u00a0")), "")
+	return strings.Join(strings.Fields(s), "")
 }
 
 // TestLayoutDemoFormats lays out the demo content in every format, with
@@ -103,6 +121,9 @@ func TestLayoutDemoFormats(t *testing.T) {
 				t.Fatalf("%s %s: %v", df.kind, df.format.Code, err)
 			}
 			checkLayout(t, l)
+			if !bleeds(l) {
+				t.Errorf("%s: no band runs to the page's edges: %+v", df.format.Code, l.Bands)
+			}
 			if (l.Photo.W > 0) != extra || (l.Logo.W > 0) != extra {
 				t.Errorf("%s: photo %v, logo %v, want them %v", df.format.Code, l.Photo, l.Logo, extra)
 			}
@@ -211,7 +232,7 @@ func TestFontsCoverDutch(t *testing.T) {
 			t.Errorf("%c (%U) is missing from a font", r, r)
 		}
 	}
-	if got := cleanText("e\u0308e\u0301 i\u0308\r\n\tx\u200f🎉"); got != "ëé ï\n x?" {
+	if got := cleanText("e\u0308e\u0301 i\u0308\r\n\tx\u200f🎉 € 2,50"); got != "ëé ï\n x? €\u00a02,50" {
 		t.Errorf("cleanText = %q", got)
 	}
 }

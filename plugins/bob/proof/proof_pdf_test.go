@@ -94,6 +94,38 @@ func (p pdfPage) fonts(t *testing.T) map[string]types.Dict {
 	return out
 }
 
+// fillAlphas returns the fill opacities (ca) under 1 of the page's
+// graphics states.
+func (p pdfPage) fillAlphas(t *testing.T) []float64 {
+	t.Helper()
+	resObj, _ := p.dict.Find("Resources")
+	res, err := p.ctx.DereferenceDict(resObj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gsObj, ok := res.Find("ExtGState")
+	if !ok {
+		return nil
+	}
+	states, err := p.ctx.DereferenceDict(gsObj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var alphas []float64
+	for _, o := range states {
+		gs, err := p.ctx.DereferenceDict(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ca, ok := gs.Find("ca"); ok {
+			if v, err := p.ctx.DereferenceNumber(ca); err == nil && v < 1 {
+				alphas = append(alphas, v)
+			}
+		}
+	}
+	return alphas
+}
+
 // dict follows key of d to a dict, the first element where it is an array.
 func (p pdfPage) dictAt(t *testing.T, d types.Dict, key string) types.Dict {
 	t.Helper()
@@ -398,6 +430,9 @@ func TestPDFPrintReady(t *testing.T) {
 				if !strings.Contains(text, want) {
 					t.Errorf("%s %s: %q is not in the PDF's text:\n%s", df.kind, f.Code, want, text)
 				}
+			}
+			if alpha := p.fillAlphas(t); watermark != (len(alpha) == 1 && alpha[0] > 0 && alpha[0] < 0.5) {
+				t.Errorf("%s watermark %v: fill opacities %v, want one under 0.5 for the watermark alone", f.Code, watermark, alpha)
 			}
 			if got := strings.Contains(text, "PROEF"); got != watermark {
 				t.Errorf("%s %s watermark %v: PROEF in the text is %v", df.kind, f.Code, watermark, got)

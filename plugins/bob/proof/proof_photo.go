@@ -60,26 +60,22 @@ func checkedDecode(data []byte) (image.Image, error) {
 }
 
 // preparePhoto decodes data and crops it, centred, to the aspect of frame,
-// scaled down to PrintDPI at the frame's size when it has more pixels.
-func preparePhoto(data []byte, frame Rect) (*photo, error) {
+// scaled down to pxPerMM at the frame's size when it has more pixels
+// (PrintDPI for print, fewer for a preview alone).
+func preparePhoto(data []byte, frame Rect, pxPerMM float64) (*photo, error) {
 	img, err := checkedDecode(data)
 	if err != nil {
 		return nil, err
 	}
 	b := img.Bounds()
-	cw, ch := b.Dx(), b.Dy()
-	if float64(cw)/float64(ch) > frame.W/frame.H {
-		cw = max(1, int(math.Round(float64(ch)*frame.W/frame.H)))
-	} else {
-		ch = max(1, int(math.Round(float64(cw)*frame.H/frame.W)))
-	}
+	cw, ch := cropSize(frame, b.Dx(), b.Dy())
 	x0, y0 := b.Min.X+(b.Dx()-cw)/2, b.Min.Y+(b.Dy()-ch)/2
 	crop := subImage(img, image.Rect(x0, y0, x0+cw, y0+ch))
-	p := &photo{img: crop, dpi: int(math.Round(float64(cw) / (frame.W / 25.4)))}
-	tw := int(math.Round(frame.W / 25.4 * PrintDPI))
-	th := int(math.Round(frame.H / 25.4 * PrintDPI))
+	p := &photo{img: crop, dpi: frameDPI(frame, cw)}
+	tw := max(1, int(math.Round(frame.W*pxPerMM)))
+	th := max(1, int(math.Round(frame.H*pxPerMM)))
 	if cw > tw {
-		p.img = scaleDown(crop, tw, max(1, th))
+		p.img = scaleDown(crop, tw, th)
 	}
 	return p, nil
 }
@@ -91,10 +87,17 @@ func preparePhoto(data []byte, frame Rect) (*photo, error) {
 // which averages over every source pixel a target pixel covers.
 func scaleDown(src image.Image, w, h int) image.Image {
 	sb := src.Bounds()
+	ycc, isYCbCr := src.(*image.YCbCr)
+	if k := min(sb.Dx()/w, sb.Dy()/h); isYCbCr && k >= 2 {
+		// first averaged k x k pixels to one, plane by plane
+		if small := shrinkYCbCr(ycc, k); small != nil {
+			ycc, src, sb = small, small, small.Rect
+		}
+	}
 	if 2*w < sb.Dx() || 2*h < sb.Dy() {
 		return imaging.Resize(src, w, h, imaging.Linear)
 	}
-	if ycc, ok := src.(*image.YCbCr); ok {
+	if isYCbCr {
 		if dst := scaleYCbCr(ycc, w, h); dst != nil {
 			return dst
 		}
@@ -159,6 +162,48 @@ func scaleYCbCr(src *image.YCbCr, w, h int) *image.YCbCr {
 	return dst
 }
 
+// shrinkYCbCr returns src with each k x k block of samples averaged to
+// one, plane by plane; nil for a subsampling it does not know.
+func shrinkYCbCr(src *image.YCbCr, k int) *image.YCbCr {
+	sx, sy, ok := chromaDivisors(src.SubsampleRatio)
+	if !ok {
+		return nil
+	}
+	r := src.Rect
+	w, h := (r.Dx()+k-1)/k, (r.Dy()+k-1)/k
+	dst := image.NewYCbCr(image.Rect(0, 0, w, h), src.SubsampleRatio)
+	cw, ch := (w+sx-1)/sx, (h+sy-1)/sy
+	scw, sch := (r.Max.X+sx-1)/sx-r.Min.X/sx, (r.Max.Y+sy-1)/sy-r.Min.Y/sy
+	co := src.COffset(r.Min.X, r.Min.Y)
+	shrinkPlane(plane{dst.Y, dst.YStride, w, h}, plane{src.Y[src.YOffset(r.Min.X, r.Min.Y):], src.YStride, r.Dx(), r.Dy()}, k)
+	shrinkPlane(plane{dst.Cb, dst.CStride, cw, ch}, plane{src.Cb[co:], src.CStride, scw, sch}, k)
+	shrinkPlane(plane{dst.Cr, dst.CStride, cw, ch}, plane{src.Cr[co:], src.CStride, scw, sch}, k)
+	return dst
+}
+
+// shrinkPlane sets each sample of dst to the mean of its k x k block of
+// src, the blocks at the right and bottom edges as far as src goes.
+func shrinkPlane(dst, src plane, k int) {
+	inParallel(dst.h, func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			sy0 := min(y*k, src.h-1)
+			sy1 := min(sy0+k, src.h)
+			for x := 0; x < dst.w; x++ {
+				sx0 := min(x*k, src.w-1)
+				sx1 := min(sx0+k, src.w)
+				sum := 0
+				for sy := sy0; sy < sy1; sy++ {
+					for _, v := range src.pix[sy*src.stride+sx0 : sy*src.stride+sx1] {
+						sum += int(v)
+					}
+				}
+				n := (sy1 - sy0) * (sx1 - sx0)
+				dst.pix[y*dst.stride+x] = uint8((sum + n/2) / n)
+			}
+		}
+	})
+}
+
 // scalePlane scales src into dst by bilinear interpolation, pixel
 // centres mapped onto pixel centres, weights in 1/256.
 func scalePlane(dst, src plane) {
@@ -192,6 +237,31 @@ func scalePlane(dst, src plane) {
 			}
 		}
 	})
+}
+
+// cropSize returns the largest size of frame's aspect within w x h
+// pixels.
+func cropSize(frame Rect, w, h int) (int, int) {
+	if float64(w)/float64(h) > frame.W/frame.H {
+		return max(1, int(math.Round(float64(h)*frame.W/frame.H))), h
+	}
+	return w, max(1, int(math.Round(float64(w)*frame.H/frame.W)))
+}
+
+// frameDPI returns the resolution of w pixels across frame.
+func frameDPI(frame Rect, w int) int { return int(math.Round(float64(w) / (frame.W / 25.4))) }
+
+// PhotoDPI returns the resolution at print size of a photo of w x h
+// pixels (as it stands upright) in the layout's photo frame, cut centred
+// to the frame's aspect as [PDF] cuts it: what the photo_low_resolution
+// warning says, for a caller that knows the photo's size without handing
+// over the photo. It returns 0 when the layout has no photo frame.
+func (l *Layout) PhotoDPI(w, h int) int {
+	if l.Photo.W <= 0 || l.Photo.H <= 0 || w <= 0 || h <= 0 {
+		return 0
+	}
+	cw, _ := cropSize(l.Photo, w, h)
+	return frameDPI(l.Photo, cw)
 }
 
 // subImage returns the part r of img, without copying where img allows.

@@ -8,7 +8,6 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
-	"math"
 	"runtime"
 	"strconv"
 	"strings"
@@ -16,9 +15,6 @@ import (
 
 	"github.com/disintegration/imaging"
 )
-
-// photoDPI returns the resolution a photo w pixels wide has in frame.
-func photoDPI(frame Rect, w int) int { return int(math.Round(float64(w) / (frame.W / 25.4))) }
 
 // embeddedImages returns the pixel sizes of the page's image XObjects.
 func (p pdfPage) embeddedImages(t *testing.T) []image.Point {
@@ -73,9 +69,13 @@ func TestPhotoLowResolutionWarns(t *testing.T) {
 	w := int(l.Photo.W / 25.4 * 150)
 	h := int(l.Photo.H / 25.4 * 150)
 	photo := testJPEG(t, w, h, color.RGBA{200, 40, 40, 255})
-	want := Warning{Code: "photo_low_resolution", DPI: photoDPI(l.Photo, w)}
+	want := Warning{Code: "photo_low_resolution", DPI: l.PhotoDPI(w, h)}
 	if want.DPI < 149 || want.DPI > 151 {
 		t.Fatalf("the test photo is %d dpi", want.DPI)
+	}
+	// wider or taller, the same photo is cut to the same frame
+	if wide, tall := l.PhotoDPI(2*w, h), l.PhotoDPI(w, 2*h); wide != want.DPI || tall != want.DPI {
+		t.Errorf("PhotoDPI: %d wider, %d taller, want %d", wide, tall, want.DPI)
 	}
 	for _, watermark := range []bool{true, false} {
 		r, err := PDF(f, dutchContent("poster", photo), Options{Watermark: watermark})
@@ -221,7 +221,7 @@ func TestPhotoUpright(t *testing.T) {
 			img.Set(x, y, c)
 		}
 	}
-	p, err := preparePhoto(exifJPEG(t, img, 6), Rect{0, 0, 50, 100})
+	p, err := preparePhoto(exifJPEG(t, img, 6), Rect{0, 0, 50, 100}, PrintDPI/25.4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,18 +234,33 @@ func TestPhotoUpright(t *testing.T) {
 	}
 }
 
-// gradientYCbCr returns a w x h YCbCr image with gradients and texture.
+// gradientYCbCr returns a w x h YCbCr image with smooth gradients and a
+// fine texture.
 func gradientYCbCr(w, h int) *image.YCbCr {
 	img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
-			img.Y[y*img.YStride+x] = uint8((x*3 + y*5 + (x*y)%7) % 256)
+			img.Y[y*img.YStride+x] = uint8(x*200/w + y*40/h + (x*y)%7)
 		}
 	}
-	for i := range img.Cb {
-		img.Cb[i], img.Cr[i] = uint8(i%200+20), uint8(255-i%200)
+	cw, ch := (w+1)/2, (h+1)/2
+	for y := 0; y < ch; y++ {
+		for x := 0; x < cw; x++ {
+			img.Cb[y*img.CStride+x] = uint8(20 + x*200/cw)
+			img.Cr[y*img.CStride+x] = uint8(235 - y*200/ch)
+		}
 	}
 	return img
+}
+
+// jpegOf encodes img as a JPEG.
+func jpegOf(t *testing.T, img image.Image) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // TestJPEGStrips encodes images in strips joined by restart markers and
@@ -284,26 +299,20 @@ func TestJPEGStrips(t *testing.T) {
 	}
 }
 
-// TestScalePlanes scales a JPEG's YCbCr by 0.75 plane by plane and
-// compares it with imaging's filter on the same image.
+// TestScalePlanes scales a JPEG's YCbCr plane by plane, by 0.75 and by
+// much more, and compares it with imaging's filter on the same image.
 func TestScalePlanes(t *testing.T) {
 	t.Parallel()
 	src := gradientYCbCr(801, 601).SubImage(image.Rect(1, 1, 801, 601))
-	got := scaleDown(src, 600, 450)
-	if _, ok := got.(*image.YCbCr); !ok {
-		t.Fatalf("scaled to a %T, want YCbCr", got)
-	}
-	want := imaging.Resize(src, 600, 450, imaging.Linear)
-	var sum, n float64
-	for y := 0; y < 450; y++ {
-		for x := 0; x < 600; x++ {
-			g := color.RGBAModel.Convert(got.At(x, y)).(color.RGBA)
-			w := want.NRGBAAt(x, y)
-			sum += math.Abs(float64(g.R)-float64(w.R)) + math.Abs(float64(g.G)-float64(w.G)) + math.Abs(float64(g.B)-float64(w.B))
-			n += 3
+	for _, size := range []image.Point{{600, 450}, {160, 120}, {37, 29}} {
+		got := scaleDown(src, size.X, size.Y)
+		if got.Bounds().Size() != size {
+			t.Fatalf("scaled to %v, want %v", got.Bounds(), size)
 		}
-	}
-	if mean := sum / n; mean > 6 {
-		t.Errorf("the planes scaled differ from imaging's by %.1f a channel on average", mean)
+		want := imaging.Resize(src, size.X, size.Y, imaging.Linear)
+		mean := meanDifference(got, want)
+		if mean > 5 {
+			t.Errorf("%v: the planes scaled differ from imaging's by %.1f a channel on average", size, mean)
+		}
 	}
 }

@@ -37,10 +37,7 @@ const DefaultPNGWidth = 480
 // lines and fonts as the PDF.
 func renderPNG(p *prepared, width int) ([]byte, error) {
 	l := p.layout
-	if width <= 0 {
-		width = DefaultPNGWidth
-	}
-	width = min(max(width, 16), MaxPNGWidth)
+	width = pngWidth(width)
 	k := float64(width) / l.Trim.W
 	height := max(1, int(math.Round(l.Trim.H*k)))
 	cv := &canvas{img: image.NewRGBA(image.Rect(0, 0, width, height)), trim: l.Trim, k: k, faces: map[faceKey]font.Face{}}
@@ -81,6 +78,14 @@ func renderPNG(p *prepared, width int) ([]byte, error) {
 		return nil, fmt.Errorf("proof: png: %w", err)
 	}
 	return data, nil
+}
+
+// pngWidth returns the width a PNG asked for width pixels gets.
+func pngWidth(width int) int {
+	if width <= 0 {
+		return DefaultPNGWidth
+	}
+	return min(max(width, 16), MaxPNGWidth)
 }
 
 func (cv *canvas) close() {
@@ -161,8 +166,13 @@ func (cv *canvas) image(img image.Image, frame Rect) {
 	if r.Empty() {
 		return
 	}
-	scaled := imaging.Resize(img, r.Dx(), r.Dy(), imaging.Linear)
-	draw.Draw(cv.img, r, scaled, image.Point{}, draw.Over)
+	var scaled image.Image
+	if b := img.Bounds(); r.Dx() < b.Dx() && r.Dy() < b.Dy() {
+		scaled = scaleDown(img, r.Dx(), r.Dy())
+	} else {
+		scaled = imaging.Resize(img, r.Dx(), r.Dy(), imaging.Linear)
+	}
+	draw.Draw(cv.img, r, scaled, scaled.Bounds().Min, draw.Over)
 }
 
 // face returns the font at size points for this canvas's scale, unhinted

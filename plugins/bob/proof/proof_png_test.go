@@ -121,7 +121,7 @@ func TestPNGWidthBounded(t *testing.T) {
 func TestRenderBoth(t *testing.T) {
 	t.Parallel()
 	f := demoFormats[1].format
-	c := dutchContent("flyer", testJPEG(t, 800, 600, color.RGBA{50, 60, 70, 255}))
+	c := dutchContent("flyer", jpegOf(t, gradientYCbCr(3000, 2000)))
 	r, err := Render(f, c, Options{Watermark: true}, 300)
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +130,27 @@ func TestRenderBoth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(r.PNG, alone) || len(r.PDF) == 0 || len(r.Warnings) != 1 {
-		t.Errorf("Render: PNG equal %v, PDF %d bytes, warnings %v", bytes.Equal(r.PNG, alone), len(r.PDF), r.Warnings)
+	if len(r.PDF) == 0 || len(r.Warnings) != 0 {
+		t.Errorf("Render: PDF %d bytes, warnings %v", len(r.PDF), r.Warnings)
 	}
+	a, b := decodePNG(t, r.PNG), decodePNG(t, alone)
+	if a.Bounds() != b.Bounds() || meanDifference(a, b) > 1 {
+		t.Errorf("Render's PNG %v and PNG's %v differ by %.1f a channel", a.Bounds(), b.Bounds(), meanDifference(a, b))
+	}
+}
+
+// meanDifference returns the mean difference of a and b's channels (red,
+// green, blue), over their common bounds.
+func meanDifference(a, b image.Image) float64 {
+	r := a.Bounds().Intersect(b.Bounds().Sub(b.Bounds().Min).Add(a.Bounds().Min))
+	var sum, n float64
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			p := color.RGBAModel.Convert(a.At(x, y)).(color.RGBA)
+			q := color.RGBAModel.Convert(b.At(x-a.Bounds().Min.X+b.Bounds().Min.X, y-a.Bounds().Min.Y+b.Bounds().Min.Y)).(color.RGBA)
+			sum += math.Abs(float64(p.R)-float64(q.R)) + math.Abs(float64(p.G)-float64(q.G)) + math.Abs(float64(p.B)-float64(q.B))
+			n += 3
+		}
+	}
+	return sum / max(n, 1)
 }
