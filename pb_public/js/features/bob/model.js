@@ -289,3 +289,36 @@ export function mountScreen(el, opts, show) {
   });
   return () => live.destroy();
 }
+
+/** the previews asked for, one after the other */
+let previews = Promise.resolve();
+
+/**
+ * Asks the server to draw a preview of an order's page
+ * (POST /api/buurtplein/orders/preview): one request at a time, as the
+ * server draws one preview per employee at a time and refuses a second
+ * with 429 (orders_preview_busy), which is tried again shortly.
+ *
+ * @param {{team: string, product: string, format: string, title: string, text: string, contact: string, order?: string}} body
+ * @returns {Promise<{image: string, overflow: {field: string, length: number, limit: number}[], warnings: {code: string, dpi?: number}[]}>}
+ */
+export function askPreview(body) {
+  const asked = previews.then(() => sendPreview(body, 4));
+  previews = asked.catch(() => {});
+  return asked;
+}
+
+/**
+ * @param {any} body
+ * @param {number} tries
+ * @returns {Promise<any>}
+ */
+async function sendPreview(body, tries) {
+  try {
+    return await pb.send('/api/buurtplein/orders/preview', { method: 'POST', body });
+  } catch (err) {
+    if (err?.status !== 429 || tries <= 1) throw err;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    return sendPreview(body, tries - 1);
+  }
+}

@@ -11,7 +11,7 @@ import { t } from '../../i18n.js';
 import { pb, currentUser } from '../../pb.js';
 import { describeError } from '../../errors.js';
 import { errorLine, showError, markFields, toast } from '../../components/ui.js';
-import { askingTeams, euro, list, pricesFor, ORDER_EXPAND } from './model.js';
+import { askingTeams, askPreview, euro, list, pricesFor, ORDER_EXPAND } from './model.js';
 
 /** The fields of the print whose text may not fit the format. */
 const TEXT_FIELDS = ['title', 'text', 'contact'];
@@ -115,7 +115,27 @@ export function orderForm({ products, product, order, onProof, onSaved }) {
   }
 
   let asked = 0;
+  let drawing = false;
+  let again = false;
+  /** Draws the preview; a change while one is being drawn draws once more after it. */
   async function updatePreview() {
+    if (drawing) {
+      again = true;
+      return;
+    }
+    drawing = true;
+    try {
+      await drawPreview();
+    } finally {
+      drawing = false;
+      if (again && !destroyed) {
+        again = false;
+        updatePreview();
+      }
+    }
+  }
+
+  async function drawPreview() {
     const mine = ++asked;
     if (destroyed || !productSel.value || !formatSel.value) return;
     preview.dataset.state = 'loading';
@@ -130,7 +150,7 @@ export function orderForm({ products, product, order, onProof, onSaved }) {
       order: current?.id || '',
     };
     try {
-      const res = await pb.send('/api/buurtplein/orders/preview', { method: 'POST', body: data });
+      const res = await askPreview(data);
       if (destroyed || mine !== asked) return;
       previewImg.src = res.image;
       previewImg.hidden = false;

@@ -7,6 +7,7 @@ import { t } from '../../i18n.js';
 import { pb, getFileToken } from '../../pb.js';
 import { partKey } from '../tasks/model.js';
 import { warningText } from './order-form.js';
+import { askPreview } from './model.js';
 
 /**
  * Builds the viewer; update(order) shows the order's current proof (and
@@ -39,10 +40,7 @@ export function orderProof() {
         );
       });
       // the warnings come with the server's drawing of the same layout
-      pb.send('/api/buurtplein/orders/preview', {
-        method: 'POST',
-        body: { team: order.team, product: order.product, format: order.format, title: order.title, text: order.text, contact: order.contact, order: order.id },
-      })
+      askPreview({ team: order.team, product: order.product, format: order.format, title: order.title, text: order.text, contact: order.contact, order: order.id })
         .then((res) => replace(warnings, (Array.isArray(res.warnings) ? res.warnings : []).map((w) => h('li', { class: 'notice', dataset: { test: 'proof-warning', code: w.code } }, warningText(w)))))
         .catch(() => {
           // no warnings to show: the proof itself is there
