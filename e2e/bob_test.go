@@ -329,7 +329,8 @@ func TestBOBCatalogueEditor(t *testing.T) {
 // member of a team and as BOB staff: each fits the screen's width and every
 // control is a touch target of at least 44 px high. A team member never
 // sees the workspace's tabs and gets a clear message at its direct
-// address; BOB staff land in the workspace from "Vraag het BOB".
+// address; one in two teams chooses the team to ask and order for; BOB
+// staff land in the workspace from "Vraag het BOB".
 func TestBOBScreensOnAPhone(t *testing.T) {
 	b := newBrowser(t)
 
@@ -355,6 +356,17 @@ func TestBOBScreensOnAPhone(t *testing.T) {
 		bram.goTo(hash)
 		bram.waitVisible("see that "+hash+" is BOB's", `[data-test=bob-staff-only]`)
 	}
+
+	// dirk works in two teams: he chooses for which he asks and orders
+	dirk := b.tab("dirk")
+	dirk.signIn("dirk@buurtplein.test", "Dirk Visser")
+	dirk.goTo("#/bob")
+	dirk.waitVisible("see his teams' questions", `[data-test=my-questions][data-state=ready]`)
+	dirk.waitFor("see both his teams to ask for", `document.querySelectorAll('[data-test=ask-form] select[name=team] option').length === 2`)
+	dirk.goTo("#/bob/catalogue")
+	dirk.pressJS("order a poster", `[data-test=catalogue][data-state=ready] [data-test=product][data-kind=poster] [data-test=product-order]`)
+	dirk.waitFor("see both his teams to order for", `document.querySelectorAll('[data-test=order-form] select[name=team] option').length === 2`)
+	dirk.checkPhone("the order form")
 
 	bo := b.tab("bo")
 	bo.signIn("bo@buurtplein.test", "Bo Meijer")
