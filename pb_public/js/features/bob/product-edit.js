@@ -4,7 +4,7 @@
 // the product's).
 
 import { h } from '../../dom.js';
-import { t } from '../../i18n.js';
+import { t, getLocale } from '../../i18n.js';
 import { pb } from '../../pb.js';
 import { describeError } from '../../errors.js';
 import { errorLine, showError, markFields, toast } from '../../components/ui.js';
@@ -30,7 +30,7 @@ export function productEdit(product, { onSaved }) {
       { dataset: { test: 'price-row' } },
       h('td', null, h('label', { class: 'visually-hidden', for: `pr-f-${id}-${n}` }, t('bob.catalogue.format')), h('select', { id: `pr-f-${id}-${n}`, name: 'format' }, formats.map((f) => h('option', { value: f.code, selected: f.code === p.format }, f.name || f.code)))),
       h('td', null, h('label', { class: 'visually-hidden', for: `pr-q-${id}-${n}` }, t('bob.catalogue.quantity')), h('input', { id: `pr-q-${id}-${n}`, name: 'quantity', type: 'number', min: 1, step: 1, inputmode: 'numeric', value: p.quantity ?? '' })),
-      h('td', null, h('label', { class: 'visually-hidden', for: `pr-p-${id}-${n}` }, t('bob.catalogue.priceEuro')), h('input', { id: `pr-p-${id}-${n}`, name: 'price', type: 'text', inputmode: 'decimal', value: p.price != null ? (p.price / 100).toFixed(2).replace('.', ',') : '' })),
+      h('td', null, h('label', { class: 'visually-hidden', for: `pr-p-${id}-${n}` }, t('bob.catalogue.priceEuro')), h('input', { id: `pr-p-${id}-${n}`, name: 'price', type: 'text', inputmode: 'decimal', value: p.price != null ? euros(p.price) : '' })),
       h('td', null, h('button', { type: 'button', class: 'btn-icon', 'aria-label': t('bob.catalogue.removePrice'), on: { click: () => tr.remove() } }, '×'))
     );
     rows.append(tr);
@@ -62,13 +62,13 @@ export function productEdit(product, { onSaved }) {
     const prices = [];
     for (const tr of rows.querySelectorAll('tr')) {
       const get = (name) => /** @type {HTMLInputElement} */ (tr.querySelector(`[name=${name}]`)).value.trim();
-      const euros = Number(get('price').replace(/\./g, '').replace(',', '.'));
+      const amount = parseEuros(get('price'));
       const quantity = Number(get('quantity'));
-      if (!Number.isFinite(euros) || euros < 0 || !Number.isInteger(quantity) || quantity < 1) {
+      if (!Number.isFinite(amount) || amount < 0 || !Number.isInteger(quantity) || quantity < 1) {
         showError(error, t('bob.catalogue.priceInvalid'));
         return;
       }
-      prices.push({ format: get('format'), quantity, price: Math.round(euros * 100) });
+      prices.push({ format: get('format'), quantity, price: Math.round(amount * 100) });
     }
     const data = {
       name: /** @type {HTMLInputElement} */ (form.elements.namedItem('name')).value,
@@ -88,4 +88,35 @@ export function productEdit(product, { onSaved }) {
     }
   });
   return form;
+}
+
+/**
+ * Writes an amount in cents as euros for the price field: "34,50" in
+ * Dutch, "34.50" in English.
+ *
+ * @param {number} cents
+ * @returns {string}
+ */
+function euros(cents) {
+  const text = (cents / 100).toFixed(2);
+  return getLocale() === 'nl' ? text.replace('.', ',') : text;
+}
+
+/**
+ * Reads an amount in euros as typed, with a decimal comma or point: the
+ * last comma or point followed by at most two digits separates the cents,
+ * any other is a thousands separator ("1.234,50", "1,234.50", "34,50",
+ * "34.50", "1.234"); NaN when it is no amount.
+ *
+ * @param {string} typed
+ * @returns {number}
+ */
+function parseEuros(typed) {
+  const text = typed.replace(/[\s€]/g, '');
+  if (!/^\d[\d.,]*$/.test(text)) return NaN;
+  const last = Math.max(text.lastIndexOf(','), text.lastIndexOf('.'));
+  if (last > 0 && text.length - last - 1 <= 2) {
+    return Number(text.slice(0, last).replace(/[.,]/g, '') + '.' + (text.slice(last + 1) || '0'));
+  }
+  return Number(text.replace(/[.,]/g, ''));
 }
