@@ -154,20 +154,20 @@ var demoOrders = []demoOrder{
 		path:    []demoStep{{StatusProof, "anna@buurtplein.test"}},
 	},
 	{
-		team: "schalkwijk", requester: "carla@buurtplein.test", product: demoFlyerName, format: "A5", paper: "silk-135", quantity: 250,
-		title:   "Samen koken in Schalkwijk",
+		team: "heemstede", requester: "eva@buurtplein.test", product: demoFlyerName, format: "A5", paper: "silk-135", quantity: 250,
+		title:   "Samen koken in Heemstede",
 		text:    "Kook mee met buren en het buurtteam: iedere eerste vrijdag van de maand in het wijkcentrum. Aanmelden is niet nodig; neem gerust een buurvrouw of buurman mee.",
-		contact: "Buurtteam Schalkwijk · 023 555 04 56",
+		contact: "Buurtteam Heemstede · 023 555 07 89",
 		path: []demoStep{
-			{StatusProof, "carla@buurtplein.test"},
-			{StatusApproved, "carla@buurtplein.test"},
+			{StatusProof, "eva@buurtplein.test"},
+			{StatusApproved, "eva@buurtplein.test"},
 			{StatusProduction, "bo@buurtplein.test"},
 		},
 	},
 }
 
 // seedOrders seeds the demo orders: a poster in Haarlem-Noord waiting for
-// the team's approval (a rendered proof) and a flyer of Schalkwijk in
+// the team's approval (a rendered proof) and a flyer of Heemstede in
 // production. An order whose title its team has is left alone.
 func seedOrders(app core.App) error {
 	return app.RunInTransaction(func(txApp core.App) error {

@@ -10,7 +10,7 @@ import (
 
 // TestDemoCatalogueAndOrders checks the demo: the catalogue's products
 // with their formats, an order of Haarlem-Noord waiting for approval with
-// a rendered proof, one of Schalkwijk in production with its print file;
+// a rendered proof, one of Heemstede in production with its print file;
 // and that seeding again adds nothing.
 func TestDemoCatalogueAndOrders(t *testing.T) {
 	t.Parallel()
@@ -46,15 +46,15 @@ func TestDemoCatalogueAndOrders(t *testing.T) {
 	if pdf := storedFile(t, app, haarlem, "proof"); !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 		t.Error("the demo proof is no PDF")
 	}
-	schalkwijk, err := app.FindFirstRecordByData("orders", "title", "Samen koken in Schalkwijk")
+	heemstede, err := app.FindFirstRecordByData("orders", "title", "Samen koken in Heemstede")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if schalkwijk.GetString("status") != "production" || schalkwijk.GetString("print_file") == "" || schalkwijk.GetString("approved_by") == "" {
-		t.Errorf("Schalkwijk's demo order: %v", schalkwijk.FieldsData())
+	if heemstede.GetString("status") != "production" || heemstede.GetString("print_file") == "" || heemstede.GetString("approved_by") == "" {
+		t.Errorf("Heemstede's demo order: %v", heemstede.FieldsData())
 	}
-	if n := countEvents(t, app, schalkwijk.Id); n != 4 {
-		t.Errorf("Schalkwijk's demo order has %d history lines, want 4", n)
+	if n := countEvents(t, app, heemstede.Id); n != 4 {
+		t.Errorf("Heemstede's demo order has %d history lines, want 4", n)
 	}
 
 	events, _ := app.CountRecords("order_events")

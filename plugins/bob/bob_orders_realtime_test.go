@@ -13,16 +13,16 @@ import (
 // TestOrdersRealtime checks that an order's change of status reaches its
 // team's topic and BOB's, with its history line, and no other team's:
 // bram (Haarlem-Noord) and bo (BOB) hear Haarlem-Noord's proof sent back;
-// carla (Schalkwijk) hears only her own team's order shipped, which comes
-// after it (had Haarlem-Noord's reached her, it would have come first).
-// Products go on the organisation's topic.
+// carla (Schalkwijk) hears only her own team's new order, which comes
+// after it and after Heemstede's order shipped (had those reached her,
+// they would have come first). Products go on the organisation's topic.
 func TestOrdersRealtime(t *testing.T) {
 	t.Parallel()
 	f := newOrderFixture(t)
 	app := testapp.New(t)
 	server := testapp.Serve(t, app)
 	haarlemOrder := testapp.Id(t, app, "orders", "title", "Spreekuur in het buurthuis")
-	schalkwijkOrder := testapp.Id(t, app, "orders", "title", "Samen koken in Schalkwijk")
+	heemstedeOrder := testapp.Id(t, app, "orders", "title", "Samen koken in Heemstede")
 
 	subscribe := func(token string, topics ...string) *testapp.RealtimeClient {
 		c, status := testapp.ConnectRealtime(t, server.URL, token, topics...)
@@ -46,7 +46,12 @@ func TestOrdersRealtime(t *testing.T) {
 		}
 	}
 	patch("orders", haarlemOrder, f.boT, map[string]any{"status": "draft", "remark": "Geheim: de foto is te klein"})
-	patch("orders", schalkwijkOrder, f.boT, map[string]any{"status": "shipped"})
+	patch("orders", heemstedeOrder, f.boT, map[string]any{"status": "shipped"})
+	code, res := testapp.Do(t, http.MethodPost, server.URL+"/api/collections/orders/records", f.carlaT,
+		f.posterBody(f.carla, map[string]any{"team": f.schalkwijk, "title": "Voor Schalkwijk"}))
+	if code != 200 {
+		t.Fatalf("carla's order: %d %s", code, res)
+	}
 
 	for name, c := range map[string]*testapp.RealtimeClient{"bram": bram, "bo": bo} {
 		var order, event bool
@@ -58,9 +63,20 @@ func TestOrdersRealtime(t *testing.T) {
 			t.Errorf("%s: the order's change %v, its history line %v", name, order, event)
 		}
 	}
+	// bo hears Heemstede's order shipped too; bram does not
+	var shipped int
+	for _, ev := range bo.Receive(t, 2) {
+		if strings.Contains(ev.Data, heemstedeOrder) {
+			shipped++
+		}
+	}
+	if shipped != 2 {
+		t.Errorf("bo heard %d events of Heemstede's order shipped, want 2", shipped)
+	}
 	// her team's topic and PocketBase's own subscriptions, two each
 	for _, ev := range carla.Receive(t, 4) {
-		if !strings.Contains(ev.Data, schalkwijkOrder) || strings.Contains(ev.Data, "Geheim") {
+		if !strings.Contains(ev.Data, "Voor Schalkwijk") && !strings.Contains(ev.Data, `"to":"draft"`) || strings.Contains(ev.Data, "Geheim") ||
+			strings.Contains(ev.Data, heemstedeOrder) || strings.Contains(ev.Data, haarlemOrder) {
 			t.Errorf("carla received an event not about her team's order: %s %s", ev.Name, ev.Data)
 		}
 	}
@@ -74,6 +90,8 @@ func TestOrdersRealtime(t *testing.T) {
 	select {
 	case ev := <-carla.Events:
 		t.Errorf("carla received a further event: %s %s", ev.Name, ev.Data)
+	case ev := <-bram.Events:
+		t.Errorf("bram received a further event: %s %s", ev.Name, ev.Data)
 	default:
 	}
 }
@@ -86,8 +104,9 @@ func TestOrderNotifications(t *testing.T) {
 	app := testapp.New(t)
 	server := testapp.Serve(t, app)
 	url := server.URL + "/api/collections/orders/records/"
-	haarlemOrder := testapp.Id(t, app, "orders", "title", "Spreekuur in het buurthuis")   // anna's
-	schalkwijkOrder := testapp.Id(t, app, "orders", "title", "Samen koken in Schalkwijk") // carla's
+	haarlemOrder := testapp.Id(t, app, "orders", "title", "Spreekuur in het buurthuis") // anna's
+	heemstedeOrder := testapp.Id(t, app, "orders", "title", "Samen koken in Heemstede") // eva's
+	eva := testapp.Id(t, app, "users", "email", "eva@buurtplein.test")
 
 	kinds := func(user, order string) []string {
 		t.Helper()
@@ -123,9 +142,9 @@ func TestOrderNotifications(t *testing.T) {
 	}
 
 	// the demo order went into production by bo's hand
-	do(schalkwijkOrder, f.boT, map[string]any{"status": "shipped"})
-	do(schalkwijkOrder, f.superuserT, map[string]any{"status": "delivered"})
-	if got := strings.Join(kinds(f.carla, schalkwijkOrder), " "); got != "order_production order_shipped order_delivered" {
-		t.Errorf("carla's notifications: %s", got)
+	do(heemstedeOrder, f.boT, map[string]any{"status": "shipped"})
+	do(heemstedeOrder, f.superuserT, map[string]any{"status": "delivered"})
+	if got := strings.Join(kinds(eva, heemstedeOrder), " "); got != "order_production order_shipped order_delivered" {
+		t.Errorf("eva's notifications: %s", got)
 	}
 }

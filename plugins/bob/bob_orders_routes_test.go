@@ -88,7 +88,7 @@ func TestOrderPreviewRefused(t *testing.T) {
 	t.Parallel()
 	f := newOrderFixture(t)
 	app := testapp.New(t)
-	schalkwijkOrder := testapp.Id(t, app, "orders", "title", "Samen koken in Schalkwijk")
+	heemstedeOrder := testapp.Id(t, app, "orders", "title", "Samen koken in Heemstede")
 	body := func(changes map[string]any) *bytes.Reader {
 		b := map[string]any{"team": f.haarlem, "product": f.poster, "format": "A3", "title": "Spreekuur"}
 		for k, v := range changes {
@@ -103,8 +103,8 @@ func TestOrderPreviewRefused(t *testing.T) {
 			ExpectedStatus: 403, ExpectedContent: []string{`"status":403`}},
 		{Name: "carla for Haarlem-Noord", Method: http.MethodPost, URL: url, Headers: authHeader(f.carlaT), Body: body(nil),
 			ExpectedStatus: 403, ExpectedContent: []string{`"code":"orders_preview_not_member"`}},
-		{Name: "bram with Schalkwijk's order's photo", Method: http.MethodPost, URL: url, Headers: authHeader(f.bramT),
-			Body: body(map[string]any{"order": schalkwijkOrder}), ExpectedStatus: 404,
+		{Name: "bram with Heemstede's order's photo", Method: http.MethodPost, URL: url, Headers: authHeader(f.bramT),
+			Body: body(map[string]any{"order": heemstedeOrder}), ExpectedStatus: 404,
 			ExpectedContent: []string{`"code":"orders_preview_order_not_found"`}},
 		{Name: "a format the product lacks", Method: http.MethodPost, URL: url, Headers: authHeader(f.bramT),
 			Body: body(map[string]any{"format": "A5"}), ExpectedStatus: 400,
