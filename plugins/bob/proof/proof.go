@@ -5,6 +5,25 @@
 // watermark for a proof and without it for the print file, and a PNG
 // preview of page 1 for phones. Both outputs are drawn from one [Layout],
 // so the preview shows what the PDF prints.
+//
+// Example usage:
+//
+//	if overflows := proof.Check(format, content); len(overflows) > 0 {
+//		// say which field is too long, and by how many characters
+//	}
+//	result, err := proof.Render(format, content, proof.Options{Watermark: true}, 480)
+//	switch {
+//	case errors.Is(err, proof.ErrPhotoTooLarge), errors.Is(err, proof.ErrPhotoNotImage):
+//		// a 400 about the photo
+//	case err != nil:
+//		// ErrOverflow (Check was not asked), ErrFormat, or a failure
+//	}
+//	// result.PDF, result.PNG, result.Warnings
+//
+// Every text is set in the Go fonts (embedded in the PDF, with the
+// characters Dutch needs); a character they lack prints as "?". Text
+// never runs outside its frame: what does not fit at the smallest size is
+// refused. Photos are checked by their header before they are decoded.
 package proof
 
 import (

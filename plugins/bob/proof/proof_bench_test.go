@@ -3,6 +3,7 @@ package proof
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"image"
 	"image/jpeg"
 	"math"
@@ -145,10 +146,23 @@ func BenchmarkA3PosterProofAndPreview(b *testing.B) {
 	})
 }
 
+// BenchmarkA3PosterProofSideways is BenchmarkA3PosterProof with the photo
+// stored sideways, EXIF orientation 6, as phones store a portrait photo.
+func BenchmarkA3PosterProofSideways(b *testing.B) {
+	benchA3Poster(b, func(f Format, c Content) error {
+		_, err := PDF(f, c, Options{Watermark: true})
+		return err
+	}, 6)
+}
+
 // benchA3Poster times render on an A3 poster with a 12-megapixel photo,
 // with the peaks of memory it reaches.
-func benchA3Poster(b *testing.B, render func(Format, Content) error) {
-	c := dutchContent("poster", benchPhoto(b))
+func benchA3Poster(b *testing.B, render func(Format, Content) error, orientation ...uint16) {
+	photo := benchPhoto(b)
+	if len(orientation) > 0 {
+		photo = withEXIF(photo, orientation[0], binary.BigEndian)
+	}
+	c := dutchContent("poster", photo)
 	f := demoFormats[2].format
 	peak := startPeakMemory()
 	b.ReportAllocs()

@@ -26,7 +26,8 @@ func renderPDF(p *prepared, c Content) ([]byte, error) {
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(0, 0, 0)
 	pdf.SetCreator("Buurtplein", true)
-	pdf.SetTitle(truncateRunes(c.Title, 200), true)
+	// cleaned, as fpdf encodes only the characters of the BMP and valid UTF-8
+	pdf.SetTitle(cleanText(truncateRunes(c.Title, 200)), true)
 	pdf.AddUTF8FontFromBytes(fontFamily, "", regular.ttf)
 	pdf.AddUTF8FontFromBytes(fontFamily, "B", boldFace.ttf)
 	pdf.SetPageBox("trim", l.Trim.X, l.Trim.Y, l.Trim.W, l.Trim.H)

@@ -64,8 +64,9 @@ func (p pdfPage) box(t *testing.T, name string) [4]float64 {
 	return b
 }
 
-// fonts returns the page's font dicts by resource name.
-func (p pdfPage) fonts(t *testing.T) map[string]types.Dict {
+// resources returns the page's resource dict of kind (Font, XObject,
+// ExtGState), nil when it has none.
+func (p pdfPage) resources(t *testing.T, kind string) types.Dict {
 	t.Helper()
 	resObj, ok := p.dict.Find("Resources")
 	if !ok {
@@ -75,21 +76,30 @@ func (p pdfPage) fonts(t *testing.T) map[string]types.Dict {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fontsObj, ok := res.Find("Font")
+	o, ok := res.Find(kind)
 	if !ok {
-		t.Fatal("the page has no fonts")
+		return nil
 	}
-	fontsDict, err := p.ctx.DereferenceDict(fontsObj)
+	d, err := p.ctx.DereferenceDict(o)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return d
+}
+
+// fonts returns the page's font dicts by resource name.
+func (p pdfPage) fonts(t *testing.T) map[string]types.Dict {
+	t.Helper()
 	out := map[string]types.Dict{}
-	for name, o := range fontsDict {
+	for name, o := range p.resources(t, "Font") {
 		d, err := p.ctx.DereferenceDict(o)
 		if err != nil {
 			t.Fatal(err)
 		}
 		out[name] = d
+	}
+	if len(out) == 0 {
+		t.Fatal("the page has no fonts")
 	}
 	return out
 }
@@ -98,21 +108,8 @@ func (p pdfPage) fonts(t *testing.T) map[string]types.Dict {
 // graphics states.
 func (p pdfPage) fillAlphas(t *testing.T) []float64 {
 	t.Helper()
-	resObj, _ := p.dict.Find("Resources")
-	res, err := p.ctx.DereferenceDict(resObj)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gsObj, ok := res.Find("ExtGState")
-	if !ok {
-		return nil
-	}
-	states, err := p.ctx.DereferenceDict(gsObj)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var alphas []float64
-	for _, o := range states {
+	for _, o := range p.resources(t, "ExtGState") {
 		gs, err := p.ctx.DereferenceDict(o)
 		if err != nil {
 			t.Fatal(err)
@@ -469,5 +466,20 @@ func TestLayoutMeasuresAsThePDF(t *testing.T) {
 	}
 	if lines < 4 || pdf.Err() {
 		t.Fatalf("%d lines measured, fpdf: %v", lines, pdf.Error())
+	}
+}
+
+// TestPDFOddTitles renders titles that are not valid UTF-8 or lie outside
+// the BMP: the document's title metadata is set from the cleaned text.
+func TestPDFOddTitles(t *testing.T) {
+	t.Parallel()
+	for _, title := range []string{"Feest \xe2", "Feest \xf0\x9f", "🎉 Feest 🎉", "\xff"} {
+		c := dutchContent("flyer", nil)
+		c.Title = title
+		r, err := PDF(demoFormats[0].format, c, Options{Watermark: true})
+		if err != nil {
+			t.Fatalf("%q: %v", title, err)
+		}
+		readPDF(t, r.PDF)
 	}
 }

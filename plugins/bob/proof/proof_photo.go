@@ -44,39 +44,47 @@ type photo struct {
 }
 
 // checkedDecode decodes data after checking its pixel size from the
-// header, turned upright by its EXIF orientation.
-func checkedDecode(data []byte) (image.Image, error) {
+// header. It returns the image as stored, and the EXIF orientation that
+// turns it upright.
+func checkedDecode(data []byte) (image.Image, int, error) {
 	if _, err := hooks.CheckImage(bytes.NewReader(data)); err != nil {
 		if errors.Is(err, hooks.ErrImageTooLarge) {
-			return nil, fmt.Errorf("%w: %w", ErrPhotoTooLarge, err)
+			return nil, 0, fmt.Errorf("%w: %w", ErrPhotoTooLarge, err)
 		}
-		return nil, fmt.Errorf("%w: %w", ErrPhotoNotImage, err)
+		return nil, 0, fmt.Errorf("%w: %w", ErrPhotoNotImage, err)
 	}
-	img, err := imaging.Decode(bytes.NewReader(data), imaging.AutoOrientation(true))
+	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrPhotoNotImage, err)
+		return nil, 0, fmt.Errorf("%w: %w", ErrPhotoNotImage, err)
 	}
-	return img, nil
+	return img, exifOrientation(data), nil
 }
 
 // preparePhoto decodes data and crops it, centred, to the aspect of frame,
 // scaled down to pxPerMM at the frame's size when it has more pixels
-// (PrintDPI for print, fewer for a preview alone).
+// (PrintDPI for print, fewer for a preview alone). A photo taken sideways
+// is cut and scaled as stored, and turned upright once it is small.
 func preparePhoto(data []byte, frame Rect, pxPerMM float64) (*photo, error) {
-	img, err := checkedDecode(data)
+	img, o, err := checkedDecode(data)
 	if err != nil {
 		return nil, err
 	}
-	b := img.Bounds()
-	cw, ch := cropSize(frame, b.Dx(), b.Dy())
-	x0, y0 := b.Min.X+(b.Dx()-cw)/2, b.Min.Y+(b.Dy()-ch)/2
-	crop := subImage(img, image.Rect(x0, y0, x0+cw, y0+ch))
-	p := &photo{img: crop, dpi: frameDPI(frame, cw)}
+	// the frame and its pixels as the stored image lies
+	stored := frame
 	tw := max(1, int(math.Round(frame.W*pxPerMM)))
 	th := max(1, int(math.Round(frame.H*pxPerMM)))
+	if quarterTurned(o) {
+		stored.W, stored.H, tw, th = frame.H, frame.W, th, tw
+	}
+	b := img.Bounds()
+	cw, ch := cropSize(stored, b.Dx(), b.Dy())
+	x0, y0 := b.Min.X+(b.Dx()-cw)/2, b.Min.Y+(b.Dy()-ch)/2
+	crop := subImage(img, image.Rect(x0, y0, x0+cw, y0+ch))
+	p := &photo{img: crop, dpi: frameDPI(stored, cw)}
 	if cw > tw {
 		p.img = scaleDown(crop, tw, th)
 	}
+	p.img = upright(p.img, o)
 	return p, nil
 }
 
@@ -144,41 +152,53 @@ type plane struct {
 	stride, w, h int
 }
 
-// scaleYCbCr scales src to w x h, each plane on its own; nil for a
-// subsampling it does not know.
-func scaleYCbCr(src *image.YCbCr, w, h int) *image.YCbCr {
-	sx, sy, ok := chromaDivisors(src.SubsampleRatio)
+// planes returns the Y, Cb and Cr planes of img's rectangle; false for
+// a subsampling it does not know.
+func planes(img *image.YCbCr) ([3]plane, bool) {
+	sx, sy, ok := chromaDivisors(img.SubsampleRatio)
+	if !ok {
+		return [3]plane{}, false
+	}
+	r := img.Rect
+	cw, ch := (r.Max.X+sx-1)/sx-r.Min.X/sx, (r.Max.Y+sy-1)/sy-r.Min.Y/sy
+	co := img.COffset(r.Min.X, r.Min.Y)
+	return [3]plane{
+		{img.Y[img.YOffset(r.Min.X, r.Min.Y):], img.YStride, r.Dx(), r.Dy()},
+		{img.Cb[co:], img.CStride, cw, ch},
+		{img.Cr[co:], img.CStride, cw, ch},
+	}, true
+}
+
+// mapPlanes returns a w x h YCbCr image of subsampling ratio whose
+// planes f fills from src's, plane by plane; nil for a subsampling it
+// does not know.
+func mapPlanes(src *image.YCbCr, w, h int, ratio image.YCbCrSubsampleRatio, f func(dst, src plane)) *image.YCbCr {
+	in, ok := planes(src)
 	if !ok {
 		return nil
 	}
-	r := src.Rect
-	dst := image.NewYCbCr(image.Rect(0, 0, w, h), src.SubsampleRatio)
-	cw, ch := (w+sx-1)/sx, (h+sy-1)/sy
-	scw, sch := (r.Max.X+sx-1)/sx-r.Min.X/sx, (r.Max.Y+sy-1)/sy-r.Min.Y/sy
-	co := src.COffset(r.Min.X, r.Min.Y)
-	scalePlane(plane{dst.Y, dst.YStride, w, h}, plane{src.Y[src.YOffset(r.Min.X, r.Min.Y):], src.YStride, r.Dx(), r.Dy()})
-	scalePlane(plane{dst.Cb, dst.CStride, cw, ch}, plane{src.Cb[co:], src.CStride, scw, sch})
-	scalePlane(plane{dst.Cr, dst.CStride, cw, ch}, plane{src.Cr[co:], src.CStride, scw, sch})
+	dst := image.NewYCbCr(image.Rect(0, 0, w, h), ratio)
+	out, ok := planes(dst)
+	if !ok {
+		return nil
+	}
+	for i := range in {
+		f(out[i], in[i])
+	}
 	return dst
+}
+
+// scaleYCbCr scales src to w x h, each plane on its own; nil for a
+// subsampling it does not know.
+func scaleYCbCr(src *image.YCbCr, w, h int) *image.YCbCr {
+	return mapPlanes(src, w, h, src.SubsampleRatio, scalePlane)
 }
 
 // shrinkYCbCr returns src with each k x k block of samples averaged to
 // one, plane by plane; nil for a subsampling it does not know.
 func shrinkYCbCr(src *image.YCbCr, k int) *image.YCbCr {
-	sx, sy, ok := chromaDivisors(src.SubsampleRatio)
-	if !ok {
-		return nil
-	}
-	r := src.Rect
-	w, h := (r.Dx()+k-1)/k, (r.Dy()+k-1)/k
-	dst := image.NewYCbCr(image.Rect(0, 0, w, h), src.SubsampleRatio)
-	cw, ch := (w+sx-1)/sx, (h+sy-1)/sy
-	scw, sch := (r.Max.X+sx-1)/sx-r.Min.X/sx, (r.Max.Y+sy-1)/sy-r.Min.Y/sy
-	co := src.COffset(r.Min.X, r.Min.Y)
-	shrinkPlane(plane{dst.Y, dst.YStride, w, h}, plane{src.Y[src.YOffset(r.Min.X, r.Min.Y):], src.YStride, r.Dx(), r.Dy()}, k)
-	shrinkPlane(plane{dst.Cb, dst.CStride, cw, ch}, plane{src.Cb[co:], src.CStride, scw, sch}, k)
-	shrinkPlane(plane{dst.Cr, dst.CStride, cw, ch}, plane{src.Cr[co:], src.CStride, scw, sch}, k)
-	return dst
+	w, h := (src.Rect.Dx()+k-1)/k, (src.Rect.Dy()+k-1)/k
+	return mapPlanes(src, w, h, src.SubsampleRatio, func(dst, src plane) { shrinkPlane(dst, src, k) })
 }
 
 // shrinkPlane sets each sample of dst to the mean of its k x k block of
@@ -313,13 +333,13 @@ func prepareLogo(data []byte, frame Rect) image.Image {
 	if len(data) == 0 || frame.W <= 0 {
 		return nil
 	}
-	img, err := checkedDecode(data)
+	img, o, err := checkedDecode(data)
 	if err != nil {
 		return nil
 	}
 	tw := int(math.Round(frame.W / 25.4 * PrintDPI))
 	th := int(math.Round(frame.H / 25.4 * PrintDPI))
-	return imaging.Fit(img, tw, th, imaging.Linear)
+	return imaging.Fit(upright(img, o), tw, th, imaging.Linear)
 }
 
 // pngBytes encodes img as a PNG.

@@ -19,21 +19,8 @@ import (
 // embeddedImages returns the pixel sizes of the page's image XObjects.
 func (p pdfPage) embeddedImages(t *testing.T) []image.Point {
 	t.Helper()
-	resObj, _ := p.dict.Find("Resources")
-	res, err := p.ctx.DereferenceDict(resObj)
-	if err != nil {
-		t.Fatal(err)
-	}
-	xo, ok := res.Find("XObject")
-	if !ok {
-		return nil
-	}
-	xd, err := p.ctx.DereferenceDict(xo)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var sizes []image.Point
-	for _, o := range xd {
+	for _, o := range p.resources(t, "XObject") {
 		sd, _, err := p.ctx.DereferenceStreamDict(o)
 		if err != nil {
 			t.Fatal(err)
@@ -183,54 +170,77 @@ func TestPhotoRefused(t *testing.T) {
 	}
 }
 
-// exifJPEG returns a JPEG with an EXIF APP1 segment giving orientation o.
-func exifJPEG(t *testing.T, img image.Image, o uint16) []byte {
+// exifJPEG returns a JPEG with an EXIF APP1 segment giving orientation o,
+// its TIFF header in byte order order.
+func exifJPEG(t *testing.T, img image.Image, o uint16, order binary.ByteOrder) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 95}); err != nil {
-		t.Fatal(err)
-	}
+	return withEXIF(jpegOf(t, img), o, order)
+}
+
+// withEXIF returns plain, a JPEG, with an EXIF APP1 segment giving
+// orientation o.
+func withEXIF(plain []byte, o uint16, order binary.ByteOrder) []byte {
 	tiff := []byte("MM\x00\x2a\x00\x00\x00\x08")
+	if order == binary.LittleEndian {
+		tiff = []byte("II\x2a\x00\x08\x00\x00\x00")
+	}
 	ifd := make([]byte, 2+12+4)
-	binary.BigEndian.PutUint16(ifd[0:], 1)      // one entry
-	binary.BigEndian.PutUint16(ifd[2:], 0x0112) // Orientation
-	binary.BigEndian.PutUint16(ifd[4:], 3)      // SHORT
-	binary.BigEndian.PutUint32(ifd[6:], 1)
-	binary.BigEndian.PutUint16(ifd[10:], o)
+	order.PutUint16(ifd[0:], 1)      // one entry
+	order.PutUint16(ifd[2:], 0x0112) // Orientation
+	order.PutUint16(ifd[4:], 3)      // SHORT
+	order.PutUint32(ifd[6:], 1)
+	order.PutUint16(ifd[10:], o)
 	payload := append(append([]byte("Exif\x00\x00"), tiff...), ifd...)
 	app1 := []byte{0xff, 0xe1, 0, 0}
 	binary.BigEndian.PutUint16(app1[2:], uint16(len(payload)+2))
-	out := append([]byte{}, buf.Bytes()[:2]...)
+	out := append([]byte{}, plain[:2]...)
 	out = append(append(out, app1...), payload...)
-	return append(out, buf.Bytes()[2:]...)
+	return append(out, plain[2:]...)
 }
 
-// TestPhotoUpright turns a photo taken sideways (EXIF orientation 6) the
-// right way up before it is cut to its frame.
+// TestPhotoUpright turns photos stored in each of the eight EXIF
+// orientations upright, as imaging does when it decodes the whole photo,
+// at full size and scaled down.
 func TestPhotoUpright(t *testing.T) {
 	t.Parallel()
-	// stored 200 x 100: red on the left, blue on the right; shown turned
-	// 90° clockwise it is 100 x 200, red on top
+	// stored 200 x 100, a colour in each quarter, so every turn and flip
+	// shows
 	img := image.NewRGBA(image.Rect(0, 0, 200, 100))
+	quarters := []color.RGBA{{220, 0, 0, 255}, {0, 0, 220, 255}, {0, 200, 0, 255}, {230, 230, 0, 255}}
 	for y := 0; y < 100; y++ {
 		for x := 0; x < 200; x++ {
-			c := color.RGBA{220, 0, 0, 255}
-			if x >= 100 {
-				c = color.RGBA{0, 0, 220, 255}
-			}
-			img.Set(x, y, c)
+			img.Set(x, y, quarters[x/100+2*(y/50)])
 		}
 	}
-	p, err := preparePhoto(exifJPEG(t, img, 6), Rect{0, 0, 50, 100}, PrintDPI/25.4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b := p.img.Bounds(); b.Dx() != 100 || b.Dy() != 200 {
-		t.Fatalf("the photo is %v, want 100 x 200 upright", b)
-	}
-	top := color.RGBAModel.Convert(p.img.At(p.img.Bounds().Min.X+50, p.img.Bounds().Min.Y+20)).(color.RGBA)
-	if top.R < 150 || top.B > 80 {
-		t.Errorf("the top of the upright photo is %v, want red", top)
+	for o := uint16(1); o <= 8; o++ {
+		for _, order := range []binary.ByteOrder{binary.BigEndian, binary.LittleEndian} {
+			data := exifJPEG(t, img, o, order)
+			if got := exifOrientation(data); got != int(o) {
+				t.Fatalf("orientation %d (%v) read as %d", o, order, got)
+			}
+			ref, err := imaging.Decode(bytes.NewReader(data), imaging.AutoOrientation(true))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, h := ref.Bounds().Dx(), ref.Bounds().Dy()
+			frame := Rect{0, 0, float64(w) / 4, float64(h) / 4}
+			for _, pxPerMM := range []float64{4, 2} {
+				p, err := preparePhoto(data, frame, pxPerMM)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, ok := p.img.(*image.YCbCr); !ok {
+					t.Errorf("orientation %d: turned into a %T, want the JPEG's YCbCr", o, p.img)
+				}
+				want := imaging.Resize(ref, int(frame.W*pxPerMM), int(frame.H*pxPerMM), imaging.Linear)
+				if p.img.Bounds().Size() != want.Bounds().Size() {
+					t.Fatalf("orientation %d: %v, want %v", o, p.img.Bounds().Size(), want.Bounds().Size())
+				}
+				if d := meanDifference(p.img, want); d > 8 {
+					t.Errorf("orientation %d at %v px/mm: differs from imaging's upright photo by %.1f a channel", o, pxPerMM, d)
+				}
+			}
+		}
 	}
 }
 
