@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"math"
 	"net/http"
 	"strings"
 	"sync"
@@ -127,7 +126,7 @@ func (p *plugin) preview(e *core.RequestEvent) error {
 	answer := previewAnswer{
 		Image:    "data:image/png;base64," + base64.StdEncoding.EncodeToString(png),
 		Overflow: overflow,
-		Warnings: photoWarnings(format, content, original),
+		Warnings: photoWarnings(format, cutToFit(content, overflow), original),
 	}
 	if answer.Overflow == nil {
 		answer.Overflow = []proof.Overflow{}
@@ -280,24 +279,14 @@ func previewPhoto(app core.App, id, team string) ([]byte, image.Config, error) {
 
 // photoWarnings returns the warning the proof would give about a photo of
 // the size original (its resolution at print size under proof.PrintDPI):
-// the preview draws the thumb, whose own resolution says nothing. The
-// photo is cut, centred, to its frame's aspect, as package proof cuts it.
+// the preview draws the thumb, whose own resolution says nothing.
 func photoWarnings(format proof.Format, content proof.Content, original image.Config) []proof.Warning {
 	warnings := []proof.Warning{}
-	if original.Width == 0 || original.Height == 0 {
-		return warnings
-	}
 	layout, err := proof.NewLayout(format, content)
-	if err != nil || layout.Photo.W <= 0 || layout.Photo.H <= 0 {
+	if err != nil {
 		return warnings
 	}
-	frame := layout.Photo
-	width := float64(original.Width)
-	if aspect := frame.W / frame.H; width/float64(original.Height) > aspect {
-		width = float64(original.Height) * aspect
-	}
-	dpi := int(math.Round(width / (frame.W / 25.4)))
-	if dpi < proof.PrintDPI {
+	if dpi := layout.PhotoDPI(original.Width, original.Height); dpi > 0 && dpi < proof.PrintDPI {
 		warnings = append(warnings, proof.Warning{Code: "photo_low_resolution", DPI: dpi})
 	}
 	return warnings
