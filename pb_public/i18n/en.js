@@ -600,6 +600,7 @@ export default {
       categoryAll: 'All topics',
       mine: 'Only questions I handle',
       count: { zero: 'No questions.', one: '1 question, {flagged} of them waiting too long for an answer.', other: '{n} questions, {flagged} of them waiting too long for an answer.' },
+      countMore: 'The newest {n} questions, {flagged} of them waiting too long for an answer; there are more.',
       empty: 'No questions with these filters.',
       more: 'Load more questions',
     },

@@ -601,6 +601,7 @@ export default {
       categoryAll: 'Alle onderwerpen',
       mine: 'Alleen vragen die ik behandel',
       count: { zero: 'Geen vragen.', one: '1 vraag, waarvan {flagged} te lang zonder antwoord.', other: '{n} vragen, waarvan {flagged} te lang zonder antwoord.' },
+      countMore: 'De nieuwste {n} vragen, waarvan {flagged} te lang zonder antwoord; er zijn er meer.',
       empty: 'Geen vragen met deze filters.',
       more: 'Meer vragen laden',
     },

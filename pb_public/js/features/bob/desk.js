@@ -69,14 +69,17 @@ export function mount(el) {
       const current = ++reading;
       root.setAttribute('aria-busy', 'true');
       try {
-        const res = await pb.collection('questions').getList(1, perPage, { filter: filter(), sort: '-updated', expand: QUESTION_EXPAND });
+        // one more than shown tells whether there are more: PocketBase's
+        // total count would cost the queue more than the page itself
+        const res = await pb.collection('questions').getList(1, perPage + 1, { filter: filter(), sort: '-updated', expand: QUESTION_EXPAND, skipTotal: true });
         if (live.destroyed || current !== reading) return;
+        const hasMore = res.items.length > perPage;
         // those waiting too long for a first response first, each group by last activity
-        const items = [...res.items].sort((a, b) => Number(isFlagged(b)) - Number(isFlagged(a)));
+        const items = res.items.slice(0, perPage).sort((a, b) => Number(isFlagged(b)) - Number(isFlagged(a)));
         list.update(items);
         replace(listBox, list.el);
-        count.textContent = t('bob.desk.count', { n: res.totalItems, flagged: items.filter(isFlagged).length });
-        more.hidden = res.totalItems <= res.items.length;
+        count.textContent = t(hasMore ? 'bob.desk.countMore' : 'bob.desk.count', { n: items.length, flagged: items.filter(isFlagged).length });
+        more.hidden = !hasMore;
         root.dataset.state = 'ready';
       } catch (err) {
         if (live.destroyed || current !== reading) return;
