@@ -249,6 +249,7 @@ function renderNav() {
       item('#/teams', 'teams', t('nav.teams')),
       item('#/tasks', 'tasks', t('nav.tasks')),
       item('#/wiki', 'wiki', t('nav.wiki')),
+      item('#/bob', 'bob', t('nav.bob')),
       item('#/directory', 'directory', t('nav.directory')),
       item('#/profile', 'profile', t('nav.profile'))
     ),

@@ -58,6 +58,18 @@ export const ROUTES = [
   { name: 'readers', path: 'readers/:collection/:id', tab: 'feed', load: () => import('./features/mustread/readers.js') },
 
   { name: 'notifications', path: 'notifications', load: () => import('./features/notifications/notifications.js') },
+
+  // BOB: "Vraag het BOB" and my teams' questions, BOB's workspace (staff
+  // only), the catalogue, the order form and the orders. Literal paths
+  // before parameters: #/bob/orders before #/bob/orders/<id>.
+  { name: 'bob', path: 'bob', tab: 'bob', load: () => import('./features/bob/bob.js') },
+  { name: 'bobdesk', path: 'bob/desk', tab: 'bob', load: () => import('./features/bob/desk.js') },
+  { name: 'bobsaved', path: 'bob/saved', tab: 'bob', load: () => import('./features/bob/saved.js') },
+  { name: 'bobquestion', path: 'bob/questions/:id', tab: 'bob', load: () => import('./features/bob/question.js') },
+  { name: 'bobcatalogue', path: 'bob/catalogue', tab: 'bob', load: () => import('./features/bob/catalogue.js') },
+  { name: 'boborder', path: 'bob/order/:product', tab: 'bob', load: () => import('./features/bob/order-new.js') },
+  { name: 'boborders', path: 'bob/orders', tab: 'bob', load: () => import('./features/bob/orders.js') },
+  { name: 'boborderpage', path: 'bob/orders/:id', tab: 'bob', load: () => import('./features/bob/order.js') },
 ];
 
 /**

@@ -113,7 +113,8 @@ export function notificationText(n) {
  * Returns the route of this app a notification points to, from what it is
  * about: a task ("#/tasks/<id>"), the offers waiting for the reader
  * ("#/tasks"), a post ("#/post/<id>"), a wiki page ("#/wiki/<id>"), a
- * team the reader is in ("#/team/<slug>"); "" for nothing.
+ * team the reader is in ("#/team/<slug>"), a question to BOB
+ * ("#/bob/questions/<id>"), an order ("#/bob/orders/<id>"); "" for nothing.
  *
  * @param {any} n a notifications record
  * @returns {string}
@@ -134,6 +135,11 @@ export function notificationLink(n) {
     // a protocol to read and confirm, a reminder of it
     case 'wiki_pages':
       return '#/wiki/' + id;
+    // BOB: a question (answered, assigned, replied to, waiting too long), an order's new status
+    case 'questions':
+      return '#/bob/questions/' + id;
+    case 'orders':
+      return '#/bob/orders/' + id;
     case 'teams': {
       const slug = membershipOf(id)?.expand?.team?.slug;
       return slug ? '#/team/' + encodeURIComponent(slug) : '#/teams';
