@@ -8,6 +8,7 @@ import (
 
 	"buurtplein/internal/testapp"
 	"buurtplein/plugins"
+	"buurtplein/plugins/search"
 )
 
 func TestMain(m *testing.M) { os.Exit(testapp.Run(m)) }
@@ -128,5 +129,24 @@ func TestDemoSeedIsTheRegistrys(t *testing.T) {
 	}
 	if after := count(); !maps.Equal(before, after) {
 		t.Fatalf("seeding the demo organisation again changed the counts from %v to %v", before, after)
+	}
+}
+
+// TestSearchKindsHaveLabels checks that every kind a plugin makes
+// searchable has its name in the PWA's languages (search.kind.<kind>):
+// without it, the search screen files its results under "Overig".
+func TestSearchKindsHaveLabels(t *testing.T) {
+	app := testapp.New(t)
+	kinds := search.Kinds(app)
+	if len(kinds) == 0 {
+		t.Fatal("no search kinds registered")
+	}
+	for _, lang := range testapp.Languages {
+		keys := testapp.I18nKeys(t, lang)
+		for _, kind := range kinds {
+			if !keys["search.kind."+kind] {
+				t.Errorf("search kind %q has no search.kind.%s in pb_public/i18n/%s.js", kind, kind, lang)
+			}
+		}
 	}
 }

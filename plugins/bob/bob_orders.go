@@ -390,7 +390,7 @@ func errOverflow(overflows []proof.Overflow) error {
 	o := overflows[0]
 	over := o.Length - o.Limit
 	return hooks.FieldError(o.Field, "orders_text_too_long",
-		fmt.Sprintf("%q past niet op dit formaat: %d tekens, ten hoogste %d. Maak de tekst %d tekens korter of kies een groter formaat.",
+		fmt.Sprintf("Het veld %s past niet op dit formaat: %d tekens, ten hoogste %d. Maak de tekst %d tekens korter of kies een groter formaat.",
 			o.Field, o.Length, o.Limit, over),
 		hooks.Params{"field": o.Field, "length": o.Length, "limit": o.Limit, "over": over})
 }

@@ -1,5 +1,5 @@
 // The results of a search, grouped by kind (posts, comments, wiki pages,
-// tasks):
+// tasks, questions to BOB and their answers):
 // each a link to where it lives, with its snippet's hits in <mark> (every
 // piece of text a text node).
 
@@ -9,7 +9,7 @@ import { membershipOf } from '../../store.js';
 import { parseDate, relativeTime, fullDate } from '../../format.js';
 
 /** The kinds in the order they show; a kind the PWA does not know yet goes last. */
-export const KINDS = ['wiki_pages', 'posts', 'comments', 'tasks'];
+export const KINDS = ['wiki_pages', 'posts', 'comments', 'tasks', 'questions', 'question_replies'];
 
 /**
  * @typedef {Object} SearchItem
@@ -34,6 +34,9 @@ export const KINDS = ['wiki_pages', 'posts', 'comments', 'tasks'];
 export function resultHash(item) {
   if (item.collection === 'wiki_pages') return '#/wiki/' + encodeURIComponent(item.id);
   if (item.collection === 'tasks') return '#/tasks/' + encodeURIComponent(item.id);
+  if (item.collection === 'questions') return '#/bob/questions/' + encodeURIComponent(item.id);
+  // an answer's parent (its question) comes as "post", as a comment's does
+  if (item.collection === 'question_replies') return '#/bob/questions/' + encodeURIComponent(item.post || '');
   const team = item.team ? membershipOf(item.team)?.expand?.team : null;
   return team ? '#/team/' + encodeURIComponent(team.slug) : '#/feed';
 }
