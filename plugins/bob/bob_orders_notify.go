@@ -3,7 +3,6 @@ package bob
 import (
 	"slices"
 
-	"buurtplein/hooks"
 	"buurtplein/plugins/notify"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -33,7 +32,7 @@ func notifyOrderStatus(app core.App, order *core.Record, actor, from, to string)
 	}
 	params := map[string]any{"title": order.GetString("title")}
 	if slices.Contains(kind.Params(), "actor") {
-		params["actor"] = orderActorName(app, actor)
+		params["actor"] = notify.ActorName(app, actor)
 	}
 	return notify.Notify(app, notify.Notification{
 		User:    requester,
@@ -42,17 +41,4 @@ func notifyOrderStatus(app core.App, order *core.Record, actor, from, to string)
 		Sender:  actor,
 		Params:  params,
 	})
-}
-
-// orderActorName returns the name of the employee userId, or "" (the PWA then says
-// "a colleague") for IT or someone no longer there.
-func orderActorName(app core.App, userId string) string {
-	if userId == "" {
-		return ""
-	}
-	user, err := app.FindRecordById(hooks.UsersCollection, userId)
-	if err != nil {
-		return ""
-	}
-	return user.GetString("name")
 }

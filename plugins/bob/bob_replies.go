@@ -119,7 +119,7 @@ func replyAdded(app core.App, reply *core.Record) error {
 	n := notify.Notification{
 		Subject: aboutQuestion(question.Id),
 		Sender:  author,
-		Params:  map[string]any{"actor": userName(app, author), "title": question.GetString("subject")},
+		Params:  map[string]any{"actor": notify.ActorName(app, author), "title": question.GetString("subject")},
 	}
 	status := question.GetString("status")
 	if staff {
@@ -153,17 +153,4 @@ func replyTopics(app core.App, reply *core.Record) ([]string, error) {
 		return bobTopics(app)
 	}
 	return hooks.Via("question")(app, reply)
-}
-
-// userName returns the name of a user for a notification's parameters, or
-// "" for none: the PWA then says "a colleague".
-func userName(app core.App, userId string) string {
-	if userId == "" {
-		return ""
-	}
-	u, err := app.FindRecordById(hooks.UsersCollection, userId)
-	if err != nil {
-		return ""
-	}
-	return u.GetString("name")
 }

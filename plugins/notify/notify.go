@@ -207,3 +207,17 @@ func plainText(s string, limit int) string {
 	}
 	return s
 }
+
+// ActorName returns the name of the employee userId for a notification's
+// parameters, or "" for none (IT, or an account that is gone): the PWA
+// then says "a colleague" in the reader's language.
+func ActorName(app core.App, userId string) string {
+	if userId == "" {
+		return ""
+	}
+	u, err := app.FindRecordById(hooks.UsersCollection, userId)
+	if err != nil {
+		return ""
+	}
+	return u.GetString("name")
+}

@@ -54,7 +54,7 @@ func notifyHandedOver(app core.App, old, task *core.Record, by string) error {
 		Subject: aboutTask(task.Id),
 		Sender:  by,
 		Params: map[string]any{
-			"actor": nameOf(app, by), "title": task.GetString("title"), "assignee": nameOf(app, assignee),
+			"actor": notify.ActorName(app, by), "title": task.GetString("title"), "assignee": notify.ActorName(app, assignee),
 		},
 	})
 }
@@ -70,12 +70,12 @@ func notifyOffer(app core.App, t *core.Record, count int) error {
 		Kind:    notify.KindHandoverOffered,
 		Subject: aboutTask(t.GetString("task")),
 		Sender:  from,
-		Params:  map[string]any{"actor": nameOf(app, from), "title": t.GetString("task_title")},
+		Params:  map[string]any{"actor": notify.ActorName(app, from), "title": t.GetString("task_title")},
 	}
 	if count > 1 {
 		n.Kind = notify.KindHandoverShift
 		n.Subject = aboutShift(from)
-		n.Params = map[string]any{"actor": nameOf(app, from), "n": count}
+		n.Params = map[string]any{"actor": notify.ActorName(app, from), "n": count}
 	}
 
 	receivers, err := receiversOf(app, t)
@@ -127,7 +127,7 @@ func notifyAnswer(app core.App, t *core.Record, kind notify.Kind) error {
 		Kind:    kind,
 		Subject: aboutTask(t.GetString("task")),
 		Sender:  actor,
-		Params:  map[string]any{"actor": nameOf(app, actor), "title": t.GetString("task_title")},
+		Params:  map[string]any{"actor": notify.ActorName(app, actor), "title": t.GetString("task_title")},
 	})
 }
 
@@ -163,12 +163,12 @@ func notifyLapsed(app core.App, offers []*core.Record, actor string) error {
 			Kind:    notify.KindHandoverLapsed,
 			Subject: aboutTask(ts[0].GetString("task")),
 			Sender:  p.sender,
-			Params:  map[string]any{"actor": nameOf(app, p.sender), "title": ts[0].GetString("task_title")},
+			Params:  map[string]any{"actor": notify.ActorName(app, p.sender), "title": ts[0].GetString("task_title")},
 		}
 		if len(ts) > 1 {
 			n.Kind = notify.KindHandoverShiftLapsed
 			n.Subject = aboutShift(p.sender)
-			n.Params = map[string]any{"actor": nameOf(app, p.sender), "n": len(ts)}
+			n.Params = map[string]any{"actor": notify.ActorName(app, p.sender), "n": len(ts)}
 		}
 		if err := notify.Notify(app, n); err != nil {
 			return err
@@ -184,20 +184,6 @@ func receiversOf(app core.App, t *core.Record) ([]string, error) {
 		return memberIds(app, toTeam)
 	}
 	return []string{t.GetString("to_user")}, nil
-}
-
-// nameOf returns the name of a user for a notification's parameters, or
-// "" for none (IT, or an account that is gone): the PWA then says "a
-// colleague" in the reader's language.
-func nameOf(app core.App, userId string) string {
-	if userId == "" {
-		return ""
-	}
-	u, err := app.FindRecordById(hooks.UsersCollection, userId)
-	if err != nil {
-		return ""
-	}
-	return u.GetString("name")
 }
 
 func memberIds(app core.App, teamId string) ([]string, error) {
