@@ -1,9 +1,7 @@
 package bob_test
 
 import (
-	"encoding/json"
 	"net/http"
-	"strings"
 	"testing"
 
 	"buurtplein/internal/testapp"
@@ -11,7 +9,6 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tests"
 )
 
 // Subjects of the demo questions (plugins/bob/bob_questions_demo.go).
@@ -70,28 +67,6 @@ const (
 	noteWord   = "PR-budget"
 	publicWord = "catalogus"
 )
-
-func deskAuth(token string) map[string]string { return map[string]string{"Authorization": token} }
-
-// deskJSON encodes v as a request body.
-func deskJSON(t testing.TB, v any) *strings.Reader {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.NewReader(string(b))
-}
-
-// runDesk runs the scenarios, each on a fresh copy of the demo
-// organisation.
-func runDesk(t *testing.T, scenarios []tests.ApiScenario) {
-	t.Helper()
-	for _, s := range scenarios {
-		s.TestAppFactory = testapp.Factory
-		s.Test(t)
-	}
-}
 
 // setQuestion changes a question as Go code does.
 func setQuestion(t testing.TB, app core.App, id string, fields map[string]any) {

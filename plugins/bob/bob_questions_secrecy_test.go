@@ -31,7 +31,7 @@ func TestInternalNoteSecrecy(t *testing.T) {
 	flyerQ := d.question[flyer]
 	q := url.QueryEscape
 	get := func(name, token, path string, status int, content, notContent []string) tests.ApiScenario {
-		return tests.ApiScenario{Name: name, Method: http.MethodGet, URL: path, Headers: deskAuth(token),
+		return tests.ApiScenario{Name: name, Method: http.MethodGet, URL: path, Headers: authHeader(token),
 			ExpectedStatus: status, ExpectedContent: content, NotExpectedContent: notContent}
 	}
 	secret := []string{d.note, noteText}
@@ -44,7 +44,7 @@ func TestInternalNoteSecrecy(t *testing.T) {
 		get("bram asks for internal replies: none", d.bramT, replies+"?filter="+q(`internal=true`),
 			200, []string{`"totalItems":0`}, secret),
 		get("bram cannot view the note", d.bramT, replies+"/"+d.note, 404, []string{`"status":404`}, secret),
-		{Name: "bram cannot HEAD the note", Method: http.MethodHead, URL: replies + "/" + d.note, Headers: deskAuth(d.bramT), ExpectedStatus: 404},
+		{Name: "bram cannot HEAD the note", Method: http.MethodHead, URL: replies + "/" + d.note, Headers: authHeader(d.bramT), ExpectedStatus: 404},
 		get("carla sees no reply of Haarlem-Noord's question", d.carlaT, replies, 200, []string{`"items":[`}, []string{d.publicReply, d.note}),
 		get("anonymous sees nothing", "", replies, 200, []string{`"totalItems":0`}, secret),
 		get("bram expands the question's replies: no note", d.bramT, questions+"/"+flyerQ+"?expand=question_replies_via_question",
@@ -76,16 +76,16 @@ func TestInternalNoteSecrecy(t *testing.T) {
 	}
 	scenarios = append(scenarios,
 		tests.ApiScenario{
-			Name: "a filter inside a batch is refused too", Method: http.MethodPost, URL: "/api/batch", Headers: deskAuth(d.bramT),
-			Body: deskJSON(t, map[string]any{"requests": []map[string]any{
+			Name: "a filter inside a batch is refused too", Method: http.MethodPost, URL: "/api/batch", Headers: authHeader(d.bramT),
+			Body: jsonOf(t, map[string]any{"requests": []map[string]any{
 				{"method": "PATCH", "url": questions + "/" + flyerQ + "?filter=" + q(`question_replies_via_question.internal = true`) + "&expand=question_replies_via_question",
 					"body": map[string]any{"status": "closed"}},
 			}}),
 			ExpectedStatus: 400, ExpectedContent: []string{"validation_scoped"}, NotExpectedContent: secret,
 		},
 		tests.ApiScenario{
-			Name: "bram's batch answer expands no note", Method: http.MethodPost, URL: "/api/batch", Headers: deskAuth(d.bramT),
-			Body: deskJSON(t, map[string]any{"requests": []map[string]any{
+			Name: "bram's batch answer expands no note", Method: http.MethodPost, URL: "/api/batch", Headers: authHeader(d.bramT),
+			Body: jsonOf(t, map[string]any{"requests": []map[string]any{
 				{"method": "POST", "url": replies + "?expand=question.question_replies_via_question",
 					"body": map[string]any{"question": flyerQ, "author": d.bram, "body": "Hier is de tekst"}},
 				{"method": "PATCH", "url": questions + "/" + flyerQ + "?expand=question_replies_via_question", "body": map[string]any{"status": "closed"}},
@@ -93,7 +93,7 @@ func TestInternalNoteSecrecy(t *testing.T) {
 			ExpectedStatus: 200, ExpectedContent: []string{`"status":"closed"`}, NotExpectedContent: secret,
 		},
 	)
-	runDesk(t, scenarios)
+	runScenarios(t, scenarios)
 }
 
 // TestInternalNoteRealtime subscribes bram to Haarlem-Noord's topic and

@@ -31,25 +31,25 @@ func TestQuestionCreate(t *testing.T) {
 	scenarios := []tests.ApiScenario{
 		{
 			Name: "bram asks for his team: status new", Method: http.MethodPost, URL: "/api/collections/questions/records",
-			Headers: deskAuth(d.bramT), Body: deskJSON(t, ask(map[string]any{"status": "new"})),
+			Headers: authHeader(d.bramT), Body: jsonOf(t, ask(map[string]any{"status": "new"})),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"status":"new"`, `"closed":""`, `"first_response":""`, `"flagged":""`},
 			ExpectedEvents:  map[string]int{"OnRecordCreate": 1},
 		},
 		{
 			Name: "bram cannot ask for Schalkwijk", Method: http.MethodPost, URL: "/api/collections/questions/records",
-			Headers: deskAuth(d.bramT), Body: deskJSON(t, ask(map[string]any{"team": d.schalkwijk})),
+			Headers: authHeader(d.bramT), Body: jsonOf(t, ask(map[string]any{"team": d.schalkwijk})),
 			ExpectedStatus: 400, ExpectedContent: []string{`"data":{}`},
 		},
 		{
 			Name: "bram cannot ask in anna's name", Method: http.MethodPost, URL: "/api/collections/questions/records",
-			Headers: deskAuth(d.bramT), Body: deskJSON(t, ask(map[string]any{"asker": d.anna})),
+			Headers: authHeader(d.bramT), Body: jsonOf(t, ask(map[string]any{"asker": d.anna})),
 			ExpectedStatus: 400, ExpectedContent: []string{`"data":{}`},
 		},
 		{
 			Name: "a batch is the same path: a status sent along is refused", Method: http.MethodPost, URL: "/api/batch",
-			Headers: deskAuth(d.bramT),
-			Body: deskJSON(t, map[string]any{"requests": []map[string]any{
+			Headers: authHeader(d.bramT),
+			Body: jsonOf(t, map[string]any{"requests": []map[string]any{
 				{"method": "POST", "url": "/api/collections/questions/records", "body": ask(nil)},
 				{"method": "POST", "url": "/api/collections/questions/records", "body": ask(map[string]any{"status": "closed"})},
 			}}),
@@ -63,7 +63,7 @@ func TestQuestionCreate(t *testing.T) {
 		},
 		{
 			Name: "nobody asks anonymously", Method: http.MethodPost, URL: "/api/collections/questions/records",
-			Body: deskJSON(t, ask(nil)), ExpectedStatus: 400, ExpectedContent: []string{`"data":{}`},
+			Body: jsonOf(t, ask(nil)), ExpectedStatus: 400, ExpectedContent: []string{`"data":{}`},
 		},
 	}
 	for field, value := range map[string]any{
@@ -72,12 +72,12 @@ func TestQuestionCreate(t *testing.T) {
 	} {
 		scenarios = append(scenarios, tests.ApiScenario{
 			Name: "a new question cannot come with " + field, Method: http.MethodPost, URL: "/api/collections/questions/records",
-			Headers: deskAuth(d.boT), Body: deskJSON(t, ask(map[string]any{field: value, "asker": d.bo, "team": d.bob})),
+			Headers: authHeader(d.boT), Body: jsonOf(t, ask(map[string]any{field: value, "asker": d.bo, "team": d.bob})),
 			ExpectedStatus:  400,
 			ExpectedContent: []string{`"code":"bob_question_server_field"`, `"field":"` + field + `"`},
 		})
 	}
-	runDesk(t, scenarios)
+	runScenarios(t, scenarios)
 }
 
 // TestQuestionStatusTable checks every cell of the status table through
@@ -142,8 +142,8 @@ func TestQuestionUpdates(t *testing.T) {
 	q := d.question[declaratie]
 	url := "/api/collections/questions/records/" + q
 	patch := func(name, token string, body map[string]any, status int, content ...string) tests.ApiScenario {
-		return tests.ApiScenario{Name: name, Method: http.MethodPatch, URL: url, Headers: deskAuth(token),
-			Body: deskJSON(t, body), ExpectedStatus: status, ExpectedContent: content}
+		return tests.ApiScenario{Name: name, Method: http.MethodPatch, URL: url, Headers: authHeader(token),
+			Body: jsonOf(t, body), ExpectedStatus: status, ExpectedContent: content}
 	}
 	scenarios := []tests.ApiScenario{
 		patch("bram cannot assign", d.bramT, map[string]any{"assignee": d.bo}, 403, `"code":"bob_question_assign_forbidden"`),
@@ -163,7 +163,7 @@ func TestQuestionUpdates(t *testing.T) {
 	}
 	scenarios = append(scenarios, tests.ApiScenario{
 		Name: "bo assigns dirk, a second staff member, who is told", Method: http.MethodPatch, URL: url,
-		Headers: deskAuth(d.boT), Body: deskJSON(t, map[string]any{"assignee": d.dirk}),
+		Headers: authHeader(d.boT), Body: jsonOf(t, map[string]any{"assignee": d.dirk}),
 		BeforeTestFunc: func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) { makeStaff(t, app, d.dirk, d.bob) },
 		ExpectedStatus: 200, ExpectedContent: []string{`"assignee":"` + d.dirk + `"`},
 		AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
@@ -173,7 +173,7 @@ func TestQuestionUpdates(t *testing.T) {
 		},
 	}, tests.ApiScenario{
 		Name: "bo takes a question himself: no notification", Method: http.MethodPatch, URL: url,
-		Headers: deskAuth(d.boT), Body: deskJSON(t, map[string]any{"assignee": d.bo}),
+		Headers: authHeader(d.boT), Body: jsonOf(t, map[string]any{"assignee": d.bo}),
 		ExpectedStatus: 200, ExpectedContent: []string{`"assignee":"` + d.bo + `"`},
 		AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
 			if got := notifications(t, app, d.bo, q); len(got) != 0 {
@@ -183,8 +183,8 @@ func TestQuestionUpdates(t *testing.T) {
 	}, tests.ApiScenario{
 		// a batch is the same path with the same hooks: refused as a whole
 		Name: "bram's batch cannot move the status", Method: http.MethodPost, URL: "/api/batch",
-		Headers: deskAuth(d.bramT),
-		Body: deskJSON(t, map[string]any{"requests": []map[string]any{
+		Headers: authHeader(d.bramT),
+		Body: jsonOf(t, map[string]any{"requests": []map[string]any{
 			{"method": "PATCH", "url": "/api/collections/questions/records/" + q, "body": map[string]any{"status": "answered"}},
 		}}),
 		ExpectedStatus: 400, ExpectedContent: []string{"bob_question_status_forbidden"},
@@ -194,7 +194,7 @@ func TestQuestionUpdates(t *testing.T) {
 			}
 		},
 	})
-	runDesk(t, scenarios)
+	runScenarios(t, scenarios)
 }
 
 // TestQuestionInvariants checks what holds on a save from Go code, where

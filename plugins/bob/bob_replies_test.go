@@ -19,7 +19,7 @@ func TestReplies(t *testing.T) {
 	d := newDesk(t)
 	reply := func(name, token string, body map[string]any, status int, content ...string) tests.ApiScenario {
 		return tests.ApiScenario{Name: name, Method: http.MethodPost, URL: "/api/collections/question_replies/records",
-			Headers: deskAuth(token), Body: deskJSON(t, body), ExpectedStatus: status, ExpectedContent: content}
+			Headers: authHeader(token), Body: jsonOf(t, body), ExpectedStatus: status, ExpectedContent: content}
 	}
 	unchangedQuestion := func(id, status string) func(testing.TB, *tests.TestApp, *http.Response) {
 		return func(t testing.TB, app *tests.TestApp, res *http.Response) {
@@ -94,8 +94,8 @@ func TestReplies(t *testing.T) {
 	scenarios = append(scenarios, first, note, reopen, answered, bobClosed,
 		tests.ApiScenario{
 			Name: "bo replies and marks answered in one batch", Method: http.MethodPost, URL: "/api/batch",
-			Headers: deskAuth(d.boT),
-			Body: deskJSON(t, map[string]any{"requests": []map[string]any{
+			Headers: authHeader(d.boT),
+			Body: jsonOf(t, map[string]any{"requests": []map[string]any{
 				{"method": "POST", "url": "/api/collections/question_replies/records", "body": map[string]any{"question": decl, "author": d.bo, "body": "Zie de wiki."}},
 				{"method": "PATCH", "url": "/api/collections/questions/records/" + decl, "body": map[string]any{"status": "answered"}},
 			}}),
@@ -111,8 +111,8 @@ func TestReplies(t *testing.T) {
 		},
 		tests.ApiScenario{
 			Name: "a batch whose status change is refused writes no reply either", Method: http.MethodPost, URL: "/api/batch",
-			Headers: deskAuth(d.bramT),
-			Body: deskJSON(t, map[string]any{"requests": []map[string]any{
+			Headers: authHeader(d.bramT),
+			Body: jsonOf(t, map[string]any{"requests": []map[string]any{
 				{"method": "POST", "url": "/api/collections/question_replies/records", "body": map[string]any{"question": flyerQ, "author": d.bram, "body": "Hier is de tekst"}},
 				{"method": "PATCH", "url": "/api/collections/questions/records/" + flyerQ, "body": map[string]any{"status": "answered"}},
 			}}),
@@ -121,9 +121,9 @@ func TestReplies(t *testing.T) {
 		},
 		tests.ApiScenario{
 			Name: "replies are never changed", Method: http.MethodPatch, URL: "/api/collections/question_replies/records/" + d.publicReply,
-			Headers: deskAuth(d.boT), Body: deskJSON(t, map[string]any{"body": "Anders"}),
+			Headers: authHeader(d.boT), Body: jsonOf(t, map[string]any{"body": "Anders"}),
 			ExpectedStatus: 403, ExpectedContent: []string{`"status":403`},
 		},
 	)
-	runDesk(t, scenarios)
+	runScenarios(t, scenarios)
 }

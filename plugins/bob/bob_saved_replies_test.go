@@ -24,26 +24,26 @@ func TestSavedReplies(t *testing.T) {
 		t.Fatal(err)
 	}
 	list := "/api/collections/saved_replies/records"
-	runDesk(t, []tests.ApiScenario{
-		{Name: "bo lists them", Method: http.MethodGet, URL: list, Headers: deskAuth(d.boT),
+	runScenarios(t, []tests.ApiScenario{
+		{Name: "bo lists them", Method: http.MethodGet, URL: list, Headers: authHeader(d.boT),
 			ExpectedStatus: 200, ExpectedContent: []string{saved.Id, `"totalItems":3`}},
-		{Name: "anna lists none", Method: http.MethodGet, URL: list, Headers: deskAuth(d.annaT),
+		{Name: "anna lists none", Method: http.MethodGet, URL: list, Headers: authHeader(d.annaT),
 			ExpectedStatus: 200, ExpectedContent: []string{`"totalItems":0`}, NotExpectedContent: []string{saved.Id}},
-		{Name: "anna views none", Method: http.MethodGet, URL: list + "/" + saved.Id, Headers: deskAuth(d.annaT),
+		{Name: "anna views none", Method: http.MethodGet, URL: list + "/" + saved.Id, Headers: authHeader(d.annaT),
 			ExpectedStatus: 404, ExpectedContent: []string{`"status":404`}},
-		{Name: "anna adds none", Method: http.MethodPost, URL: list, Headers: deskAuth(d.annaT),
-			Body: deskJSON(t, map[string]any{"title": "Eigen", "body": "Tekst"}), ExpectedStatus: 400, ExpectedContent: []string{`"data":{}`}},
-		{Name: "anna changes none", Method: http.MethodPatch, URL: list + "/" + saved.Id, Headers: deskAuth(d.annaT),
-			Body: deskJSON(t, map[string]any{"title": "Eigen"}), ExpectedStatus: 404, ExpectedContent: []string{`"status":404`}},
-		{Name: "anna deletes none", Method: http.MethodDelete, URL: list + "/" + saved.Id, Headers: deskAuth(d.annaT),
+		{Name: "anna adds none", Method: http.MethodPost, URL: list, Headers: authHeader(d.annaT),
+			Body: jsonOf(t, map[string]any{"title": "Eigen", "body": "Tekst"}), ExpectedStatus: 400, ExpectedContent: []string{`"data":{}`}},
+		{Name: "anna changes none", Method: http.MethodPatch, URL: list + "/" + saved.Id, Headers: authHeader(d.annaT),
+			Body: jsonOf(t, map[string]any{"title": "Eigen"}), ExpectedStatus: 404, ExpectedContent: []string{`"status":404`}},
+		{Name: "anna deletes none", Method: http.MethodDelete, URL: list + "/" + saved.Id, Headers: authHeader(d.annaT),
 			ExpectedStatus: 404, ExpectedContent: []string{`"status":404`}},
-		{Name: "bo adds one: his, whatever he sends", Method: http.MethodPost, URL: list, Headers: deskAuth(d.boT),
-			Body:           deskJSON(t, map[string]any{"title": "Open dag", "body": "Tips voor een open dag", "category": "pr", "created_by": d.anna}),
+		{Name: "bo adds one: his, whatever he sends", Method: http.MethodPost, URL: list, Headers: authHeader(d.boT),
+			Body:           jsonOf(t, map[string]any{"title": "Open dag", "body": "Tips voor een open dag", "category": "pr", "created_by": d.anna}),
 			ExpectedStatus: 200, ExpectedContent: []string{`"created_by":"` + d.bo + `"`}},
-		{Name: "bo edits one: created_by stays", Method: http.MethodPatch, URL: list + "/" + saved.Id, Headers: deskAuth(d.boT),
-			Body:           deskJSON(t, map[string]any{"body": "Nieuw", "created_by": d.anna}),
+		{Name: "bo edits one: created_by stays", Method: http.MethodPatch, URL: list + "/" + saved.Id, Headers: authHeader(d.boT),
+			Body:           jsonOf(t, map[string]any{"body": "Nieuw", "created_by": d.anna}),
 			ExpectedStatus: 200, ExpectedContent: []string{`"created_by":"` + saved.GetString("created_by") + `"`, `"body":"Nieuw"`}},
-		{Name: "bo deletes one", Method: http.MethodDelete, URL: list + "/" + saved.Id, Headers: deskAuth(d.boT), ExpectedStatus: 204},
+		{Name: "bo deletes one", Method: http.MethodDelete, URL: list + "/" + saved.Id, Headers: authHeader(d.boT), ExpectedStatus: 204},
 	})
 
 	// realtime: BOB's topic carries them, a team's does not

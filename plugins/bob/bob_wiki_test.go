@@ -32,8 +32,8 @@ func TestAnswerToWiki(t *testing.T) {
 		}
 	}
 	post := func(name, token, id string, body any, status int, content ...string) tests.ApiScenario {
-		return tests.ApiScenario{Name: name, Method: http.MethodPost, URL: route(id), Headers: deskAuth(token),
-			Body: deskJSON(t, body), ExpectedStatus: status, ExpectedContent: content, AfterTestFunc: pagesUnchanged}
+		return tests.ApiScenario{Name: name, Method: http.MethodPost, URL: route(id), Headers: authHeader(token),
+			Body: jsonOf(t, body), ExpectedStatus: status, ExpectedContent: content, AfterTestFunc: pagesUnchanged}
 	}
 	ok := post("bo makes a page of carla's answered question", d.boT, roosterQ, answer, 200,
 		`"slug":"vakantierooster-in-de-zomer"`, `"team":""`, `"revision":1`, `"created_by":"`+d.bo+`"`)
@@ -61,7 +61,7 @@ func TestAnswerToWiki(t *testing.T) {
 	}
 	twice.AfterTestFunc = nil
 
-	runDesk(t, []tests.ApiScenario{
+	runScenarios(t, []tests.ApiScenario{
 		post("carla, who asked, cannot", d.carlaT, roosterQ, answer, 403, `"code":"bob_staff_only"`),
 		post("anna cannot, even for an unknown question", d.annaT, "onbekend1234567", answer, 403, `"code":"bob_staff_only"`),
 		post("anonymous cannot", "", roosterQ, answer, 401, `"status":401`),
