@@ -63,6 +63,15 @@ type Topics struct {
 	// (for client data: every read of it then goes through the API, where
 	// it is logged). Expand is then ignored.
 	IdOnly bool
+
+	// Readers, when set, returns the employees who may read the record:
+	// its events then go only to those among each topic's subscribers
+	// (and to superusers). It narrows a topic that is wider than the
+	// record's audience, such as an organisation channel's messages on
+	// the organisation topic, read by the channel's members alone. It is
+	// called once per event, not per subscriber, with the record as it
+	// is after a create or an update and as it was before a delete.
+	Readers func(app core.App, record *core.Record) ([]string, error)
 }
 
 // PublishTo publishes every create, update and delete of collection's

@@ -59,6 +59,11 @@ type topicJob struct {
 	withdraw []string // get "delete"
 	declared Topics
 
+	// readers narrows the event to these employees (see Topics.Readers)
+	// when narrowed
+	readers  map[string]struct{}
+	narrowed bool
+
 	// a created or updated record's topics are read by the sender, after
 	// the answer (see [topicBroker.publish]); before holds an updated
 	// record's topics from before its update, if they were read
@@ -243,7 +248,7 @@ func (b *topicBroker) publish(app core.App, action string, record *core.Record, 
 // cannot be read.
 func (job topicJob) resolveTopics() []topicJob {
 	now, ok := readTopics(job.app, job.declared, job.record, "realtime topics of a record")
-	if !ok {
+	if !ok || !job.readReaders(job.app) {
 		return nil
 	}
 	before := job.before
@@ -266,6 +271,41 @@ func (job topicJob) resolveTopics() []topicJob {
 		}
 	}
 	return []topicJob{job, joined} // the withdrawal goes first
+}
+
+// readReaders reads the employees who may read the job's record, when
+// its collection narrows its events to them (Topics.Readers); false (and
+// a warning) when they cannot be read, so the event goes nowhere.
+func (job *topicJob) readReaders(app core.App) bool {
+	if job.declared.Readers == nil {
+		return true
+	}
+	users, err := job.declared.Readers(app, job.record)
+	if err != nil {
+		app.Logger().Warn("realtime readers of a record", "collection", job.record.Collection().Name, "id", job.record.Id, "error", err)
+		return false
+	}
+	job.narrowed = true
+	job.readers = make(map[string]struct{}, len(users))
+	for _, user := range users {
+		job.readers[user] = struct{}{}
+	}
+	return true
+}
+
+// reaches reports whether the job's events may go to client: always,
+// unless its collection narrowed them to the record's readers and the
+// client's employee is not one (a superuser's client has no employee).
+func (job topicJob) reaches(client subscriptions.Client) bool {
+	if !job.narrowed {
+		return true
+	}
+	user, _ := client.Get(topicUserKey).(string)
+	if user == "" {
+		return true
+	}
+	_, ok := job.readers[user]
+	return ok
 }
 
 // prepareUpdate reads the topics of a record about to be updated from what
@@ -297,9 +337,11 @@ func (b *topicBroker) prepareDelete(app core.App, record *core.Record) {
 	if !ok {
 		return
 	}
-	b.deleting.Store(record, topicJob{
-		action: "delete", record: record.Fresh(), withdraw: topics, declared: declared,
-	})
+	job := topicJob{action: "delete", record: record.Fresh(), withdraw: topics, declared: declared}
+	if !job.readReaders(app) {
+		return
+	}
+	b.deleting.Store(record, job)
 }
 
 // declaredFor returns what record's collection declared with [PublishTo];
@@ -423,6 +465,9 @@ func (b *topicBroker) sendJob(job topicJob) {
 	broker := b.app.SubscriptionsBroker()
 	for _, chunk := range broker.ChunkedClients(1000) {
 		for _, client := range chunk {
+			if !job.reaches(client) {
+				continue
+			}
 			for _, msg := range messages {
 				if client.HasSubscription(msg.Name) {
 					queueOf(client).push(broker, client, msg)

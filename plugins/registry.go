@@ -20,6 +20,7 @@ import (
 	"buurtplein/hooks"
 	"buurtplein/plugins/backups"
 	"buurtplein/plugins/bob"
+	"buurtplein/plugins/chat"
 	"buurtplein/plugins/feed"
 	"buurtplein/plugins/mustread"
 	"buurtplein/plugins/notify"
@@ -126,6 +127,14 @@ var All = []Plugin{
 		Register:    func(app core.App, o Options) error { return bob.Register(app, bob.Config{}) },
 		Seed:        bob.SeedDemo,
 		Collections: bob.Collections,
+	},
+	{
+		// after teams, notify and search: a team's channel comes with it,
+		// mentions notify, messages are searchable
+		Name:        "chat",
+		Register:    func(app core.App, o Options) error { return chat.Register(app, chat.Config{}) },
+		Seed:        chat.SeedDemo,
+		Collections: chat.Collections,
 	},
 	{
 		Name: "sessions",
