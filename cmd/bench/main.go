@@ -5,6 +5,7 @@
 // From the module root:
 //
 //	go run ./cmd/bench load            # ours and the bare baseline, in one run
+//	go run ./cmd/bench chat            # chat messages to 2,000 subscribers
 //	go run ./cmd/bench crash --rounds 200
 //	go run ./cmd/bench backup --fill 100000
 //
@@ -30,7 +31,7 @@ func main() {
 			DisableDefaultCmd: true,
 		},
 	}
-	root.AddCommand(loadtest.NewCommand(), drill.NewCrashCommand(), drill.NewBackupCommand())
+	root.AddCommand(loadtest.NewCommand(), loadtest.NewChatCommand(), drill.NewCrashCommand(), drill.NewBackupCommand())
 	if err := root.Execute(); err != nil {
 		os.Exit(1)
 	}

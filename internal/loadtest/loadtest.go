@@ -318,7 +318,7 @@ func runServer(ctx context.Context, c Config, p *plan, name, orgDir, work string
 	var cpuBefore, clientBefore time.Duration
 	stopProgress := func() {}
 	var vus []*vu
-	res.Elapsed, vus = runVUs(ctx, c, p, srv.URL, rec, func() {
+	res.Elapsed, vus = runVUs(ctx, c, p, name, srv.URL, rec, func() {
 		cpuBefore, clientBefore = cpuTime(srv.Pid()), cpuTime(os.Getpid())
 		idle.startCounting()
 		stopProgress = progress(c.Out, name, rec)
@@ -343,7 +343,7 @@ func runServer(ctx context.Context, c Config, p *plan, name, orgDir, work string
 // Measuring starts after the warm-up, when it calls measuring; it returns
 // the time measured, until the last action ended, and the virtual users
 // as they ended (their tasks moved on, the posts they saw).
-func runVUs(ctx context.Context, c Config, p *plan, base string, rec *recorder, measuring func()) (time.Duration, []*vu) {
+func runVUs(ctx context.Context, c Config, p *plan, server, base string, rec *recorder, measuring func()) (time.Duration, []*vu) {
 	client := &http.Client{Transport: newTransport(c.VUs)}
 	ctx, cancel := context.WithTimeout(ctx, c.Warmup+c.Duration)
 	defer cancel()
@@ -363,8 +363,8 @@ func runVUs(ctx context.Context, c Config, p *plan, base string, rec *recorder, 
 	for i, acc := range p.vus {
 		v := &vu{
 			base: base, client: client, rec: rec, think: c.Think, cover: c.CoverMix,
-			rng:   rand.New(rand.NewPCG(c.Seed, uint64(i))),
-			acc:   acc,
+			rng: rand.New(rand.NewPCG(c.Seed, uint64(i))),
+			acc: acc, bare: server == Bare, chat: &p.chat,
 			tasks: append([]activeTask(nil), p.tasks[i]...), // each server starts from the same tasks
 		}
 		vus[i] = v

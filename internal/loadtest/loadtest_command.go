@@ -64,3 +64,64 @@ of each kind and its part of the mix's CPU.`,
 	f.StringVar(&c.BareBinary, "bare-binary", "", "the bare baseline to serve; default: build it (go build ./cmd/bench/bare)")
 	return cmd
 }
+
+// NewChatCommand returns the "chat" command, which runs the chat load with
+// the chat issue's defaults and flags to change them.
+func NewChatCommand() *cobra.Command {
+	c := DefaultChatConfig()
+	var only string
+
+	cmd := &cobra.Command{
+		Use:   "chat",
+		Short: "Time chat messages from the writer's answer to every subscriber, on a generated organisation",
+		Long: `Generates an organisation (the load test's, reused from --workdir when it is the
+same), starts the buurtplein binary as a server on a copy of it and connects a
+realtime subscriber for each member of the organisation channel (the first
+employees) and some outsiders, each following its topics as the PWA does: the
+organisation, its own and its teams'. Writers then send messages at an even
+pace, most into team channels picked at random (each as a member of it), a
+share into the organisation channel. Prints the writers' p50/p95/p99, the time
+from each message's answer to each member's event by kind of channel, whether
+each member got each message exactly once and nobody else any, the server's
+CPU and peak memory, the load average, and the chat issue's targets. With
+--only bare (or both) the bare baseline's subscribers follow
+the messages collection instead, each event checked against the list rule.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch only {
+			case "":
+			case Ours, Bare:
+				c.Servers = []string{only}
+			case "both":
+				c.Servers = []string{Ours, Bare}
+			default:
+				return fmt.Errorf("--only takes %q, %q or \"both\", not %q", Ours, Bare, only)
+			}
+			c.Out = cmd.OutOrStdout()
+
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			_, err := RunChat(ctx, c)
+			return err
+		},
+	}
+
+	f := cmd.Flags()
+	f.IntVar(&c.Org.Teams, "teams", c.Org.Teams, "teams in the generated organisation, each with its channel")
+	f.IntVar(&c.Org.Users, "users", c.Org.Users, "employees in the generated organisation")
+	f.IntVar(&c.Org.ChannelMembers, "members", c.Org.ChannelMembers, "members of the organisation channel (the first employees), each a subscriber")
+	f.IntVar(&c.Outsiders, "outsiders", c.Outsiders, "subscribers outside the organisation channel")
+	f.IntVar(&c.Writers, "writers", c.Writers, "writers sending at once")
+	f.Float64Var(&c.Rate, "rate", c.Rate, "messages a second, all writers together")
+	f.Float64Var(&c.OrgShare, "org-share", c.OrgShare, "share of the messages written into the organisation channel")
+	f.DurationVar(&c.Duration, "duration", c.Duration, "how long the writers write, measured")
+	f.DurationVar(&c.Warmup, "warmup", c.Warmup, "how long they write before measuring starts")
+	f.DurationVar(&c.Settle, "settle", c.Settle, "how long the subscribers listen after the last write")
+	f.StringVar(&only, "only", "", `the servers: "ours" (the default), "bare" or "both"`)
+	f.StringVar(&c.WorkDir, "workdir", "", "keep the generated organisation, data dirs and server logs here (reused by a later run of the same size, also by bench load)")
+	f.BoolVar(&c.Keep, "keep", false, "keep the temporary work dir")
+	f.Uint64Var(&c.Seed, "seed", c.Seed, "seed of the generated organisation and the writers")
+	f.StringVar(&c.Binary, "binary", "", "the buurtplein binary to serve; default: build it")
+	f.StringVar(&c.BareBinary, "bare-binary", "", "the bare baseline to serve; default: build it (go build ./cmd/bench/bare)")
+	return cmd
+}

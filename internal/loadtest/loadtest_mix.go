@@ -69,6 +69,12 @@ var kinds = []kind{
 		nil, always((*vu).refresh)},
 	{"sign_in", classWrite, "a sign-in with email and password (bcrypt)",
 		nil, always((*vu).signIn)},
+	{"chat_channels", classRead, "my chat channels with unread counts and last messages (bare: the channels by the record API)",
+		nil, always((*vu).chatChannels)},
+	{"chat_messages", classRead, "the latest 50 messages of my team's channel, author expanded, no total",
+		nil, always((*vu).chatMessages)},
+	{"chat_send", classWrite, "a message into my team's channel, its id picked by the client",
+		nil, always((*vu).chatSend)},
 }
 
 // always is a kind's one that can always send.
@@ -132,6 +138,8 @@ var mix = []action{
 	{"browse the directory", 6, (*vu).browseDirectory},
 	{"open the app (token refresh)", 5.5, (*vu).refresh},
 	{"sign in", 0.5, (*vu).signIn},
+	{"open the chat", 6, (*vu).openChat},
+	{"send a chat message", 3, (*vu).chatSend},
 }
 
 // records is the path of collection's records.

@@ -27,13 +27,17 @@ type Org struct {
 	Comments      int // comments on them
 	Tasks         int // tasks, with their handovers and history
 	Notifications int // in-app notifications
+
+	Messages       int // chat messages in the team channels (one in ten more in the organisation channel)
+	ChannelMembers int // members of the organisation channel: the first employees
 }
 
 // withDefaults fills the volumes: for 150 teams of 20 that is 100,000
 // posts (about one per team per working day over two and a half years, one
 // in ten for the whole organisation), two comments per post, 2,000 tasks per
-// team (some 30% still open, as in BenchmarkTasks) and 50 notifications per
-// employee.
+// team (some 30% still open, as in BenchmarkTasks), 50 notifications per
+// employee, 500 chat messages per team channel and an organisation channel
+// of up to 2,000 members.
 func (o Org) withDefaults() Org {
 	if o.Posts == 0 {
 		o.Posts = o.Teams * 2000 / 3
@@ -47,6 +51,12 @@ func (o Org) withDefaults() Org {
 	if o.Notifications == 0 {
 		o.Notifications = 50 * o.Users
 	}
+	if o.Messages == 0 {
+		o.Messages = 500 * o.Teams
+	}
+	if o.ChannelMembers == 0 {
+		o.ChannelMembers = min(o.Users, 2000)
+	}
 	return o
 }
 
@@ -56,8 +66,10 @@ func (o Org) validate() error {
 		return fmt.Errorf("an organisation needs at least one team")
 	case o.Users < o.Teams:
 		return fmt.Errorf("%d users cannot fill %d teams", o.Users, o.Teams)
-	case o.Posts < 1 || o.Tasks < 1:
-		return fmt.Errorf("an organisation needs posts and tasks for the mix")
+	case o.Posts < 1 || o.Tasks < 1 || o.Messages < 1:
+		return fmt.Errorf("an organisation needs posts, tasks and messages for the mix")
+	case o.ChannelMembers > o.Users:
+		return fmt.Errorf("%d users cannot fill an organisation channel of %d", o.Users, o.ChannelMembers)
 	}
 	return nil
 }
@@ -118,7 +130,7 @@ func Generate(dir string, org Org, seed uint64) (Rows, error) {
 		now:  time.Now().UTC(),
 		rows: Rows{},
 	}
-	steps := []func(core.App) error{g.people, g.feed, g.tasks, g.notifications}
+	steps := []func(core.App) error{g.people, g.feed, g.tasks, g.notifications, g.chat}
 	for _, step := range steps {
 		if err := app.RunInTransaction(func(tx core.App) error { return step(tx) }); err != nil {
 			return nil, err

@@ -28,6 +28,7 @@ type plan struct {
 	vus   []*account
 	tasks [][]activeTask // per virtual user
 	idle  []*account
+	chat  chatChannels
 }
 
 // newPlan reads the organisation in dir and picks vus virtual users and
@@ -96,6 +97,10 @@ func newPlan(dir string, vus, idle int) (*plan, error) {
 		p.idle = append(p.idle, a)
 	}
 
+	var err error
+	if p.chat, err = readChatChannels(app); err != nil {
+		return nil, err
+	}
 	return p, p.shareTasks(app)
 }
 

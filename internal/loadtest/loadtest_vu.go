@@ -26,9 +26,11 @@ type vu struct {
 	rng    *rand.Rand
 
 	acc    *account
-	tasks  []activeTask // the tasks this employee moves on
-	seen   []string     // the posts of the last feed page read
-	people []string     // the employees of the last directory page read
+	bare   bool          // the server is bare PocketBase: no Buurtplein routes
+	chat   *chatChannels // the organisation's channels
+	tasks  []activeTask  // the tasks this employee moves on
+	seen   []string      // the posts of the last feed page read
+	people []string      // the employees of the last directory page read
 
 	// freshIP, when set, gives each request an address of its own, so the
 	// per-address rate limits do not answer the cost phase's bursts
