@@ -104,7 +104,8 @@ type ChatServerResult struct {
 	// without being a member
 	Missing, Duplicates, Leaked int
 	Unanswered                  int // messages without a 2xx answer, not checked
-	CPU                         time.Duration
+	CPU                         time.Duration // the server's, from the first write until the subscribers stopped
+	ClientCPU                   time.Duration // this process's meanwhile: writers and subscribers, on the same machine
 	PeakRSS                     uint64
 	Load                        [2]float64 // the machine's 1-minute load average at the start and the end
 }
@@ -258,10 +259,11 @@ func runChatServer(ctx context.Context, c ChatConfig, p *plan, name, orgDir, wor
 	fmt.Fprintf(c.Out, "%s: %d writers, %.0f messages a second, %s warm-up, then %s measured...\n", name, c.Writers, c.Rate, c.Warmup, c.Duration)
 	res.Load[0] = loadAverage()
 	rec := newRecorder()
-	cpuBefore := cpuTime(srv.Pid())
+	cpuBefore, clientBefore := cpuTime(srv.Pid()), cpuTime(os.Getpid())
 	sent, measured := runWriters(ctx, c, p, name, srv.URL, rec)
 	time.Sleep(c.Settle)
 	res.CPU = cpuTime(srv.Pid()) - cpuBefore
+	res.ClientCPU = cpuTime(os.Getpid()) - clientBefore
 	res.PeakRSS = peakRSS(srv.Pid())
 	res.Load[1] = loadAverage()
 	stopListening()
@@ -583,8 +585,9 @@ func reportChat(w io.Writer, res *ChatResult) {
 		}
 		fmt.Fprintf(w, "  exactly once: %d missing, %d twice or more, %d to non-members, %d messages unanswered\n",
 			s.Missing, s.Duplicates, s.Leaked, s.Unanswered)
-		cores := s.CPU.Seconds() / (s.Elapsed + c.Warmup + c.Settle).Seconds()
-		fmt.Fprintf(w, "  server: %.2f cores, peak memory %s\n", cores, mib(s.PeakRSS))
+		span := (s.Elapsed + c.Warmup + c.Settle).Seconds()
+		fmt.Fprintf(w, "  server: %.2f cores, peak memory %s; this process (writers and subscribers): %.2f cores\n",
+			s.CPU.Seconds()/span, mib(s.PeakRSS), s.ClientCPU.Seconds()/span)
 	}
 	fmt.Fprintln(w, "\ntargets ("+res.Servers[0].Name+"):")
 	var lines []string

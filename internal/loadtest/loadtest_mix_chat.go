@@ -5,6 +5,10 @@ import (
 	"net/http"
 )
 
+// chatExpand is what the PWA expands on a message: its author, and the
+// message it replies to with that one's author.
+const chatExpand = "author,reply_to,reply_to.author"
+
 // chatMarker starts the body of every message the load test writes,
 // followed by the message's id, so a realtime client can tell which
 // message arrived without decoding the event.
@@ -41,7 +45,7 @@ func (v *vu) chatChannels() {
 // chatMessages reads the latest 50 messages of the team's channel.
 func (v *vu) chatMessages() {
 	channel := v.chat.team[v.team()]
-	v.get("chat_messages", records("messages")+list(1, 50, "filter", "channel = "+quote(channel), "sort", "-created", "expand", "author"), nil)
+	v.get("chat_messages", records("messages")+list(1, 50, "filter", "channel = "+quote(channel), "sort", "-created", "expand", chatExpand), nil)
 }
 
 // chatSend writes a message into the team's channel.
@@ -52,7 +56,7 @@ func (v *vu) chatSend() {
 // sendMessage writes a message with id into channel as the employee, and
 // reports whether it was stored.
 func (v *vu) sendMessage(channel, id string) bool {
-	return v.send("chat_send", http.MethodPost, records("messages")+"?expand=author", jsonBody(map[string]any{
+	return v.send("chat_send", http.MethodPost, records("messages")+"?expand="+chatExpand, jsonBody(map[string]any{
 		"id": id, "channel": channel, "author": v.acc.id,
 		"body": fmt.Sprintf("%s%s: wie kan morgen de vroege dienst overnemen?", chatMarker, id),
 	}))

@@ -13,40 +13,36 @@ import (
 	"time"
 
 	"buurtplein/internal/testapp"
+	"buurtplein/plugins/chat"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/security"
-	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // benchMessages is how many messages BenchmarkChatHistory's channel holds.
 const benchMessages = 1_000_000
 
-// fillChannel inserts n messages into channelId with plain SQL in one
-// transaction, through one prepared statement, written by authors in
-// turn, one every five seconds up to now (1,000,000 of them span some
-// two months). It returns the newest message's id.
+// fillChannel inserts n messages into channelId in one statement that
+// SQLite runs on its own (a counter, no round trip per row), written by
+// the authors in turn, one every five seconds up to now (1,000,000 of
+// them span some two months), with ids "m00000000000000" on. It returns
+// the newest message's id.
 func fillChannel(b *testing.B, app core.App, channelId string, authors []string, n int) string {
 	b.Helper()
-	var newest string
-	err := app.RunInTransaction(func(tx core.App) error {
-		q := tx.DB().NewQuery("INSERT INTO messages (id, channel, author, body, attachments, mentions, mention_all, reactions, edited, deleted, reply_to, created, updated) " +
-			"VALUES ({:id}, {:channel}, {:author}, {:body}, '[]', '[]', '', NULL, '', '', '', {:created}, {:created})").Prepare()
-		defer q.Close()
-		start := time.Now().UTC().Add(-time.Duration(n) * 5 * time.Second)
-		for i := range n {
-			newest = security.RandomStringWithAlphabet(15, "abcdefghijklmnopqrstuvwxyz0123456789")
-			at := start.Add(time.Duration(i) * 5 * time.Second).Format(types.DefaultDateLayout)
-			if _, err := q.Bind(dbx.Params{
-				"id": newest, "channel": channelId, "author": authors[i%len(authors)],
-				"body": fmt.Sprintf("Bericht %d: wie neemt de avonddienst over?", i), "created": at,
-			}).Execute(); err != nil {
-				return fmt.Errorf("message %d: %w", i, err)
-			}
-		}
-		return nil
-	})
+	start := time.Now().UTC().Add(-time.Duration(n) * 5 * time.Second).Unix()
+	author := "CASE i % {:authors}"
+	params := dbx.Params{"channel": channelId, "n": n, "start": start, "authors": len(authors)}
+	for i, a := range authors {
+		author += fmt.Sprintf(" WHEN %d THEN {:a%d}", i, i)
+		params[fmt.Sprint("a", i)] = a
+	}
+	author += " END"
+	_, err := app.DB().NewQuery(`WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < {:n})
+		INSERT INTO messages (id, channel, author, body, attachments, mentions, mention_all, reactions, edited, deleted, reply_to, created, updated)
+		SELECT printf('m%014d', i), {:channel}, ` + author + `, 'Bericht ' || i || ': wie neemt de avonddienst over?',
+			'[]', '[]', '', NULL, '', '', '',
+			strftime('%Y-%m-%d %H:%M:%S.000Z', {:start} + 5 * i, 'unixepoch'), strftime('%Y-%m-%d %H:%M:%S.000Z', {:start} + 5 * i, 'unixepoch')
+		FROM seq`).Bind(params).Execute()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -54,7 +50,7 @@ func fillChannel(b *testing.B, app core.App, channelId string, authors []string,
 	if _, err := app.NonconcurrentDB().NewQuery("PRAGMA optimize").Execute(); err != nil {
 		b.Fatal(err)
 	}
-	return newest
+	return fmt.Sprintf("m%014d", n-1)
 }
 
 // BenchmarkChatHistory measures, over HTTP through the full router, what
@@ -82,22 +78,55 @@ func BenchmarkChatHistory(b *testing.B) {
 
 	filter := url.QueryEscape(fmt.Sprintf("channel = %q", channel.Id))
 	latest := server.URL + "/api/collections/messages/records?page=1&perPage=50&sort=-created&expand=author&filter=" + filter
-	explainLatest(b, o.app, latest+"&skipTotal=1", o.bramT)
+	query := explainLatest(b, o.app, latest+"&skipTotal=1", o.bramT)
+	tiebreak := server.URL + "/api/collections/messages/records?page=1&perPage=50&sort=-created,-id&expand=author&skipTotal=1&filter=" + filter
+	var midway string
+	if err := o.app.DB().Select("created").From("messages").Where(dbx.HashExp{"id": fmt.Sprintf("m%014d", benchMessages/2)}).Row(&midway); err != nil {
+		b.Fatal(err)
+	}
+	page := func(u string) func(b *testing.B) (int, []byte) {
+		return func(b *testing.B) (int, []byte) { return get(b, u, o.bramT) }
+	}
 	cases := []struct {
-		name, url string
-		check     func(b *testing.B, body []byte)
+		name  string
+		setup func(b *testing.B)
+		do    func(b *testing.B) (int, []byte)
+		check func(b *testing.B, body []byte)
 	}{
-		{"latest50", latest + "&skipTotal=1", newestFirst(newest)},
-		{"latest50_with_total", latest, newestFirst(newest)},
-		{"latest50_id_tiebreak", server.URL + "/api/collections/messages/records?page=1&perPage=50&sort=-created,-id&expand=author&skipTotal=1&filter=" + filter, newestFirst(newest)},
-		{"channels", server.URL + "/api/buurtplein/chat/channels", nil},
+		{"latest50", nil, page(latest + "&skipTotal=1"), newestFirst(newest)},
+		// the list's SQL alone, as PocketBase builds it, rows read but not
+		// made records
+		{"latest50_sql", nil, sqlRows(b, o.app, query), fifty},
+		// as the PWA asks it: with the message replied to and its author
+		{"latest50_pwa_expand", nil, page(strings.Replace(latest, "expand=author", "expand="+url.QueryEscape("author,reply_to,reply_to.author"), 1) + "&skipTotal=1"), newestFirst(newest)},
+		// scrolled back: the 50 before the middle of the history
+		{"older50_midway", nil, page(server.URL + "/api/collections/messages/records?page=1&perPage=50&sort=-created&expand=author&skipTotal=1&filter=" +
+			url.QueryEscape(fmt.Sprintf("channel = %q && created < %q", channel.Id, midway))), nil},
+		{"latest50_id_tiebreak", func(b *testing.B) { explainLatest(b, o.app, tiebreak, o.bramT) }, page(tiebreak), newestFirst(newest)},
+		{"channels", nil, page(server.URL + "/api/buurtplein/chat/channels"), nil},
+		// the rule joins the reader's read states: one per channel they
+		// have opened (direct chats, groups, organisation channels)
+		// the rule joins the reader's read states: one per channel they
+		// have opened (direct chats, groups, organisation channels)
+		{"latest50_reader_of_25_channels", func(b *testing.B) { readMany(b, o.app, o.bram, 25) }, page(latest + "&skipTotal=1"), newestFirst(newest)},
+		{"latest50_reader_of_100_channels", func(b *testing.B) {
+			readMany(b, o.app, o.bram, 100)
+			explainLatest(b, o.app, latest+"&skipTotal=1", o.bramT)
+		}, page(latest + "&skipTotal=1"), newestFirst(newest)},
+		{"latest50_reader_of_100_channels_sql", nil, sqlRows(b, o.app, query), fifty},
+		// the floor: the same page without the rule
+		{"latest50_sql_without_rule", nil, sqlRows(b, o.app, "SELECT `messages`.* FROM `messages` WHERE `channel` = '"+channel.Id+"' ORDER BY `created` DESC LIMIT 50"), fifty},
+		{"latest50_with_total", nil, page(latest), newestFirst(newest)},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
+			if c.setup != nil {
+				c.setup(b)
+			}
 			var times []time.Duration
 			for b.Loop() {
 				start := time.Now()
-				status, body := get(b, c.url, o.bramT)
+				status, body := c.do(b)
 				times = append(times, time.Since(start))
 				if status == http.StatusNotFound && c.check == nil {
 					b.Skip("no channel list route in this build")
@@ -111,6 +140,44 @@ func BenchmarkChatHistory(b *testing.B) {
 			}
 			reportPercentiles(b, times)
 		})
+	}
+}
+
+// sqlRows runs query and answers the number of rows it read.
+func sqlRows(b *testing.B, app core.App, query string) func(b *testing.B) (int, []byte) {
+	return func(b *testing.B) (int, []byte) {
+		rows, err := app.DB().NewQuery(query).Rows()
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer rows.Close()
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		return http.StatusOK, []byte(fmt.Sprint(n))
+	}
+}
+
+// fifty checks that sqlRows read 50 rows.
+func fifty(b *testing.B, body []byte) {
+	if string(body) != "50" {
+		b.Fatalf("%s rows, want 50", body)
+	}
+}
+
+// readMany gives userId read states in n channels at least, adding
+// organisation channels they joined, each with a message.
+func readMany(b *testing.B, app core.App, userId string, n int) {
+	b.Helper()
+	var have int
+	if err := app.DB().Select("count(*)").From("channel_reads").Where(dbx.HashExp{"user": userId}).Row(&have); err != nil {
+		b.Fatal(err)
+	}
+	for i := have; i < n; i++ {
+		channel := saveChannel(b, app, map[string]any{"kind": chat.KindOrganisation, "name": fmt.Sprintf("Kanaal %d", i), "created_by": userId})
+		join(b, app, channel.Id, userId)
+		saveMessage(b, app, channel.Id, userId, "Welkom")
 	}
 }
 
@@ -158,7 +225,7 @@ func reportPercentiles(b *testing.B, times []time.Duration) {
 // (as token) that reads messages, as PocketBase builds it with the list
 // rule: the queries are captured from the database's log during one
 // request, while nothing else runs.
-func explainLatest(b *testing.B, app core.App, u, token string) {
+func explainLatest(b *testing.B, app core.App, u, token string) (first string) {
 	b.Helper()
 	db, ok := app.ConcurrentDB().(*dbx.DB)
 	if !ok {
@@ -166,7 +233,7 @@ func explainLatest(b *testing.B, app core.App, u, token string) {
 	}
 	var captured []string
 	db.QueryLogFunc = func(_ context.Context, _ time.Duration, sql string, _ *sql.Rows, _ error) {
-		if strings.Contains(sql, "`messages`") {
+		if strings.Contains(sql, "FROM `messages`") {
 			captured = append(captured, sql)
 		}
 	}
@@ -188,4 +255,8 @@ func explainLatest(b *testing.B, app core.App, u, token string) {
 		}
 		b.Logf("%s\n  plan: %s", query, strings.Join(lines, "; "))
 	}
+	if len(captured) == 0 {
+		b.Fatal("no query of messages captured")
+	}
+	return captured[0]
 }
