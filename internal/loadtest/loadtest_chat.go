@@ -103,7 +103,7 @@ type ChatServerResult struct {
 	// should have had it and did not, got it more than once, or got it
 	// without being a member
 	Missing, Duplicates, Leaked int
-	Unanswered                  int // messages without a 2xx answer, not checked
+	Unanswered                  int           // messages without a 2xx answer, not checked
 	CPU                         time.Duration // the server's, from the first write until the subscribers stopped
 	ClientCPU                   time.Duration // this process's meanwhile: writers and subscribers, on the same machine
 	PeakRSS                     uint64
