@@ -17,7 +17,7 @@ import (
 
 // Limits of the reactions to a message.
 const (
-	maxEmojiBytes    = 16 // one emoji, also a family or a flag of a region
+	maxEmojiBytes    = 16 // one emoji: a flag, a skin tone, a pair joined
 	maxReactionKinds = 20 // different emoji under one message
 )
 
@@ -121,10 +121,10 @@ func toggle(reactions map[string][]string, emoji, userId string) bool {
 
 // isEmoji reports whether s is one emoji: a flag (two regional
 // indicators), a keycap ("1️⃣") or pictographs joined by zero-width
-// joiners, each with an optional presentation selector and skin tone, the
-// first with an optional tag sequence (the flags of England, Scotland and
-// Wales); at most [maxEmojiBytes] bytes. Text, two emoji side by side or
-// a lone modifier is none.
+// joiners, each with an optional presentation selector and skin tone; at
+// most [maxEmojiBytes] bytes (so not the longest families, nor the flags
+// of England, Scotland and Wales). Text, two emoji side by side or a lone
+// modifier is none.
 func isEmoji(s string) bool {
 	if s == "" || len(s) > maxEmojiBytes || !utf8.ValidString(s) {
 		return false
@@ -146,14 +146,6 @@ func isEmoji(s string) bool {
 		}
 		if i < len(r) && r[i] >= 0x1F3FB && r[i] <= 0x1F3FF { // skin tone
 			i++
-		}
-		if i == 1 || (i == 2 && (r[1] == 0xFE0F)) {
-			for i < len(r) && r[i] >= 0xE0020 && r[i] <= 0xE007E { // tags
-				i++
-			}
-			if i < len(r) && r[i] == 0xE007F {
-				i++
-			}
 		}
 		if i == len(r) {
 			return true
