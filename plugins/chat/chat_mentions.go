@@ -30,10 +30,11 @@ const (
 // for BOB staff in an organisation channel; an edit that keeps the call
 // is not refused again.
 func (p *plugin) readMentions(app core.App, message *core.Record) error {
-	if !message.GetDateTime("deleted").IsZero() {
-		message.Set("mentions", []string{})
-		message.Set("mention_all", "")
-		return nil
+	body := message.GetString("body")
+	message.Set("mentions", []string{})
+	message.Set("mention_all", "")
+	if !message.GetDateTime("deleted").IsZero() || !strings.Contains(body, "@") {
+		return nil // most messages: no look-ups
 	}
 	channel, err := app.FindRecordById(ChannelsCollection, message.GetString("channel"))
 	if err != nil {
@@ -43,7 +44,6 @@ func (p *plugin) readMentions(app core.App, message *core.Record) error {
 	if err != nil {
 		return err
 	}
-	body := message.GetString("body")
 	ids, err := teams.Mentioned(app, body, maxMentions, members)
 	if err != nil {
 		return fmt.Errorf("the mentions of message %s: %w", message.Id, err)

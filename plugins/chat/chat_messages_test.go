@@ -2,7 +2,9 @@ package chat_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -189,9 +191,12 @@ func TestMessageExactlyOnce(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("first send: %d %v", status, first)
 	}
-	status, again := postMessage(t, srv.URL, o.annaT, send)
-	if status != 200 || again["id"] != "offline00000001" || again["created"] != first["created"] {
-		t.Fatalf("resend: %d %v, want 200 with the stored message %v", status, again, first)
+	status, raw := testapp.Do(t, http.MethodPost, srv.URL+"/api/collections/messages/records?expand=author", o.annaT, send)
+	var again map[string]any
+	_ = json.Unmarshal(raw, &again)
+	if status != 200 || again["id"] != "offline00000001" || again["created"] != first["created"] ||
+		!strings.Contains(string(raw), `"expand":{"author":{`) {
+		t.Fatalf("resend: %d %s, want 200 with the stored message %v", status, raw, first)
 	}
 	if n := countMessages(t, o.app) - before; n != 1 {
 		t.Fatalf("%d messages stored, want 1", n)
@@ -339,4 +344,50 @@ func TestMessageEditAndDelete(t *testing.T) {
 	if err != nil || gone2.GetString("body") != "" || gone2.GetDateTime("deleted").IsZero() {
 		t.Fatalf("deleted in a batch: %v %v", err, gone2)
 	}
+}
+
+// TestMessageGoCode checks that what a message is holds for Go code too
+// (the demo, an import): trimmed, not empty, not too long, a reply within
+// its channel, its mentions read; Go code notifies no one.
+func TestMessageGoCode(t *testing.T) {
+	t.Parallel()
+	o := newOrg(t)
+	fixedChannels(t, o.app, o)
+	collection, err := o.app.FindCollectionByNameOrId(chat.MessagesCollection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	save := func(fields map[string]any) (*core.Record, error) {
+		m := core.NewRecord(collection)
+		m.Set("channel", haarlemChannel)
+		m.Set("author", o.anna)
+		for k, v := range fields {
+			m.Set(k, v)
+		}
+		return m, o.app.Save(m)
+	}
+	for code, fields := range map[string]map[string]any{
+		"chat_message_empty":       {"body": "  "},
+		"chat_message_too_long":    {"body": strings.Repeat("a", 4001)},
+		"chat_reply_other_channel": {"body": "ja", "reply_to": schalkwijkMessage},
+	} {
+		if _, err := save(fields); err == nil || !strings.Contains(fmt.Sprint(hooksCode(err)), code) {
+			t.Errorf("%v: %v, want %s", fields, err, code)
+		}
+	}
+	m, err := save(map[string]any{"body": "  @Bram Jansen, hoi  "})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.GetString("body") != "@Bram Jansen, hoi" || !slices.Equal(m.GetStringSlice("mentions"), []string{o.bram}) {
+		t.Fatalf("saved %v", m.FieldsData())
+	}
+	if n := countMentions(t, o.app, o.bram); n != 0 {
+		t.Fatalf("Go code notified bram %d times", n)
+	}
+}
+
+func hooksCode(err error) string {
+	code, _ := hooks.CodeOf(err)
+	return code
 }
