@@ -53,7 +53,7 @@ func (p *plugin) listMembers(e *core.RequestEvent) error {
 
 // membersOf returns the people of channel by name, in one query.
 func membersOf(app core.App, channel *core.Record) ([]Member, error) {
-	q := app.DB().Select("u.id", "u.name", "u.avatar", "u.discipline").From(hooks.UsersCollection + " u").OrderBy("u.name", "u.id")
+	q := app.DB().Select("u.id", "u.name", "u.avatar", "u.discipline").From(hooks.UsersCollection+" u").OrderBy("u.name", "u.id")
 	switch channel.GetString("kind") {
 	case KindTeam:
 		q.InnerJoin(hooks.MembershipsCollection+" m", dbx.NewExp("m.user = u.id")).
