@@ -20,11 +20,19 @@ import (
 // joining an organisation channel twice answers the row there is.
 func (p *plugin) bindReads() error {
 	p.app.OnRecordCreate(ReadsCollection).BindFunc(func(e *core.RecordEvent) error {
-		clampLastRead(e.Record, time.Now())
+		clampLastRead(e.Record, types.DateTime{}, time.Now())
 		return e.Next()
 	})
 	p.app.OnRecordUpdate(ReadsCollection).BindFunc(func(e *core.RecordEvent) error {
-		clampLastRead(e.Record, time.Now())
+		// as stored: a record saved twice in Go code has no fresh
+		// Original() to compare with
+		var stored types.DateTime
+		err := e.App.DB().Select("last_read").From(ReadsCollection).
+			Where(dbx.HashExp{"id": e.Record.Id}).Row(&stored)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("read state %s: %w", e.Record.Id, err)
+		}
+		clampLastRead(e.Record, stored, time.Now())
 		return e.Next()
 	})
 	p.app.OnRecordCreateRequest(ReadsCollection).BindFunc(p.createReadRequest)
@@ -34,12 +42,10 @@ func (p *plugin) bindReads() error {
 // clampLastRead keeps a read state's last_read between the one stored
 // and now: a phone with a wrong clock, or an older tab, never marks
 // unread what was read, nor read what is still to come.
-func clampLastRead(read *core.Record, now time.Time) {
+func clampLastRead(read *core.Record, stored types.DateTime, now time.Time) {
 	last := read.GetDateTime("last_read")
-	if !read.IsNew() {
-		if stored := read.Original().GetDateTime("last_read"); last.IsZero() || last.Before(stored) {
-			last = stored
-		}
+	if last.IsZero() || last.Before(stored) {
+		last = stored
 	}
 	if last.Time().After(now) {
 		last, _ = types.ParseDateTime(now)
