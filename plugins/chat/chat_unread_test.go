@@ -250,9 +250,9 @@ func TestExcerpt(t *testing.T) {
 	t.Parallel()
 	for body, want := range map[string]string{
 		"**Let op:** de [sleutel](https://x.test) ligt\nbij _de buren_": "Let op: de sleutel ligt bij _de buren_",
-		"# Kop\n> citaat\n- punt":                                         "Kop citaat punt",
-		"a\u202eb\u0007c":                                                 "abc",
-		strings.Repeat("woord ", 40):                                      strings.TrimSpace(strings.Repeat("woord ", 14)[:79]) + "…",
+		"# Kop\n> citaat\n- punt":    "Kop citaat punt",
+		"a\u202eb\u0007c":            "abc",
+		strings.Repeat("woord ", 40): strings.TrimSpace(strings.Repeat("woord ", 14)[:79]) + "…",
 	} {
 		if got := chat.Excerpt(body, chat.ExcerptMax); got != want {
 			t.Errorf("Excerpt(%q) = %q, want %q", body, got, want)
