@@ -100,11 +100,11 @@ func exifTIFF(orientation uint16) []byte {
 		}
 	}
 	gps := []tiffEntry{
-		{0x0000, 1, 4, []byte{2, 3, 0, 0}},                           // GPSVersionID
-		{0x0001, 2, 2, ascii("N")},                                   // GPSLatitudeRef
-		{0x0002, 5, 3, rationals(52, 22, 0)},                         // GPSLatitude
-		{0x0003, 2, 2, ascii("E")},                                   // GPSLongitudeRef
-		{0x0004, 5, 3, rationals(4, 38, 0)},                          // GPSLongitude
+		{0x0000, 1, 4, []byte{2, 3, 0, 0}},                          // GPSVersionID
+		{0x0001, 2, 2, ascii("N")},                                  // GPSLatitudeRef
+		{0x0002, 5, 3, rationals(52, 22, 0)},                        // GPSLatitude
+		{0x0003, 2, 2, ascii("E")},                                  // GPSLongitudeRef
+		{0x0004, 5, 3, rationals(4, 38, 0)},                         // GPSLongitude
 		{0x0012, 2, uint32(len(PhotoDatum) + 1), ascii(PhotoDatum)}, // GPSMapDatum
 	}
 
