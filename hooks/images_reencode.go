@@ -46,13 +46,15 @@ type reencodedReader struct {
 // returns one wrapping [ErrImageUnreadable].
 //
 // Memory: the decoded image is bounded by [MaxImagePixels]. A 40 MP photo
-// (the most allowed) costs about 60 MB as a JPEG (YCbCr 4:2:0, 1.5 bytes
-// a pixel; 120 MB at 4:4:4), 160 MB as an 8-bit RGBA PNG (320 MB at 16
-// bits), plus 160 MB for the turned copy when its orientation is not
-// upright, plus 16 MB for a copy scaled to 2,048 pixels and the encoded
-// result. A 12 MP phone photo costs a third of that. At most as many
-// images as there are processors (GOMAXPROCS) are decoded at once; others
-// wait their turn.
+// (the most allowed, 7,300 x 5,480) costs about 60 MB decoded as a JPEG
+// (YCbCr 4:2:0, 1.5 bytes a pixel; 120 MB at 4:4:4) or 160 MB as an
+// 8-bit RGBA PNG (320 MB at 16 bits); 160 MB more for the turned copy
+// when it is not stored upright; about 45 MB between the two passes of
+// scaling it to 2,048 pixels, and 12 MB for the result: some 280 MB at
+// the most for a phone's JPEG. A 12 MP photo held upright allocates about
+// 105 MB in all (BenchmarkReencodePhoto), one stored upright 58 MB. At
+// most as many images as there are processors (GOMAXPROCS) are decoded at
+// once; others wait their turn.
 func ReencodeImage(file *filesystem.File, maxSide int) (*filesystem.File, error) {
 	if file == nil || file.Reader == nil {
 		return nil, fmt.Errorf("%w: no file", ErrImageUnreadable)
