@@ -860,6 +860,8 @@ export default {
       tasks: 'Tasks',
       questions: 'Questions to BOB',
       question_replies: 'Answers to questions to BOB',
+      // chat: search
+      messages: 'Chat messages',
       other: 'Other',
     },
     submit: 'Search',
@@ -870,6 +872,8 @@ export default {
     none: 'Nothing found for "{q}". Try another or a shorter word.',
     found: { one: '1 result found', other: '{n} results found' },
     comment: 'Comment',
+    // chat: search
+    message: 'Chat message',
     untitled: 'Post without a title',
     organisation: 'Whole organisation',
     otherTeam: 'Other team',

@@ -861,6 +861,8 @@ export default {
       tasks: 'Taken',
       questions: 'Vragen aan BOB',
       question_replies: 'Antwoorden op vragen aan BOB',
+      // chat: search
+      messages: 'Chatberichten',
       other: 'Overig',
     },
     submit: 'Zoeken',
@@ -871,6 +873,8 @@ export default {
     none: 'Niets gevonden voor "{q}". Probeer een ander of korter woord.',
     found: { one: '1 resultaat gevonden', other: '{n} resultaten gevonden' },
     comment: 'Reactie',
+    // chat: search
+    message: 'Chatbericht',
     untitled: 'Bericht zonder titel',
     organisation: 'Hele organisatie',
     otherTeam: 'Ander team',
