@@ -860,6 +860,8 @@ export default {
       tasks: 'Tasks',
       questions: 'Questions to BOB',
       question_replies: 'Answers to questions to BOB',
+      // chat: search
+      messages: 'Chat messages',
       other: 'Other',
     },
     submit: 'Search',
@@ -870,6 +872,8 @@ export default {
     none: 'Nothing found for "{q}". Try another or a shorter word.',
     found: { one: '1 result found', other: '{n} results found' },
     comment: 'Comment',
+    // chat: search
+    message: 'Chat message',
     untitled: 'Post without a title',
     organisation: 'Whole organisation',
     otherTeam: 'Other team',
@@ -914,6 +918,8 @@ export default {
       order_shipped: 'Your order {title} has been shipped',
       order_delivered: 'Your order {title} has been delivered',
       order_cancelled: '{actor} cancelled your order {title}',
+      // chat: messages
+      chat_mention: '{actor} mentioned you in the chat {channel}',
     },
   },
   errors: {
@@ -1197,6 +1203,30 @@ export default {
       orders_product_not_found: 'This product does not exist (any more) or is no longer offered.',
       orders_preview_busy: 'The previous preview is still being made. Wait a moment and try again.',
       orders_preview_order_not_found: 'This order does not exist (any more) or does not belong to this team.',
+      // chat: messages
+      chat_not_member: 'You are not a member of this conversation, so you cannot write in it.',
+      chat_message_empty: 'A message has text or an attachment.',
+      chat_message_too_long: 'A message is at most {max} characters long. Make it shorter or split it into more messages.',
+      chat_reply_other_channel: 'You can only reply to a message of the same conversation.',
+      chat_server_field: 'Buurtplein fills in the field "{field}" of a message itself.',
+      chat_mention_all_forbidden: '@team and @iedereen work only in conversations of at most {max} people (in organisation channels only for BOB). Mention the colleagues it concerns by name.',
+      chat_message_deleted: 'This message was deleted.',
+      chat_message_fields: 'You can only change the text of a message.',
+      chat_message_not_found: 'This message does not exist (any more), or it belongs to a conversation you are not a member of.',
+      chat_reaction_invalid: 'React with one emoji. A message has at most {max} different emoji as reactions.',
+      // chat: channels
+      chat_direct_self: 'You cannot chat with yourself; choose a colleague.',
+      chat_direct_members: 'A direct chat is between you and one colleague.',
+      chat_member_blocked: 'The account of {name} is blocked; you cannot start or share a chat with a blocked colleague.',
+      chat_group_members: 'A group chat starts with {min} to {max} colleagues, yourself included.',
+      chat_group_too_small: 'A group chat keeps at least {min} people.',
+      chat_group_remove_forbidden: 'Only whoever started the group chat removes others; you can leave it yourself.',
+      chat_organisation_forbidden: 'Only BOB and coordinators start a chat for the whole organisation.',
+      chat_channel_fixed: 'The kind of a chat and its team do not change.',
+      chat_channel_team: 'Only a team chat belongs to a team; Buurtplein makes it itself, with the team.',
+      chat_channel_members: 'Who is in a team or organisation chat follows from the team or from who joined; no people are listed on it.',
+      chat_channel_not_found: 'This chat does not exist (any more), or you are not in it.',
+      chat_read_invalid: 'Say up to which message you read the chat.',
     },
   },
 };

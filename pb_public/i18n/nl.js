@@ -861,6 +861,8 @@ export default {
       tasks: 'Taken',
       questions: 'Vragen aan BOB',
       question_replies: 'Antwoorden op vragen aan BOB',
+      // chat: search
+      messages: 'Chatberichten',
       other: 'Overig',
     },
     submit: 'Zoeken',
@@ -871,6 +873,8 @@ export default {
     none: 'Niets gevonden voor "{q}". Probeer een ander of korter woord.',
     found: { one: '1 resultaat gevonden', other: '{n} resultaten gevonden' },
     comment: 'Reactie',
+    // chat: search
+    message: 'Chatbericht',
     untitled: 'Bericht zonder titel',
     organisation: 'Hele organisatie',
     otherTeam: 'Ander team',
@@ -915,6 +919,8 @@ export default {
       order_shipped: 'Je bestelling {title} is verzonden',
       order_delivered: 'Je bestelling {title} is geleverd',
       order_cancelled: '{actor} annuleerde je bestelling {title}',
+      // chat: messages
+      chat_mention: '{actor} noemde je in de chat {channel}',
     },
   },
   errors: {
@@ -1198,6 +1204,30 @@ export default {
       orders_product_not_found: 'Dit product bestaat niet (meer) of wordt niet meer aangeboden.',
       orders_preview_busy: 'Het vorige voorbeeld wordt nog gemaakt. Wacht even en probeer het opnieuw.',
       orders_preview_order_not_found: 'Deze bestelling bestaat niet (meer) of hoort niet bij dit team.',
+      // chat: messages
+      chat_not_member: 'Je bent geen lid van dit gesprek, dus je kunt er niet in schrijven.',
+      chat_message_empty: 'Een bericht heeft tekst of een bijlage.',
+      chat_message_too_long: 'Een bericht is ten hoogste {max} tekens lang. Maak het korter of verdeel het over meer berichten.',
+      chat_reply_other_channel: 'Je kunt alleen reageren op een bericht uit hetzelfde gesprek.',
+      chat_server_field: 'Het veld "{field}" van een bericht vult Buurtplein zelf in.',
+      chat_mention_all_forbidden: '@team en @iedereen kunnen alleen in gesprekken van ten hoogste {max} mensen (in organisatiekanalen alleen door BOB). Noem de collega\'s die het aangaat bij naam.',
+      chat_message_deleted: 'Dit bericht is verwijderd.',
+      chat_message_fields: 'Van een bericht kun je alleen de tekst wijzigen.',
+      chat_message_not_found: 'Dit bericht bestaat niet (meer), of het hoort bij een gesprek waar je geen lid van bent.',
+      chat_reaction_invalid: 'Reageer met één emoji. Een bericht heeft ten hoogste {max} verschillende emoji als reactie.',
+      // chat: channels
+      chat_direct_self: 'Een gesprek met jezelf kan niet; kies een collega.',
+      chat_direct_members: 'Een een-op-eengesprek is tussen jou en één collega.',
+      chat_member_blocked: 'Het account van {name} is geblokkeerd; met een geblokkeerde collega start of deel je geen gesprek.',
+      chat_group_members: 'Een groepsgesprek begint met {min} tot {max} collega\'s, jijzelf meegeteld.',
+      chat_group_too_small: 'Een groepsgesprek houdt ten minste {min} deelnemers.',
+      chat_group_remove_forbidden: 'Alleen wie het groepsgesprek begon, haalt er anderen uit; jij kunt het zelf verlaten.',
+      chat_organisation_forbidden: 'Alleen BOB en coördinatoren starten een gesprek voor de hele organisatie.',
+      chat_channel_fixed: 'Het soort gesprek en het team van een gesprek veranderen niet.',
+      chat_channel_team: 'Alleen het teamgesprek hoort bij een team; Buurtplein maakt het zelf, met het team.',
+      chat_channel_members: 'Wie in een team- of organisatiegesprek zit, volgt uit het team of uit wie meedoet; er staan geen deelnemers op.',
+      chat_channel_not_found: 'Dit gesprek bestaat niet (meer), of je doet er niet aan mee.',
+      chat_read_invalid: 'Geef aan tot welk bericht je het gesprek hebt gelezen.',
     },
   },
 };
