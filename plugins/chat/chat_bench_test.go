@@ -16,6 +16,7 @@ import (
 	"buurtplein/plugins/chat"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -74,6 +75,7 @@ func BenchmarkChatHistory(b *testing.B) {
 	started := time.Now()
 	newest := fillChannel(b, o.app, channel.Id, []string{o.anna, o.bram, o.dirk}, benchMessages)
 	b.Logf("filled with %d messages in %s", benchMessages, time.Since(started).Round(time.Second))
+	bindLatestRoute(o.app)
 	server := testapp.Serve(b, o.app)
 
 	filter := url.QueryEscape(fmt.Sprintf("channel = %q", channel.Id))
@@ -104,6 +106,8 @@ func BenchmarkChatHistory(b *testing.B) {
 			url.QueryEscape(fmt.Sprintf("channel = %q && created < %q", channel.Id, midway))), nil},
 		{"latest50_id_tiebreak", func(b *testing.B) { explainLatest(b, o.app, tiebreak, o.bramT) }, page(tiebreak), newestFirst(newest)},
 		{"channels", nil, page(server.URL + "/api/buurtplein/chat/channels"), nil},
+		// the list finds the caller's direct and group chats among all
+		{"channels_among_50000_direct_chats", func(b *testing.B) { directChats(b, o.app, 50000) }, page(server.URL + "/api/buurtplein/chat/channels"), nil},
 		// the rule joins the reader's read states: one per channel they
 		// have opened (direct chats, groups, organisation channels)
 		// the rule joins the reader's read states: one per channel they
@@ -114,6 +118,9 @@ func BenchmarkChatHistory(b *testing.B) {
 			explainLatest(b, o.app, latest+"&skipTotal=1", o.bramT)
 		}, page(latest + "&skipTotal=1"), newestFirst(newest)},
 		{"latest50_reader_of_100_channels_sql", nil, sqlRows(b, o.app, query), fifty},
+		// the same page from a route that checks the membership once,
+		// then reads the page without the rule (a sketch, not in the app)
+		{"latest50_reader_of_100_channels_route", nil, page(server.URL + "/api/bench/chat/" + channel.Id + "/latest"), newestFirst(newest)},
 		// the floor: the same page without the rule
 		{"latest50_sql_without_rule", nil, sqlRows(b, o.app, "SELECT `messages`.* FROM `messages` WHERE `channel` = '"+channel.Id+"' ORDER BY `created` DESC LIMIT 50"), fifty},
 		{"latest50_with_total", nil, page(latest), newestFirst(newest)},
@@ -143,6 +150,34 @@ func BenchmarkChatHistory(b *testing.B) {
 	}
 }
 
+// bindLatestRoute adds GET /api/bench/chat/{channel}/latest to app: the
+// latest 50 messages of a channel, author expanded, for its members, with
+// the membership checked once in Go instead of by the list rule's joins.
+// The benchmark measures it beside the record API; the app has no such
+// route.
+func bindLatestRoute(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.GET("/api/bench/chat/{channel}/latest", func(e *core.RequestEvent) error {
+			channel, err := e.App.FindRecordById(chat.ChannelsCollection, e.Request.PathValue("channel"))
+			if err != nil {
+				return e.NotFoundError("", nil)
+			}
+			if ok, err := chat.IsMember(e.App, channel, e.Auth.Id); err != nil || !ok {
+				return e.NotFoundError("", err)
+			}
+			messages, err := e.App.FindRecordsByFilter(chat.MessagesCollection, "channel = {:channel}", "-created", 50, 0, dbx.Params{"channel": channel.Id})
+			if err != nil {
+				return err
+			}
+			if err := apis.EnrichRecords(e, messages, "author"); err != nil {
+				return err
+			}
+			return e.JSON(http.StatusOK, map[string]any{"items": messages})
+		}).Bind(apis.RequireAuth())
+		return se.Next()
+	})
+}
+
 // sqlRows runs query and answers the number of rows it read.
 func sqlRows(b *testing.B, app core.App, query string) func(b *testing.B) (int, []byte) {
 	return func(b *testing.B) (int, []byte) {
@@ -163,6 +198,20 @@ func sqlRows(b *testing.B, app core.App, query string) func(b *testing.B) (int, 
 func fifty(b *testing.B, body []byte) {
 	if string(body) != "50" {
 		b.Fatalf("%s rows, want 50", body)
+	}
+}
+
+// directChats adds n direct chats between other people (ids that are no
+// one's: only their number matters to the channel list), once.
+func directChats(b *testing.B, app core.App, n int) {
+	b.Helper()
+	_, err := app.DB().NewQuery(`WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i + 1 < {:n})
+		INSERT OR IGNORE INTO channels (id, kind, team, name, description, members, direct_key, created_by, created, updated)
+		SELECT printf('d%014d', i), 'direct', '', '', '', printf('["a%014d","b%014d"]', i, i), printf('a%014d:b%014d', i, i),
+			printf('a%014d', i), '2026-01-01 00:00:00.000Z', '2026-01-01 00:00:00.000Z'
+		FROM seq`).Bind(dbx.Params{"n": n}).Execute()
+	if err != nil {
+		b.Fatal(err)
 	}
 }
 
