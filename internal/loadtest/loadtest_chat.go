@@ -419,6 +419,9 @@ func runWriters(ctx context.Context, c ChatConfig, p *plan, server, base string,
 					return
 				case <-wait.C:
 				}
+				if ctx.Err() != nil {
+					return // a late writer's timer and the end can be ready at once
+				}
 				next = next.Add(interval)
 				m := sentMessage{id: v.messageId(), org: v.rng.Float64() < c.OrgShare}
 				if m.org && len(orgMembers) > 0 {
