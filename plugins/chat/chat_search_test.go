@@ -184,7 +184,7 @@ func TestMessageSearchMigration(t *testing.T) {
 		o.app.DB().NewQuery("SELECT count(*) FROM _search_fts WHERE rowid IN (SELECT id FROM _search_docs WHERE kind = 'messages')").Row(&texts)
 		return docs, texts
 	}
-	demoDocs, demoTexts := countRows() // the demo conversations' messages
+	demoDocs, demoTexts := countRows()                                                       // the demo conversations' messages
 	indexed := saveMessage(t, o.app, team.Id, o.anna, "Een eerder geschreven kwispeldoorn.") // by the hooks
 	raw := func(id, channel, body, deleted string) {
 		_, err := o.app.DB().Insert(chat.MessagesCollection, dbx.Params{
