@@ -275,12 +275,12 @@ export function watchChat() {
     // no live counts; the list is read again when a screen opens
     () => false
   );
-  let first = true;
+  const since = Date.now();
   pb.realtime
     .subscribe('PB_CONNECT', () => {
-      // events may have been missed while the stream was down
-      if (!first && currentUser()) loadChannels().catch(() => {});
-      first = false;
+      // events may have been missed while the stream was down (the first
+      // connect comes right after subscribing, as in Live)
+      if (Date.now() - since > 3000 && currentUser()) loadChannels().catch(() => {});
     })
     .then((unsubscribe) => {
       stopConnect = () => unsubscribe().catch(() => {});

@@ -307,6 +307,8 @@ function body(item) {
 }
 
 let started = false;
+/** @type {Promise<(() => Promise<void>)|null>} */
+let connectSub = Promise.resolve(null);
 
 /**
  * Starts the outbox's sender: now (messages left from a closed app), on
@@ -320,13 +322,18 @@ export function startOutbox() {
       backoff = 0;
       flush();
     });
-    pb.realtime
-      .subscribe('PB_CONNECT', () => {
+  }
+  // signing out drops every realtime subscription: subscribe anew
+  const previous = connectSub;
+  connectSub = previous
+    .then((stop) => stop?.().catch(() => {}))
+    .then(() =>
+      pb.realtime.subscribe('PB_CONNECT', () => {
         backoff = 0;
         flush();
       })
-      .catch(() => {});
-  }
+    )
+    .catch(() => null);
   flush();
 }
 
