@@ -153,12 +153,17 @@ func groupChannel(t *testing.T, c *apiClient, other string) string {
 }
 
 // setOffline takes the page's connection away (or gives it back) with
-// Chromium's network emulation: requests fail and the page hears
-// "offline" / "online".
+// Chromium's network emulation: every request fails (the conditions) and
+// the page hears "offline" / "online" (the navigator's state, which the
+// conditions leave alone).
 func (p *tab) setOffline(offline bool) {
 	p.t.Helper()
 	p.do(fmt.Sprintf("set offline %v", offline), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
+			return err
+		}
+		all := &network.Conditions{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}
+		if _, err := cdp.Call(ctx, tg, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: []*network.Conditions{all}}); err != nil {
 			return err
 		}
 		_, err := cdp.Call(ctx, tg, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1})

@@ -75,7 +75,8 @@ export function mount(el, { id }) {
       ]);
       if (destroyed) return;
       fileToken = token;
-      members = memberList;
+      // a direct or group chat names its people itself
+      members = memberList.length ? memberList : channel.expand?.members || [];
       joined = channel.kind !== 'organisation' || myRead.items.length > 0;
       for (const m of page) messages.set(m.id, m);
       more = page.length === PAGE;
