@@ -108,8 +108,38 @@ func (o *oracle) decide(user, collection, id string) bool {
 		return o.bobStaff(user)
 	case "products", "orders", "order_events":
 		return o.decideOrders(user, r)
+	// chat: every employee sees the organisation channels (to join
+	// them); a channel's messages are its members' alone, a read state
+	// its reader's, and in a direct or group chat its members'
+	case "channels":
+		return r.GetString("kind") == "organisation" || o.inChannel(user, r)
+	case "messages":
+		channel, err := o.app.FindRecordById("channels", r.GetString("channel"))
+		return err == nil && o.inChannel(user, channel)
+	case "channel_reads":
+		if r.GetString("user") == user {
+			return true
+		}
+		channel, err := o.app.FindRecordById("channels", r.GetString("channel"))
+		return err == nil && (channel.GetString("kind") == "direct" || channel.GetString("kind") == "group") && o.inChannel(user, channel)
 	}
 	return false
+}
+
+// inChannel reports whether user is a member of channel: of its team, of
+// those who joined an organisation channel, or listed on a direct or
+// group chat.
+func (o *oracle) inChannel(user string, channel *core.Record) bool {
+	switch channel.GetString("kind") {
+	case "team":
+		return o.member(user, channel.GetString("team"))
+	case "organisation":
+		var n int
+		err := o.app.DB().Select("count(*)").From("channel_reads").
+			Where(dbx.HashExp{"channel": channel.Id, "user": user}).Row(&n)
+		return err == nil && n > 0
+	}
+	return slices.Contains(channel.GetStringSlice("members"), user)
 }
 
 // bobStaff reports whether user is a member of a team of kind bob.

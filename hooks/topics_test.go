@@ -486,3 +486,46 @@ func TestTopicTaskMovesTeam(t *testing.T) {
 		}
 	}
 }
+
+// TestTopicReadersNarrow: a collection whose Topics.Readers names who may
+// read a record sends its events on a wide topic to those readers alone
+// (and to superusers), deletes included; the others on the topic get
+// nothing of it.
+func TestTopicReadersNarrow(t *testing.T) {
+	t.Parallel()
+	app := testapp.New(t)
+	server := testapp.Serve(t, app)
+	anna := testapp.Id(t, app, "users", "email", "anna@buurtplein.test")
+	hooks.PublishTo(app, "teams", hooks.Topics{
+		Of:      func(core.App, *core.Record) ([]string, error) { return []string{hooks.OrganisationTopic}, nil },
+		Readers: func(core.App, *core.Record) ([]string, error) { return []string{anna}, nil },
+	})
+	reader, _ := testapp.ConnectRealtime(t, server.URL, testapp.Token(t, app, "anna@buurtplein.test"), hooks.OrganisationTopic)
+	other, _ := testapp.ConnectRealtime(t, server.URL, testapp.Token(t, app, "bram@buurtplein.test"), hooks.OrganisationTopic)
+	super, _ := testapp.ConnectRealtime(t, server.URL, testapp.Token(t, app, "it@buurtplein.test"), hooks.OrganisationTopic)
+
+	team := core.NewRecord(mustCollection(t, app, "teams"))
+	team.Set("name", "Buurtteam Zandvoort")
+	team.Set("slug", "zandvoort")
+	team.Set("kind", "buurtteam")
+	if err := app.Save(team); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Delete(team); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []*testapp.RealtimeClient{reader, super} {
+		for _, want := range []string{"create", "delete"} {
+			if _, ev := nextTopicEvent(t, c); ev.Action != want || ev.Record["id"] != team.Id {
+				t.Errorf("a reader got %s of %v, want %s of the team", ev.Action, ev.Record["id"], want)
+			}
+		}
+	}
+
+	// events arrive in the order of the writes: the marker comes, the
+	// team's events did not
+	marker := orgPost(t, app, "anna@buurtplein.test", "Na het team.")
+	if _, ev := nextTopicEvent(t, other); ev.Record["id"] != marker.Id {
+		t.Errorf("a subscriber who is no reader got %s of %v", ev.Action, ev.Record["id"])
+	}
+}

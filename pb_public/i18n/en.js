@@ -921,6 +921,8 @@ export default {
       order_shipped: 'Your order {title} has been shipped',
       order_delivered: 'Your order {title} has been delivered',
       order_cancelled: '{actor} cancelled your order {title}',
+      // chat: messages
+      chat_mention: '{actor} mentioned you in the chat {channel}',
     },
   },
   // chat: pwa
@@ -1284,6 +1286,17 @@ export default {
       orders_product_not_found: 'This product does not exist (any more) or is no longer offered.',
       orders_preview_busy: 'The previous preview is still being made. Wait a moment and try again.',
       orders_preview_order_not_found: 'This order does not exist (any more) or does not belong to this team.',
+      // chat: messages
+      chat_not_member: 'You are not a member of this conversation, so you cannot write in it.',
+      chat_message_empty: 'A message has text or an attachment.',
+      chat_message_too_long: 'A message is at most {max} characters long. Make it shorter or split it into more messages.',
+      chat_reply_other_channel: 'You can only reply to a message of the same conversation.',
+      chat_server_field: 'Buurtplein fills in the field "{field}" of a message itself.',
+      chat_mention_all_forbidden: '@team and @iedereen work only in conversations of at most {max} people (in organisation channels only for BOB). Mention the colleagues it concerns by name.',
+      chat_message_deleted: 'This message was deleted.',
+      chat_message_fields: 'You can only change the text of a message.',
+      chat_message_not_found: 'This message does not exist (any more), or it belongs to a conversation you are not a member of.',
+      chat_reaction_invalid: 'React with one emoji. A message has at most {max} different emoji as reactions.',
     },
   },
 };

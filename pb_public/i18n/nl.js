@@ -922,6 +922,8 @@ export default {
       order_shipped: 'Je bestelling {title} is verzonden',
       order_delivered: 'Je bestelling {title} is geleverd',
       order_cancelled: '{actor} annuleerde je bestelling {title}',
+      // chat: messages
+      chat_mention: '{actor} noemde je in de chat {channel}',
     },
   },
   // chat: pwa
@@ -1285,6 +1287,17 @@ export default {
       orders_product_not_found: 'Dit product bestaat niet (meer) of wordt niet meer aangeboden.',
       orders_preview_busy: 'Het vorige voorbeeld wordt nog gemaakt. Wacht even en probeer het opnieuw.',
       orders_preview_order_not_found: 'Deze bestelling bestaat niet (meer) of hoort niet bij dit team.',
+      // chat: messages
+      chat_not_member: 'Je bent geen lid van dit gesprek, dus je kunt er niet in schrijven.',
+      chat_message_empty: 'Een bericht heeft tekst of een bijlage.',
+      chat_message_too_long: 'Een bericht is ten hoogste {max} tekens lang. Maak het korter of verdeel het over meer berichten.',
+      chat_reply_other_channel: 'Je kunt alleen reageren op een bericht uit hetzelfde gesprek.',
+      chat_server_field: 'Het veld "{field}" van een bericht vult Buurtplein zelf in.',
+      chat_mention_all_forbidden: '@team en @iedereen kunnen alleen in gesprekken van ten hoogste {max} mensen (in organisatiekanalen alleen door BOB). Noem de collega\'s die het aangaat bij naam.',
+      chat_message_deleted: 'Dit bericht is verwijderd.',
+      chat_message_fields: 'Van een bericht kun je alleen de tekst wijzigen.',
+      chat_message_not_found: 'Dit bericht bestaat niet (meer), of het hoort bij een gesprek waar je geen lid van bent.',
+      chat_reaction_invalid: 'Reageer met één emoji. Een bericht heeft ten hoogste {max} verschillende emoji als reactie.',
     },
   },
 };

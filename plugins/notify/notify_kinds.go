@@ -81,6 +81,14 @@ const (
 	KindOrderCancelled Kind = "order_cancelled"
 )
 
+// The kinds of notification about the chat (plugins/chat).
+const (
+	// KindChatMention: actor mentioned the reader ("@Name", "@team" or
+	// "@iedereen") in the chat channel (its name; "" for a direct chat,
+	// where actor is the other person). It is about the channel.
+	KindChatMention Kind = "chat_mention"
+)
+
 // ParamText is the one parameter of the notifications written before they
 // carried a kind's parameters: the Dutch text they were shown with, kept
 // so they stay readable. Nothing new is written with it.
@@ -115,6 +123,9 @@ var kindParams = map[Kind][]string{
 	KindOrderShipped:    {"title"},
 	KindOrderDelivered:  {"title"},
 	KindOrderCancelled:  {"actor", "title"},
+
+	// chat
+	KindChatMention: {"actor", "channel"},
 }
 
 // Kinds returns every kind of notification, sorted.

@@ -1,12 +1,10 @@
-package feed
+package teams
 
 import (
 	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"buurtplein/plugins/teams"
 )
 
 func TestMentionKeys(t *testing.T) {
@@ -27,8 +25,8 @@ func TestMentionKeys(t *testing.T) {
 		{"@" + strings.Repeat("a", maxNameRunes), [][]string{{strings.Repeat("a", maxNameRunes)}}},
 	}
 	for _, c := range cases {
-		if got := mentionKeys(c.text, 20); !slices.EqualFunc(got, c.want, slices.Equal) {
-			t.Errorf("mentionKeys(%q) = %q, want %q", c.text, got, c.want)
+		if got := MentionKeys(c.text, 20); !slices.EqualFunc(got, c.want, slices.Equal) {
+			t.Errorf("MentionKeys(%q) = %q, want %q", c.text, got, c.want)
 		}
 	}
 }
@@ -47,7 +45,7 @@ func TestFolderFoldsAsNameKey(t *testing.T) {
 		for _, r := range name {
 			folded = fold.append(folded, r)
 		}
-		if got, want := strings.TrimRight(string(folded), " "), teams.NameKey(name); got != want {
+		if got, want := strings.TrimRight(string(folded), " "), NameKey(name); got != want {
 			t.Errorf("%q folds to %q a rune at a time, %q as a whole", name, got, want)
 		}
 	}
@@ -59,11 +57,11 @@ func TestFolderFoldsAsNameKey(t *testing.T) {
 func TestMentionKeysBounded(t *testing.T) {
 	t.Parallel()
 	text := strings.Repeat("@a b ", 4000)
-	if got := mentionKeys(text, 20); len(got) != 20 {
+	if got := MentionKeys(text, 20); len(got) != 20 {
 		t.Fatalf("%d mentions looked at, want 20", len(got))
 	}
 	long := "@" + strings.Repeat("a ", 5000)
-	got := mentionKeys(long, 20)
+	got := MentionKeys(long, 20)
 	if len(got) != 1 || len(got[0]) != maxNameRunes/2 {
 		t.Fatalf("one mention of a long text has %d names, want %d", len(got[0]), maxNameRunes/2)
 	}
@@ -77,7 +75,7 @@ func FuzzMentionKeys(f *testing.F) {
 	f.Add("@@@ @x@y @İstanbul @ﬁ @\u0301a")
 	f.Add("a@b @\xff\xfe")
 	f.Fuzz(func(t *testing.T, text string) {
-		mentions := mentionKeys(text, 5)
+		mentions := MentionKeys(text, 5)
 		if len(mentions) > 5 {
 			t.Fatalf("%d mentions, want at most 5", len(mentions))
 		}
@@ -100,6 +98,6 @@ func FuzzMentionKeys(f *testing.F) {
 func BenchmarkMentionKeys(b *testing.B) {
 	text := strings.Repeat("@a b c d e f g h i j k l m n o p q r s t u v w x y z ", 400)[:20000]
 	for b.Loop() {
-		mentionKeys(text, 20)
+		MentionKeys(text, 20)
 	}
 }
