@@ -41,7 +41,9 @@ export function createComposer({ channel, mentionOptions, findMessage, onQueued 
   const textarea = /** @type {HTMLTextAreaElement} */ (
     h('textarea', { name: 'body', rows: 1, maxlength: MAX_BODY, class: 'chat-input', placeholder: t('chat.placeholder'), 'aria-label': t('chat.placeholder'), value: draft.body })
   );
-  const fileInput = /** @type {HTMLInputElement} */ (h('input', { type: 'file', name: 'attachments', multiple: true, accept: ACCEPT, class: 'visually-hidden', id: 'chat-file-' + channel, dataset: { test: 'chat-attach' } }));
+  // the paperclip button opens the browser's file picker
+  const fileInput = /** @type {HTMLInputElement} */ (h('input', { type: 'file', name: 'attachments', multiple: true, accept: ACCEPT, hidden: true, dataset: { test: 'chat-attach' } }));
+  const attach = h('button', { type: 'button', class: 'btn btn-secondary chat-attach-btn', 'aria-label': t('chat.attach'), title: t('chat.attach'), on: { click: () => fileInput.click() } }, h('span', { class: 'chat-file-icon', 'aria-hidden': 'true' }));
   const previews = h('ul', { class: 'chat-previews', dataset: { test: 'chat-previews' }, hidden: true });
   const replyBar = h('div', { class: 'chat-reply-bar', dataset: { test: 'chat-replying' }, hidden: true });
   const error = errorLine();
@@ -57,7 +59,7 @@ export function createComposer({ channel, mentionOptions, findMessage, onQueued 
       h(
         'div',
         { class: 'chat-composer-row' },
-        h('label', { for: 'chat-file-' + channel, class: 'btn btn-secondary chat-attach-btn', title: t('chat.attach') }, h('span', { class: 'chat-file-icon', 'aria-hidden': 'true' }), h('span', { class: 'visually-hidden' }, t('chat.attach'))),
+        attach,
         fileInput,
         h('div', { class: 'chat-input-wrap' }, textarea),
         send

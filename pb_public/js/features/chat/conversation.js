@@ -218,6 +218,7 @@ export function mount(el, { id }) {
     readBy.textContent = text;
     if (text) els.splice(els.indexOf(shown.get(mine.id).el) + 1, 0, readBy);
 
+    olderBtn.hidden = !more;
     if (!ordered.length && !queued.length) {
       replace(list, h('li', { class: 'state state-empty', dataset: { test: 'chat-empty' } }, t('chat.empty')));
       return;
@@ -236,7 +237,6 @@ export function mount(el, { id }) {
       node.remove();
       node = next;
     }
-    olderBtn.hidden = !more;
   }
 
   /**

@@ -58,7 +58,7 @@ export function messageItem(msg, actions) {
 
   return h(
     'li',
-    { class: ['chat-msg', own && 'chat-msg-own', 'chat-msg-' + state], dataset: { test: 'message', id: msg.id, state, own: String(own) } },
+    { class: ['chat-msg', own && 'chat-msg-own', 'chat-state-' + state], dataset: { test: 'message', id: msg.id, state, own: String(own) } },
     h(
       'div',
       { class: 'chat-msg-head' },
@@ -67,7 +67,7 @@ export function messageItem(msg, actions) {
       msg.outbox ? null : timeEl(msg.created),
       msg.edited && !deleted && h('span', { class: 'chat-msg-edited', title: msg.edited, dataset: { test: 'message-edited' } }, t('chat.edited'))
     ),
-    msg.reply_to && quote(msg),
+    msg.reply_to && !deleted && quote(msg),
     deleted
       ? h('p', { class: 'chat-msg-deleted', dataset: { test: 'message-deleted' } }, t('chat.deleted'))
       : msg.body && h('div', { class: 'chat-msg-body prose', dataset: { test: 'message-body' } }, renderMarkdown(msg.body)),
