@@ -28,6 +28,10 @@ import (
 //     message. mentions, mention_all, reactions, edited and deleted are
 //     the server's; a delete by the author clears the message in place
 //     ("bericht verwijderd").
+//
+//     NB! A multiple relation is matched with "members:each ?= X": plain
+//     "members ?= X" compares X with the whole stored JSON list and holds
+//     for no one.
 //   - channel_reads: how far a member has read a channel (last_read), one
 //     per channel and person; the row is the membership of an
 //     organisation channel. Members of a direct or group channel see each
@@ -38,18 +42,18 @@ import (
 const (
 	chatSignedIn = `@request.auth.collectionName = "users"`
 
-	chatChannelsRead   = chatSignedIn + ` && (kind = "organisation" || (kind = "team" && @request.auth.memberships_via_user.team ?= team) || members ?= @request.auth.id)`
+	chatChannelsRead   = chatSignedIn + ` && (kind = "organisation" || (kind = "team" && @request.auth.memberships_via_user.team ?= team) || members:each ?= @request.auth.id)`
 	chatChannelsCreate = chatSignedIn + ` && created_by = @request.auth.id && team = "" && (kind = "direct" || kind = "group" || kind = "organisation")`
-	chatChannelsUpdate = chatSignedIn + ` && ((kind = "group" && members ?= @request.auth.id) || (kind = "organisation" && (created_by = @request.auth.id || @request.auth.memberships_via_user.team.kind ?= "bob"))) && @request.body.kind:changed = false && @request.body.team:changed = false && @request.body.created_by:changed = false && @request.body.direct_key:changed = false`
+	chatChannelsUpdate = chatSignedIn + ` && ((kind = "group" && members:each ?= @request.auth.id) || (kind = "organisation" && (created_by = @request.auth.id || @request.auth.memberships_via_user.team.kind ?= "bob"))) && @request.body.kind:changed = false && @request.body.team:changed = false && @request.body.created_by:changed = false && @request.body.direct_key:changed = false`
 
-	chatMember         = `((channel.kind = "team" && @request.auth.memberships_via_user.team ?= channel.team) || (channel.kind = "organisation" && @request.auth.channel_reads_via_user.channel ?= channel) || channel.members ?= @request.auth.id)`
+	chatMember         = `((channel.kind = "team" && @request.auth.memberships_via_user.team ?= channel.team) || (channel.kind = "organisation" && @request.auth.channel_reads_via_user.channel ?= channel) || channel.members:each ?= @request.auth.id)`
 	chatMessagesRead   = chatSignedIn + ` && ` + chatMember
 	chatMessagesCreate = chatSignedIn + ` && author = @request.auth.id`
 	chatMessagesUpdate = chatSignedIn + ` && author = @request.auth.id && ` + chatMember + ` && @request.body.channel:changed = false && @request.body.author:changed = false`
 	chatMessagesDelete = chatSignedIn + ` && author = @request.auth.id && ` + chatMember
 
-	chatReadsRead   = chatSignedIn + ` && (user = @request.auth.id || ((channel.kind = "direct" || channel.kind = "group") && channel.members ?= @request.auth.id))`
-	chatReadsCreate = chatSignedIn + ` && user = @request.auth.id && (channel.kind = "organisation" || (channel.kind = "team" && @request.auth.memberships_via_user.team ?= channel.team) || channel.members ?= @request.auth.id)`
+	chatReadsRead   = chatSignedIn + ` && (user = @request.auth.id || ((channel.kind = "direct" || channel.kind = "group") && channel.members:each ?= @request.auth.id))`
+	chatReadsCreate = chatSignedIn + ` && user = @request.auth.id && (channel.kind = "organisation" || (channel.kind = "team" && @request.auth.memberships_via_user.team ?= channel.team) || channel.members:each ?= @request.auth.id)`
 	chatReadsUpdate = chatSignedIn + ` && user = @request.auth.id && @request.body.user:changed = false && @request.body.channel:changed = false`
 	chatReadsDelete = chatSignedIn + ` && user = @request.auth.id && channel.kind = "organisation"`
 )
@@ -149,6 +153,12 @@ func createChatMessages(app core.App, channels *core.Collection) error {
 	)
 	messages.AddIndex("idx_messages_channel_created", false, "channel, created", "")
 	messages.AddIndex("idx_messages_author", false, "author", "")
+	// the channel list's "an unread message mentions you": few messages
+	// mention anyone, so this answers with a handful of rows even for a
+	// reader who never read a channel of a million messages (a query
+	// names it and repeats its condition: SQLite uses a partial index
+	// only then)
+	messages.AddIndex("idx_messages_mentioning", false, "channel, created", "mention_all != '' OR mentions != '[]'")
 	if err := app.Save(messages); err != nil {
 		return err
 	}

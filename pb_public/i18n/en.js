@@ -867,6 +867,8 @@ export default {
       tasks: 'Tasks',
       questions: 'Questions to BOB',
       question_replies: 'Answers to questions to BOB',
+      // chat: search
+      messages: 'Chat messages',
       other: 'Other',
     },
     submit: 'Search',
@@ -877,6 +879,8 @@ export default {
     none: 'Nothing found for "{q}". Try another or a shorter word.',
     found: { one: '1 result found', other: '{n} results found' },
     comment: 'Comment',
+    // chat: search
+    message: 'Chat message',
     untitled: 'Post without a title',
     organisation: 'Whole organisation',
     otherTeam: 'Other team',
@@ -1297,6 +1301,19 @@ export default {
       chat_message_fields: 'You can only change the text of a message.',
       chat_message_not_found: 'This message does not exist (any more), or it belongs to a conversation you are not a member of.',
       chat_reaction_invalid: 'React with one emoji. A message has at most {max} different emoji as reactions.',
+      // chat: channels
+      chat_direct_self: 'You cannot chat with yourself; choose a colleague.',
+      chat_direct_members: 'A direct chat is between you and one colleague.',
+      chat_member_blocked: 'The account of {name} is blocked; you cannot start or share a chat with a blocked colleague.',
+      chat_group_members: 'A group chat starts with {min} to {max} colleagues, yourself included.',
+      chat_group_too_small: 'A group chat keeps at least {min} people.',
+      chat_group_remove_forbidden: 'Only whoever started the group chat removes others; you can leave it yourself.',
+      chat_organisation_forbidden: 'Only BOB and coordinators start a chat for the whole organisation.',
+      chat_channel_fixed: 'The kind of a chat and its team do not change.',
+      chat_channel_team: 'Only a team chat belongs to a team; Buurtplein makes it itself, with the team.',
+      chat_channel_members: 'Who is in a team or organisation chat follows from the team or from who joined; no people are listed on it.',
+      chat_channel_not_found: 'This chat does not exist (any more), or you are not in it.',
+      chat_read_invalid: 'Say up to which message you read the chat.',
     },
   },
 };

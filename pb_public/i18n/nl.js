@@ -868,6 +868,8 @@ export default {
       tasks: 'Taken',
       questions: 'Vragen aan BOB',
       question_replies: 'Antwoorden op vragen aan BOB',
+      // chat: search
+      messages: 'Chatberichten',
       other: 'Overig',
     },
     submit: 'Zoeken',
@@ -878,6 +880,8 @@ export default {
     none: 'Niets gevonden voor "{q}". Probeer een ander of korter woord.',
     found: { one: '1 resultaat gevonden', other: '{n} resultaten gevonden' },
     comment: 'Reactie',
+    // chat: search
+    message: 'Chatbericht',
     untitled: 'Bericht zonder titel',
     organisation: 'Hele organisatie',
     otherTeam: 'Ander team',
@@ -1298,6 +1302,19 @@ export default {
       chat_message_fields: 'Van een bericht kun je alleen de tekst wijzigen.',
       chat_message_not_found: 'Dit bericht bestaat niet (meer), of het hoort bij een gesprek waar je geen lid van bent.',
       chat_reaction_invalid: 'Reageer met één emoji. Een bericht heeft ten hoogste {max} verschillende emoji als reactie.',
+      // chat: channels
+      chat_direct_self: 'Een gesprek met jezelf kan niet; kies een collega.',
+      chat_direct_members: 'Een een-op-eengesprek is tussen jou en één collega.',
+      chat_member_blocked: 'Het account van {name} is geblokkeerd; met een geblokkeerde collega start of deel je geen gesprek.',
+      chat_group_members: 'Een groepsgesprek begint met {min} tot {max} collega\'s, jijzelf meegeteld.',
+      chat_group_too_small: 'Een groepsgesprek houdt ten minste {min} deelnemers.',
+      chat_group_remove_forbidden: 'Alleen wie het groepsgesprek begon, haalt er anderen uit; jij kunt het zelf verlaten.',
+      chat_organisation_forbidden: 'Alleen BOB en coördinatoren starten een gesprek voor de hele organisatie.',
+      chat_channel_fixed: 'Het soort gesprek en het team van een gesprek veranderen niet.',
+      chat_channel_team: 'Alleen het teamgesprek hoort bij een team; Buurtplein maakt het zelf, met het team.',
+      chat_channel_members: 'Wie in een team- of organisatiegesprek zit, volgt uit het team of uit wie meedoet; er staan geen deelnemers op.',
+      chat_channel_not_found: 'Dit gesprek bestaat niet (meer), of je doet er niet aan mee.',
+      chat_read_invalid: 'Geef aan tot welk bericht je het gesprek hebt gelezen.',
     },
   },
 };

@@ -95,8 +95,16 @@ type Kind struct {
 	// Text returns a record's searchable text.
 	Text func(r *core.Record) string
 
-	// Scope returns who may read a record; nil when Parent is set.
+	// Scope returns who may read a record; nil when Parent or ScopeIn is
+	// set.
 	Scope func(r *core.Record) Scope
+
+	// ScopeIn, set instead of Scope, returns who may read a record when
+	// that follows from other records (a chat message's channel), read
+	// with app inside the write's transaction, and whether the record
+	// belongs in the index at all: one that does not has no row (an
+	// update that takes it out removes its row).
+	ScopeIn func(app core.App, r *core.Record) (scope Scope, indexed bool, err error)
 
 	// Parent, when set, gives a record its parent's scope; its results
 	// carry the parent's id ("post") and the parent's title.
@@ -112,10 +120,20 @@ func (k *Kind) validate() error {
 		return errors.New("a kind needs a collection")
 	case k.Text == nil:
 		return fmt.Errorf("kind %s needs Text", k.Collection)
-	case (k.Scope == nil) == (k.Parent == nil):
-		return fmt.Errorf("kind %s needs either Scope or Parent", k.Collection)
+	case countSet(k.Scope != nil, k.ScopeIn != nil, k.Parent != nil) != 1:
+		return fmt.Errorf("kind %s needs one of Scope, ScopeIn or Parent", k.Collection)
 	}
 	return nil
+}
+
+func countSet(set ...bool) int {
+	n := 0
+	for _, b := range set {
+		if b {
+			n++
+		}
+	}
+	return n
 }
 
 type plugin struct {

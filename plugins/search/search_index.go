@@ -101,21 +101,26 @@ func (p *plugin) indexExists(app core.App) bool {
 	return false
 }
 
-// scopeOf returns who may read r: its kind's Scope, or its parent's row's
-// scope (a parent not indexed gives a scope no one has).
-func scopeOf(app core.App, k *Kind, r *core.Record) (Scope, string, error) {
-	if k.Parent == nil {
-		return k.Scope(r), "", nil
+// scopeOf returns who may read r: its kind's Scope or ScopeIn, or its
+// parent's row's scope (a parent not indexed gives a scope no one has);
+// and whether r belongs in the index (only ScopeIn says it does not).
+func scopeOf(app core.App, k *Kind, r *core.Record) (scope Scope, parent string, indexed bool, err error) {
+	switch {
+	case k.Scope != nil:
+		return k.Scope(r), "", true, nil
+	case k.ScopeIn != nil:
+		scope, indexed, err = k.ScopeIn(app, r)
+		return scope, "", indexed, err
 	}
 	parentId := r.GetString(k.Parent.Field)
-	parent, err := findDoc(app, k.Parent.Collection, parentId)
+	d, err := findDoc(app, k.Parent.Collection, parentId)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Scope{}, parentId, nil
+		return Scope{}, parentId, true, nil
 	}
 	if err != nil {
-		return Scope{}, "", err
+		return Scope{}, "", false, err
 	}
-	return Scope{Team: parent.Team, Organisation: parent.Organisation}, parentId, nil
+	return Scope{Team: d.Team, Organisation: d.Organisation}, parentId, true, nil
 }
 
 func findDoc(app core.App, kind, record string) (doc, error) {
@@ -132,9 +137,12 @@ func findDoc(app core.App, kind, record string) (doc, error) {
 // put writes r's row: a new one, or the changed text and scope of the one
 // it has. A changed scope moves its children's rows with it.
 func (p *plugin) put(app core.App, k *Kind, r *core.Record) error {
-	scope, parent, err := scopeOf(app, k, r)
+	scope, parent, indexed, err := scopeOf(app, k, r)
 	if err != nil {
 		return err
+	}
+	if !indexed {
+		return p.remove(app, k, r)
 	}
 	var title, slug string
 	if k.Title != nil {

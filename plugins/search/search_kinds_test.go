@@ -44,6 +44,8 @@ func TestAddKind(t *testing.T) {
 		{Collection: "task_events", Text: func(*core.Record) string { return "" }},
 		{Collection: "task_events", Text: func(*core.Record) string { return "" }, Parent: &search.Parent{Collection: "nothing", Field: "x"}},
 		{Collection: "task_events", Scope: func(*core.Record) search.Scope { return search.Scope{} }},
+		{Collection: "task_events", Text: func(*core.Record) string { return "" }, Scope: func(*core.Record) search.Scope { return search.Scope{} },
+			ScopeIn: func(core.App, *core.Record) (search.Scope, bool, error) { return search.Scope{}, false, nil }},
 	} {
 		if err := search.AddKind(app, bad); err == nil {
 			t.Errorf("AddKind(%s) was accepted", bad.Collection)

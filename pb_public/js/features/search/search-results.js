@@ -1,5 +1,5 @@
 // The results of a search, grouped by kind (posts, comments, wiki pages,
-// tasks, questions to BOB and their answers):
+// tasks, questions to BOB and their answers, team chat messages):
 // each a link to where it lives, with its snippet's hits in <mark> (every
 // piece of text a text node).
 
@@ -9,7 +9,7 @@ import { membershipOf } from '../../store.js';
 import { parseDate, relativeTime, fullDate } from '../../format.js';
 
 /** The kinds in the order they show; a kind the PWA does not know yet goes last. */
-export const KINDS = ['wiki_pages', 'posts', 'comments', 'tasks', 'questions', 'question_replies'];
+export const KINDS = ['wiki_pages', 'posts', 'comments', 'tasks', 'questions', 'question_replies', 'messages'];
 
 /**
  * @typedef {Object} SearchItem
@@ -19,14 +19,15 @@ export const KINDS = ['wiki_pages', 'posts', 'comments', 'tasks', 'questions', '
  * @property {{text: string, hit: boolean}[]} snippet
  * @property {string} team team id, "" for the organisation
  * @property {string} [post] a comment's post
- * @property {string} [slug] a page's slug
+ * @property {string} [slug] a page's slug; a chat message's channel
  * @property {string} created
  */
 
 /**
  * Returns where a result lives: a post (and a comment) in its feed (its
  * team's page for my teams, the organisation feed for what a team shared
- * with everyone), a page and a task on their own routes.
+ * with everyone), a page and a task on their own routes, a chat message
+ * in its channel.
  *
  * @param {SearchItem} item
  * @returns {string}
@@ -37,6 +38,7 @@ export function resultHash(item) {
   if (item.collection === 'questions') return '#/bob/questions/' + encodeURIComponent(item.id);
   // an answer's parent (its question) comes as "post", as a comment's does
   if (item.collection === 'question_replies') return '#/bob/questions/' + encodeURIComponent(item.post || '');
+  if (item.collection === 'messages') return '#/chat/' + encodeURIComponent(item.slug || '');
   const team = item.team ? membershipOf(item.team)?.expand?.team : null;
   return team ? '#/team/' + encodeURIComponent(team.slug) : '#/feed';
 }
@@ -91,7 +93,7 @@ function kindLabel(kind) {
  */
 function resultItem(item, kind) {
   const created = parseDate(item.created);
-  const title = item.title || (kind === 'comments' ? t('search.comment') : t('search.untitled'));
+  const title = item.title || untitled(kind);
   return h(
     'li',
     { class: 'search-item' },
@@ -108,6 +110,13 @@ function resultItem(item, kind) {
       )
     )
   );
+}
+
+/** @param {string} kind */
+function untitled(kind) {
+  if (kind === 'comments') return t('search.comment');
+  if (kind === 'messages') return t('search.message');
+  return t('search.untitled');
 }
 
 /** @param {SearchItem} item */
