@@ -265,18 +265,21 @@ export function mount(el, { id }) {
 
   let markTimer = 0;
 
-  /** Marks the channel read up to its newest message, once it is seen. */
+  /** Marks the channel read up to its newest message, once it is seen (after a pause in scrolling). */
   function markSeen() {
     clearTimeout(markTimer);
-    markTimer = setTimeout(() => {
-      if (destroyed || document.hidden || !joined || !nearBottom()) return;
-      const newest = [...messages.values()].reduce((a, b) => (!a || b.created > a.created ? b : a), null);
-      if (!newest || newest.created <= lastMarked) return;
-      lastMarked = newest.created;
-      markChannelRead(id, newest.id).catch(() => {
-        lastMarked = '';
-      });
-    }, 300);
+    markTimer = setTimeout(markNow, 300);
+  }
+
+  function markNow() {
+    markTimer = 0;
+    if (!channel || document.hidden || !joined || !nearBottom()) return;
+    const newest = [...messages.values()].reduce((a, b) => (!a || b.created > a.created ? b : a), null);
+    if (!newest || newest.created <= lastMarked) return;
+    lastMarked = newest.created;
+    markChannelRead(id, newest.id).catch(() => {
+      lastMarked = '';
+    });
   }
 
   /** @type {IntersectionObserver|null} */
@@ -502,9 +505,13 @@ export function mount(el, { id }) {
 
   load();
   return () => {
+    // what was on screen when leaving counts as seen
+    if (markTimer) {
+      clearTimeout(markTimer);
+      markNow();
+    }
     destroyed = true;
     setOpenChannel('');
-    clearTimeout(markTimer);
     observer?.disconnect();
     composer?.destroy();
     live.destroy();
