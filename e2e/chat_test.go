@@ -91,7 +91,7 @@ func TestChatOfflineExactlyOnce(t *testing.T) {
 // TestChatUnreadLive has carla's channel list open while dirk writes in
 // their group chat: its unread count goes up without a reload, the Chat
 // tab counts it too, and after carla has opened the conversation the
-// list shows it read.
+// list shows it read. The list and the conversation fit a phone.
 func TestChatUnreadLive(t *testing.T) {
 	b := newBrowser(t)
 	carla := b.tab("carla")
@@ -104,6 +104,7 @@ func TestChatUnreadLive(t *testing.T) {
 	carla.waitVisible("see the channel list, live", `[data-test=chat-list][data-state=ready][data-live=true]`)
 	row := `document.querySelector(` + jsString(`[data-test=channel][data-id="`+channel+`"]`) + `)`
 	carla.waitFor("see the group chat in the list", row)
+	carla.checkPhone("the channel list")
 	before, err := strconv.Atoi(eval[string](carla, "read the unread count", row+`.dataset.unread`))
 	if err != nil {
 		t.Fatal(err)
@@ -126,6 +127,7 @@ func TestChatUnreadLive(t *testing.T) {
 	carla.do("open the conversation", chromedp.Click(chromedp.CSS(`[data-test=channel][data-id="`+channel+`"] [data-test=channel-link]`)))
 	carla.waitVisible("see the conversation", chatRoom(channel)+`[data-state=ready]`)
 	carla.waitFor("see dirk's message", countMessages(text)+` === 1`)
+	carla.checkPhone("the conversation")
 	carla.goTo("#/chat")
 	carla.waitVisible("see the channel list", `[data-test=chat-list][data-state=ready]`)
 	carla.waitFor("see the group chat read", row+`?.dataset.unread === "0"`)

@@ -991,6 +991,8 @@ export default {
     addPeople: 'Add a colleague',
     add: 'Add',
     added: 'Added.',
+    rename: 'Rename',
+    renamed: 'The name is changed.',
     quiet: {
       title: 'Quiet hours',
       hint: 'In these hours you get no notification when someone mentions you in the chat.',

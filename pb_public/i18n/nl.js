@@ -992,6 +992,8 @@ export default {
     addPeople: 'Collega toevoegen',
     add: 'Toevoegen',
     added: 'Toegevoegd.',
+    rename: 'Naam wijzigen',
+    renamed: 'De naam is gewijzigd.',
     quiet: {
       title: 'Stille uren',
       hint: 'In deze uren krijg je geen melding als iemand je noemt in de chat.',

@@ -60,10 +60,32 @@ export function mount(el, { id }) {
         error,
         isOrg && !myRead && h('button', { type: 'button', class: 'btn btn-primary', dataset: { test: 'chat-join' }, on: { click: () => run(() => pb.collection('channel_reads').create({ channel: id, user: me }), 'chat.joined') } }, t('chat.join')),
         isOrg && myRead && h('button', { type: 'button', class: 'btn btn-secondary', dataset: { test: 'chat-leave' }, on: { click: () => run(() => pb.collection('channel_reads').delete(myRead.id), 'chat.left', true) } }, t('chat.leave')),
+        isGroup && renamer(channel),
         isGroup && adder(people),
         isGroup && h('button', { type: 'button', class: 'btn btn-secondary', dataset: { test: 'chat-leave' }, on: { click: () => run(() => pb.collection('channels').update(id, { 'members-': [me] }), 'chat.left', true) } }, t('chat.leave'))
       )
     );
+  }
+
+  /**
+   * The form to rename a group (any member may).
+   *
+   * @param {any} channel
+   * @returns {HTMLElement}
+   */
+  function renamer(channel) {
+    const input = /** @type {HTMLInputElement} */ (h('input', { type: 'text', id: 'chat-rename', name: 'name', maxlength: 80, value: channel.name || '', dataset: { test: 'chat-rename' } }));
+    const form = h(
+      'form',
+      { class: 'card chat-rename', novalidate: true },
+      h('div', { class: 'field' }, h('label', { for: 'chat-rename' }, t('chat.groupName')), input),
+      h('button', { type: 'submit', class: 'btn btn-secondary', dataset: { test: 'chat-rename-save' } }, t('chat.rename'))
+    );
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      run(() => pb.collection('channels').update(id, { name: input.value.trim() }), 'chat.renamed');
+    });
+    return form;
   }
 
   /**
