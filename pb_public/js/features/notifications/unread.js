@@ -140,6 +140,9 @@ export function notificationLink(n) {
       return '#/bob/questions/' + id;
     case 'orders':
       return '#/bob/orders/' + id;
+    // a mention in a chat
+    case 'channels':
+      return '#/chat/' + id;
     case 'teams': {
       const slug = membershipOf(id)?.expand?.team?.slug;
       return slug ? '#/team/' + encodeURIComponent(slug) : '#/teams';
