@@ -927,6 +927,7 @@ export default {
       order_cancelled: '{actor} cancelled your order {title}',
       // chat: messages
       chat_mention: '{actor} mentioned you in the chat {channel}',
+      chat_mention_direct: '{actor} mentioned you in your conversation',
     },
   },
   // chat: pwa

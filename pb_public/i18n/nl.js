@@ -928,6 +928,7 @@ export default {
       order_cancelled: '{actor} annuleerde je bestelling {title}',
       // chat: messages
       chat_mention: '{actor} noemde je in de chat {channel}',
+      chat_mention_direct: '{actor} noemde je in jullie gesprek',
     },
   },
   // chat: pwa
