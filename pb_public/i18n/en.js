@@ -1241,7 +1241,7 @@ export default {
       search_query_required: 'Type one or more words to search for.',
       search_query_too_long: 'The search is too long. Search with {max} characters at most.',
       search_query_too_many_words: 'The search has too many words. Search with {max} words at most.',
-      search_kind_unknown: 'You cannot search this kind of content. Choose posts, comments, wiki pages or tasks.',
+      search_kind_unknown: 'You cannot search this kind of content.',
       // bob: questions desk
       bob_question_server_field: 'Buurtplein fills in the field "{field}" of a question itself; do not send it.',
       bob_question_status_forbidden: 'You cannot set the status of this question from "{from}" to "{to}": the team that asked can only close a question, BOB does the rest.',

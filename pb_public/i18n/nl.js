@@ -1242,7 +1242,7 @@ export default {
       search_query_required: 'Typ een of meer woorden om te zoeken.',
       search_query_too_long: 'De zoekvraag is te lang. Zoek met ten hoogste {max} tekens.',
       search_query_too_many_words: 'De zoekvraag heeft te veel woorden. Zoek met ten hoogste {max} woorden.',
-      search_kind_unknown: 'In dit soort inhoud kun je niet zoeken. Kies berichten, reacties, wikipagina\'s of taken.',
+      search_kind_unknown: 'In dit soort inhoud kun je niet zoeken.',
       // bob: questions desk
       bob_question_server_field: 'Het veld "{field}" van een vraag vult Buurtplein zelf in; stuur het niet mee.',
       bob_question_status_forbidden: 'Je kunt de status van deze vraag niet van "{from}" naar "{to}" zetten: het team dat de vraag stelde kan een vraag alleen sluiten, BOB doet de rest.',
