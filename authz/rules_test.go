@@ -28,6 +28,9 @@ var orgWide = map[string][]atom{
 	// the organisation's wiki, and a team's page shared with everyone
 	"wiki_pages":     {{"team", "=", ""}, {"shared", "=", "true"}},
 	"wiki_revisions": {{"page.team", "=", ""}, {"page.shared", "=", "true"}},
+	// the organisation channels, which every employee may join (not
+	// their messages)
+	"channels": {{"kind", "=", "organisation"}},
 }
 
 // atom is a condition "field op value" of a rule, with a text value (or
@@ -102,6 +105,9 @@ func TestRulesCheckerFails(t *testing.T) {
 		}},
 		{"an unguarded optional team", "task_transfers", "optional relation to_team", func(c *core.Collection) {
 			c.ListRule = types.Pointer(hooks.SignedIn + " && (" + hooks.MemberOf("task.team") + " || " + hooks.MemberOf("to_team") + ")")
+		}},
+		{"messages of every joined channel", "messages", "without a membership", func(c *core.Collection) {
+			c.ListRule = types.Pointer(hooks.SignedIn + ` && @request.auth.channel_reads_via_user.channel.kind ?= "organisation"`)
 		}},
 		{"questions for the members of any buurtteam", "questions", "without a membership", func(c *core.Collection) {
 			c.ListRule = types.Pointer(hooks.SignedIn + ` && @request.auth.memberships_via_user.team.kind ?= "buurtteam"`)
@@ -254,7 +260,7 @@ func readRuleProblems(lookup func(id string) *core.Collection, c *core.Collectio
 	var problems []string
 	for _, path := range paths {
 		if !slices.ContainsFunc(path, func(e fexpr.Expr) bool {
-			return membershipField(e) != "" || isOwnerCheck(e) || isBOBStaffCheck(e) || slices.Contains(orgWide[c.Name], atomOf(e))
+			return membershipField(e) != "" || isOwnerCheck(e) || isOwnRowsCheck(e) || isBOBStaffCheck(e) || slices.Contains(orgWide[c.Name], atomOf(e))
 		}) {
 			problems = append(problems, fmt.Sprintf("grants access without a membership or owner check: %s", describePath(path)))
 		}
@@ -337,6 +343,26 @@ func isOwnerCheck(e fexpr.Expr) bool {
 	for _, pair := range [][2]fexpr.Token{{e.Left, e.Right}, {e.Right, e.Left}} {
 		auth, field := pair[0], pair[1]
 		if auth.Type == fexpr.TokenIdentifier && auth.Literal == "@request.auth.id" &&
+			field.Type == fexpr.TokenIdentifier && !strings.HasPrefix(field.Literal, "@") {
+			return true
+		}
+	}
+	return false
+}
+
+// isOwnRowsCheck reports whether e compares a field of the record with
+// what the signed-in user's own rows of another collection name
+// (@request.auth.channel_reads_via_user.channel ?= channel: the channels
+// the user joined).
+func isOwnRowsCheck(e fexpr.Expr) bool {
+	if e.Op != fexpr.SignEq && e.Op != fexpr.SignAnyEq {
+		return false
+	}
+	for _, pair := range [][2]fexpr.Token{{e.Left, e.Right}, {e.Right, e.Left}} {
+		auth, field := pair[0], pair[1]
+		rest, ok := strings.CutPrefix(auth.Literal, "@request.auth.")
+		if auth.Type == fexpr.TokenIdentifier && ok && strings.Count(rest, ".") == 1 && strings.Contains(rest, "_via_user.") &&
+			!strings.HasPrefix(rest, "memberships_via_user.") &&
 			field.Type == fexpr.TokenIdentifier && !strings.HasPrefix(field.Literal, "@") {
 			return true
 		}

@@ -10,8 +10,6 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -30,34 +28,6 @@ func pngOf(t testing.TB, width, height int) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
-}
-
-// upload sends a multipart request with fields (as JSON under
-// @jsonPayload) and one file under fileKey, and returns the status and
-// body of the answer.
-func upload(t *testing.T, method, url, token string, fields map[string]any, fileKey, name string, content []byte) (int, []byte) {
-	t.Helper()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	payload, _ := json.Marshal(fields)
-	w.WriteField("@jsonPayload", string(payload))
-	part, _ := w.CreateFormFile(fileKey, name)
-	part.Write(content)
-	w.Close()
-
-	req, err := http.NewRequest(method, url, &body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Authorization", token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	data, _ := io.ReadAll(res.Body)
-	return res.StatusCode, data
 }
 
 // imageTarget is an image field of the demo organisation and a request
@@ -87,19 +57,19 @@ func TestPixelBombsRefusedAtUpload(t *testing.T) {
 
 	for _, target := range imageTargets(s) {
 		// the record API
-		code, res := upload(t, target.method, s.url+target.path, target.token, target.fields, target.field, "foto.png", bomb)
+		code, res := testapp.Upload(t, target.method, s.url+target.path, target.token, target.fields, testapp.File{Key: target.field, Name: "foto.png", Content: bomb})
 		msg := refusedField(t, target.what+" through the record API", code, res, target.field, "validation_image_too_large")
 		if !strings.Contains(msg, `"`+target.field+`"`) || !strings.Contains(msg, "60000 x 60000") {
 			t.Errorf("%s: message %q does not name the field and the size", target.what, msg)
 		}
 
 		// a PNG signature with no header behind it claims an image it is not
-		code, res = upload(t, target.method, s.url+target.path, target.token, target.fields, target.field, "foto.png", []byte("\x89PNG\r\n\x1a\nniets"))
+		code, res = testapp.Upload(t, target.method, s.url+target.path, target.token, target.fields, testapp.File{Key: target.field, Name: "foto.png", Content: []byte("\x89PNG\r\n\x1a\nniets")})
 		refusedField(t, target.what+" with a broken header", code, res, target.field, "validation_image_unreadable")
 
 		// a batch, with the file under requests.0.<field>
 		payload := map[string]any{"requests": []map[string]any{{"method": target.method, "url": target.path, "body": target.fields}}}
-		code, res = upload(t, http.MethodPost, s.url+"/api/batch", target.token, payload, "requests.0."+target.field, "foto.png", bomb)
+		code, res = testapp.Upload(t, http.MethodPost, s.url+"/api/batch", target.token, payload, testapp.File{Key: "requests.0." + target.field, Name: "foto.png", Content: bomb})
 		if code != http.StatusBadRequest || !strings.Contains(string(res), "validation_image_too_large") || !strings.Contains(string(res), `"`+target.field+`"`) {
 			t.Errorf("%s through a batch: %d %s, want a 400 naming %s", target.what, code, res, target.field)
 		}
@@ -140,7 +110,7 @@ func TestImageAcceptedAndThumbServed(t *testing.T) {
 	t.Parallel()
 	s := newInputSetup(t)
 
-	code, res := upload(t, http.MethodPatch, s.url+"/api/collections/users/records/"+s.bram, s.bramT, map[string]any{}, "avatar", "ik.png", pngOf(t, 300, 200))
+	code, res := testapp.Upload(t, http.MethodPatch, s.url+"/api/collections/users/records/"+s.bram, s.bramT, map[string]any{}, testapp.File{Key: "avatar", Name: "ik.png", Content: pngOf(t, 300, 200)})
 	if code != http.StatusOK {
 		t.Fatalf("a 300 x 200 avatar: %d %s", code, res)
 	}

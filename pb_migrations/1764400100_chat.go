@@ -42,18 +42,18 @@ import (
 const (
 	chatSignedIn = `@request.auth.collectionName = "users"`
 
-	chatChannelsRead   = chatSignedIn + ` && (kind = "organisation" || (kind = "team" && @request.auth.memberships_via_user.team ?= team) || members:each ?= @request.auth.id)`
+	chatChannelsRead   = chatSignedIn + ` && (kind = "organisation" || (kind = "team" && team != "" && @request.auth.memberships_via_user.team ?= team) || members:each ?= @request.auth.id)`
 	chatChannelsCreate = chatSignedIn + ` && created_by = @request.auth.id && team = "" && (kind = "direct" || kind = "group" || kind = "organisation")`
 	chatChannelsUpdate = chatSignedIn + ` && ((kind = "group" && members:each ?= @request.auth.id) || (kind = "organisation" && (created_by = @request.auth.id || @request.auth.memberships_via_user.team.kind ?= "bob"))) && @request.body.kind:changed = false && @request.body.team:changed = false && @request.body.created_by:changed = false && @request.body.direct_key:changed = false`
 
-	chatMember         = `((channel.kind = "team" && @request.auth.memberships_via_user.team ?= channel.team) || (channel.kind = "organisation" && @request.auth.channel_reads_via_user.channel ?= channel) || channel.members:each ?= @request.auth.id)`
+	chatMember         = `((channel.kind = "team" && channel.team != "" && @request.auth.memberships_via_user.team ?= channel.team) || (channel.kind = "organisation" && @request.auth.channel_reads_via_user.channel ?= channel) || channel.members:each ?= @request.auth.id)`
 	chatMessagesRead   = chatSignedIn + ` && ` + chatMember
 	chatMessagesCreate = chatSignedIn + ` && author = @request.auth.id`
 	chatMessagesUpdate = chatSignedIn + ` && author = @request.auth.id && ` + chatMember + ` && @request.body.channel:changed = false && @request.body.author:changed = false`
 	chatMessagesDelete = chatSignedIn + ` && author = @request.auth.id && ` + chatMember
 
 	chatReadsRead   = chatSignedIn + ` && (user = @request.auth.id || ((channel.kind = "direct" || channel.kind = "group") && channel.members:each ?= @request.auth.id))`
-	chatReadsCreate = chatSignedIn + ` && user = @request.auth.id && (channel.kind = "organisation" || (channel.kind = "team" && @request.auth.memberships_via_user.team ?= channel.team) || channel.members:each ?= @request.auth.id)`
+	chatReadsCreate = chatSignedIn + ` && user = @request.auth.id && (channel.kind = "organisation" || (channel.kind = "team" && channel.team != "" && @request.auth.memberships_via_user.team ?= channel.team) || channel.members:each ?= @request.auth.id)`
 	chatReadsUpdate = chatSignedIn + ` && user = @request.auth.id && @request.body.user:changed = false && @request.body.channel:changed = false`
 	chatReadsDelete = chatSignedIn + ` && user = @request.auth.id && channel.kind = "organisation"`
 )

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"testing"
 
@@ -48,6 +49,63 @@ func Do(t testing.TB, method, url, token string, body any) (int, []byte) {
 	if reader != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("%s %s: reading the response: %v", method, url, err)
+	}
+	return res.StatusCode, data
+}
+
+// File is a file a test uploads with [Upload].
+type File struct {
+	// Key is the form key: a file field ("attachments"), or a batch
+	// request's ("requests.0.attachments").
+	Key     string
+	Name    string
+	Content []byte
+}
+
+// Upload sends fields (as JSON under @jsonPayload, as the SDK does) and
+// files to url as multipart/form-data with an optional auth token, and
+// returns the status and the body of the response.
+func Upload(t testing.TB, method, url, token string, fields map[string]any, files ...File) (int, []byte) {
+	t.Helper()
+
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	payload, err := json.Marshal(fields)
+	if err != nil {
+		t.Fatalf("%s %s: encoding the fields: %v", method, url, err)
+	}
+	if err := w.WriteField("@jsonPayload", string(payload)); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		part, err := w.CreateFormFile(f.Key, f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := part.Write(f.Content); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	req, err := http.NewRequest(method, url, &body)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	req.Header.Set("Content-Type", w.FormDataContentType())
 	if token != "" {
 		req.Header.Set("Authorization", token)
 	}

@@ -65,6 +65,9 @@ func NotificationText(t testing.TB, n *core.Record) string {
 	if variant := key + "_" + str(params["role"]); texts[variant] != "" {
 		key = variant
 	}
+	if channel, ok := params["channel"]; ok && str(channel) == "" && texts[key+"_direct"] != "" {
+		key += "_direct"
+	}
 	text, ok := texts[key]
 	if !ok {
 		t.Fatalf("no Dutch text for notify.%s", key)
@@ -79,6 +82,7 @@ func NotificationText(t testing.TB, n *core.Record) string {
 		"{actor}", name(params["actor"]),
 		"{assignee}", name(params["assignee"]),
 		"{title}", quoteJS(str(params["title"])),
+		"{channel}", quoteJS(str(params["channel"])),
 		"{team}", str(params["team"]),
 		"{n}", str(params["n"]),
 	).Replace(text)

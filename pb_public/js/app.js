@@ -11,6 +11,8 @@ import { avatar, toast, loadError } from './components/ui.js';
 import { parseRoute } from './routes.js';
 import { watchNotifications, stopNotifications, refreshUnread, notificationText } from './features/notifications/unread.js';
 import { watchMustRead, stopMustRead, showMustReadBadge } from './features/mustread/model.js';
+import { watchChat, stopChat, showChatBadge } from './features/chat/model.js';
+import { startOutbox } from './features/chat/outbox.js';
 
 const LOCALE_KEY = 'buurtplein.locale';
 
@@ -86,6 +88,8 @@ async function afterSignIn() {
   watchMemberships();
   watchNotifications(onNotification);
   watchMustRead();
+  watchChat();
+  startOutbox();
   navigate('#/feed');
 }
 
@@ -98,6 +102,7 @@ function stopLive() {
   unsubscribeMemberships = null;
   stopNotifications();
   stopMustRead();
+  stopChat();
   pb.realtime.unsubscribe().catch(() => {});
 }
 
@@ -246,6 +251,7 @@ function renderNav() {
       'ul',
       { class: 'nav-main' },
       item('#/feed', 'feed', t('nav.feed')),
+      item('#/chat', 'chat', t('nav.chat')),
       item('#/teams', 'teams', t('nav.teams')),
       item('#/tasks', 'tasks', t('nav.tasks')),
       item('#/wiki', 'wiki', t('nav.wiki')),
@@ -277,6 +283,7 @@ function renderNav() {
       )
   );
   showMustReadBadge(shell.nav);
+  showChatBadge(shell.nav);
 }
 
 function renderChrome() {
@@ -405,6 +412,7 @@ function start() {
     if (changed.includes('online')) shell.banner.hidden = state.online;
     if (changed.includes('unread')) updateBell();
     if (changed.includes('mustread')) showMustReadBadge(shell.nav);
+    if (changed.includes('chatUnread')) showChatBadge(shell.nav);
   });
 
   window.addEventListener('online', () => {
@@ -438,6 +446,7 @@ function start() {
     if (wasSignedIn && !user) {
       stopNotifications();
       stopMustRead();
+      stopChat();
       setState({ unread: 0 });
     }
     if (wasSignedIn && !user && parseRoute(location.hash).name !== 'login') navigate('#/login');
@@ -460,6 +469,8 @@ function start() {
     watchMemberships();
     watchNotifications(onNotification);
     watchMustRead();
+    watchChat();
+    startOutbox();
   }
 
   route();

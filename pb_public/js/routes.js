@@ -57,6 +57,13 @@ export const ROUTES = [
   // who has confirmed a must-read post or page (collection: posts | wiki_pages)
   { name: 'readers', path: 'readers/:collection/:id', tab: 'feed', load: () => import('./features/mustread/readers.js') },
 
+  // chat: the channel list, a new chat, a conversation and its people
+  // (#/chat/new before #/chat/<id>, so "new" is never read as an id)
+  { name: 'chat', path: 'chat', tab: 'chat', load: () => import('./features/chat/channels.js') },
+  { name: 'chatnew', path: 'chat/new', tab: 'chat', load: () => import('./features/chat/new.js') },
+  { name: 'chatroom', path: 'chat/:id', tab: 'chat', load: () => import('./features/chat/conversation.js') },
+  { name: 'chatmembers', path: 'chat/:id/members', tab: 'chat', load: () => import('./features/chat/members.js') },
+
   { name: 'notifications', path: 'notifications', load: () => import('./features/notifications/notifications.js') },
 
   // BOB: "Vraag het BOB" and my teams' questions, BOB's workspace (staff

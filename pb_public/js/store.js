@@ -31,6 +31,9 @@
  * @property {Map<string, string>} mustreadConfirmed confirmations seen here:
  *   "<collection>/<id>" -> when ("posts/abc" -> "2026-12-01 10:00:00.000Z")
  * @property {number} mustreadAt when the list was last read from the server (0: not yet)
+ * @property {import('./features/chat/model.js').ChannelItem[]} chatChannels the signed-in
+ *   user's chat channels, newest activity first (js/features/chat/model.js)
+ * @property {number} chatUnread their unread chat messages, all channels together
  */
 
 /**
@@ -54,6 +57,8 @@ const state = {
   mustread: [],
   mustreadConfirmed: new Map(),
   mustreadAt: 0,
+  chatChannels: [],
+  chatUnread: 0,
 };
 
 /** @type {Set<(state: State, changed: string[]) => void>} */

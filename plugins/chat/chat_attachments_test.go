@@ -6,7 +6,6 @@ import (
 	"image"
 	"image/jpeg"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -18,47 +17,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 )
-
-// attachment is a file a test sends with a message.
-type attachment struct {
-	key, name string // key: "attachments", or "requests.0.attachments" in a batch
-	content   []byte
-}
-
-// postMultipart sends fields (as JSON under @jsonPayload) and files to url
-// as multipart/form-data and returns the status and body of the answer.
-func postMultipart(t *testing.T, url, token string, fields map[string]any, files ...attachment) (int, []byte) {
-	t.Helper()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	payload, err := json.Marshal(fields)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.WriteField("@jsonPayload", string(payload))
-	for _, f := range files {
-		part, err := w.CreateFormFile(f.key, f.name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		part.Write(f.content)
-	}
-	w.Close()
-
-	req, err := http.NewRequest(http.MethodPost, url, &body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Authorization", token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	data, _ := io.ReadAll(res.Body)
-	return res.StatusCode, data
-}
 
 // storedFile returns the bytes of a message's stored file name.
 func storedFile(t *testing.T, app core.App, message *core.Record, name string) []byte {
@@ -128,11 +86,11 @@ func TestPhotoStoredWithoutGPS(t *testing.T) {
 	channel := teamChannel(t, o.app, o.haarlem)
 
 	pdf := []byte("%PDF-1.4\n% zorgplan\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
-	code, body := postMultipart(t, url+"/api/collections/messages/records", o.bramT,
+	code, body := testapp.Upload(t, http.MethodPost, url+"/api/collections/messages/records", o.bramT,
 		map[string]any{"channel": channel.Id, "author": o.bram, "body": "De wond na drie dagen, en het zorgplan."},
-		attachment{"attachments", "IMG_2041.JPG", testapp.PhotoWithGPS(400, 300, 6)},
-		attachment{"attachments", "IMG_2042.jpg", testapp.PhotoWithGPS(4000, 3000, 1)},
-		attachment{"attachments", "zorgplan.pdf", pdf},
+		testapp.File{Key: "attachments", Name: "IMG_2041.JPG", Content: testapp.PhotoWithGPS(400, 300, 6)},
+		testapp.File{Key: "attachments", Name: "IMG_2042.jpg", Content: testapp.PhotoWithGPS(4000, 3000, 1)},
+		testapp.File{Key: "attachments", Name: "zorgplan.pdf", Content: pdf},
 	)
 	if code != http.StatusOK {
 		t.Fatalf("bram's message with photos: %d %s", code, body)
@@ -220,8 +178,8 @@ func TestPhotoReencodedOnEveryPath(t *testing.T) {
 		"method": http.MethodPost, "url": "/api/collections/messages/records",
 		"body": map[string]any{"channel": channel.Id, "author": o.anna, "body": "Foto van de tillift"},
 	}}}
-	code, body := postMultipart(t, url+"/api/batch", o.annaT, payload,
-		attachment{"requests.0.attachments", "tillift.jpg", testapp.PhotoWithGPS(300, 200, 8)})
+	code, body := testapp.Upload(t, http.MethodPost, url+"/api/batch", o.annaT, payload,
+		testapp.File{Key: "requests.0.attachments", Name: "tillift.jpg", Content: testapp.PhotoWithGPS(300, 200, 8)})
 	if code != http.StatusOK {
 		t.Fatalf("a batch with a photo: %d %s", code, body)
 	}
@@ -290,15 +248,15 @@ func TestAttachmentsRefused(t *testing.T) {
 	fields := map[string]any{"channel": channel.Id, "author": o.bram, "body": "Kijk eens"}
 	for _, c := range []struct {
 		what string
-		file attachment
+		file testapp.File
 		code string
 	}{
-		{"text named .jpg", attachment{"attachments", "foto.jpg", []byte("dit is geen foto, maar tekst")}, "validation_image_unreadable"},
-		{"a PNG signature alone", attachment{"attachments", "foto.png", []byte("\x89PNG\r\n\x1a\nniets")}, "validation_image_unreadable"},
-		{"a photo cut short", attachment{"attachments", "foto.jpg", testapp.PhotoWithGPS(200, 100, 1)[:900]}, "validation_image_unreadable"},
-		{"a pixel bomb", attachment{"attachments", "bom.png", testapp.PNGBomb(60_000, 60_000)}, "validation_image_too_large"},
+		{"text named .jpg", testapp.File{Key: "attachments", Name: "foto.jpg", Content: []byte("dit is geen foto, maar tekst")}, "validation_image_unreadable"},
+		{"a PNG signature alone", testapp.File{Key: "attachments", Name: "foto.png", Content: []byte("\x89PNG\r\n\x1a\nniets")}, "validation_image_unreadable"},
+		{"a photo cut short", testapp.File{Key: "attachments", Name: "foto.jpg", Content: testapp.PhotoWithGPS(200, 100, 1)[:900]}, "validation_image_unreadable"},
+		{"a pixel bomb", testapp.File{Key: "attachments", Name: "bom.png", Content: testapp.PNGBomb(60_000, 60_000)}, "validation_image_too_large"},
 	} {
-		code, body := postMultipart(t, url+"/api/collections/messages/records", o.bramT, fields, c.file)
+		code, body := testapp.Upload(t, http.MethodPost, url+"/api/collections/messages/records", o.bramT, fields, c.file)
 		var res struct {
 			Data map[string]struct{ Code string }
 		}

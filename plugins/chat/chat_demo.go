@@ -32,7 +32,7 @@ var demoChannels = []demoChannel{
 	{kind: KindTeam, team: "haarlem-noord", ago: 40 * time.Minute,
 		messages: []demoMessage{
 			{"anna", "Goedemorgen allemaal! Denken jullie aan de overdracht van mevrouw K. vanavond?"},
-			{"bram", "Ja, het zorgplan is bijgewerkt. De wond aan haar been ziet er beter uit dan vrijdag."},
+			{"bram", "Ja, het zorgplan is bijgewerkt. De wond aan haar been ziet er beter uit dan eergisteren."},
 			{"dirk", "Ik neem de avondronde in de Zijlweg over, ik ben er rond 19:00."},
 			{"anna", "Top, dank je Dirk. @Bram Jansen, zet jij de nieuwe code van het sleutelkastje in het dossier?"},
 		},

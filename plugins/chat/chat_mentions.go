@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"buurtplein/hooks"
@@ -73,20 +72,11 @@ func (p *plugin) readMentions(app core.App, message *core.Record) error {
 // and "" otherwise.
 func mentionAll(text string) string {
 	all := ""
-	for i := 0; i < len(text); {
-		at := strings.IndexByte(text[i:], '@')
-		if at < 0 {
-			break
-		}
-		at += i
-		i = at + 1
-		if before, _ := utf8.DecodeLastRuneInString(text[:at]); at > 0 && isWordRune(before) {
-			continue
-		}
+	for rest := range teams.MentionsIn(text) {
 		switch {
-		case wordAt(text[at+1:], "iedereen"):
+		case wordAt(rest, "iedereen"):
 			return MentionEveryone
-		case wordAt(text[at+1:], "team"):
+		case wordAt(rest, "team"):
 			all = MentionTeam
 		}
 	}
@@ -100,11 +90,5 @@ func wordAt(rest, word string) bool {
 		return false
 	}
 	next, _ := utf8.DecodeRuneInString(rest[len(word):])
-	return len(rest) == len(word) || !isWordRune(next)
-}
-
-// isWordRune reports whether r is part of a word: a letter, a digit or a
-// combining mark.
-func isWordRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r)
+	return len(rest) == len(word) || !teams.IsWordRune(next)
 }

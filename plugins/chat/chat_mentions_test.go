@@ -153,7 +153,7 @@ func TestMessageQuietHours(t *testing.T) {
 		!strings.Contains(n.GetString("params"), `"channel":"Buurtteam Haarlem-Noord"`) || !strings.Contains(n.GetString("params"), `"actor":"Anna de Vries"`) {
 		t.Fatalf("notification %v", n.FieldsData())
 	}
-	if text := testapp.NotificationText(t, n); !strings.HasPrefix(text, "Anna de Vries noemde je") {
+	if text := testapp.NotificationText(t, n); text != `Anna de Vries noemde je in de chat "Buurtteam Haarlem-Noord"` {
 		t.Fatalf("the notification reads %q", text)
 	}
 }

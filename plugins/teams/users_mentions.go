@@ -2,6 +2,7 @@ package teams
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 	"unicode"
@@ -30,17 +31,11 @@ const maxNameRunes = 120
 func MentionKeys(text string, max int) [][]string {
 	var mentions [][]string
 	fold := folder{}
-	for i := 0; i < len(text) && len(mentions) < max; {
-		at := strings.IndexByte(text[i:], '@')
-		if at < 0 {
+	for rest := range MentionsIn(text) {
+		if len(mentions) == max {
 			break
 		}
-		at += i
-		i = at + 1
-		if before, _ := utf8.DecodeLastRuneInString(text[:at]); at > 0 && isWordRune(before) {
-			continue
-		}
-		if keys := nameKeysAfter(text[at+1:], fold); len(keys) > 0 {
+		if keys := nameKeysAfter(rest, fold); len(keys) > 0 {
 			mentions = append(mentions, keys)
 		}
 	}
@@ -53,7 +48,7 @@ func MentionKeys(text string, max int) [][]string {
 // from the folded text so far.
 func nameKeysAfter(rest string, fold folder) []string {
 	first, _ := utf8.DecodeRuneInString(rest)
-	if !isWordRune(first) {
+	if !IsWordRune(first) {
 		return nil
 	}
 	var keys []string
@@ -66,7 +61,7 @@ func nameKeysAfter(rest string, fold folder) []string {
 		end += size
 		folded = fold.append(folded, r)
 		next, _ := utf8.DecodeRuneInString(rest[end:])
-		if !isWordRune(r) || (end < len(rest) && isWordRune(next)) {
+		if !IsWordRune(r) || (end < len(rest) && IsWordRune(next)) {
 			continue // a name ends with a letter or digit, at the end of a word
 		}
 		if key := strings.TrimRight(string(folded), " "); key != "" && !slices.Contains(keys, key) {
@@ -109,9 +104,31 @@ func (f folder) append(folded []byte, r rune) []byte {
 	return folded
 }
 
-// isWordRune reports whether r is part of a word: a letter, a digit or a
+// MentionsIn yields, for each "@" in text that may start a mention (at
+// the start of the text or after a character that is no letter or
+// digit, so an e-mail address has none), the text after it.
+func MentionsIn(text string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for i := 0; i < len(text); {
+			at := strings.IndexByte(text[i:], '@')
+			if at < 0 {
+				return
+			}
+			at += i
+			i = at + 1
+			if before, _ := utf8.DecodeLastRuneInString(text[:at]); at > 0 && IsWordRune(before) {
+				continue
+			}
+			if !yield(text[at+1:]) {
+				return
+			}
+		}
+	}
+}
+
+// IsWordRune reports whether r is part of a word: a letter, a digit or a
 // combining mark.
-func isWordRune(r rune) bool {
+func IsWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r)
 }
 

@@ -62,6 +62,7 @@ export function mount(el, { onLocale, onSignOut }) {
         h('div', { class: 'field' }, h('label', { for: 'profile-locale' }, t('profile.languageLabel')), languageSelect),
         languageError
       ),
+      quietHours(me),
       h(
         'section',
         { class: 'card' },
@@ -145,4 +146,59 @@ export function mount(el, { onLocale, onSignOut }) {
   return () => {
     if (previewUrl) URL.revokeObjectURL(previewUrl);
   };
+}
+
+/**
+ * The chat's quiet hours ("Stil van … tot …", users.quiet_from and
+ * quiet_until, Amsterdam time; a span may cross midnight): in them a
+ * mention in the chat notifies no one. Both empty: none.
+ *
+ * @param {any} me the signed-in user record
+ * @returns {HTMLElement} form[data-test=quiet-hours]
+ */
+function quietHours(me) {
+  const from = /** @type {HTMLInputElement} */ (h('input', { type: 'time', id: 'profile-quiet-from', name: 'quiet_from', value: me.quiet_from || '', step: 60 }));
+  const until = /** @type {HTMLInputElement} */ (h('input', { type: 'time', id: 'profile-quiet-until', name: 'quiet_until', value: me.quiet_until || '', step: 60 }));
+  const error = errorLine();
+  const save = h('button', { type: 'submit', class: 'btn btn-secondary' }, t('chat.quiet.save'));
+  const form = /** @type {HTMLFormElement} */ (
+    h(
+      'form',
+      { class: 'card profile-quiet', dataset: { test: 'quiet-hours' }, novalidate: true, 'aria-labelledby': 'profile-quiet' },
+      h('h2', { id: 'profile-quiet' }, t('chat.quiet.title')),
+      h('p', { class: 'hint' }, t('chat.quiet.hint')),
+      h(
+        'div',
+        { class: 'profile-quiet-row' },
+        h('div', { class: 'field' }, h('label', { for: 'profile-quiet-from' }, t('chat.quiet.from')), from),
+        h('div', { class: 'field' }, h('label', { for: 'profile-quiet-until' }, t('chat.quiet.until')), until)
+      ),
+      error,
+      h('div', { class: 'form-actions' }, save)
+    )
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    // "22:00" even where a browser's time input says "22:00:00"
+    const values = { quiet_from: from.value.slice(0, 5), quiet_until: until.value.slice(0, 5) };
+    if (Boolean(values.quiet_from) !== Boolean(values.quiet_until)) {
+      showError(error, t('chat.quiet.both'));
+      return;
+    }
+    save.disabled = true;
+    showError(error, '');
+    try {
+      const record = await pb.collection('users').update(me.id, values);
+      pb.authStore.save(pb.authStore.token, record);
+      markFields(form, {});
+      toast(t('chat.quiet.saved'));
+    } catch (err) {
+      const problem = describeError(err, 'profile');
+      markFields(form, problem.fields);
+      showError(error, problem.message);
+    } finally {
+      save.disabled = false;
+    }
+  });
+  return form;
 }

@@ -84,7 +84,7 @@ export function isOpen(n) {
  * of its kind (notify.kind.<kind>) with its parameters filled in, a task's
  * title always in quotes, so what a colleague wrote reads as a quotation,
  * never as the app's own words; a name the server did not know reads as
- * "a colleague". A notification from before the kinds had parameters shows
+ * "a colleague"; a chat's name is quoted too. A notification from before the kinds had parameters shows
  * the text it was written with. The text goes into the page as text: links
  * in it are never clickable.
  *
@@ -97,6 +97,8 @@ export function notificationText(n) {
   const kind = String(n?.kind || '');
   let key = 'notify.kind.' + kind;
   if (params.role && has(key + '_' + params.role)) key += '_' + params.role;
+  // a mention in a direct chat names no chat: the actor is the chat
+  if ('channel' in params && !params.channel && has(key + '_direct')) key += '_direct';
   if (!has(key)) return t('notify.unknown');
   const name = (v) => (v ? String(v) : t('notify.someone'));
   return t(key, {
@@ -104,6 +106,8 @@ export function notificationText(n) {
     assignee: name(params.assignee),
     // quoted as the server's Go %q would: a quote inside cannot end it
     title: JSON.stringify(String(params.title ?? '')),
+    // a chat's name a colleague chose, quoted as a title is
+    channel: JSON.stringify(String(params.channel ?? '')),
     team: String(params.team ?? ''),
     n: Number(params.n) || 0,
   });
@@ -140,6 +144,9 @@ export function notificationLink(n) {
       return '#/bob/questions/' + id;
     case 'orders':
       return '#/bob/orders/' + id;
+    // a mention in a chat
+    case 'channels':
+      return '#/chat/' + id;
     case 'teams': {
       const slug = membershipOf(id)?.expand?.team?.slug;
       return slug ? '#/team/' + encodeURIComponent(slug) : '#/teams';
