@@ -1317,6 +1317,7 @@ export default {
       chat_channel_members: 'Who is in a team or organisation chat follows from the team or from who joined; no people are listed on it.',
       chat_channel_not_found: 'This chat does not exist (any more), or you are not in it.',
       chat_read_invalid: 'Say up to which message you read the chat.',
+      chat_page_invalid: 'This page of the conversation cannot be read: ask for messages before a time, at most {max} at once.',
     },
   },
 };

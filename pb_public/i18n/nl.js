@@ -1318,6 +1318,7 @@ export default {
       chat_channel_members: 'Wie in een team- of organisatiegesprek zit, volgt uit het team of uit wie meedoet; er staan geen deelnemers op.',
       chat_channel_not_found: 'Dit gesprek bestaat niet (meer), of je doet er niet aan mee.',
       chat_read_invalid: 'Geef aan tot welk bericht je het gesprek hebt gelezen.',
+      chat_page_invalid: 'Deze bladzijde van het gesprek kan niet worden gelezen: vraag berichten van vóór een tijd, ten hoogste {max} tegelijk.',
     },
   },
 };

@@ -97,10 +97,24 @@ export function mount(el, { id }) {
     }
   }
 
+  /**
+   * Reads a page of the conversation, newest first, from the chat's page
+   * route: it checks the membership once, where the record API's list
+   * checks the rule on every message.
+   *
+   * @param {any} [oldest] the oldest message shown: the page before it
+   * @returns {Promise<any[]>}
+   */
+  async function page(oldest) {
+    const query = { perPage: PAGE, expand: EXPAND };
+    if (oldest) Object.assign(query, { before: oldest.created, beforeId: oldest.id });
+    const res = await pb.send('/api/buurtplein/chat/channels/' + encodeURIComponent(id) + '/messages', { method: 'GET', query });
+    return res.items || [];
+  }
+
   /** @returns {Promise<any[]>} the latest page, newest first */
-  async function latest() {
-    const res = await pb.collection('messages').getList(1, PAGE, { filter: pb.filter('channel = {:id}', { id }), sort: '-created', skipTotal: true, expand: EXPAND });
-    return res.items;
+  function latest() {
+    return page();
   }
 
   function showsReadBy() {
@@ -293,16 +307,17 @@ export function mount(el, { id }) {
   /** Loads the 50 messages before the oldest shown, keeping the view where it is. */
   async function loadOlder() {
     if (loadingOlder || !more || destroyed) return;
-    const oldest = [...messages.values()].reduce((a, b) => (!a || b.created < a.created ? b : a), null);
+    const older = (a, b) => b.created < a.created || (b.created === a.created && b.id < a.id);
+    const oldest = [...messages.values()].reduce((a, b) => (!a || older(a, b) ? b : a), null);
     if (!oldest) return;
     loadingOlder = true;
     olderBtn.disabled = true;
     try {
-      const res = await pb.collection('messages').getList(1, PAGE, { filter: pb.filter('channel = {:id} && created < {:before}', { id, before: oldest.created }), sort: '-created', skipTotal: true, expand: EXPAND });
+      const items = await page(oldest);
       if (destroyed) return;
       const before = main.scrollHeight - main.scrollTop;
-      for (const m of res.items) messages.set(m.id, m);
-      more = res.items.length === PAGE;
+      for (const m of items) messages.set(m.id, m);
+      more = items.length === PAGE;
       renderList();
       main.scrollTop = main.scrollHeight - before;
     } catch (err) {
