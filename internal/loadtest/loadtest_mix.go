@@ -71,7 +71,7 @@ var kinds = []kind{
 		nil, always((*vu).signIn)},
 	{"chat_channels", classRead, "my chat channels with unread counts and last messages (bare: the channels by the record API)",
 		nil, always((*vu).chatChannels)},
-	{"chat_messages", classRead, "the latest 50 messages of my team's channel, as the PWA asks them: author and reply expanded, no total",
+	{"chat_messages", classRead, "the latest 50 messages of my team's channel, as the PWA asks them: from the page route (bare: the record API), author and reply expanded",
 		nil, always((*vu).chatMessages)},
 	{"chat_send", classWrite, "a message into my team's channel, its id picked by the client",
 		nil, always((*vu).chatSend)},

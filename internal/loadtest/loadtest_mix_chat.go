@@ -42,10 +42,16 @@ func (v *vu) chatChannels() {
 	v.get("chat_channels", "/api/buurtplein/chat/channels", nil)
 }
 
-// chatMessages reads the latest 50 messages of the team's channel.
+// chatMessages reads the latest 50 messages of the team's channel: from
+// our page route, as the PWA does; on bare PocketBase, which has no such
+// route, from the record API's list.
 func (v *vu) chatMessages() {
 	channel := v.chat.team[v.team()]
-	v.get("chat_messages", records("messages")+list(1, 50, "filter", "channel = "+quote(channel), "sort", "-created", "expand", chatExpand), nil)
+	if v.bare {
+		v.get("chat_messages", records("messages")+list(1, 50, "filter", "channel = "+quote(channel), "sort", "-created", "expand", chatExpand), nil)
+		return
+	}
+	v.get("chat_messages", "/api/buurtplein/chat/channels/"+channel+"/messages?perPage=50&expand="+chatExpand, nil)
 }
 
 // chatSend writes a message into the team's channel.

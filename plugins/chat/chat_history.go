@@ -55,7 +55,11 @@ func (p *plugin) listMessages(e *core.RequestEvent) error {
 			return errPageInvalid()
 		}
 		// the oldest message's time and id: a message of the same
-		// millisecond is on the next page, not lost between two
+		// millisecond is on the next page, not lost between two. The
+		// plain bound lets SQLite start the index walk there: the OR
+		// alone made it read every newer message first (225 ms a page
+		// half way back in a channel of 1,000,000)
+		q.AndWhere(dbx.NewExp("created <= {:before}", dbx.Params{"before": before.String()}))
 		q.AndWhere(dbx.Or(
 			dbx.NewExp("created < {:before}", dbx.Params{"before": before.String()}),
 			dbx.And(
