@@ -465,13 +465,20 @@ func (b *topicBroker) sendJob(job topicJob) {
 	broker := b.app.SubscriptionsBroker()
 	for _, chunk := range broker.ChunkedClients(1000) {
 		for _, client := range chunk {
-			if !job.reaches(client) {
-				continue
-			}
+			// whether the client's employee may read the record is asked
+			// only of the few clients that follow one of its topics
+			allowed, asked := false, false
 			for _, msg := range messages {
-				if client.HasSubscription(msg.Name) {
-					queueOf(client).push(broker, client, msg)
+				if !client.HasSubscription(msg.Name) {
+					continue
 				}
+				if !asked {
+					allowed, asked = job.reaches(client), true
+				}
+				if !allowed {
+					break
+				}
+				queueOf(client).push(broker, client, msg)
 			}
 		}
 	}
