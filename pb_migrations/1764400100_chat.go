@@ -116,6 +116,11 @@ func createChatChannels(app core.App) (*core.Collection, error) {
 	channels.AddIndex("idx_channels_team", true, "team", "kind = 'team'")
 	channels.AddIndex("idx_channels_direct_key", true, "direct_key", "direct_key != ''")
 	channels.AddIndex("idx_channels_kind", false, "kind", "")
+	// a person's direct chats, by either of the two (the members of a
+	// direct channel are a JSON list of two ids; a query repeats the
+	// expression and the condition, or SQLite does not use them)
+	channels.AddIndex("idx_channels_direct_first", false, "json_extract(members, '$[0]')", "kind = 'direct'")
+	channels.AddIndex("idx_channels_direct_second", false, "json_extract(members, '$[1]')", "kind = 'direct'")
 	return channels, app.Save(channels)
 }
 

@@ -87,14 +87,19 @@ type channelRow struct {
 // are in) with, per channel, index look-ups only: the unread count
 // stops at the cap, the mention flag reads the partial index of
 // mentioning messages, the newest message is the last entry of the
-// (channel, created) index. A direct or group chat's members are a JSON
-// list of ids: `"id"` in it is the caller.
+// (channel, created) index. A direct chat is found by the index of either
+// of its two members; a group chat's members are a JSON list of ids
+// (`"id"` in it is the caller), looked through group by group.
 var channelsQuery = `WITH mine AS (
 	SELECT c.id FROM memberships mb JOIN channels c ON c.team = mb.team AND c.kind = 'team' WHERE mb.user = {:me}
 	UNION
 	SELECT c.id FROM channel_reads cr JOIN channels c ON c.id = cr.channel AND c.kind = 'organisation' WHERE cr.user = {:me}
 	UNION
-	SELECT c.id FROM channels c WHERE c.kind IN ('direct', 'group') AND instr(c.members, {:quoted}) > 0
+	SELECT c.id FROM channels c WHERE c.kind = 'direct' AND json_extract(c.members, '$[0]') = {:me}
+	UNION
+	SELECT c.id FROM channels c WHERE c.kind = 'direct' AND json_extract(c.members, '$[1]') = {:me}
+	UNION
+	SELECT c.id FROM channels c WHERE c.kind = 'group' AND instr(c.members, {:quoted}) > 0
 )
 SELECT c.id, c.kind, c.name, c.team, c.description, c.members, c.created,
 	COALESCE(r.last_read, '') AS last_read,
