@@ -105,7 +105,13 @@ export function attachChatMentions(textarea, options) {
   textarea.addEventListener('input', (e) => {
     if (e.isTrusted) search();
   });
-  textarea.addEventListener('blur', () => setTimeout(close, 150));
+  // closes once a tap on an option had its click; the focus coming back
+  // first calls that off (a list opened since would close under the typing)
+  let blurTimer = 0;
+  textarea.addEventListener('blur', () => {
+    blurTimer = setTimeout(close, 150);
+  });
+  textarea.addEventListener('focus', () => clearTimeout(blurTimer));
   textarea.addEventListener('keydown', (e) => {
     if (list.hidden || !shown.length) return;
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {

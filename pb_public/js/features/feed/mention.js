@@ -148,7 +148,13 @@ export function attachMentions(textarea, audience) {
   }
 
   textarea.addEventListener('input', () => choosing || search());
-  textarea.addEventListener('blur', () => setTimeout(close, 150));
+  // closes once a tap on an option had its click; the focus coming back
+  // first calls that off (a list opened since would close under the typing)
+  let blurTimer = 0;
+  textarea.addEventListener('blur', () => {
+    blurTimer = setTimeout(close, 150);
+  });
+  textarea.addEventListener('focus', () => clearTimeout(blurTimer));
   textarea.addEventListener('keydown', (e) => {
     if (list.hidden || !options.length) {
       if (e.key === 'Escape' && !list.hidden) close();
