@@ -30,18 +30,18 @@ virtual users back to back, and the report gives the server's CPU per request
 of each kind and its part of the mix's CPU.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			switch only {
-			case "":
-			case Ours, Bare:
-				c.Servers = []string{only}
-			default:
-				return fmt.Errorf("--only takes %q or %q, not %q", Ours, Bare, only)
+			servers, err := serversOf(only, false)
+			if err != nil {
+				return err
+			}
+			if servers != nil {
+				c.Servers = servers
 			}
 			c.Out = cmd.OutOrStdout()
 
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			_, err := Run(ctx, c)
+			_, err = Run(ctx, c)
 			return err
 		},
 	}
@@ -88,20 +88,18 @@ CPU and peak memory, the load average, and the chat issue's targets. With
 the messages collection instead, each event checked against the list rule.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			switch only {
-			case "":
-			case Ours, Bare:
-				c.Servers = []string{only}
-			case "both":
-				c.Servers = []string{Ours, Bare}
-			default:
-				return fmt.Errorf("--only takes %q, %q or \"both\", not %q", Ours, Bare, only)
+			servers, err := serversOf(only, true)
+			if err != nil {
+				return err
+			}
+			if servers != nil {
+				c.Servers = servers
 			}
 			c.Out = cmd.OutOrStdout()
 
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			_, err := RunChat(ctx, c)
+			_, err = RunChat(ctx, c)
 			return err
 		},
 	}
@@ -124,4 +122,20 @@ the messages collection instead, each event checked against the list rule.`,
 	f.StringVar(&c.Binary, "binary", "", "the buurtplein binary to serve; default: build it")
 	f.StringVar(&c.BareBinary, "bare-binary", "", "the bare baseline to serve; default: build it (go build ./cmd/bench/bare)")
 	return cmd
+}
+
+// serversOf reads an --only flag: the servers to run against, nil for
+// the command's default ("" given). With both, "both" names ours and bare.
+func serversOf(only string, both bool) ([]string, error) {
+	switch {
+	case only == "":
+		return nil, nil
+	case only == Ours, only == Bare:
+		return []string{only}, nil
+	case both && only == "both":
+		return []string{Ours, Bare}, nil
+	case both:
+		return nil, fmt.Errorf("--only takes %q, %q or \"both\", not %q", Ours, Bare, only)
+	}
+	return nil, fmt.Errorf("--only takes %q or %q, not %q", Ours, Bare, only)
 }

@@ -1,8 +1,6 @@
 package chat
 
 import (
-	"database/sql"
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -25,23 +23,9 @@ type Member struct {
 // people in a channel the caller may see (every organisation channel, to
 // decide whether to join it; the others only by their members), by name.
 func (p *plugin) listMembers(e *core.RequestEvent) error {
-	notFound := hooks.Err(http.StatusNotFound, "chat_channel_not_found", nil,
-		"Dit gesprek bestaat niet (meer), of je doet er niet aan mee.")
-	channel, err := e.App.FindRecordById(ChannelsCollection, e.Request.PathValue("id"))
-	if errors.Is(err, sql.ErrNoRows) {
-		return notFound
-	}
+	channel, err := channelFor(e, e.Request.PathValue("id"), true)
 	if err != nil {
 		return err
-	}
-	if channel.GetString("kind") != KindOrganisation {
-		member, err := IsMember(e.App, channel, e.Auth.Id)
-		if err != nil {
-			return err
-		}
-		if !member {
-			return notFound
-		}
 	}
 
 	members, err := membersOf(e.App, channel)

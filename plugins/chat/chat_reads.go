@@ -168,6 +168,13 @@ func (p *plugin) markRead(e *core.RequestEvent) error {
 // members, or a 404: a channel one may not read does not exist for one,
 // and an organisation channel one has not joined has no read state.
 func channelOfMember(e *core.RequestEvent, id string) (*core.Record, error) {
+	return channelFor(e, id, false)
+}
+
+// channelFor returns the channel id when the caller is one of its
+// members, or any employee when anyone may look at it (an organisation
+// channel, with anyOrganisation); a 404 otherwise.
+func channelFor(e *core.RequestEvent, id string, anyOrganisation bool) (*core.Record, error) {
 	notFound := hooks.Err(http.StatusNotFound, "chat_channel_not_found", nil,
 		"Dit gesprek bestaat niet (meer), of je doet er niet aan mee.")
 	channel, err := e.App.FindRecordById(ChannelsCollection, id)
@@ -176,6 +183,9 @@ func channelOfMember(e *core.RequestEvent, id string) (*core.Record, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if anyOrganisation && channel.GetString("kind") == KindOrganisation {
+		return channel, nil
 	}
 	member, err := IsMember(e.App, channel, e.Auth.Id)
 	if err != nil {
