@@ -18,6 +18,7 @@ import (
 	"slices"
 
 	"buurtplein/hooks"
+	"buurtplein/plugins/audit"
 	"buurtplein/plugins/backups"
 	"buurtplein/plugins/bob"
 	"buurtplein/plugins/chat"
@@ -25,6 +26,7 @@ import (
 	"buurtplein/plugins/mustread"
 	"buurtplein/plugins/notify"
 	"buurtplein/plugins/pwa"
+	"buurtplein/plugins/regie"
 	"buurtplein/plugins/search"
 	"buurtplein/plugins/sessions"
 	"buurtplein/plugins/tasks"
@@ -135,6 +137,25 @@ var All = []Plugin{
 		Register:    func(app core.App, o Options) error { return chat.Register(app, chat.Config{}) },
 		Seed:        chat.SeedDemo,
 		Collections: chat.Collections,
+	},
+	{
+		// before regie: every access to client data is logged
+		Name: "audit",
+		Register: func(app core.App, o Options) error {
+			return audit.Register(app, audit.Config{Command: o.Command})
+		},
+		Collections: audit.Collections,
+	},
+	{
+		// after teams, tasks, notify and audit: a buurtteam's template
+		// comes with it, agreed actions become tasks, overdue cases
+		// notify, every access is logged
+		Name: "regie",
+		Register: func(app core.App, o Options) error {
+			return regie.Register(app, regie.Config{Command: o.Command})
+		},
+		Seed:        regie.SeedDemo,
+		Collections: regie.Collections,
 	},
 	{
 		Name: "sessions",

@@ -1,0 +1,4 @@
+package regie
+
+// bindAccessLog binds the hooks of this part. Not yet written.
+func (p *plugin) bindAccessLog() {}
