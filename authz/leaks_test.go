@@ -116,6 +116,13 @@ func (o *oracle) decide(user, collection, id string) bool {
 	case "messages":
 		channel, err := o.app.FindRecordById("channels", r.GetString("channel"))
 		return err == nil && o.inChannel(user, channel)
+	// regie: client data and a team's process are the team's alone (BOB
+	// staff are members of no buurtteam); the access log is read in the
+	// dashboard only
+	case "process_templates", "clients", "referrals", "conversations", "plans", "case_steps":
+		return o.member(user, r.GetString("team"))
+	case "access_log":
+		return false
 	case "channel_reads":
 		if r.GetString("user") == user {
 			return true
