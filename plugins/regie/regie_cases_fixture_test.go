@@ -19,7 +19,7 @@ import (
 // each of them.
 type caseFixture struct {
 	haarlem, schalkwijk, bob                 string            // team ids
-	anna, bram, carla, dirk, bo, fenna       string            // user ids
+	anna, bram, carla, dirk, bo              string            // user ids
 	annaT, bramT, carlaT, dirkT, boT, superT string            // tokens
 	client                                   map[string]string // demo client ids by code
 	template                                 string            // Haarlem-Noord's template
@@ -39,7 +39,6 @@ func newCaseFixture(t *testing.T) caseFixture {
 		carla:      user("carla"),
 		dirk:       user("dirk"),
 		bo:         user("bo"),
-		fenna:      user("fenna"),
 		annaT:      testapp.Token(t, app, "anna@buurtplein.test"),
 		bramT:      testapp.Token(t, app, "bram@buurtplein.test"),
 		carlaT:     testapp.Token(t, app, "carla@buurtplein.test"),
