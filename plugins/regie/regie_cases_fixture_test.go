@@ -140,3 +140,9 @@ func caseRecord(t testing.TB, app core.App, collection, id string) *core.Record 
 	}
 	return r
 }
+
+// newCaseApp returns a copy of the demo organisation to look ids up in.
+func newCaseApp(t *testing.T) *tests.TestApp {
+	t.Helper()
+	return testapp.New(t)
+}
