@@ -75,7 +75,7 @@ func TestCaseSteps(t *testing.T) {
 			Method:          http.MethodPost,
 			URL:             url,
 			Headers:         caseAuth(f.annaT),
-			Body:            move(hn1, "forward", "gesprek", `,"from":"regie","team":"`+f.schalkwijk+`","actor":"`+f.bram+`"`),
+			Body:            move(hn1, "forward", "gesprek", `,"from":"melding","team":"`+f.schalkwijk+`","actor":"`+f.bram+`"`),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"from":"melding"`, `"to":"gesprek"`, `"team":"` + f.haarlem + `"`, `"actor":"` + f.anna + `"`},
 			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
@@ -89,6 +89,15 @@ func TestCaseSteps(t *testing.T) {
 				}
 			},
 		},
+		caseUnchanged(tests.ApiScenario{
+			Name:            "a move from a step the case has left is refused",
+			Method:          http.MethodPost,
+			URL:             url,
+			Headers:         caseAuth(f.annaT),
+			Body:            move(hn2, "forward", "regie", `,"from":"melding"`),
+			ExpectedStatus:  409,
+			ExpectedContent: []string{`"code":"regie_step_moved"`, `"step":"gesprek"`},
+		}),
 		caseUnchanged(tests.ApiScenario{
 			Name:            "a step skipped that the template does not allow is refused",
 			Method:          http.MethodPost,
