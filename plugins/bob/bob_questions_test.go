@@ -257,6 +257,7 @@ func TestTeamDeletedTakesQuestions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	testapp.DeleteClients(t, app, d.haarlem)
 	if err := app.Delete(team); err != nil {
 		t.Fatalf("deleting Haarlem-Noord: %v", err)
 	}

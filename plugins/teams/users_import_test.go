@@ -449,6 +449,7 @@ func TestImportUsersNoTeams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	testapp.DeleteClients(t, app)
 	for _, team := range all {
 		if err := app.Delete(team); err != nil {
 			t.Fatal(err)

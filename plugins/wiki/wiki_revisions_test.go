@@ -440,6 +440,7 @@ func TestTeamDeleted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	testapp.DeleteClients(t, app, f.haarlem)
 	if err := app.Delete(team); err != nil {
 		t.Fatalf("deleting Haarlem-Noord: %v", err)
 	}
