@@ -42,7 +42,7 @@ func TestNoToolingInTheProduct(t *testing.T) {
 		commands = append(commands, c.Name())
 	}
 	slices.Sort(commands)
-	if want := []string{"backup", "migrate", "users"}; !slices.Equal(commands, want) {
+	if want := []string{"audit", "backup", "clients", "migrate", "users"}; !slices.Equal(commands, want) {
 		t.Errorf("commands %v, want %v", commands, want)
 	}
 
