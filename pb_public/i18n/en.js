@@ -1318,6 +1318,12 @@ export default {
       chat_channel_not_found: 'This chat does not exist (any more), or you are not in it.',
       chat_read_invalid: 'Say up to which message you read the chat.',
       chat_page_invalid: 'This page of the conversation cannot be read: ask for messages before a time, at most {max} at once.',
+      // regie: client rights
+      regie_not_team_member: 'Only the members of this client\'s team see or do anything with the file. Your attempt has been recorded in the access log.',
+      regie_erase_not_coordinator: 'Only a coordinator of the team erases a client.',
+      regie_erase_code_mismatch: 'The code does not match. Type the client\'s code exactly to confirm that you erase this client.',
+      regie_format_invalid: 'Choose json or pdf as the format, not "{format}".',
+      regie_report_period_invalid: 'Choose a period of days (YYYY-MM-DD) whose first day is not after its last.',
     },
   },
 };

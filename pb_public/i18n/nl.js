@@ -1319,6 +1319,12 @@ export default {
       chat_channel_not_found: 'Dit gesprek bestaat niet (meer), of je doet er niet aan mee.',
       chat_read_invalid: 'Geef aan tot welk bericht je het gesprek hebt gelezen.',
       chat_page_invalid: 'Deze bladzijde van het gesprek kan niet worden gelezen: vraag berichten van vóór een tijd, ten hoogste {max} tegelijk.',
+      // regie: client rights
+      regie_not_team_member: 'Alleen de leden van het team van deze cliënt zien of doen iets met het dossier. Je poging is vastgelegd in het toegangslog.',
+      regie_erase_not_coordinator: 'Alleen een coördinator van het team wist een cliënt.',
+      regie_erase_code_mismatch: 'De code klopt niet. Typ de code van de cliënt precies over om te bevestigen dat je deze cliënt wist.',
+      regie_format_invalid: 'Kies als vorm json of pdf, niet "{format}".',
+      regie_report_period_invalid: 'Kies een periode van dagen (JJJJ-MM-DD) waarvan de eerste niet na de laatste komt.',
     },
   },
 };

@@ -26,10 +26,10 @@ import (
 // a client's rights. anna (coordinator) and bram are in Haarlem-Noord,
 // carla in Schalkwijk, bo in BOB.
 type rightsOrg struct {
-	app                             *tests.TestApp
-	server                          *httptest.Server
-	haarlem, schalkwijk             string
-	anna, bram, carla               string
+	app                            *tests.TestApp
+	server                         *httptest.Server
+	haarlem, schalkwijk            string
+	anna, bram, carla              string
 	annaT, bramT, carlaT, boT, itT string
 }
 

@@ -96,7 +96,7 @@ func TestPDFKeepsDutchText(t *testing.T) {
 	}
 	pages := pdfText(t, body)
 	text := strings.Join(pages, "")
-	for _, want := range []string{"Gegevens van cliënt HN-7001", dutch, "huisarts", "Anna", "verslag.png", "Huisbezoek plannen", "pagina 1 van "} {
+	for _, want := range []string{"Gegevens van cliënt HN-7001", dutch, "huisarts", "Anna de Vries", "conversations/" + c.conversation.Id + "/verslag_", "Huisbezoek plannen", "pagina 1 van "} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the export's PDF lacks %q:\n%s", want, text)
 		}
