@@ -94,7 +94,7 @@ func saveCase(t *testing.T, app core.App, team, code, regisseur string) rightsCa
 	}
 	c.conversation = conversation
 	c.plan = saveRecord(t, app, regie.PlansCollection, part(map[string]any{
-		"goals": dutch, "regisseur": regisseur, "review_date": "2027-01-15 00:00:00.000Z",
+		"goals": dutch, "regisseur": regisseur, "review_date": "2027-01-15 00:00:00.000Z", "author": regisseur,
 		"actions": []map[string]any{
 			{"id": "a1", "text": "Huisbezoek plannen", "assignee": regisseur, "due": "2026-12-10"},
 			{"id": "a2", "text": "Wmo-aanvraag doen", "assignee": "", "due": ""},
