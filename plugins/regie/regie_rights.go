@@ -24,9 +24,9 @@ const (
 // out.
 const reportDetails = "access report"
 
-// errNotLogged marks an access that could not be logged, and so did not
-// happen.
-var errNotLogged = errors.New("the access log could not be written")
+// errLogUnavailable marks an access that did not happen because the
+// access log could not be written (or, for a report, read).
+var errLogUnavailable = errors.New("the access log is unavailable")
 
 // bindRights adds the client's rights, for the members of the client's
 // team (a superuser or BOB staff is refused, as every other non-member):
@@ -103,7 +103,7 @@ func refuse(e *core.RequestEvent, client *core.Record, id string, err error) err
 	var apiErr *router.ApiError
 	if err == nil || e.Auth == nil || !errors.As(err, &apiErr) ||
 		apiErr.Status < 400 || apiErr.Status >= 500 || apiErr.Status == http.StatusUnauthorized {
-		return unavailableIfNotLogged(err)
+		return unavailableIfNotLogged(e.App, err)
 	}
 	details := fmt.Sprint(apiErr.Status)
 	if code, _ := hooks.CodeOf(err); code != "" {
@@ -115,15 +115,16 @@ func refuse(e *core.RequestEvent, client *core.Record, id string, err error) err
 		entry.Team, entry.Client, entry.ClientCode = client.GetString("team"), client.Id, client.GetString("code")
 	}
 	if logErr := audit.Append(e.App, entry); logErr != nil {
-		return unavailableIfNotLogged(fmt.Errorf("%w: %w", errNotLogged, logErr))
+		return unavailableIfNotLogged(e.App, fmt.Errorf("%w: %w", errLogUnavailable, logErr))
 	}
 	return err
 }
 
 // unavailableIfNotLogged returns a 503 for an access that was not
-// answered because it could not be logged.
-func unavailableIfNotLogged(err error) error {
-	if errors.Is(err, errNotLogged) {
+// answered because the log could not be written or read.
+func unavailableIfNotLogged(app core.App, err error) error {
+	if errors.Is(err, errLogUnavailable) {
+		app.Logger().Error("A client's right was refused: the access log is unavailable", "error", err)
 		return hooks.Err(http.StatusServiceUnavailable, "audit_unavailable", nil,
 			"Het toegangslog kan nu niet worden bijgewerkt, en zonder dat worden geen cliëntgegevens getoond. Probeer het later opnieuw.")
 	}
@@ -139,10 +140,10 @@ func entryOf(e *core.RequestEvent, action string, client *core.Record, record, d
 	}
 }
 
-// logAccess writes entry, or returns errNotLogged.
+// logAccess writes entry, or returns an error that is errLogUnavailable.
 func logAccess(app core.App, entry audit.Entry) error {
 	if err := audit.Append(app, entry); err != nil {
-		return fmt.Errorf("%w: %w", errNotLogged, err)
+		return fmt.Errorf("%w: %w", errLogUnavailable, err)
 	}
 	return nil
 }
@@ -204,7 +205,7 @@ func serveReport(e *core.RequestEvent, client *core.Record) error {
 	}
 	report, err := AccessReport(e.App, client.Id, from, to)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %w", errLogUnavailable, err)
 	}
 	record := ClientsCollection + "/" + client.Id
 	if format == formatJSON {

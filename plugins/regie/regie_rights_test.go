@@ -405,3 +405,35 @@ func TestErasureLeavesNoRowAndNoFileButKeepsLog(t *testing.T) {
 		t.Errorf("the erased client's report: %+v, %v", r, err)
 	}
 }
+
+// TestNotLoggedNotAnswered takes the access log away: an export, a
+// report and an erasure that cannot be logged answer 503 without any
+// client data, and the erasure does not happen.
+func TestNotLoggedNotAnswered(t *testing.T) {
+	t.Parallel()
+	o := newRightsOrg(t)
+	c := saveCase(t, o.app, o.haarlem, "HN-7601", o.anna)
+	if _, err := o.app.DB().NewQuery("ALTER TABLE access_log RENAME TO access_log_away").Execute(); err != nil {
+		t.Fatal(err)
+	}
+	path := "/api/buurtplein/clients/" + c.client.Id
+	for _, s := range []struct {
+		method, path, token string
+		body                any
+	}{
+		{"GET", path + "/export", o.bramT, nil},
+		{"GET", path + "/export?format=pdf", o.bramT, nil},
+		{"GET", path + "/access-report", o.annaT, nil},
+		{"GET", path + "/access-report?format=pdf", o.annaT, nil},
+		{"POST", path + "/erase", o.annaT, map[string]string{"code": "HN-7601"}},
+		{"GET", path + "/export", o.carlaT, nil},
+	} {
+		res, body := o.call(t, s.method, s.path, s.token, s.body)
+		if res.StatusCode != 503 || errorCode(t, body) != "audit_unavailable" || strings.Contains(string(body), "Delftwijk") {
+			t.Errorf("%s %s without a log: %d %s", s.method, s.path, res.StatusCode, body)
+		}
+	}
+	if _, err := o.app.FindRecordById(regie.ClientsCollection, c.client.Id); err != nil {
+		t.Errorf("the client was erased without a log: %v", err)
+	}
+}
