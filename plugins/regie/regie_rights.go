@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 
 	"buurtplein/hooks"
 	"buurtplein/plugins/audit"
@@ -23,6 +24,9 @@ const (
 // reportDetails is the details of the entry of an access report handed
 // out.
 const reportDetails = "access report"
+
+// recordId is what a record id can be.
+var recordId = regexp.MustCompile(`^[a-zA-Z0-9_]{1,40}$`)
 
 // errLogUnavailable marks an access that did not happen because the
 // access log could not be written (or, for a report, read).
@@ -110,6 +114,10 @@ func refuse(e *core.RequestEvent, client *core.Record, id string, err error) err
 	details := fmt.Sprint(apiErr.Status)
 	if code, _ := hooks.CodeOf(err); code != "" {
 		details = code
+	}
+	// the id is what the caller typed: kept only when it can be an id
+	if !recordId.MatchString(id) {
+		id = "?"
 	}
 	entry := audit.Entry{Action: audit.ActionRefused, Actor: audit.ActorOf(e),
 		Record: ClientsCollection + "/" + id, Details: details}

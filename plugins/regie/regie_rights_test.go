@@ -184,6 +184,10 @@ func TestRightsRefusedAndLogged(t *testing.T) {
 		all[len(all)-1].Action != audit.ActionRefused || all[len(all)-1].Record != "clients/nosuchclient123" {
 		t.Errorf("an unknown client: %d %s, last entry %+v", res.StatusCode, body, all[len(all)-1])
 	}
+	res, _ = o.call(t, "GET", "/api/buurtplein/clients/%0Aclients%2Fabc/export", o.annaT, nil)
+	if all = allEntries(t, o.app); res.StatusCode != 404 || all[len(all)-1].Record != "clients/?" {
+		t.Errorf("an id that is none: %d, logged %q", res.StatusCode, all[len(all)-1].Record)
+	}
 
 	// nothing was erased
 	if _, err := o.app.FindRecordById(regie.ClientsCollection, c.client.Id); err != nil {
