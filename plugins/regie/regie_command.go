@@ -124,7 +124,7 @@ blijft bewaard.`,
 				return err
 			}
 			progress("")
-			fmt.Fprintf(command.OutOrStdout(), "%s geschreven: %d toegangen.\n", file, len(report.Entries))
+			fmt.Fprintf(command.OutOrStdout(), "%s geschreven (toegangen: %d).\n", file, len(report.Entries))
 			return nil
 		},
 	}
@@ -168,7 +168,7 @@ niet terug te draaien: zonder --yes gebeurt er niets.`,
 			if counts.FilesLeft > 0 {
 				return fmt.Errorf("cliënt %s is gewist, maar %d bestanden staan nog in de opslag (zie het log van de server): verwijder ze met de hand", client.GetString("code"), counts.FilesLeft)
 			}
-			fmt.Fprintf(command.OutOrStdout(), "Cliënt %s gewist: %d aanmeldingen, %d gesprekken, %d bestanden, %d plannen, %d stappen, %d taken, %d meldingen.\n",
+			fmt.Fprintf(command.OutOrStdout(), "Cliënt %s gewist (aanmeldingen: %d, gesprekken: %d, bestanden: %d, plannen: %d, stappen: %d, taken: %d, meldingen: %d).\n",
 				client.GetString("code"), counts.Referrals, counts.Conversations, counts.Files, counts.Plans, counts.CaseSteps, counts.Tasks, counts.Notifications)
 			return nil
 		},
