@@ -1318,6 +1318,8 @@ export default {
       chat_channel_not_found: 'This chat does not exist (any more), or you are not in it.',
       chat_read_invalid: 'Say up to which message you read the chat.',
       chat_page_invalid: 'This page of the conversation cannot be read: ask for messages before a time, at most {max} at once.',
+      // regie: access log
+      regie_subscription_forbidden: 'Live subscriptions to client data are not possible, not even for administrators: changes arrive as notices on the team\'s channel.',
     },
   },
 };

@@ -1319,6 +1319,8 @@ export default {
       chat_channel_not_found: 'Dit gesprek bestaat niet (meer), of je doet er niet aan mee.',
       chat_read_invalid: 'Geef aan tot welk bericht je het gesprek hebt gelezen.',
       chat_page_invalid: 'Deze bladzijde van het gesprek kan niet worden gelezen: vraag berichten van vóór een tijd, ten hoogste {max} tegelijk.',
+      // regie: access log
+      regie_subscription_forbidden: 'Live meekijken met cliëntgegevens kan niet, ook niet als beheerder: wijzigingen komen als melding op het kanaal van het team.',
     },
   },
 };
