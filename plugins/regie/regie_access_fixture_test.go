@@ -233,7 +233,7 @@ type accessScenario struct {
 	who    string // e-mail's local part, "" anonymous
 	url    func(f *accessFixture) string
 	body   func(f *accessFixture) string
-	setup  func(t testing.TB, f *accessFixture) // after the fixture, before mark
+	setup  func(t testing.TB, f *accessFixture) // after the fixture and mark
 	status int
 	// content is what the answer holds, notContent what it must not
 	content, notContent []string
@@ -266,10 +266,10 @@ func (s accessScenario) run(t *testing.T) {
 			sc.Body = strings.NewReader(s.body(f))
 			sc.Headers["Content-Type"] = "application/json"
 		}
+		f.mark(t)
 		if s.setup != nil {
 			s.setup(t, f)
 		}
-		f.mark(t)
 	}
 	sc.AfterTestFunc = func(t testing.TB, app *tests.TestApp, res *http.Response) {
 		if s.check != nil {
