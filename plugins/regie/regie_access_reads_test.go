@@ -66,7 +66,7 @@ func TestAccessLogReads(t *testing.T) {
 			name: "bram lists three referrals of two clients: two entries", method: http.MethodGet, who: "bram",
 			url:    func(f *accessFixture) string { return referralsOf(f, "") },
 			status: 200, content: []string{`"totalItems":3`},
-			check:  referralsRead,
+			check: referralsRead,
 		},
 		{
 			name: "bram lists them with HEAD", method: http.MethodHead, who: "bram",

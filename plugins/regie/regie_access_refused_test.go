@@ -60,7 +60,7 @@ func TestAccessLogRefused(t *testing.T) {
 			url:    func(*accessFixture) string { return "/api/collections/referrals/records" },
 			body:   func(f *accessFixture) string { return newReferral(f, "newreferral0001", "red") },
 			status: 400, content: []string{`"status":400`},
-			check:  refusedBy("carla", func(*accessFixture) string { return "referrals" }, "400"),
+			check: refusedBy("carla", func(*accessFixture) string { return "referrals" }, "400"),
 		},
 		{
 			name: "bram views a client there is not: refused, no client", method: http.MethodGet, who: "bram",
