@@ -2,7 +2,6 @@ package regie
 
 import (
 	"errors"
-	"net/http"
 
 	"buurtplein/plugins/audit"
 
@@ -32,13 +31,14 @@ func (l *accessLog) enriched(e *core.RecordEnrichEvent) error {
 	if info == nil {
 		return e.Next()
 	}
-	switch {
-	case info.Context == core.RequestInfoContextRealtime:
+	if info.Context == core.RequestInfoContextRealtime {
 		// client data goes out on the team topic as ids only; a record
 		// enriched for a realtime message would be a read nobody logged
 		return errors.New("client data is not sent in realtime messages")
-	case info.Method != http.MethodGet && info.Method != http.MethodHead:
-		// the answer to a write, logged as that write
+	}
+	if _, written := l.writes.Load(e.Record); written {
+		// the answer to a write, logged as that write (what its expand
+		// adds is a read)
 		return e.Next()
 	}
 

@@ -97,6 +97,14 @@ func TestAccessLogReads(t *testing.T) {
 			},
 		},
 		{
+			name: "anna refreshes her sign-in with her plans expanded", method: http.MethodPost, who: "anna",
+			url:    func(*accessFixture) string { return "/api/collections/users/auth-refresh?expand=plans_via_regisseur" },
+			status: 200, content: []string{"Veilig thuis"},
+			check: func(t testing.TB, f *accessFixture, _ *http.Response) {
+				checkEntries(t, f.newEntries(t), client1(f, audit.ActionRead, "anna", "coordinator", "plans/"+f.plan.Id))
+			},
+		},
+		{
 			name: "bram downloads a conversation's attachment with a file token", method: http.MethodGet,
 			url: func(f *accessFixture) string {
 				return "/api/files/conversations/" + f.conversation.Id + "/" + f.attachment(0) + "?token=" + f.fileToken("bram")

@@ -95,22 +95,31 @@ func (l *accessLog) bindRequests() {
 			return se.Next()
 		},
 	})
-	l.app.OnBatchRequest().BindFunc(func(e *core.BatchRequestEvent) error {
-		var parts []batchPart
-		for _, ir := range e.Batch {
-			u, err := url.Parse(ir.URL)
-			if err != nil {
-				continue
-			}
-			if d, ok := clientDataPath(e.App, u.Path); ok {
-				parts = append(parts, batchPart{path: d, body: ir.Body})
-			}
-		}
-		if len(parts) > 0 {
-			e.Set(batchPartsKey, parts)
-		}
-		return e.Next()
+	l.app.OnBatchRequest().Bind(&hook.Handler[*core.BatchRequestEvent]{
+		Id: "regieAccessLogBatch",
+		// before the guards that may refuse the batch
+		Priority: -100,
+		Func:     l.batch,
 	})
+}
+
+// batch notes a batch's requests of client data, for the entries of its
+// refusal.
+func (l *accessLog) batch(e *core.BatchRequestEvent) error {
+	var parts []batchPart
+	for _, ir := range e.Batch {
+		u, err := url.Parse(ir.URL)
+		if err != nil {
+			continue
+		}
+		if d, ok := clientDataPath(e.App, u.Path); ok {
+			parts = append(parts, batchPart{path: d, body: ir.Body})
+		}
+	}
+	if len(parts) > 0 {
+		e.Set(batchPartsKey, parts)
+	}
+	return e.Next()
 }
 
 // batchPart is a request of client data inside a batch.

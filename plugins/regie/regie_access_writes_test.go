@@ -165,6 +165,20 @@ func TestAccessLogWrites(t *testing.T) {
 				checkEntries(t, rows[1:], client1(f, audit.ActionCreate, "bram", "member", "referrals/"+newId))
 			},
 		},
+		{
+			name: "bram creates a referral with its client expanded: the client is read", method: http.MethodPost, who: "bram",
+			url:  func(*accessFixture) string { return "/api/collections/referrals/records?expand=client" },
+			body: func(f *accessFixture) string { return newReferral(f, newId, "red") }, setup: copyTeam,
+			status: 200, content: []string{newId, `"initials":"A.B."`},
+			check: func(t testing.TB, f *accessFixture, _ *http.Response) {
+				rows := f.newEntries(t)
+				if len(rows) != 2 {
+					t.Fatalf("%d entries, want 2: %+v", len(rows), rows)
+				}
+				checkEntries(t, rows[:1], client1(f, audit.ActionCreate, "bram", "member", "referrals/"+newId))
+				checkEntries(t, rows[1:], client1(f, audit.ActionRead, "bram", "member", "clients/"+f.client1.Id))
+			},
+		},
 	}
 	for _, s := range scenarios {
 		s.run(t)
@@ -184,13 +198,18 @@ func TestAccessLogSystemWrites(t *testing.T) {
 	if err := app.Save(f.client1); err != nil {
 		t.Fatal(err)
 	}
-	rows := f.newEntries(t)
-	if len(rows) != 1 {
-		t.Fatalf("%d entries, want 1: %+v", len(rows), rows)
+	system := func(action string, client *core.Record, record string) want {
+		return want{action: action, user: audit.RoleSystem, role: audit.RoleSystem, team: f.hn,
+			client: client.Id, code: client.GetString("code"), records: []string{record}}
 	}
-	r := rows[0]
-	if r.Action != audit.ActionUpdate || r.User != audit.RoleSystem || r.Role != audit.RoleSystem || r.Client != f.client1.Id ||
-		r.Team != f.hn || r.Record != "clients/"+f.client1.Id || r.IP != "local" || r.UserAgent == "" || r.OnBehalfOf == "" {
-		t.Errorf("a system write's entry: %+v", r)
+	checkEntries(t, f.newEntries(t), system(audit.ActionUpdate, f.client1, "clients/"+f.client1.Id))
+
+	// a deleted client takes its referral along, in one transaction
+	f.mark(t)
+	if err := app.Delete(f.client2); err != nil {
+		t.Fatal(err)
 	}
+	checkEntries(t, f.newEntries(t),
+		system(audit.ActionDelete, f.client2, "clients/"+f.client2.Id),
+		system(audit.ActionDelete, f.client2, "referrals/"+f.referrals[2].Id))
 }
