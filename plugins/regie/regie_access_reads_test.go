@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"buurtplein/plugins/audit"
+	"buurtplein/plugins/teams"
 )
 
 // referralsOf is the list URL of the fixture's referrals (three, of two
@@ -102,6 +103,22 @@ func TestAccessLogReads(t *testing.T) {
 			status: 200, content: []string{"Veilig thuis"},
 			check: func(t testing.TB, f *accessFixture, _ *http.Response) {
 				checkEntries(t, f.newEntries(t), client1(f, audit.ActionRead, "anna", "coordinator", "plans/"+f.plan.Id))
+			},
+		},
+		{
+			name: "anna signs in with her plans expanded", method: http.MethodPost,
+			url: func(*accessFixture) string {
+				return "/api/collections/users/auth-with-password?expand=plans_via_regisseur"
+			},
+			body: func(*accessFixture) string {
+				return `{"identity":"anna@buurtplein.test","password":"` + teams.DemoPassword + `"}`
+			},
+			status: 200, content: []string{"Veilig thuis"},
+			check: func(t testing.TB, f *accessFixture, res *http.Response) {
+				checkEntries(t, f.newEntries(t), client1(f, audit.ActionRead, "anna", "coordinator", "plans/"+f.plan.Id))
+				if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
+					t.Errorf("an answer with client data says Cache-Control %q", cc)
+				}
 			},
 		},
 		{

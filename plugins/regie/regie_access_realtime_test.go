@@ -81,8 +81,9 @@ func TestClientDataSubscriptionsRefused(t *testing.T) {
 }
 
 // TestClientDataNoStore: every answer about client data says
-// Cache-Control: no-store, refusals and missing routes included; other
-// answers do not.
+// Cache-Control: no-store, refusals and missing routes included, and so
+// does any other answer that holds client data (a batch, an expand);
+// other answers do not.
 func TestClientDataNoStore(t *testing.T) {
 	t.Parallel()
 	noStore := func(want bool) func(t testing.TB, f *accessFixture, res *http.Response) {
@@ -129,6 +130,26 @@ func TestClientDataNoStore(t *testing.T) {
 			name: "a client route", method: http.MethodGet, who: "bram",
 			url:    func(f *accessFixture) string { return "/api/buurtplein/clients/" + f.client1.Id + "/no-such-route" },
 			status: 404, check: noStore(true),
+		},
+		{
+			name: "a batch that writes client data", method: http.MethodPost, who: "bram",
+			url: func(*accessFixture) string { return "/api/batch" },
+			body: func(f *accessFixture) string {
+				return `{"requests":[{"method":"POST","url":"/api/collections/referrals/records","body":` + newReferral(f, "newreferral0001", "red") + `}]}`
+			},
+			setup: copyTeam, status: 200, content: []string{"newreferral0001"}, check: noStore(true),
+		},
+		{
+			name: "anna with her plans expanded", method: http.MethodGet, who: "anna",
+			url: func(f *accessFixture) string {
+				return "/api/collections/users/records/" + f.user["anna"] + "?expand=plans_via_regisseur"
+			},
+			status: 200, content: []string{"Veilig thuis"}, check: noStore(true),
+		},
+		{
+			name: "anna without them", method: http.MethodGet, who: "anna",
+			url:    func(f *accessFixture) string { return "/api/collections/users/records/" + f.user["anna"] },
+			status: 200, content: []string{"Anna de Vries"}, check: noStore(false),
 		},
 		{
 			name: "tasks are not client data", method: http.MethodGet, who: "bram",

@@ -95,6 +95,13 @@ func (l *accessLog) bindRequests() {
 			return se.Next()
 		},
 	})
+	// a sign-in's answer is enriched as the account signing in, who was
+	// no caller yet when the middleware ran
+	l.app.OnRecordAuthRequest().BindFunc(func(e *core.RecordAuthRequestEvent) error {
+		l.requests.Store(e.Record, e.RequestEvent)
+		defer l.requests.Delete(e.Record)
+		return e.Next()
+	})
 	l.app.OnBatchRequest().Bind(&hook.Handler[*core.BatchRequestEvent]{
 		Id: "regieAccessLogBatch",
 		// before the guards that may refuse the batch
@@ -104,7 +111,7 @@ func (l *accessLog) bindRequests() {
 }
 
 // batch notes a batch's requests of client data, for the entries of its
-// refusal.
+// refusal, and keeps its answer out of caches.
 func (l *accessLog) batch(e *core.BatchRequestEvent) error {
 	var parts []batchPart
 	for _, ir := range e.Batch {
@@ -118,6 +125,8 @@ func (l *accessLog) batch(e *core.BatchRequestEvent) error {
 	}
 	if len(parts) > 0 {
 		e.Set(batchPartsKey, parts)
+		// its answer holds the client data it wrote
+		e.Response.Header().Set("Cache-Control", "no-store")
 	}
 	return e.Next()
 }
