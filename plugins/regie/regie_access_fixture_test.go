@@ -121,6 +121,22 @@ func (f *accessFixture) attachment(i int) string {
 	return f.conversation.GetStringSlice("attachments")[i]
 }
 
+// fileURL returns the URL of the conversation's i-th file with query,
+// asked for with a file token of who ("" none).
+func (f *accessFixture) fileURL(i int, who, query string) string {
+	u := "/api/files/" + f.fileName(i) + "?" + query
+	if who != "" {
+		u += "&token=" + f.fileToken(who)
+	}
+	return u
+}
+
+// fileName returns "conversations/<id>/<file>" of the conversation's
+// i-th file, as an entry names it.
+func (f *accessFixture) fileName(i int) string {
+	return "conversations/" + f.conversation.Id + "/" + f.attachment(i)
+}
+
 // fileToken returns a file token of the e-mail's local part's account
 // (the fixture's apps are made in a scenario's BeforeTestFunc, where a
 // URL is built without a testing.TB).

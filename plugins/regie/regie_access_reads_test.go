@@ -33,6 +33,17 @@ func TestAccessLogReads(t *testing.T) {
 		)
 	}
 
+	download := func(name, who, role string, i int, query string) accessScenario {
+		return accessScenario{
+			name: name, method: http.MethodGet,
+			url:    func(f *accessFixture) string { return f.fileURL(i, who, query) },
+			status: 200, content: []string{"PNG"},
+			check: func(t testing.TB, f *accessFixture, _ *http.Response) {
+				checkEntries(t, f.newEntries(t), client1(f, audit.ActionRead, who, role, f.fileName(i)))
+			},
+		}
+	}
+
 	scenarios := []accessScenario{
 		{
 			name: "bram views a client", method: http.MethodGet, who: "bram", url: view,
@@ -121,36 +132,9 @@ func TestAccessLogReads(t *testing.T) {
 				}
 			},
 		},
-		{
-			name: "bram downloads a conversation's attachment with a file token", method: http.MethodGet,
-			url: func(f *accessFixture) string {
-				return "/api/files/conversations/" + f.conversation.Id + "/" + f.attachment(0) + "?token=" + f.fileToken("bram")
-			},
-			status: 200, content: []string{"PNG"},
-			check: func(t testing.TB, f *accessFixture, _ *http.Response) {
-				checkEntries(t, f.newEntries(t), client1(f, audit.ActionRead, "bram", "member", "conversations/"+f.conversation.Id+"/"+f.attachment(0)))
-			},
-		},
-		{
-			name: "bram gets the thumb of one", method: http.MethodGet,
-			url: func(f *accessFixture) string {
-				return "/api/files/conversations/" + f.conversation.Id + "/" + f.attachment(1) + "?thumb=100x100&token=" + f.fileToken("bram")
-			},
-			status: 200, content: []string{"PNG"},
-			check: func(t testing.TB, f *accessFixture, _ *http.Response) {
-				checkEntries(t, f.newEntries(t), client1(f, audit.ActionRead, "bram", "member", "conversations/"+f.conversation.Id+"/"+f.attachment(1)))
-			},
-		},
-		{
-			name: "it, a superuser, downloads one", method: http.MethodGet,
-			url: func(f *accessFixture) string {
-				return "/api/files/conversations/" + f.conversation.Id + "/" + f.attachment(0) + "?token=" + f.fileToken("it")
-			},
-			status: 200, content: []string{"PNG"},
-			check: func(t testing.TB, f *accessFixture, _ *http.Response) {
-				checkEntries(t, f.newEntries(t), client1(f, audit.ActionRead, "it", audit.RoleSuperuser, "conversations/"+f.conversation.Id+"/"+f.attachment(0)))
-			},
-		},
+		download("bram downloads a conversation's attachment with a file token", "bram", "member", 0, ""),
+		download("bram gets the thumb of one", "bram", "member", 1, "thumb=100x100"),
+		download("it, a superuser, downloads one", "it", audit.RoleSuperuser, 0, ""),
 	}
 	for _, s := range scenarios {
 		s.run(t)

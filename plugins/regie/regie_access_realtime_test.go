@@ -114,16 +114,12 @@ func TestClientDataNoStore(t *testing.T) {
 		},
 		{
 			name: "an attachment", method: http.MethodGet,
-			url: func(f *accessFixture) string {
-				return "/api/files/conversations/" + f.conversation.Id + "/" + f.attachment(0) + "?token=" + f.fileToken("bram")
-			},
+			url:    func(f *accessFixture) string { return f.fileURL(0, "bram", "") },
 			status: 200, content: []string{"PNG"}, check: noStore(true),
 		},
 		{
 			name: "an attachment's thumb refused", method: http.MethodGet,
-			url: func(f *accessFixture) string {
-				return "/api/files/conversations/" + f.conversation.Id + "/" + f.attachment(1) + "?thumb=100x100"
-			},
+			url:    func(f *accessFixture) string { return f.fileURL(1, "", "thumb=100x100") },
 			status: 404, check: noStore(true),
 		},
 		{
@@ -133,10 +129,8 @@ func TestClientDataNoStore(t *testing.T) {
 		},
 		{
 			name: "a batch that writes client data", method: http.MethodPost, who: "bram",
-			url: func(*accessFixture) string { return "/api/batch" },
-			body: func(f *accessFixture) string {
-				return `{"requests":[{"method":"POST","url":"/api/collections/referrals/records","body":` + newReferral(f, "newreferral0001", "red") + `}]}`
-			},
+			url:   func(*accessFixture) string { return "/api/batch" },
+			body:  func(f *accessFixture) string { return batchOf(newReferral(f, "newreferral0001", "red")) },
 			setup: copyTeam, status: 200, content: []string{"newreferral0001"}, check: noStore(true),
 		},
 		{

@@ -82,19 +82,9 @@ func clientDataCollection(app core.App, nameOrId string) string {
 // request for the read hooks and logs refused attempts on client data, and
 // the batch hook that notes a batch's requests of client data.
 func (l *accessLog) bindRequests() {
-	l.app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
-		Id: "regieAccessLogRequests",
-		Func: func(se *core.ServeEvent) error {
-			se.Router.Bind(&hook.Handler[*core.RequestEvent]{
-				Id: "regieAccessLogRequests",
-				// right after the auth token is read: it sees every
-				// refusal after it, the rate limiter's too
-				Priority: apis.DefaultLoadAuthTokenMiddlewarePriority + 1,
-				Func:     l.request,
-			})
-			return se.Next()
-		},
-	})
+	// right after the auth token is read: it sees every refusal after
+	// it, the rate limiter's too
+	hooks.BindMiddleware(l.app, "regieAccessLogRequests", apis.DefaultLoadAuthTokenMiddlewarePriority+1, l.request)
 	// a sign-in's answer is enriched as the account signing in, who was
 	// no caller yet when the middleware ran
 	l.app.OnRecordAuthRequest().BindFunc(func(e *core.RecordAuthRequestEvent) error {

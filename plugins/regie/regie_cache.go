@@ -8,29 +8,17 @@ import (
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/hook"
 )
 
 // bindNoStore makes every response about client data say Cache-Control:
 // no-store, errors included, so that no browser or proxy keeps a copy.
 func bindNoStore(app core.App) {
-	app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
-		Id: "regieNoStore",
-		Func: func(se *core.ServeEvent) error {
-			se.Router.Bind(&hook.Handler[*core.RequestEvent]{
-				Id: "regieNoStore",
-				// before every other middleware, so their refusals say it
-				// too
-				Priority: apis.DefaultActivityLoggerMiddlewarePriority - 1,
-				Func: func(e *core.RequestEvent) error {
-					if aboutClientData(e.App, e.Request.URL.Path) {
-						e.Response.Header().Set("Cache-Control", "no-store")
-					}
-					return e.Next()
-				},
-			})
-			return se.Next()
-		},
+	// before every other middleware, so their refusals say it too
+	hooks.BindMiddleware(app, "regieNoStore", apis.DefaultActivityLoggerMiddlewarePriority-1, func(e *core.RequestEvent) error {
+		if aboutClientData(e.App, e.Request.URL.Path) {
+			e.Response.Header().Set("Cache-Control", "no-store")
+		}
+		return e.Next()
 	})
 }
 
