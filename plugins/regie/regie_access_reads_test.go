@@ -117,6 +117,29 @@ func TestAccessLogReads(t *testing.T) {
 			check: referralsRead,
 		},
 		{
+			name: "bram lists Haarlem-Noord's clients: an entry each, in one Append", method: http.MethodGet, who: "bram",
+			url:    func(*accessFixture) string { return "/api/collections/clients/records?perPage=200" },
+			status: 200, content: []string{`"code":"HN-9001"`, `"code":"HN-9002"`}, notContent: []string{"SW-9001"},
+			check: func(t testing.TB, f *accessFixture, _ *http.Response) {
+				clients, err := f.app.FindAllRecords(regie.ClientsCollection, dbx.HashExp{"team": f.hn})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var wants []want
+				for _, c := range clients {
+					wants = append(wants, want{action: audit.ActionRead, user: f.user["bram"], role: "member", team: f.hn,
+						client: c.Id, code: c.GetString("code"), records: []string{"clients/" + c.Id}})
+				}
+				rows := f.newEntries(t)
+				checkEntries(t, rows, wants...)
+				for _, r := range rows {
+					if r.Created != rows[0].Created {
+						t.Errorf("the list's entries are written apart: %s, %s", rows[0].Created, r.Created)
+					}
+				}
+			},
+		},
+		{
 			name: "bram lists them with HEAD", method: http.MethodHead, who: "bram",
 			url:    func(f *accessFixture) string { return referralsOf(f, "") },
 			status: 200, check: referralsRead,
