@@ -1369,6 +1369,8 @@ export default {
       regie_erase_code_mismatch: 'The code does not match. Type the client\'s code exactly to confirm that you erase this client.',
       regie_format_invalid: 'Choose json or pdf as the format, not "{format}".',
       regie_report_period_invalid: 'Choose a period of days (YYYY-MM-DD) whose first day is not after its last.',
+      // regie: access log
+      regie_subscription_forbidden: 'Live subscriptions to client data are not possible, not even for administrators: changes arrive as notices on the team\'s channel.',
     },
   },
 };

@@ -1370,6 +1370,8 @@ export default {
       regie_erase_code_mismatch: 'De code klopt niet. Typ de code van de cliënt precies over om te bevestigen dat je deze cliënt wist.',
       regie_format_invalid: 'Kies als vorm json of pdf, niet "{format}".',
       regie_report_period_invalid: 'Kies een periode van dagen (JJJJ-MM-DD) waarvan de eerste niet na de laatste komt.',
+      // regie: access log
+      regie_subscription_forbidden: 'Live meekijken met cliëntgegevens kan niet, ook niet als beheerder: wijzigingen komen als melding op het kanaal van het team.',
     },
   },
 };
