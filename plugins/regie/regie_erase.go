@@ -39,7 +39,8 @@ func (c Erasure) String() string {
 func erase(app core.App, actor audit.Actor, clientId string) (Erasure, error) {
 	var counts Erasure
 	var conversations []*core.Record
-	err := app.RunInTransaction(func(txApp core.App) error {
+	// the delete entries of the cascade are the actor's too
+	err := withActor(app, actor, func(txApp core.App) error {
 		// read again in the transaction: of two erasures, the second finds
 		// nothing
 		client, err := txApp.FindRecordById(ClientsCollection, clientId)

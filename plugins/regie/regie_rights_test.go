@@ -436,6 +436,12 @@ func TestErasureLeavesNoRowAndNoFileButKeepsLog(t *testing.T) {
 					t.Errorf("entry %d changed: %+v, was %+v", i, after[i], e)
 				}
 			}
+			// the deletes of the erasure are anna's, not the server's
+			for _, e := range after[len(before):] {
+				if e.User != o.anna {
+					t.Errorf("the erasure wrote %s %s as %q, want anna", e.Action, e.Record, e.User)
+				}
+			}
 			last := after[len(after)-1]
 			if last.Action != audit.ActionErase || last.User != o.anna || last.Role != "coordinator" ||
 				last.ClientCode != "HN-7401" || last.Details != want.String() {
