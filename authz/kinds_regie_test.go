@@ -21,6 +21,10 @@ func init() {
 		kind{
 			name:   "process_templates/own",
 			shared: func(t testing.TB, f *fixture) *core.Record { return f.template(t, "haarlem-noord") },
+			// a second template for a team that has one
+			create: func(t testing.TB, f *fixture, me string) map[string]any {
+				return map[string]any{"team": f.team["haarlem-noord"], "name": "Authz: een tweede proces"}
+			},
 			update: map[string]any{"name": "Authz: ons proces"},
 		},
 		kind{

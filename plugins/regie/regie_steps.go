@@ -39,6 +39,15 @@ func (p *plugin) bindSteps() {
 		e.Record.Set("actor", userOf(e.RequestEvent))
 		return e.Next()
 	})
+	// the history is history: no one changes or deletes a step through
+	// the API, superusers in the dashboard included (a step goes only
+	// with its client, in an erasure)
+	historyFixed := func(e *core.RecordRequestEvent) error {
+		return hooks.Err(http.StatusForbidden, "regie_step_history_fixed", nil,
+			"De geschiedenis van een zaak blijft zoals hij is: een stap wijzig of verwijder je niet. Zet de zaak terug of verder met een nieuwe stap.")
+	}
+	p.app.OnRecordUpdateRequest(StepsCollection).BindFunc(historyFixed)
+	p.app.OnRecordDeleteRequest(StepsCollection).BindFunc(historyFixed)
 	p.app.OnRecordCreate(StepsCollection).BindFunc(func(e *core.RecordEvent) error {
 		if e.Record.GetString("kind") == StepStart {
 			return e.Next() // written by openCase, with the client
