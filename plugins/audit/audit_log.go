@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"buurtplein/hooks"
@@ -197,13 +198,42 @@ func insertRow(txApp core.App, r Row) error {
 // computeHash returns the hash of the entry's content and the hash of the
 // entry before it: a change to either breaks the chain from here on.
 func (r Row) computeHash() string {
-	content, _ := json.Marshal([]any{
-		r.Id, r.Seq, r.PrevHash, r.Action, r.Created, r.User, r.UserName,
-		r.Role, r.Team, r.OnBehalfOf, r.Client, r.ClientCode, r.Record,
-		r.IP, r.UserAgent, r.Details,
-	})
-	sum := sha256.Sum256(content)
+	return r.hashWith(make([]byte, 0, 512))
+}
+
+// hashWith is computeHash with buf as scratch space (Verify reuses one):
+// the hash of the JSON array [id, seq, prev_hash, action, created, user,
+// user_name, role, team, on_behalf_of, client, client_code, record, ip,
+// user_agent, details], written byte for byte as encoding/json writes it.
+func (r Row) hashWith(buf []byte) string {
+	buf = append(buf[:0], '[')
+	buf = appendJSONString(buf, r.Id)
+	buf = append(buf, ',')
+	buf = strconv.AppendInt(buf, r.Seq, 10)
+	for _, s := range [...]string{
+		r.PrevHash, r.Action, r.Created, r.User, r.UserName, r.Role, r.Team,
+		r.OnBehalfOf, r.Client, r.ClientCode, r.Record, r.IP, r.UserAgent, r.Details,
+	} {
+		buf = append(buf, ',')
+		buf = appendJSONString(buf, s)
+	}
+	buf = append(buf, ']')
+	sum := sha256.Sum256(buf)
 	return hex.EncodeToString(sum[:])
+}
+
+// appendJSONString appends s as encoding/json writes a string: printable
+// ASCII without " \\ < > & as it is, anything else through encoding/json.
+func appendJSONString(buf []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			quoted, _ := json.Marshal(s)
+			return append(buf, quoted...)
+		}
+	}
+	buf = append(buf, '"')
+	buf = append(buf, s...)
+	return append(buf, '"')
 }
 
 // roleOf returns the actor's role in team, looked up once per Append.
