@@ -111,11 +111,12 @@ func Append(app core.App, entries ...Entry) error {
 	if len(entries) == 0 {
 		return nil
 	}
+	created := types.NowDateTime().String()
 	if app.IsTransactional() {
-		return appendTx(app, entries)
+		return appendTx(app, entries, created)
 	}
 	return app.RunInTransaction(func(txApp core.App) error {
-		return appendTx(txApp, entries)
+		return appendTx(txApp, entries, created)
 	})
 }
 
@@ -140,7 +141,9 @@ type Row struct {
 	Created    string `db:"created"`
 }
 
-func appendTx(txApp core.App, entries []Entry) error {
+// appendTx writes entries after the last one, created at created (as
+// PocketBase stores a date).
+func appendTx(txApp core.App, entries []Entry, created string) error {
 	last := Row{}
 	err := txApp.DB().Select("seq", "hash").From(Collection).OrderBy("seq DESC").Limit(1).One(&last)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -148,7 +151,6 @@ func appendTx(txApp core.App, entries []Entry) error {
 	}
 
 	roles := map[string]string{}
-	created := types.NowDateTime().String()
 	for _, e := range entries {
 		role, err := roleOf(txApp, e.Actor, e.Team, roles)
 		if err != nil {

@@ -68,6 +68,11 @@ const (
 // progress, when not nil, is called after every page with the entries
 // checked so far and the number there were when Verify started.
 func Verify(app core.App, progress func(done, total int)) (*VerifyResult, error) {
+	return verify(app, progress, verifyPage)
+}
+
+// verify is Verify reading pageSize entries at a time.
+func verify(app core.App, progress func(done, total int), pageSize int) (*VerifyResult, error) {
 	var total int
 	if err := app.DB().Select("COUNT(*)").From(Collection).Row(&total); err != nil {
 		return nil, fmt.Errorf("counting the access log: %w", err)
@@ -78,7 +83,7 @@ func Verify(app core.App, progress func(done, total int)) (*VerifyResult, error)
 	after := -math.MaxFloat64
 	buf := make([]byte, 0, 4096)
 	for {
-		page, err := readPage(app, after)
+		page, err := readPage(app, after, pageSize)
 		if err != nil {
 			return nil, err
 		}
@@ -99,7 +104,7 @@ func Verify(app core.App, progress func(done, total int)) (*VerifyResult, error)
 		if progress != nil {
 			progress(result.Entries, total)
 		}
-		if len(page) < verifyPage {
+		if len(page) < pageSize {
 			return result, nil
 		}
 		after = page[len(page)-1].rawSeq
@@ -135,18 +140,18 @@ func checkEntry(prev *Row, r verifyRow, buf []byte) *Break {
 	return nil
 }
 
-// readPage returns the next verifyPage entries with a seq above after.
-func readPage(app core.App, after float64) ([]verifyRow, error) {
+// readPage returns the next pageSize entries with a seq above after.
+func readPage(app core.App, after float64, pageSize int) ([]verifyRow, error) {
 	rows, err := app.DB().NewQuery(`SELECT id, COALESCE(seq, 0), action, user, user_name, role, team,
 		on_behalf_of, client, client_code, record, ip, user_agent, details, prev_hash, hash, created
 		FROM ` + Collection + ` WHERE seq > {:after} ORDER BY seq LIMIT {:limit}`).
-		Bind(dbx.Params{"after": after, "limit": verifyPage}).Rows()
+		Bind(dbx.Params{"after": after, "limit": pageSize}).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("reading the access log: %w", err)
 	}
 	defer rows.Close()
 
-	page := make([]verifyRow, 0, verifyPage)
+	page := make([]verifyRow, 0, pageSize)
 	for rows.Next() {
 		var r verifyRow
 		var texts [15]sql.NullString
