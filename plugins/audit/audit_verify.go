@@ -2,9 +2,11 @@ package audit
 
 import (
 	"database/sql"
-	"errors"
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -65,49 +67,139 @@ const (
 // log that starts later was purged ([Purge]): its first entry's prev_hash
 // is accepted as the anchor and the result says so (Anchored).
 //
+// It reads the log in as many parts, by seq, as the machine has cores,
+// side by side; each part's first entry is checked against the last
+// entry before it, so the parts check what one walk would.
+//
 // progress, when not nil, is called after every page with the entries
 // checked so far and the number there were when Verify started.
 func Verify(app core.App, progress func(done, total int)) (*VerifyResult, error) {
-	return verify(app, progress, verifyPage)
+	return verify(app, progress, verifyPage, min(runtime.GOMAXPROCS(0), 4))
 }
 
-// verify is Verify reading pageSize entries at a time.
-func verify(app core.App, progress func(done, total int), pageSize int) (*VerifyResult, error) {
+// verify is Verify reading pageSize entries at a time, in up to parts
+// parts.
+func verify(app core.App, progress func(done, total int), pageSize, parts int) (*VerifyResult, error) {
 	var total int
-	if err := app.DB().Select("COUNT(*)").From(Collection).Row(&total); err != nil {
+	var first, last sql.NullFloat64
+	if err := app.DB().Select("COUNT(*)", "MIN(seq)", "MAX(seq)").From(Collection).Row(&total, &first, &last); err != nil {
 		return nil, fmt.Errorf("counting the access log: %w", err)
 	}
+	if total < 4*pageSize || parts < 1 {
+		parts = 1
+	}
+
+	// part k checks the entries with a seq in (bounds[k], bounds[k+1]]
+	bounds := make([]float64, parts+1)
+	bounds[0], bounds[parts] = -math.MaxFloat64, math.MaxFloat64
+	for k := 1; k < parts; k++ {
+		bounds[k] = math.Floor(first.Float64 + (last.Float64-first.Float64)*float64(k)/float64(parts))
+	}
+
+	var mu sync.Mutex
+	done := 0
+	report := func(n int) {
+		if progress == nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		done += n
+		progress(done, total)
+	}
+
+	walks := make([]chainWalk, parts)
+	var broken atomic.Int32 // the first part that found a break, parts if none
+	broken.Store(int32(parts))
+	var wg sync.WaitGroup
+	for k := range walks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := &walks[k]
+			w.err = w.run(app, bounds[k], bounds[k+1], k > 0, pageSize, func(n int) bool {
+				report(n)
+				return broken.Load() > int32(k) // a break before this part: stop
+			})
+			if w.brk != nil || w.err != nil {
+				for {
+					b := broken.Load()
+					if b <= int32(k) || broken.CompareAndSwap(b, int32(k)) {
+						break
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
 
 	result := &VerifyResult{}
-	var prev *Row
-	after := -math.MaxFloat64
-	buf := make([]byte, 0, 4096)
-	for {
-		page, err := readPage(app, after, pageSize)
-		if err != nil {
-			return nil, err
+	for _, w := range walks {
+		if w.err != nil {
+			return nil, w.err
 		}
-		for i := range page {
-			r := &page[i].Row
-			if b := checkEntry(prev, page[i], buf); b != nil {
-				result.Break = b
-				return result, nil
+		if w.entries > 0 {
+			if result.Entries == 0 {
+				result.FirstSeq = w.firstSeq
+				result.Anchored = w.firstSeq > 1
 			}
-			if prev == nil {
-				result.FirstSeq = r.Seq
-				result.Anchored = r.Seq > 1
-			}
-			result.LastSeq = r.Seq
-			result.Entries++
-			prev = r
+			result.LastSeq = w.lastSeq
 		}
-		if progress != nil {
-			progress(result.Entries, total)
-		}
-		if len(page) < pageSize {
+		result.Entries += w.entries
+		if w.brk != nil {
+			result.Break = w.brk
 			return result, nil
 		}
-		after = page[len(page)-1].rawSeq
+	}
+	return result, nil
+}
+
+// chainWalk is the walk of one part of the log.
+type chainWalk struct {
+	entries           int
+	firstSeq, lastSeq int64
+	brk               *Break
+	err               error
+}
+
+// run checks the entries with a seq in (after, upto], the first against
+// the last entry up to after (withPrev) or as the log's first. page is
+// called after every page with the entries it held; it returns false to
+// stop.
+func (w *chainWalk) run(app core.App, after, upto float64, withPrev bool, pageSize int, page func(n int) bool) error {
+	var prev *Row
+	if withPrev {
+		before, err := readPage(app, "seq <= {:after} ORDER BY seq DESC", after, 1)
+		if err != nil {
+			return err
+		}
+		if len(before) == 1 {
+			prev = &before[0].Row
+		}
+	}
+	buf := make([]byte, 0, 4096)
+	for {
+		rows, err := readPage(app, "seq > {:after} AND seq <= {:upto} ORDER BY seq", after, pageSize, upto)
+		if err != nil {
+			return err
+		}
+		for i := range rows {
+			r := &rows[i].Row
+			if b := checkEntry(prev, rows[i], buf); b != nil {
+				w.brk = b
+				return nil
+			}
+			if w.entries == 0 {
+				w.firstSeq = r.Seq
+			}
+			w.lastSeq = r.Seq
+			w.entries++
+			prev = r
+		}
+		if !page(len(rows)) || len(rows) < pageSize {
+			return nil
+		}
+		after = rows[len(rows)-1].rawSeq
 	}
 }
 
@@ -140,38 +232,36 @@ func checkEntry(prev *Row, r verifyRow, buf []byte) *Break {
 	return nil
 }
 
-// readPage returns the next pageSize entries with a seq above after.
-func readPage(app core.App, after float64, pageSize int) ([]verifyRow, error) {
-	rows, err := app.DB().NewQuery(`SELECT id, COALESCE(seq, 0), action, user, user_name, role, team,
-		on_behalf_of, client, client_code, record, ip, user_agent, details, prev_hash, hash, created
-		FROM ` + Collection + ` WHERE seq > {:after} ORDER BY seq LIMIT {:limit}`).
-		Bind(dbx.Params{"after": after, "limit": pageSize}).Rows()
+// readPage returns up to limit entries that meet where (with {:after}
+// and {:upto} bound to after and upto), in its order.
+func readPage(app core.App, where string, after float64, limit int, upto ...float64) ([]verifyRow, error) {
+	params := dbx.Params{"after": after, "limit": limit}
+	if len(upto) > 0 {
+		params["upto"] = upto[0]
+	}
+	rows, err := app.DB().NewQuery(`SELECT id, COALESCE(seq, 0), COALESCE(action, ''), COALESCE(user, ''),
+		COALESCE(user_name, ''), COALESCE(role, ''), COALESCE(team, ''), COALESCE(on_behalf_of, ''),
+		COALESCE(client, ''), COALESCE(client_code, ''), COALESCE(record, ''), COALESCE(ip, ''),
+		COALESCE(user_agent, ''), COALESCE(details, ''), COALESCE(prev_hash, ''), COALESCE(hash, ''),
+		COALESCE(created, '') FROM ` + Collection + ` WHERE ` + where + ` LIMIT {:limit}`).Bind(params).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("reading the access log: %w", err)
 	}
 	defer rows.Close()
 
-	page := make([]verifyRow, 0, pageSize)
+	page := make([]verifyRow, 0, limit)
 	for rows.Next() {
 		var r verifyRow
-		var texts [15]sql.NullString
-		dest := []any{&r.Id, &r.rawSeq}
-		for i := range texts {
-			dest = append(dest, &texts[i])
-		}
-		if err := rows.Scan(dest...); err != nil {
+		err := rows.Scan(&r.Id, &r.rawSeq, &r.Action, &r.User, &r.UserName, &r.Role, &r.Team,
+			&r.OnBehalfOf, &r.Client, &r.ClientCode, &r.Record, &r.IP, &r.UserAgent, &r.Details,
+			&r.PrevHash, &r.Hash, &r.Created)
+		if err != nil {
 			return nil, fmt.Errorf("reading the access log after seq %v: %w", after, err)
-		}
-		for i, p := range []*string{
-			&r.Action, &r.User, &r.UserName, &r.Role, &r.Team, &r.OnBehalfOf, &r.Client,
-			&r.ClientCode, &r.Record, &r.IP, &r.UserAgent, &r.Details, &r.PrevHash, &r.Hash, &r.Created,
-		} {
-			*p = texts[i].String
 		}
 		r.Seq = int64(r.rawSeq)
 		page = append(page, r)
 	}
-	if err := rows.Err(); err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("reading the access log: %w", err)
 	}
 	return page, nil

@@ -48,10 +48,10 @@ func sql(t testing.TB, app core.App, statement string, params dbx.Params) {
 	}
 }
 
-// verify verifies app's log in pages of 4 entries.
+// verify verifies app's log in pages of 4 entries, in 3 parts.
 func verify(t testing.TB, app core.App) *audit.VerifyResult {
 	t.Helper()
-	result, err := audit.VerifyInPages(app, 4)
+	result, err := audit.VerifyInParts(app, 4, 3)
 	if err != nil {
 		t.Fatal(err)
 	}

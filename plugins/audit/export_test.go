@@ -4,7 +4,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -19,14 +18,15 @@ func AppendAt(app core.App, created time.Time, entries ...Entry) error {
 	})
 }
 
-// VerifyInPages is Verify without progress, reading pageSize entries at a
-// time, so that a test of a few entries crosses pages.
-func VerifyInPages(app core.App, pageSize int) (*VerifyResult, error) {
-	return verify(app, nil, pageSize)
+// VerifyInParts is Verify without progress, reading pageSize entries at a
+// time in parts parts, so that a test of a few entries crosses pages and
+// parts.
+func VerifyInParts(app core.App, pageSize, parts int) (*VerifyResult, error) {
+	return verify(app, nil, pageSize, parts)
 }
 
 // InsertChain inserts n entries after the last one with SQL, in one
-// transaction and many rows a statement, chained and hashed as Append
+// transaction and one prepared statement, chained and hashed as Append
 // does: fill sets the content of entry i (seq, prev_hash and hash are
 // set after it; the id when fill leaves it empty). For benchmarks that
 // need millions of entries fast.
@@ -41,52 +41,34 @@ func InsertChain(app core.App, n int, fill func(i int, r *Row)) error {
 		return err
 	}
 
-	const perStatement = 200
-	columns := []string{"id", "seq", "action", "user", "user_name", "role", "team", "on_behalf_of",
-		"client", "client_code", "record", "ip", "user_agent", "details", "prev_hash", "hash", "created"}
-	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(columns)), ",") + ")"
-	statement := func(rows int) string {
-		return "INSERT INTO " + Collection + " (`" + strings.Join(columns, "`, `") + "`) VALUES " +
-			strings.TrimSuffix(strings.Repeat(one+",", rows), ",")
-	}
-
 	tx, err := db.DB().Begin()
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	full, err := tx.Prepare(statement(perStatement))
+	insert, err := tx.Prepare("INSERT INTO " + Collection + ` (id, seq, action, user, user_name, role, team,
+		on_behalf_of, client, client_code, record, ip, user_agent, details, prev_hash, hash, created)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
-	defer full.Close()
+	defer insert.Close()
 
 	buf := make([]byte, 0, 1024)
-	args := make([]any, 0, perStatement*len(columns))
-	for i := 0; i < n; {
-		args = args[:0]
-		rows := min(perStatement, n-i)
-		for range rows {
-			r := Row{}
-			fill(i, &r)
-			if r.Id == "" {
-				r.Id = core.GenerateDefaultRandomId()
-			}
-			r.Seq, r.PrevHash = last.Seq+1, last.Hash
-			r.Hash = r.hashWith(buf)
-			args = append(args, r.Id, r.Seq, r.Action, r.User, r.UserName, r.Role, r.Team, r.OnBehalfOf,
-				r.Client, r.ClientCode, r.Record, r.IP, r.UserAgent, r.Details, r.PrevHash, r.Hash, r.Created)
-			last = r
-			i++
+	for i := range n {
+		r := Row{}
+		fill(i, &r)
+		if r.Id == "" {
+			r.Id = core.GenerateDefaultRandomId()
 		}
-		if rows == perStatement {
-			_, err = full.Exec(args...)
-		} else {
-			_, err = tx.Exec(statement(rows), args...)
-		}
+		r.Seq, r.PrevHash = last.Seq+1, last.Hash
+		r.Hash = r.hashWith(buf)
+		_, err := insert.Exec(r.Id, r.Seq, r.Action, r.User, r.UserName, r.Role, r.Team, r.OnBehalfOf,
+			r.Client, r.ClientCode, r.Record, r.IP, r.UserAgent, r.Details, r.PrevHash, r.Hash, r.Created)
 		if err != nil {
-			return fmt.Errorf("inserting entry %d: %w", last.Seq, err)
+			return fmt.Errorf("inserting entry %d: %w", r.Seq, err)
 		}
+		last = r
 	}
 	return tx.Commit()
 }
