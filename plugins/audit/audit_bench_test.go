@@ -189,16 +189,16 @@ func BenchmarkRegieScale(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-		}},
-		{"view", get(server.URL + "/api/collections/clients/records/" + o.client)},
-		{"case_list", get(caseList)},
-		{"case_list_skip_total", get(caseList + "&skipTotal=1")},
+		}, 0},
+		{"view", get(server.URL + "/api/collections/clients/records/" + o.client), 0},
+		{"case_list", get(caseList), 0},
+		{"case_list_skip_total", get(caseList + "&skipTotal=1"), 0},
 		{"client_entries", func(b *testing.B) {
 			rows, err := audit.ClientEntries(o.app, o.client, time.Time{}, time.Time{})
 			if err != nil || len(rows) == 0 {
 				b.Fatalf("%d entries, %v", len(rows), err)
 			}
-		}},
+		}, 0},
 		{"verify", func(b *testing.B) {
 			result, err := audit.Verify(o.app, nil)
 			if err != nil || !result.OK() || result.Entries < benchEntries {
