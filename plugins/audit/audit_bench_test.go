@@ -10,6 +10,7 @@ import (
 
 	"buurtplein/internal/testapp"
 	"buurtplein/plugins/audit"
+	"buurtplein/plugins/regie"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -154,7 +155,9 @@ func growOrg(b *testing.B) *benchOrg {
 //     Haarlem-Noord's open clients, perPage 50, sort step_due, as anna
 //     (target: p95 under 20 ms), with and without the total;
 //   - client_entries: audit.ClientEntries of one client, all time (what
-//     its access report reads; target under 2 s);
+//     its access report reads); access_report_pdf: regie.AccessReport and
+//     its PDF; access_report_route_pdf, _json: anna's GET of the report
+//     through the router, logged (target for the report: under 2 s);
 //   - verify: audit.Verify of the whole log (target under 30 s), three
 //     times whatever -benchtime says.
 //
@@ -199,6 +202,17 @@ func BenchmarkRegieScale(b *testing.B) {
 				b.Fatalf("%d entries, %v", len(rows), err)
 			}
 		}, 0},
+		{"access_report_pdf", func(b *testing.B) {
+			report, err := regie.AccessReport(o.app, o.client, time.Time{}, time.Time{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if pdf, err := report.PDF(); err != nil || len(pdf) == 0 {
+				b.Fatalf("%d bytes, %v", len(pdf), err)
+			}
+		}, 0},
+		{"access_report_route_pdf", get(server.URL + "/api/buurtplein/clients/" + o.client + "/access-report?format=pdf"), 0},
+		{"access_report_route_json", get(server.URL + "/api/buurtplein/clients/" + o.client + "/access-report"), 0},
 		{"verify", func(b *testing.B) {
 			result, err := audit.Verify(o.app, nil)
 			if err != nil || !result.OK() || result.Entries < benchEntries {
