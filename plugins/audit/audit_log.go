@@ -150,6 +150,11 @@ func appendTx(txApp core.App, entries []Entry, created string) error {
 		return fmt.Errorf("reading the access log's last entry: %w", err)
 	}
 
+	insert := txApp.DB().NewQuery(insertSQL)
+	if len(entries) > 1 {
+		insert.Prepare()
+		defer insert.Close()
+	}
 	roles := map[string]string{}
 	for _, e := range entries {
 		role, err := roleOf(txApp, e.Actor, e.Team, roles)
@@ -175,7 +180,7 @@ func appendTx(txApp core.App, entries []Entry, created string) error {
 			Created:    created,
 		}
 		r.Hash = r.computeHash()
-		if err := insertRow(txApp, r); err != nil {
+		if err := insertRow(insert, r); err != nil {
 			return err
 		}
 		last = r
@@ -183,8 +188,15 @@ func appendTx(txApp core.App, entries []Entry, created string) error {
 	return nil
 }
 
-func insertRow(txApp core.App, r Row) error {
-	_, err := txApp.DB().Insert(Collection, dbx.Params{
+// insertSQL writes one entry; a constant statement, prepared once per
+// Append, since the builder's Insert costs as much as the write itself.
+const insertSQL = "INSERT INTO `" + Collection + "` (`id`, `seq`, `action`, `user`, `user_name`, `role`, `team`, " +
+	"`on_behalf_of`, `client`, `client_code`, `record`, `ip`, `user_agent`, `details`, `prev_hash`, `hash`, `created`) " +
+	"VALUES ({:id}, {:seq}, {:action}, {:user}, {:user_name}, {:role}, {:team}, {:on_behalf_of}, {:client}, " +
+	"{:client_code}, {:record}, {:ip}, {:user_agent}, {:details}, {:prev_hash}, {:hash}, {:created})"
+
+func insertRow(insert *dbx.Query, r Row) error {
+	_, err := insert.Bind(dbx.Params{
 		"id": r.Id, "seq": r.Seq, "action": r.Action, "user": r.User,
 		"user_name": r.UserName, "role": r.Role, "team": r.Team,
 		"on_behalf_of": r.OnBehalfOf, "client": r.Client, "client_code": r.ClientCode,

@@ -72,7 +72,8 @@ const (
 // entry before it, so the parts check what one walk would.
 //
 // progress, when not nil, is called after every page with the entries
-// checked so far and the number there were when Verify started.
+// checked so far and the number there were when Verify started, one
+// call at a time.
 func Verify(app core.App, progress func(done, total int)) (*VerifyResult, error) {
 	return verify(app, progress, verifyPage, min(runtime.GOMAXPROCS(0), 4))
 }
