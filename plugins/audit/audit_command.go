@@ -24,6 +24,15 @@ func (p *plugin) command() *cobra.Command {
 	return command
 }
 
+// migrate applies the migrations: commands run before the server, which
+// is what applies them, and a new data dir has no access log yet.
+func (p *plugin) migrate(*cobra.Command, []string) error {
+	if err := p.app.RunAllMigrations(); err != nil {
+		return fmt.Errorf("running the migrations: %w", err)
+	}
+	return nil
+}
+
 // verifyCommand returns "audit verify", the command line around [Verify].
 func (p *plugin) verifyCommand() *cobra.Command {
 	return &cobra.Command{
@@ -41,10 +50,8 @@ verwijderd ("audit purge"): de eerste regel die er nog is, is dan het anker
 van de keten. Wat ervoor stond, kan niet meer worden gecontroleerd.`,
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
+		PreRunE:      p.migrate,
 		RunE: func(command *cobra.Command, args []string) error {
-			if err := p.app.RunAllMigrations(); err != nil {
-				return fmt.Errorf("running the migrations: %w", err)
-			}
 			out := command.OutOrStdout()
 			started := time.Now()
 			result, err := Verify(p.app, progressTo(out))
@@ -117,10 +124,8 @@ aanvaardt dat.`, p.config.RetentionYears, MinRetentionYears, PurgeSchedule),
 		Example:      "audit purge --dry-run",
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
+		PreRunE:      p.migrate,
 		RunE: func(command *cobra.Command, args []string) error {
-			if err := p.app.RunAllMigrations(); err != nil {
-				return fmt.Errorf("running the migrations: %w", err)
-			}
 			out := command.OutOrStdout()
 			cutoff := PurgeCutoff(time.Now(), p.config.RetentionYears).Format("2006-01-02 15:04")
 			n, err := Purge(p.app, p.config.RetentionYears, dryRun)

@@ -174,49 +174,47 @@ func TestAppendOnlyImport(t *testing.T) {
 		raw, _ := json.Marshal(map[string]any{"collections": list, "deleteMissing": deleteMissing})
 		return string(raw)
 	}
-	headers := map[string]string{"Authorization": it}
-	refused := []string{`"code":"audit_append_only"`}
-
-	untouched(tests.ApiScenario{
-		Name:   "an import that opens the delete rule",
-		Method: http.MethodPut, URL: "/api/collections/import", Headers: headers,
-		Body: strings.NewReader(importBody(false, func(m map[string]any) map[string]any {
+	withoutHash := func(m map[string]any) map[string]any {
+		var fields []any
+		for _, f := range m["fields"].([]any) {
+			if f.(map[string]any)["name"] != "hash" {
+				fields = append(fields, f)
+			}
+		}
+		m["fields"] = fields
+		return m
+	}
+	imports := []struct {
+		name          string
+		deleteMissing bool
+		change        func(map[string]any) map[string]any
+		status        int
+	}{
+		{"an import that opens the delete rule", false, func(m map[string]any) map[string]any {
 			m["deleteRule"] = ""
 			return m
-		})),
-		ExpectedStatus: http.StatusForbidden, ExpectedContent: refused,
-	}).Test(t)
-	untouched(tests.ApiScenario{
-		Name:   "an import that drops the hash field",
-		Method: http.MethodPut, URL: "/api/collections/import", Headers: headers,
-		Body: strings.NewReader(importBody(true, func(m map[string]any) map[string]any {
-			var fields []any
-			for _, f := range m["fields"].([]any) {
-				if f.(map[string]any)["name"] != "hash" {
-					fields = append(fields, f)
-				}
-			}
-			m["fields"] = fields
-			return m
-		})),
-		ExpectedStatus: http.StatusForbidden, ExpectedContent: refused,
-	}).Test(t)
-	untouched(tests.ApiScenario{
-		Name:   "an import without the log, deleting what it leaves out",
-		Method: http.MethodPut, URL: "/api/collections/import", Headers: headers,
-		Body: strings.NewReader(importBody(true, func(map[string]any) map[string]any {
+		}, http.StatusForbidden},
+		{"an import that drops the hash field", true, withoutHash, http.StatusForbidden},
+		{"an import without the log, deleting what it leaves out", true, func(map[string]any) map[string]any {
 			return nil
-		})),
-		ExpectedStatus: http.StatusForbidden, ExpectedContent: refused,
-	}).Test(t)
-	untouched(tests.ApiScenario{
-		Name:   "an import that leaves the log as it is",
-		Method: http.MethodPut, URL: "/api/collections/import", Headers: headers,
-		Body: strings.NewReader(importBody(true, func(m map[string]any) map[string]any {
+		}, http.StatusForbidden},
+		{"an import that leaves the log as it is", true, func(m map[string]any) map[string]any {
 			return m
-		})),
-		ExpectedStatus: http.StatusNoContent,
-	}).Test(t)
+		}, http.StatusNoContent},
+	}
+	for _, im := range imports {
+		s := tests.ApiScenario{
+			Name:   im.name,
+			Method: http.MethodPut, URL: "/api/collections/import",
+			Headers:        map[string]string{"Authorization": it},
+			Body:           strings.NewReader(importBody(im.deleteMissing, im.change)),
+			ExpectedStatus: im.status,
+		}
+		if im.status == http.StatusForbidden {
+			s.ExpectedContent = []string{`"code":"audit_append_only"`}
+		}
+		untouched(s).Test(t)
+	}
 }
 
 // TestAppendOnlyGo saves and deletes entries in Go: the model hooks

@@ -99,3 +99,18 @@ func TestPurgeCutoff(t *testing.T) {
 		}
 	}
 }
+
+// TestPurgeScheduled: the server purges every night.
+func TestPurgeScheduled(t *testing.T) {
+	t.Parallel()
+	app := testapp.New(t)
+	for _, job := range app.Cron().Jobs() {
+		if job.Id() == "buurtpleinAuditPurge" {
+			if job.Expression() != audit.PurgeSchedule {
+				t.Errorf("the purge runs at %q, want %q", job.Expression(), audit.PurgeSchedule)
+			}
+			return
+		}
+	}
+	t.Error("no purge job in the app's cron")
+}
