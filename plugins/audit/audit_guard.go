@@ -30,7 +30,9 @@ import (
 // Not covered, on purpose: Go code that saves or deletes the collection
 // itself. That is how a migration changes the schema (and how the
 // regie migration's down removes it), and code is reviewed. Nor is SQL on
-// the database file: that is what the hash chain and [Verify] are for.
+// the database file, or a backup restored over it from the dashboard
+// (it replaces the file as a whole): that is what the hash chain and
+// [Verify] are for.
 
 // errAppendOnly is the refusal of every change to the log.
 func errAppendOnly() *hooks.Error {

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -67,6 +68,10 @@ const (
 // log that starts later was purged ([Purge]): its first entry's prev_hash
 // is accepted as the anchor and the result says so (Anchored).
 //
+// The chain has no anchor outside the database: removing the newest
+// entries, or every entry, leaves a log that verifies. The hash of the
+// last entry kept elsewhere (a backup, a printed verify) finds that.
+//
 // It reads the log in as many parts, by seq, as the machine has cores,
 // side by side; each part's first entry is checked against the last
 // entry before it, so the parts check what one walk would.
@@ -83,7 +88,8 @@ func Verify(app core.App, progress func(done, total int)) (*VerifyResult, error)
 func verify(app core.App, progress func(done, total int), pageSize, parts int) (*VerifyResult, error) {
 	var total int
 	var first, last sql.NullFloat64
-	if err := app.DB().Select("COUNT(*)", "MIN(seq)", "MAX(seq)").From(Collection).Row(&total, &first, &last); err != nil {
+	numeric := "CASE WHEN typeof(seq) IN ('integer', 'real') THEN seq END"
+	if err := app.DB().Select("COUNT(*)", "MIN("+numeric+")", "MAX("+numeric+")").From(Collection).Row(&total, &first, &last); err != nil {
 		return nil, fmt.Errorf("counting the access log: %w", err)
 	}
 	if total < 4*pageSize || parts < 1 {
@@ -152,7 +158,26 @@ func verify(app core.App, progress func(done, total int), pageSize, parts int) (
 			return result, nil
 		}
 	}
+	if result.Entries < total {
+		// the walk goes by seq: an entry whose seq is no number (text)
+		// was never reached
+		return result, unreached(app, result)
+	}
 	return result, nil
+}
+
+// unreached sets result's break to an entry without a numeric seq.
+func unreached(app core.App, result *VerifyResult) error {
+	var id string
+	err := app.DB().Select("id").From(Collection).
+		Where(dbx.NewExp("typeof(seq) NOT IN ('integer', 'real')")).Limit(1).Row(&id)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("reading the access log: %w", err)
+	}
+	if id != "" {
+		result.Break = &Break{Id: id, Problem: ProblemSeq, Detail: "the entry has no numeric seq"}
+	}
+	return nil
 }
 
 // chainWalk is the walk of one part of the log.

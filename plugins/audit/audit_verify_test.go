@@ -127,6 +127,9 @@ func TestVerifyFindsTampering(t *testing.T) {
 			sql(t, app, `INSERT INTO access_log (id, seq, action, prev_hash, hash, created)
 				SELECT 'inserted0000001', seq + 1, 'read', hash, 'abc', created FROM access_log ORDER BY seq DESC LIMIT 1`, nil)
 		}, 21, audit.ProblemHash, 0, 20},
+		{"an entry whose seq is made text", func(t testing.TB, app core.App) {
+			sql(t, app, "UPDATE access_log SET seq = 'x' WHERE seq = 20", nil)
+		}, 0, audit.ProblemSeq, 20, 19},
 		{"a first entry that names a previous one", func(t testing.TB, app core.App) {
 			sql(t, app, "UPDATE access_log SET prev_hash = 'abc' WHERE seq = 1", nil)
 		}, 1, audit.ProblemPrevHash, 1, 0},
