@@ -88,8 +88,17 @@ func Verify(app core.App, progress func(done, total int)) (*VerifyResult, error)
 func verify(app core.App, progress func(done, total int), pageSize, parts int) (*VerifyResult, error) {
 	var total int
 	var first, last sql.NullFloat64
-	numeric := "CASE WHEN typeof(seq) IN ('integer', 'real') THEN seq END"
-	if err := app.DB().Select("COUNT(*)", "MIN("+numeric+")", "MAX("+numeric+")").From(Collection).Row(&total, &first, &last); err != nil {
+	// numbers sort before text: the bound keeps a seq made text out, and
+	// lets SQLite take the first and last from the seq index
+	numeric := dbx.NewExp("seq <= 9e18")
+	err := app.DB().Select("COUNT(*)").From(Collection).Row(&total)
+	if err == nil {
+		err = app.DB().Select("seq").From(Collection).Where(numeric).OrderBy("seq ASC").Limit(1).Row(&first)
+	}
+	if err == nil {
+		err = app.DB().Select("seq").From(Collection).Where(numeric).OrderBy("seq DESC").Limit(1).Row(&last)
+	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("counting the access log: %w", err)
 	}
 	if total < 4*pageSize || parts < 1 {
