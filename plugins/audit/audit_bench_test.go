@@ -160,6 +160,7 @@ func growOrg(b *testing.B, entries int) *benchOrg {
 //     its access report reads); access_report_pdf: regie.AccessReport and
 //     its PDF; access_report_route_pdf, _json: anna's GET of the report
 //     through the router, logged (target for the report: under 2 s);
+//   - purge_dry_run: audit.Purge's count when nothing is old enough;
 //   - verify: audit.Verify of the whole log (target under 30 s), three
 //     times whatever -benchtime says.
 //
@@ -218,6 +219,12 @@ func BenchmarkRegieScale(b *testing.B) {
 		}, 0},
 		{"access_report_route_pdf", get(server.URL + "/api/buurtplein/clients/" + o.client + "/access-report?format=pdf"), 0},
 		{"access_report_route_json", get(server.URL + "/api/buurtplein/clients/" + o.client + "/access-report"), 0},
+		// the nightly purge's look-up when nothing is old enough yet
+		{"purge_dry_run", func(b *testing.B) {
+			if n, err := audit.Purge(o.app, audit.MinRetentionYears, true); err != nil || n != 0 {
+				b.Fatalf("Purge = %d, %v", n, err)
+			}
+		}, 0},
 		{"verify", func(b *testing.B) {
 			result, err := audit.Verify(o.app, nil)
 			if err != nil || !result.OK() || result.Entries < benchEntries {

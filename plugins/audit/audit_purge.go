@@ -39,11 +39,13 @@ func PurgeCutoff(now time.Time, retentionYears int) time.Time {
 func Purge(app core.App, retentionYears int, dryRun bool) (int, error) {
 	cutoff := dateTime(PurgeCutoff(time.Now(), retentionYears))
 
-	// the first entry that must be kept; entries before it are all older
+	// the first entry that must be kept; entries before it are all older.
+	// Walked from the start of the seq index: a day's purge stops soon.
 	var keep sql.NullFloat64
-	err := app.DB().Select("MIN(seq)").From(Collection).
-		Where(dbx.NewExp("created >= {:cutoff}", dbx.Params{"cutoff": cutoff})).Row(&keep)
-	if err != nil {
+	err := app.DB().Select("seq").From(Collection).
+		Where(dbx.NewExp("created >= {:cutoff}", dbx.Params{"cutoff": cutoff})).
+		OrderBy("seq ASC").Limit(1).Row(&keep)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("finding the oldest entry to keep: %w", err)
 	}
 	old := dbx.NewExp("created < {:cutoff}", dbx.Params{"cutoff": cutoff})
