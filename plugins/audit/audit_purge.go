@@ -40,10 +40,12 @@ func Purge(app core.App, retentionYears int, dryRun bool) (int, error) {
 	cutoff := dateTime(PurgeCutoff(time.Now(), retentionYears))
 
 	// the first entry that must be kept; entries before it are all older.
-	// Walked from the start of the seq index: a day's purge stops soon.
+	// Walked from the start of the seq index (the + keeps SQLite off the
+	// created index, from which it would sort every younger entry): the
+	// walk stops after the entries to purge.
 	var keep sql.NullFloat64
 	err := app.DB().Select("seq").From(Collection).
-		Where(dbx.NewExp("created >= {:cutoff}", dbx.Params{"cutoff": cutoff})).
+		Where(dbx.NewExp("+created >= {:cutoff}", dbx.Params{"cutoff": cutoff})).
 		OrderBy("seq ASC").Limit(1).Row(&keep)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("finding the oldest entry to keep: %w", err)
