@@ -1295,6 +1295,9 @@ export default {
       orders_product_not_found: 'This product does not exist (any more) or is no longer offered.',
       orders_preview_busy: 'The previous preview is still being made. Wait a moment and try again.',
       orders_preview_order_not_found: 'This order does not exist (any more) or does not belong to this team.',
+      // audit
+      audit_append_only: 'The access log can only be added to: nobody, administrators included, changes or deletes an entry.',
+      audit_unavailable: 'The access log cannot be written right now, and client data is not shown without it being logged. Try again in a minute.',
       // chat: messages
       chat_not_member: 'You are not a member of this conversation, so you cannot write in it.',
       chat_message_empty: 'A message has text or an attachment.',

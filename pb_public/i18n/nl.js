@@ -1296,6 +1296,9 @@ export default {
       orders_product_not_found: 'Dit product bestaat niet (meer) of wordt niet meer aangeboden.',
       orders_preview_busy: 'Het vorige voorbeeld wordt nog gemaakt. Wacht even en probeer het opnieuw.',
       orders_preview_order_not_found: 'Deze bestelling bestaat niet (meer) of hoort niet bij dit team.',
+      // audit
+      audit_append_only: 'Het toegangslogboek kan alleen worden aangevuld: een regel wijzigen of verwijderen kan niemand, ook de beheerder niet.',
+      audit_unavailable: 'Het toegangslogboek kan nu niet worden bijgewerkt, en zonder vastlegging worden cliëntgegevens niet getoond. Probeer het over een minuut opnieuw.',
       // chat: messages
       chat_not_member: 'Je bent geen lid van dit gesprek, dus je kunt er niet in schrijven.',
       chat_message_empty: 'Een bericht heeft tekst of een bijlage.',

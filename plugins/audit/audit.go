@@ -61,6 +61,7 @@ func Register(app core.App, config Config) error {
 	}
 	p := &plugin{app: app, config: config}
 	p.bindAppendOnly()
+	p.bindPurge()
 	if config.Command != nil {
 		config.Command.AddCommand(p.command())
 	}

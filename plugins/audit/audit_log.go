@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"buurtplein/hooks"
@@ -110,11 +111,12 @@ func Append(app core.App, entries ...Entry) error {
 	if len(entries) == 0 {
 		return nil
 	}
+	created := types.NowDateTime().String()
 	if app.IsTransactional() {
-		return appendTx(app, entries)
+		return appendTx(app, entries, created)
 	}
 	return app.RunInTransaction(func(txApp core.App) error {
-		return appendTx(txApp, entries)
+		return appendTx(txApp, entries, created)
 	})
 }
 
@@ -139,15 +141,21 @@ type Row struct {
 	Created    string `db:"created"`
 }
 
-func appendTx(txApp core.App, entries []Entry) error {
+// appendTx writes entries after the last one, created at created (as
+// PocketBase stores a date).
+func appendTx(txApp core.App, entries []Entry, created string) error {
 	last := Row{}
 	err := txApp.DB().Select("seq", "hash").From(Collection).OrderBy("seq DESC").Limit(1).One(&last)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("reading the access log's last entry: %w", err)
 	}
 
+	insert := txApp.DB().NewQuery(insertSQL)
+	if len(entries) > 1 {
+		insert.Prepare()
+		defer insert.Close()
+	}
 	roles := map[string]string{}
-	created := types.NowDateTime().String()
 	for _, e := range entries {
 		role, err := roleOf(txApp, e.Actor, e.Team, roles)
 		if err != nil {
@@ -172,7 +180,7 @@ func appendTx(txApp core.App, entries []Entry) error {
 			Created:    created,
 		}
 		r.Hash = r.computeHash()
-		if err := insertRow(txApp, r); err != nil {
+		if err := insertRow(insert, r); err != nil {
 			return err
 		}
 		last = r
@@ -180,8 +188,15 @@ func appendTx(txApp core.App, entries []Entry) error {
 	return nil
 }
 
-func insertRow(txApp core.App, r Row) error {
-	_, err := txApp.DB().Insert(Collection, dbx.Params{
+// insertSQL writes one entry; a constant statement, prepared once per
+// Append, since the builder's Insert costs as much as the write itself.
+const insertSQL = "INSERT INTO `" + Collection + "` (`id`, `seq`, `action`, `user`, `user_name`, `role`, `team`, " +
+	"`on_behalf_of`, `client`, `client_code`, `record`, `ip`, `user_agent`, `details`, `prev_hash`, `hash`, `created`) " +
+	"VALUES ({:id}, {:seq}, {:action}, {:user}, {:user_name}, {:role}, {:team}, {:on_behalf_of}, {:client}, " +
+	"{:client_code}, {:record}, {:ip}, {:user_agent}, {:details}, {:prev_hash}, {:hash}, {:created})"
+
+func insertRow(insert *dbx.Query, r Row) error {
+	_, err := insert.Bind(dbx.Params{
 		"id": r.Id, "seq": r.Seq, "action": r.Action, "user": r.User,
 		"user_name": r.UserName, "role": r.Role, "team": r.Team,
 		"on_behalf_of": r.OnBehalfOf, "client": r.Client, "client_code": r.ClientCode,
@@ -197,13 +212,42 @@ func insertRow(txApp core.App, r Row) error {
 // computeHash returns the hash of the entry's content and the hash of the
 // entry before it: a change to either breaks the chain from here on.
 func (r Row) computeHash() string {
-	content, _ := json.Marshal([]any{
-		r.Id, r.Seq, r.PrevHash, r.Action, r.Created, r.User, r.UserName,
-		r.Role, r.Team, r.OnBehalfOf, r.Client, r.ClientCode, r.Record,
-		r.IP, r.UserAgent, r.Details,
-	})
-	sum := sha256.Sum256(content)
+	return r.hashWith(make([]byte, 0, 512))
+}
+
+// hashWith is computeHash with buf as scratch space (Verify reuses one):
+// the hash of the JSON array [id, seq, prev_hash, action, created, user,
+// user_name, role, team, on_behalf_of, client, client_code, record, ip,
+// user_agent, details], written byte for byte as encoding/json writes it.
+func (r Row) hashWith(buf []byte) string {
+	buf = append(buf[:0], '[')
+	buf = appendJSONString(buf, r.Id)
+	buf = append(buf, ',')
+	buf = strconv.AppendInt(buf, r.Seq, 10)
+	for _, s := range [...]string{
+		r.PrevHash, r.Action, r.Created, r.User, r.UserName, r.Role, r.Team,
+		r.OnBehalfOf, r.Client, r.ClientCode, r.Record, r.IP, r.UserAgent, r.Details,
+	} {
+		buf = append(buf, ',')
+		buf = appendJSONString(buf, s)
+	}
+	buf = append(buf, ']')
+	sum := sha256.Sum256(buf)
 	return hex.EncodeToString(sum[:])
+}
+
+// appendJSONString appends s as encoding/json writes a string: printable
+// ASCII without " \\ < > & as it is, anything else through encoding/json.
+func appendJSONString(buf []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			quoted, _ := json.Marshal(s)
+			return append(buf, quoted...)
+		}
+	}
+	buf = append(buf, '"')
+	buf = append(buf, s...)
+	return append(buf, '"')
 }
 
 // roleOf returns the actor's role in team, looked up once per Append.
