@@ -6,6 +6,7 @@ import (
 	"log"
 	"os"
 
+	"buurtplein/hooks"
 	_ "buurtplein/pb_migrations"
 	"buurtplein/plugins"
 
@@ -31,8 +32,9 @@ type flags struct {
 // plugin of the registry (plugins.All) and the PWA.
 func newApp() *pocketbase.PocketBase {
 	// a zero DefaultDev: PocketBase would switch dev mode (every SQL
-	// statement logged) on by itself under "go run"; only --dev does here
-	app := pocketbase.NewWithConfig(pocketbase.Config{})
+	// statement logged) on by itself under "go run"; only --dev does here.
+	// The database's checkpoints run in the background (hooks.DBConnect).
+	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: hooks.DBConnect})
 	f := parseFlags(app)
 
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{

@@ -8,7 +8,8 @@ import "github.com/pocketbase/pocketbase/core"
 // ([GuardInput]) and the resource limits on realtime, request bodies and
 // sign-in attempts ([BindLimits]), and the broker of the scoped realtime
 // topics ([PublishTo]); and list answers encode their records streamed
-// ([StreamedRecords]), the same bytes for less CPU. main.go and the test apps call it before
+// ([StreamedRecords]), the same bytes for less CPU; and the write-ahead
+// log is checkpointed in the background ([DBConnect]). main.go and the test apps call it before
 // any plugin, so the rules hold whichever plugins are switched on.
 func Bind(app core.App) {
 	GuardScoped(app)
@@ -16,4 +17,5 @@ func Bind(app core.App) {
 	BindLimits(app)
 	topicBrokerOf(app)
 	bindStreamedRecords(app)
+	bindCheckpoints(app)
 }

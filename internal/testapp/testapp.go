@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 
+	"buurtplein/hooks"
 	_ "buurtplein/pb_migrations"
 	"buurtplein/plugins"
 
@@ -59,7 +60,8 @@ func Factory(t testing.TB) *tests.TestApp {
 		t.Fatalf("building the test data dir: %v", templateErr)
 	}
 
-	app, err := tests.NewTestApp(templateDir)
+	// the binary's database connection (hooks.DBConnect), as main.go opens it
+	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: templateDir, EncryptionEnv: "pb_test_env", DBConnect: hooks.DBConnect})
 	if err != nil {
 		t.Fatalf("starting the test app: %v", err)
 	}
@@ -82,7 +84,7 @@ func buildTemplate() (string, error) {
 		return "", err
 	}
 
-	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env"})
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env", DBConnect: hooks.DBConnect})
 	if err := app.Bootstrap(); err != nil {
 		return "", fmt.Errorf("bootstrap: %w", err)
 	}
