@@ -162,7 +162,7 @@ func appendTx(txApp core.App, entries []Entry, created string) error {
 			return err
 		}
 		r := Row{
-			Id:         core.GenerateDefaultRandomId(),
+			Id:         entryId(last.Seq + 1),
 			Seq:        last.Seq + 1,
 			Action:     e.Action,
 			User:       e.Actor.User,
@@ -207,6 +207,15 @@ func insertRow(insert *dbx.Query, r Row) error {
 		return fmt.Errorf("writing the access log: %w", err)
 	}
 	return nil
+}
+
+// entryId returns the record id of the entry numbered seq: its number in
+// base 36, padded to PocketBase's 15 characters. Ids in the order of the
+// entries add to the end of the id index, where random ones would each
+// write a page of their own: a list of 50 clients writes 50 entries.
+func entryId(seq int64) string {
+	id := strconv.FormatInt(seq, 36)
+	return strings.Repeat("0", 15-len(id)) + id
 }
 
 // computeHash returns the hash of the entry's content and the hash of the

@@ -29,6 +29,9 @@ func TestAppendChains(t *testing.T) {
 		t.Fatalf("got %d entries, want 3", len(rows))
 	}
 	for i, r := range rows {
+		if i > 0 && r.Id <= rows[i-1].Id {
+			t.Errorf("entry %d's id %s does not come after %s: ids follow the entries' order", i, r.Id, rows[i-1].Id)
+		}
 		if i > 0 && (r.PrevHash != rows[i-1].Hash || r.Seq != rows[i-1].Seq+1) {
 			t.Errorf("entry %d does not follow entry %d: %+v", i, i-1, r)
 		}
