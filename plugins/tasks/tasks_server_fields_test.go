@@ -17,13 +17,13 @@ func TestServerFields(t *testing.T) {
 
 	run(t, []tests.ApiScenario{
 		{
-			Name:            "a new task cannot come with a completion date or overdue mark",
+			Name:            "a new task cannot come with a completion date, overdue mark or plan",
 			Method:          http.MethodPost,
 			URL:             "/api/collections/tasks/records",
 			Headers:         auth(f.bramT),
-			Body:            body(`{"team":"` + f.haarlem + `","title":"Nieuw","status":"open","created_by":"` + f.bram + `","completed_at":"2020-01-01 00:00:00.000Z","overdue_notified":"2030-01-01 00:00:00.000Z"}`),
+			Body:            body(`{"team":"` + f.haarlem + `","title":"Nieuw","status":"open","created_by":"` + f.bram + `","completed_at":"2020-01-01 00:00:00.000Z","overdue_notified":"2030-01-01 00:00:00.000Z","plan":"abcdefghijklmno"}`),
 			ExpectedStatus:  200,
-			ExpectedContent: []string{`"completed_at":""`, `"overdue_notified":""`},
+			ExpectedContent: []string{`"completed_at":""`, `"overdue_notified":""`, `"plan":""`},
 		},
 		{
 			Name:            "a member cannot silence the overdue notice",
@@ -33,6 +33,15 @@ func TestServerFields(t *testing.T) {
 			Body:            body(`{"overdue_notified":"2030-01-01 00:00:00.000Z"}`),
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"overdue_notified":""`},
+		},
+		{
+			Name:            "a member cannot tie a task to a plan",
+			Method:          http.MethodPatch,
+			URL:             "/api/collections/tasks/records/" + task,
+			Headers:         auth(f.dirkT),
+			Body:            body(`{"plan":"abcdefghijklmno"}`),
+			ExpectedStatus:  200,
+			ExpectedContent: []string{`"plan":""`},
 		},
 		{
 			Name:           "a member cannot backdate a completion",

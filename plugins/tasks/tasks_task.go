@@ -161,8 +161,9 @@ func validateChecklist(task *core.Record) error {
 }
 
 // markServerFields keeps completed_at in step with the status, and keeps
-// both it and the overdue mark out of the client's hands: a member cannot
-// backdate a completion or silence an overdue notice. old is nil for a new
+// it, the overdue mark and the plan out of the client's hands: a member
+// cannot backdate a completion, silence an overdue notice or tie a task to
+// a client's plan. old is nil for a new
 // task.
 func markServerFields(task, old *core.Record) {
 	status := task.GetString("status")
@@ -175,10 +176,14 @@ func markServerFields(task, old *core.Record) {
 		task.Set("completed_at", old.Get("completed_at"))
 	}
 
-	if old == nil {
-		task.Set("overdue_notified", "")
-	} else {
-		task.Set("overdue_notified", old.Get("overdue_notified"))
+	// a task is a plan's only when the plan made it (plugins/regie): an
+	// erasure of the plan's client takes it along
+	for _, field := range []string{"overdue_notified", "plan"} {
+		if old == nil {
+			task.Set(field, "")
+		} else {
+			task.Set(field, old.Get(field))
+		}
 	}
 }
 
