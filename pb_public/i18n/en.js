@@ -1324,6 +1324,7 @@ export default {
       chat_read_invalid: 'Say up to which message you read the chat.',
       chat_page_invalid: 'This page of the conversation cannot be read: ask for messages before a time, at most {max} at once.',
       // regie: workflow
+      regie_template_kept: 'A neighbourhood team keeps its process: change its steps instead of deleting the template.',
       regie_step_history_fixed: 'A case\'s history stays as it is. Move the case back or on with a new step instead.',
       regie_template_invalid: 'The steps are not a list of steps with key, name, form, deadline_days, fields, next and back.',
       regie_template_steps: 'A process has {min} to {max} steps.',

@@ -1325,6 +1325,7 @@ export default {
       chat_read_invalid: 'Geef aan tot welk bericht je het gesprek hebt gelezen.',
       chat_page_invalid: 'Deze bladzijde van het gesprek kan niet worden gelezen: vraag berichten van vóór een tijd, ten hoogste {max} tegelijk.',
       // regie: workflow
+      regie_template_kept: 'Een buurtteam houdt zijn proces: pas de stappen aan in plaats van het sjabloon te verwijderen.',
       regie_step_history_fixed: 'De geschiedenis van een zaak blijft zoals hij is. Zet de zaak terug of verder met een nieuwe stap.',
       regie_template_invalid: 'De stappen zijn geen lijst van stappen met key, name, form, deadline_days, fields, next en back.',
       regie_template_steps: 'Een werkwijze heeft {min} tot {max} stappen.',

@@ -127,6 +127,13 @@ func (p *plugin) bindTemplates() {
 		return e.Next()
 	})
 
+	// a buurtteam always has its process: its template goes with the team
+	// alone, never through the API (IT in the dashboard included)
+	p.app.OnRecordDeleteRequest(TemplatesCollection).BindFunc(func(e *core.RecordRequestEvent) error {
+		return hooks.Err(http.StatusForbidden, "regie_template_kept", nil,
+			"Een buurtteam houdt zijn proces: pas de stappen aan in plaats van het sjabloon te verwijderen.")
+	})
+
 	p.app.OnRecordUpdateRequest(TemplatesCollection).BindFunc(func(e *core.RecordRequestEvent) error {
 		if actor := userOf(e.RequestEvent); actor != "" {
 			e.Record.Set("updated_by", actor)

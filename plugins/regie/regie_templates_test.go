@@ -247,3 +247,36 @@ func TestTeamGetsTemplate(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplateKept checks that no one deletes a team's template through
+// the API, IT included, and that it goes with its team.
+func TestTemplateKept(t *testing.T) {
+	t.Parallel()
+	f := newCaseFixture(t)
+	url := "/api/collections/process_templates/records/" + f.template
+	scenarios := []tests.ApiScenario{}
+	// the collection has no delete rule: a coordinator hears so from
+	// PocketBase, IT (who bypasses rules) from the hook
+	for name, c := range map[string]struct{ token, content string }{
+		"anna": {f.annaT, `"status":403`},
+		"IT":   {f.superT, `"code":"regie_template_kept"`},
+	} {
+		scenarios = append(scenarios, tests.ApiScenario{
+			Name:            name + " deletes Haarlem-Noord's template",
+			Method:          http.MethodDelete,
+			URL:             url,
+			Headers:         caseAuth(c.token),
+			ExpectedStatus:  403,
+			ExpectedContent: []string{c.content},
+			AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+				if _, err := app.FindRecordById("process_templates", f.template); err != nil {
+					t.Errorf("the template is gone: %v", err)
+				}
+			},
+			TestAppFactory: testapp.Factory,
+		})
+	}
+	for _, s := range scenarios {
+		s.Test(t)
+	}
+}
