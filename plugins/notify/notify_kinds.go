@@ -89,6 +89,14 @@ const (
 	KindChatMention Kind = "chat_mention"
 )
 
+// The kinds of notification about regie (plugins/regie).
+const (
+	// KindCaseOverdue: a case of team is past the deadline of its step
+	// (the step's name). It is about the client, whom it does not name:
+	// notifications are not in the access log.
+	KindCaseOverdue Kind = "case_overdue"
+)
+
 // ParamText is the one parameter of the notifications written before they
 // carried a kind's parameters: the Dutch text they were shown with, kept
 // so they stay readable. Nothing new is written with it.
@@ -126,6 +134,9 @@ var kindParams = map[Kind][]string{
 
 	// chat
 	KindChatMention: {"actor", "channel"},
+
+	// regie
+	KindCaseOverdue: {"step", "team"},
 }
 
 // Kinds returns every kind of notification, sorted.

@@ -17,11 +17,16 @@ import (
 // its index row moves with it: the new team finds it, the old one no
 // longer does. The migration 1764200600_search_tasks indexed the tasks
 // that existed before.
+//
+// A task made from an agreed action of a client's plan (plugins/regie) is
+// left out: it is about a client, and client data is never in the index.
 var searchKind = search.Kind{
 	Collection: TasksCollection,
 	Title:      func(r *core.Record) string { return r.GetString("title") },
 	Text:       searchText,
-	Scope:      func(r *core.Record) search.Scope { return search.Scope{Team: r.GetString("team")} },
+	ScopeIn: func(app core.App, r *core.Record) (search.Scope, bool, error) {
+		return search.Scope{Team: r.GetString("team")}, r.GetString("plan") == "", nil
+	},
 }
 
 // searchText returns what a search reads of a task besides its title: its
