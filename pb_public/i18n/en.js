@@ -1570,6 +1570,8 @@ export default {
       regie_plan_action_assignee: 'Whoever carries out an agreed action is a member of the client\'s team.',
       regie_plan_action_due: 'The date of an agreed action is a date or empty.',
       regie_plan_action_task: 'Buurtplein makes the task of an agreed action itself; leave it empty.',
+      // regie: access log
+      regie_subscription_forbidden: 'Live subscriptions to client data are not possible, not even for administrators: changes arrive as notices on the team\'s channel.',
     },
   },
 };

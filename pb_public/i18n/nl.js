@@ -1571,6 +1571,8 @@ export default {
       regie_plan_action_assignee: 'Wie een afspraak uitvoert is lid van het team van de cliënt.',
       regie_plan_action_due: 'De datum van een afspraak is een datum of leeg.',
       regie_plan_action_task: 'De taak van een afspraak maakt Buurtplein zelf; laat hem leeg.',
+      // regie: access log
+      regie_subscription_forbidden: 'Live meekijken met cliëntgegevens kan niet, ook niet als beheerder: wijzigingen komen als melding op het kanaal van het team.',
     },
   },
 };
