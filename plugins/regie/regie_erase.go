@@ -1,0 +1,79 @@
+package regie
+
+import (
+	"fmt"
+
+	"buurtplein/plugins/audit"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Erasure counts what an erasure deleted besides the client.
+type Erasure struct {
+	Referrals     int `json:"referrals"`
+	Conversations int `json:"conversations"`
+	Files         int `json:"files"`
+	Plans         int `json:"plans"`
+	CaseSteps     int `json:"case_steps"`
+	Tasks         int `json:"tasks"`
+	Notifications int `json:"notifications"`
+}
+
+// String returns the counts as the erase entry's details.
+func (c Erasure) String() string {
+	return fmt.Sprintf("referrals=%d conversations=%d files=%d plans=%d case_steps=%d tasks=%d notifications=%d",
+		c.Referrals, c.Conversations, c.Files, c.Plans, c.CaseSteps, c.Tasks, c.Notifications)
+}
+
+// erase deletes the client clientId and everything of it, for actor, in
+// one transaction with its erase entry: the referrals, conversations,
+// plans and case steps go with the client (their relation cascades, and
+// the conversations' files are removed from the storage once the
+// transaction is committed), the tasks made from its plans and the
+// notifications about the client are deleted with it. The access log's
+// entries about the client stay: they are the record of who saw it.
+func erase(app core.App, actor audit.Actor, clientId string) (Erasure, error) {
+	var counts Erasure
+	err := app.RunInTransaction(func(txApp core.App) error {
+		// read again in the transaction: of two erasures, the second finds
+		// nothing
+		client, err := txApp.FindRecordById(ClientsCollection, clientId)
+		if err != nil {
+			return err
+		}
+		x, err := Export(txApp, clientId)
+		if err != nil {
+			return err
+		}
+		counts = Erasure{
+			Referrals: len(x.Referrals), Conversations: len(x.Conversations), Files: len(x.Files),
+			Plans: len(x.Plans), CaseSteps: len(x.CaseSteps), Tasks: len(x.Tasks),
+		}
+		for _, task := range x.Tasks {
+			if err := txApp.Delete(task); err != nil {
+				return fmt.Errorf("erasing %s: task %s: %w", clientId, task.Id, err)
+			}
+		}
+		notifications, err := txApp.FindAllRecords("notifications",
+			dbx.HashExp{"subject": clientId, "subject_collection": ClientsCollection})
+		if err != nil {
+			return fmt.Errorf("erasing %s: its notifications: %w", clientId, err)
+		}
+		for _, n := range notifications {
+			if err := txApp.Delete(n); err != nil {
+				return fmt.Errorf("erasing %s: notification %s: %w", clientId, n.Id, err)
+			}
+		}
+		counts.Notifications = len(notifications)
+		if err := txApp.Delete(client); err != nil {
+			return fmt.Errorf("erasing %s: %w", clientId, err)
+		}
+		return logAccess(txApp, audit.Entry{
+			Action: audit.ActionErase, Actor: actor, Team: client.GetString("team"),
+			Client: client.Id, ClientCode: client.GetString("code"),
+			Record: x.recordNames(), Details: counts.String(),
+		})
+	})
+	return counts, err
+}
