@@ -1,0 +1,166 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestRegieMoveCaseAndAccessReport is regie's browser test: anna, a
+// coordinator of Haarlem-Noord, opens her team's case list on a phone,
+// finds the demo's HN-0001 in melding with its deadline badge, opens the
+// case and moves it on to gesprek. The badge changes (its state, its words
+// and the due moment the server set), in the case view and, without a
+// reload, in the list, where the case now sits under gesprek. Then she
+// opens the access report of the client and finds her own reads of the
+// case listed.
+//
+// Anna's API client reads only the template (not client data), so every
+// read of HN-0001 by anna in the report comes from the browser.
+func TestRegieMoveCaseAndAccessReport(t *testing.T) {
+	b := newBrowser(t)
+	anna := b.tab("anna")
+	anna.signIn("anna@buurtplein.test", "Anna de Vries")
+	annaId := anna.userId()
+	api := apiAs(t, b.baseURL, "anna@buurtplein.test")
+	gesprekDays := deadlineDays(t, api, api.teamId("haarlem-noord"), "gesprek")
+	if gesprekDays < 2 {
+		t.Fatalf("gesprek has a deadline of %d working days: the badge would not say how many are left", gesprekDays)
+	}
+
+	// the Cliënten tab leads to the team's case list
+	anna.waitVisible("see the Cliënten tab", `#app-nav a[href="#/regie"]`)
+	anna.do("open Cliënten", chromedp.Click(chromedp.CSS(`#app-nav a[href="#/regie"]`)))
+	anna.waitFor("arrive at Haarlem-Noord's case list", `location.hash === "#/regie/team/haarlem-noord"`)
+	list := `[data-test=case-list][data-team=haarlem-noord][data-state=ready][data-live=true]`
+	anna.waitVisible("see the case list, live", list)
+	row := `document.querySelector(` + jsString(list+` [data-test=step-group][data-step=melding] [data-test=case][data-code="HN-0001"]`) + `)`
+	anna.waitFor("see HN-0001 under melding", row)
+	anna.checkFits()
+	before := readBadge(anna, row+`.querySelector("[data-test=deadline]")`)
+	if before.State == "" || before.Text == "" {
+		t.Fatalf("HN-0001's deadline badge in the list says %+v", before)
+	}
+	clientId := eval[string](anna, "read HN-0001's id", row+`.dataset.id`)
+
+	anna.do("open HN-0001", chromedp.Click(chromedp.CSS(`[data-test=case][data-code="HN-0001"] [data-test=case-link]`)))
+	view := fmt.Sprintf(`[data-test=case-view][data-id=%q]`, clientId)
+	anna.waitVisible("see the case in melding, live", view+`[data-state=ready][data-step=melding][data-live=true]`)
+	anna.checkFits()
+	badge := `document.querySelector(` + jsString(view+` [data-test=case-head] [data-test=deadline]`) + `)`
+	if inView := readBadge(anna, badge); inView != before {
+		t.Errorf("the case view's badge %+v differs from the list's %+v", inView, before)
+	}
+	anna.waitFor("see the referral of the melding", `document.querySelector(`+jsString(view+` [data-test=referral]`)+`)`)
+
+	anna.do("move HN-0001 on to gesprek",
+		chromedp.Click(chromedp.CSS(view+` [data-test=move-forward][data-to=gesprek]`)),
+		chromedp.WaitVisible(chromedp.CSS(view+` [data-test=move-form][data-kind=forward]`)),
+		chromedp.Click(chromedp.CSS(view+` [data-test=move-form] [data-test=move-submit]`)),
+	)
+	anna.waitVisible("see the case in gesprek", view+`[data-state=ready][data-step=gesprek]`)
+	anna.waitFor("see the step in the header", badge+` && document.querySelector(`+jsString(view+` [data-test=case-step]`)+`).dataset.step === "gesprek"`)
+	anna.waitFor("see the badge change", badge+`.dataset.due !== `+jsString(before.Due))
+	after := readBadge(anna, badge)
+	if after.Text == before.Text || after.Due == before.Due || after.Due == "" {
+		t.Errorf("the deadline badge did not change: before %+v, after %+v", before, after)
+	}
+	wantText := fmt.Sprintf("nog %d werkdagen", gesprekDays)
+	if after.State != "ok" || after.Text != wantText {
+		t.Errorf("after the move the badge says %+v, want state ok and %q (gesprek has %d working days)", after, wantText, gesprekDays)
+	}
+	anna.waitFor("see the move in the timeline",
+		`[...document.querySelectorAll(`+jsString(view+` [data-test=case-step-event]`)+`)].some(e => e.dataset.kind === "forward" && e.dataset.from === "melding" && e.dataset.to === "gesprek")`)
+
+	// the list shows the move too, in its new group with the new badge
+	anna.do("back to the case list", chromedp.Click(chromedp.CSS(view+` [data-test=back-to-list]`)))
+	anna.waitVisible("see the case list", list)
+	moved := `document.querySelector(` + jsString(list+` [data-test=step-group][data-step=gesprek] [data-test=case][data-code="HN-0001"]`) + `)`
+	anna.waitFor("see HN-0001 under gesprek", moved)
+	if inList := readBadge(anna, moved+`.querySelector("[data-test=deadline]")`); inList != after {
+		t.Errorf("the list's badge %+v differs from the case view's %+v after the move", inList, after)
+	}
+	if n := eval[int](anna, "look for HN-0001 under melding", `document.querySelectorAll(`+jsString(list+` [data-test=step-group][data-step=melding] [data-test=case][data-code="HN-0001"]`)+`).length`); n != 0 {
+		t.Errorf("HN-0001 is still listed under melding")
+	}
+
+	// the access report lists anna's reads of the client
+	anna.goTo("#/regie/case/" + clientId)
+	anna.waitVisible("see the case again", view+`[data-state=ready]`)
+	anna.do("open the access report", chromedp.Click(chromedp.CSS(view+` [data-test=access-link]`)))
+	report := fmt.Sprintf(`[data-test=access-report][data-id=%q][data-state=ready]`, clientId)
+	anna.waitVisible("see the access report", report)
+	anna.checkFits()
+	reads := eval[[]string](anna, "read anna's reads in the report", `[...document.querySelectorAll(`+jsString(report+` [data-test=access-entry][data-action=read]`)+`)]
+		.filter(e => e.dataset.user === `+jsString(annaId)+`)
+		.map(e => e.textContent)`)
+	found := false
+	for _, text := range reads {
+		if containsAll(text, "Anna de Vries", "clients/"+clientId) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the access report lists no read of clients/%s by Anna de Vries; her reads: %q", clientId, reads)
+	}
+	if code := eval[string](anna, "read the report's client", `document.querySelector(`+jsString(report)+`).dataset.code`); code != "HN-0001" {
+		t.Errorf("the access report is of %q, want HN-0001", code)
+	}
+}
+
+// badgeState is what a deadline badge shows.
+type badgeState struct {
+	State, Text, Due string
+}
+
+// readBadge reads the deadline badge that the JavaScript expression el
+// finds.
+func readBadge(p *tab, el string) badgeState {
+	p.t.Helper()
+	raw := eval[string](p, "read a deadline badge", `JSON.stringify({State: `+el+`.dataset.state, Text: `+el+`.textContent.trim(), Due: `+el+`.dataset.due ?? ""})`)
+	var b badgeState
+	if err := json.Unmarshal([]byte(raw), &b); err != nil {
+		p.t.Fatalf("%s: a deadline badge: %v", p.name, err)
+	}
+	return b
+}
+
+// deadlineDays returns the deadline in working days of a step of the
+// team's template (a template is the team's, not client data).
+func deadlineDays(t *testing.T, c *apiClient, team, step string) int {
+	t.Helper()
+	var list struct {
+		Items []struct {
+			Steps []struct {
+				Key          string
+				DeadlineDays int `json:"deadline_days"`
+			}
+		}
+	}
+	c.decode(http.StatusOK, http.MethodGet, "/api/collections/process_templates/records?filter="+url.QueryEscape(fmt.Sprintf(`team = %q`, team)), nil, &list)
+	if len(list.Items) != 1 {
+		t.Fatalf("team %s has %d templates", team, len(list.Items))
+	}
+	for _, s := range list.Items[0].Steps {
+		if s.Key == step {
+			return s.DeadlineDays
+		}
+	}
+	t.Fatalf("the template of team %s has no step %s", team, step)
+	return 0
+}
+
+// containsAll reports whether s contains every one of parts.
+func containsAll(s string, parts ...string) bool {
+	for _, part := range parts {
+		if !strings.Contains(s, part) {
+			return false
+		}
+	}
+	return true
+}
