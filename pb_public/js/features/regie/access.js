@@ -118,7 +118,7 @@ function entriesTable(entries) {
         null,
         entries.map((e) => {
           const when = parseDate(e.created);
-          const cell = (c, ...children) => h('td', { 'data-label': t('regie.access.col.' + c) }, children);
+          const cell = (c, ...children) => h('td', { 'data-label': t('regie.access.col.' + c) }, h('span', null, children));
           return h(
             'tr',
             { dataset: { test: 'access-entry', action: e.action, user: e.user } },

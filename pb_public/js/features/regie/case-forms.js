@@ -67,7 +67,7 @@ export function referralList(referrals) {
       h(
         'li',
         { class: 'regie-part', dataset: { test: 'referral', id: r.id } },
-        h('p', { class: 'regie-part-head' }, h('span', { class: ['badge', 'regie-urgency', 'regie-urgency-' + r.urgency] }, t('regie.urgency.' + r.urgency)), ' ', t('regie.source.' + r.source), ' · ', calendarDate(r.received)),
+        h('p', { class: 'regie-part-head' }, h('span', { class: ['badge', 'regie-urgency', 'regie-urgency-' + r.urgency], dataset: { test: 'urgency', urgency: r.urgency } }, t('regie.referral.urgencyIs', { level: t('regie.urgency.' + r.urgency) })), ' ', t('regie.source.' + r.source), ' · ', calendarDate(r.received)),
         h('p', { class: 'regie-text' }, r.reason),
         r.expand?.author && h('p', { class: 'hint' }, t('regie.by', { name: r.expand.author.name }))
       )
@@ -94,7 +94,8 @@ export function referralForm({ client, onSaved }) {
         'fieldset',
         { class: 'segmented' },
         h('legend', null, t('regie.referral.urgency')),
-        URGENCIES.map((u) => h('label', { class: 'segment' }, h('input', { type: 'radio', name: 'urgency', value: u, checked: u === 'green' }), h('span', null, t('regie.urgency.' + u))))
+        URGENCIES.map((u) => h('label', { class: 'segment' }, h('input', { type: 'radio', name: 'urgency', value: u, checked: u === 'green' }), h('span', null, t('regie.urgency.' + u)))),
+        h('p', { class: 'hint' }, t('regie.referral.urgencyHint'))
       ),
       field(t('regie.referral.received'), 'referral-received', h('input', { id: 'referral-received', name: 'received', type: 'date', required: true, value: today() })),
       error,
@@ -106,6 +107,7 @@ export function referralForm({ client, onSaved }) {
     const v = formValues(form);
     submitPart(form, error, submit, () => pb.collection('referrals').create({ client: client.id, source: v.source, reason: v.reason.trim(), urgency: v.urgency, received: v.received }), t('regie.referral.saved'), () => {
       form.reset();
+      /** @type {HTMLInputElement} */ (form.querySelector('[name=received]')).value = today();
       onSaved();
     });
   });
@@ -192,6 +194,7 @@ export function conversationForm({ client, onSaved }) {
     data.set('client', client.id);
     submitPart(form, error, submit, () => pb.collection('conversations').create(data), t('regie.conversation.saved'), () => {
       form.reset();
+      /** @type {HTMLInputElement} */ (form.querySelector('[name=date]')).value = today();
       onSaved();
     });
   });

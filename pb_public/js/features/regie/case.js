@@ -30,6 +30,7 @@ export function mount(el, props) {
  * @property {any} client
  * @property {any} team
  * @property {import('./model.js').Step[]} steps
+ * @property {string} templateUpdated when the team's template last changed
  * @property {any[]} history case_steps, oldest first
  * @property {any[]} referrals
  * @property {any[]} conversations
@@ -101,7 +102,7 @@ function show(el, id, live) {
   function render(data) {
     if (!built) build();
     const { client, team, steps } = data;
-    const moved = !shown || shown.client.step !== client.step || shown.client.status !== client.status || shown.steps !== steps;
+    const moved = !shown || shown.client.step !== client.step || shown.client.status !== client.status || shown.templateUpdated !== data.templateUpdated;
     root.dataset.step = client.step;
     root.dataset.status = client.status;
     replace(boxes.crumbs, h('a', { href: casesHash(team.slug), dataset: { test: 'back-to-list' } }, t('regie.casesOf', { team: team.name })));
@@ -153,7 +154,7 @@ async function read(id) {
     pb.collection('plans').getFullList({ ...byClient, sort: '-created', expand: 'regisseur' }),
     teamPeople(client.team),
   ]);
-  return { client, team, steps: template.steps, history, referrals, conversations, plans, people };
+  return { client, team, steps: template.steps, templateUpdated: template.record.updated, history, referrals, conversations, plans, people };
 }
 
 /**
