@@ -164,3 +164,88 @@ func containsAll(s string, parts ...string) bool {
 	}
 	return true
 }
+
+// TestRegieLiveTemplateAndErase has anna's case list open while bram, a
+// colleague in Haarlem-Noord, takes in a new client, moves the case on
+// and sends it back: each change shows in her list without a reload,
+// although the team's topic carries only ids (the second change of the
+// same client too). Then anna, a coordinator, saves a template in which
+// no step ends and reads why in words, and erases bram's client after
+// typing its code in the app's own dialog.
+func TestRegieLiveTemplateAndErase(t *testing.T) {
+	b := newBrowser(t)
+	anna := b.tab("anna")
+	anna.signIn("anna@buurtplein.test", "Anna de Vries")
+	bram := apiAs(t, b.baseURL, "bram@buurtplein.test")
+	team := bram.teamId("haarlem-noord")
+
+	anna.goTo("#/regie/team/haarlem-noord")
+	list := `[data-test=case-list][data-team=haarlem-noord][data-state=ready][data-live=true]`
+	anna.waitVisible("see the case list, live", list)
+	inStep := func(step, code string) string {
+		return `document.querySelector(` + jsString(list+` [data-test=step-group][data-step=`+step+`] [data-test=case][data-code="`+code+`"]`) + `)`
+	}
+
+	var client struct{ Id, Code, Step string }
+	bram.decode(http.StatusOK, http.MethodPost, "/api/collections/clients/records",
+		map[string]any{"team": team, "initials": "E.T.", "birth_year": 1941, "neighbourhood": "Vondelkwartier"}, &client)
+	if client.Step != "melding" {
+		t.Fatalf("bram's new client %s is in step %q, want melding", client.Code, client.Step)
+	}
+	anna.waitFor("see bram's new client under melding", inStep("melding", client.Code))
+
+	var referral struct{ Id string }
+	bram.decode(http.StatusOK, http.MethodPost, "/api/collections/referrals/records",
+		map[string]any{"client": client.Id, "source": "carer", "reason": "Dochter maakt zich zorgen.", "urgency": "orange", "received": "2026-11-30"}, &referral)
+	var step struct{ Id string }
+	bram.decode(http.StatusOK, http.MethodPost, "/api/collections/case_steps/records",
+		map[string]any{"client": client.Id, "kind": "forward", "to": "gesprek"}, &step)
+	anna.waitFor("see the client move to gesprek", inStep("gesprek", client.Code))
+	bram.decode(http.StatusOK, http.MethodPost, "/api/collections/case_steps/records",
+		map[string]any{"client": client.Id, "kind": "back", "to": "melding", "reason": "Eerst de huisarts spreken."}, &step)
+	anna.waitFor("see the client back under melding", inStep("melding", client.Code)+` && !`+inStep("gesprek", client.Code))
+
+	// a template in which no step ends: regie goes on to gesprek, and
+	// gesprek to regie
+	anna.goTo("#/regie/team/haarlem-noord/template")
+	editor := `[data-test=template-editor][data-state=ready]`
+	anna.waitVisible("see the template editor", editor)
+	anna.do("make regie go on to gesprek", chromedp.Click(chromedp.CSS(editor+` [data-test=template-step][data-key=regie] [data-test=step-next-gesprek]`)))
+	anna.do("save the template", chromedp.Click(chromedp.CSS(editor+` [data-test=template-save]`)))
+	errorLine := `document.querySelector(` + jsString(editor+` [data-test=template-form] .form-error`) + `)`
+	anna.waitFor("see why the template is refused", errorLine+` && !`+errorLine+`.hidden`)
+	if code := eval[string](anna, "read the error's code", errorLine+`.dataset.code`); code != "regie_template_no_end" {
+		t.Errorf("the template editor shows the code %q, want regie_template_no_end", code)
+	}
+	if text := eval[string](anna, "read the error", errorLine+`.textContent`); !strings.Contains(text, "kring zonder einde") {
+		t.Errorf("the template editor says %q, not the words of regie_template_no_end", text)
+	}
+	if days := deadlineDays(t, bram, team, "regie"); days != 10 {
+		t.Errorf("after a refused save the regie step has %d days, want the default's 10", days)
+	}
+
+	// erasure: the code typed in the app's own dialog
+	anna.goTo("#/regie/case/" + client.Id)
+	view := fmt.Sprintf(`[data-test=case-view][data-id=%q][data-state=ready]`, client.Id)
+	anna.waitVisible("see bram's client", view)
+	anna.do("ask to erase", chromedp.Click(chromedp.CSS(view+` [data-test=erase]`)))
+	dialog := `dialog[data-test=erase-dialog][open]`
+	anna.waitVisible("see the erase dialog", dialog)
+	anna.do("type a wrong code", chromedp.SendKeys(chromedp.CSS(dialog+` [data-test=erase-dialog-typed]`), "HN-9999"))
+	if !eval[bool](anna, "look at the erase button", `document.querySelector(`+jsString(dialog+` [data-test=erase-dialog-yes]`)+`).disabled`) {
+		t.Errorf("the erase button works before the client's code is typed")
+	}
+	anna.do("type the client's code",
+		chromedp.Evaluate[chromedp.Void](`document.querySelector(`+jsString(dialog+` [data-test=erase-dialog-typed]`)+`).value = ""`),
+		chromedp.SendKeys(chromedp.CSS(dialog+` [data-test=erase-dialog-typed]`), client.Code),
+		chromedp.Click(chromedp.CSS(dialog+` [data-test=erase-dialog-yes]`)),
+	)
+	anna.waitFor("arrive at the case list", `location.hash === "#/regie/team/haarlem-noord"`)
+	anna.waitVisible("see the case list", list)
+	if n := eval[int](anna, "look for the erased client", `document.querySelectorAll(`+jsString(list+` [data-test=case][data-code="`+client.Code+`"]`)+`).length`); n != 0 {
+		t.Errorf("the erased client %s is still listed", client.Code)
+	}
+	if code, body := bram.do(http.MethodGet, "/api/collections/clients/records/"+client.Id, nil); code != http.StatusNotFound {
+		t.Errorf("the erased client still answers %d: %s", code, body)
+	}
+}

@@ -1178,7 +1178,7 @@ export default {
       system: 'Buurtplein',
       col: { when: 'When', action: 'What', who: 'Who', team: 'Team', onBehalfOf: 'On behalf of', record: 'Data', ip: 'Address' },
       action: { create: 'created', read: 'viewed', update: 'changed', delete: 'deleted', export: 'downloaded', print: 'printed', erase: 'erased', refused: 'refused' },
-      role: { member: 'team member', coordinator: 'coordinator', superuser: 'administrator', system: 'system' },
+      role: { member: 'team member', coordinator: 'coordinator', superuser: 'administrator', system: 'system', none: 'not a team member' },
     },
     template: {
       title: 'Process of {team}',

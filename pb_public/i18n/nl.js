@@ -1179,7 +1179,7 @@ export default {
       system: 'Buurtplein',
       col: { when: 'Wanneer', action: 'Wat', who: 'Wie', team: 'Team', onBehalfOf: 'Namens', record: 'Gegevens', ip: 'Adres' },
       action: { create: 'aangemaakt', read: 'ingezien', update: 'gewijzigd', delete: 'verwijderd', export: 'gedownload', print: 'afgedrukt', erase: 'gewist', refused: 'geweigerd' },
-      role: { member: 'teamlid', coordinator: 'coördinator', superuser: 'beheerder', system: 'systeem' },
+      role: { member: 'teamlid', coordinator: 'coördinator', superuser: 'beheerder', system: 'systeem', none: 'geen teamlid' },
     },
     template: {
       title: 'Werkwijze van {team}',
