@@ -102,10 +102,10 @@ function moveForm({ client, step, steps, kind, to, onMoved, onCancel }) {
       onMoved();
     } catch (err) {
       const problem = describeError(err, 'regieMove');
-      const fields = {};
-      // a step's own field is named in the error's params
-      for (const [name, message] of Object.entries(problem.fields)) fields[name === 'answers' ? '' : name] = message;
-      markFields(form, fields);
+      // an answer the server refuses is named (by its label) in the params
+      const named = err?.response?.data?.['@request']?.params?.field;
+      const answer = answers.find((f) => f.label === named || f.key === named);
+      markFields(form, answer ? { ...problem.fields, ['answer.' + answer.key]: problem.message } : problem.fields);
       showError(error, problem.message);
       submit.disabled = false;
     }

@@ -129,9 +129,20 @@ function show(el, id, live) {
     liveNotice.textContent = t('regie.updatedLive');
     load();
   }, 200);
-  // an event names only a record: one of this case's, or of another case
-  // of the team (then this case is read again, which the log shows)
-  live.mark(root, [...CLIENT_DATA.map((c) => live.on(c, c === 'clients' ? id : '*', reload)), live.on('process_templates', '*', reload), live.onReconnect(load)]);
+  // an event names only a record. A move of this case updates the client
+  // (its case_steps record needs no event of its own); a change or
+  // deletion of a part concerns this case when the part is shown here; a
+  // new part may be this case's or another's of the team, so it is read
+  // again (which the log shows)
+  const concerns = (e) => {
+    const name = e.record.collectionName;
+    if (name === 'clients') return e.record.id === id;
+    if (name === 'case_steps') return false;
+    if (e.action === 'create') return true;
+    return Boolean(shown?.[name]?.some((r) => r.id === e.record.id));
+  };
+  const onPart = (e) => concerns(e) && reload();
+  live.mark(root, [...CLIENT_DATA.map((c) => live.on(c, '*', onPart)), live.on('process_templates', '*', reload), live.onReconnect(load)]);
   load();
 }
 

@@ -8,7 +8,7 @@ import { t } from '../../i18n.js';
 import { pb } from '../../pb.js';
 import { loading, loadError } from '../../components/ui.js';
 import { parseDate, relativeTime } from '../../format.js';
-import { mountRegie, teamBySlug, regieTeams, loadTemplate, deadlineBadge, caseHash, casesHash, newClientHash, regieTabs, notFound } from './model.js';
+import { mountTeamScreen, regieTeams, loadTemplate, deadlineBadge, caseHash, casesHash, newClientHash, regieTabs } from './model.js';
 
 /**
  * Mounts a team's case list.
@@ -18,12 +18,7 @@ import { mountRegie, teamBySlug, regieTeams, loadTemplate, deadlineBadge, caseHa
  * @returns {() => void} cleanup
  */
 export function mount(el, props) {
-  return mountRegie(el, (live) => {
-    const team = teamBySlug(props.slug);
-    if (!team) {
-      replace(el, notFound());
-      return;
-    }
+  return mountTeamScreen(el, props.slug, (team, live) => {
     show(el, team, live);
   });
 }

@@ -8,7 +8,7 @@ import { t } from '../../i18n.js';
 import { pb } from '../../pb.js';
 import { describeError } from '../../errors.js';
 import { errorLine, showError, markFields, toast } from '../../components/ui.js';
-import { mountRegie, teamBySlug, caseHash, casesHash, notFound, CONTACT_PREFERENCES } from './model.js';
+import { mountTeamScreen, caseHash, casesHash, CONTACT_PREFERENCES } from './model.js';
 
 /**
  * Mounts the new-client form.
@@ -18,12 +18,7 @@ import { mountRegie, teamBySlug, caseHash, casesHash, notFound, CONTACT_PREFEREN
  * @returns {() => void} cleanup
  */
 export function mount(el, props) {
-  return mountRegie(el, () => {
-    const team = teamBySlug(props.slug);
-    if (!team) {
-      replace(el, notFound());
-      return;
-    }
+  return mountTeamScreen(el, props.slug, (team, live) => {
     replace(
       el,
       h('p', { class: 'crumbs' }, h('a', { href: casesHash(team.slug) }, t('regie.casesOf', { team: team.name }))),

@@ -362,6 +362,23 @@ export function mountRegie(el, show) {
   return () => live.destroy();
 }
 
+/**
+ * Mounts a screen of one of my buurtteams (#/regie/team/<slug>/…): the
+ * team found by its slug, or the message that it is not there.
+ *
+ * @param {HTMLElement} el
+ * @param {string} slug
+ * @param {(team: any, live: Live) => void} show
+ * @returns {() => void} cleanup
+ */
+export function mountTeamScreen(el, slug, show) {
+  return mountRegie(el, (live) => {
+    const team = teamBySlug(slug);
+    if (team) show(team, live);
+    else replace(el, notFound());
+  });
+}
+
 /** @returns {HTMLElement} */
 function noTeam() {
   return h('div', { class: 'state state-empty card', dataset: { test: 'regie-no-team' } }, h('h1', null, t('regie.title')), h('p', null, t('regie.noTeam')));

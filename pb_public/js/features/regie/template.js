@@ -10,7 +10,7 @@ import { t } from '../../i18n.js';
 import { pb } from '../../pb.js';
 import { describeError } from '../../errors.js';
 import { loading, loadError, errorLine, showError, toast, announce } from '../../components/ui.js';
-import { mountRegie, teamBySlug, loadTemplate, isCoordinatorOf, regieTabs, casesHash, notFound, FORMS, FIELD_TYPES } from './model.js';
+import { mountTeamScreen, loadTemplate, isCoordinatorOf, regieTabs, casesHash, FORMS, FIELD_TYPES } from './model.js';
 
 /** The most steps, and fields per step, a template has. */
 const MAX_STEPS = 20;
@@ -24,12 +24,7 @@ const MAX_FIELDS = 20;
  * @returns {() => void} cleanup
  */
 export function mount(el, props) {
-  return mountRegie(el, (live) => {
-    const team = teamBySlug(props.slug);
-    if (!team) {
-      replace(el, notFound());
-      return;
-    }
+  return mountTeamScreen(el, props.slug, (team, live) => {
     show(el, team, live);
   });
 }
