@@ -1557,6 +1557,7 @@ export default {
       regie_case_not_closed: 'Only a closed case can be reopened.',
       regie_step_kind: 'A case moves forward, back, is closed or reopened; it starts by itself.',
       regie_step_unknown: 'The step "{step}" no longer exists in the team\'s process.',
+      regie_step_moved: 'The case has meanwhile moved to "{step}": look at it again.',
       regie_step_not_allowed: 'A case does not go from the step "{from}" to "{to}": the team\'s process does not allow it.',
       regie_step_not_end: 'A case is closed in a last step, not in "{step}".',
       regie_step_reason_required: 'Say why the case goes a step back.',

@@ -1558,6 +1558,7 @@ export default {
       regie_case_not_closed: 'Alleen een afgesloten zaak kun je heropenen.',
       regie_step_kind: 'Een zaak gaat verder, terug, wordt afgesloten of heropend; hij begint vanzelf.',
       regie_step_unknown: 'De stap "{step}" bestaat niet meer in de werkwijze van het team.',
+      regie_step_moved: 'De zaak is intussen verplaatst naar "{step}": bekijk hem opnieuw.',
       regie_step_not_allowed: 'Van de stap "{from}" gaat een zaak niet naar "{to}": de werkwijze van het team staat dat niet toe.',
       regie_step_not_end: 'Een zaak sluit je af in een laatste stap, niet in "{step}".',
       regie_step_reason_required: 'Zeg waarom de zaak een stap terug gaat.',

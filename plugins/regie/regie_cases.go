@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"buurtplein/hooks"
 
@@ -222,37 +221,19 @@ func nextCode(app core.App, team *core.Record) (string, error) {
 
 // teamInitials returns two capitals for a team's name: the initials of its
 // first two words without "Buurtteam" ("Haarlem-Noord" → "HN"), or the
-// first two letters of a one-word name.
+// first two letters of a one-word name ("Heemstede" → "HE").
 func teamInitials(name string) string {
-	words := strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) })
-	var letters []rune
-	for _, w := range words {
-		if strings.EqualFold(w, "buurtteam") {
-			continue
-		}
-		for _, r := range w {
-			if r < unicode.MaxASCII {
-				letters = append(letters, unicode.ToUpper(r))
-				break
-			}
+	var words [][]rune
+	for _, w := range strings.FieldsFunc(strings.ToUpper(name), func(r rune) bool { return r < 'A' || r > 'Z' }) {
+		if w != "BUURTTEAM" {
+			words = append(words, []rune(w))
 		}
 	}
-	if len(letters) >= 2 {
-		return string(letters[:2])
-	}
-	var all []rune
-	for _, w := range words {
-		if strings.EqualFold(w, "buurtteam") {
-			continue
-		}
-		for _, r := range w {
-			if r < unicode.MaxASCII {
-				all = append(all, unicode.ToUpper(r))
-			}
-		}
-	}
-	if len(all) >= 2 {
-		return string(all[:2])
+	switch {
+	case len(words) >= 2:
+		return string([]rune{words[0][0], words[1][0]})
+	case len(words) == 1 && len(words[0]) >= 2:
+		return string(words[0][:2])
 	}
 	return "CL"
 }

@@ -62,6 +62,15 @@ func TestClientCreate(t *testing.T) {
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"code":"SW-0003"`},
 		},
+		{
+			Name:            "IT opens a case in the dashboard",
+			Method:          http.MethodPost,
+			URL:             url,
+			Headers:         caseAuth(f.superT),
+			Body:            caseBody(`{"team":"` + f.haarlem + `","initials":"K.L.","code":"","step":"","status":"","step_since":"","step_due":"","overdue_step":"","created_by":""}`),
+			ExpectedStatus:  200,
+			ExpectedContent: []string{`"code":"HN-0005"`, `"step":"melding"`, `"created_by":""`},
+		},
 		caseUnchanged(tests.ApiScenario{
 			Name:            "a client in the BOB team is refused",
 			Method:          http.MethodPost,

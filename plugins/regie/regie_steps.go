@@ -74,6 +74,12 @@ func moveCase(app core.App, client, move *core.Record) error {
 	}
 	from := client.GetString("step")
 	kind := move.GetString("kind")
+	// a move sent with the step its sender saw is refused when a colleague
+	// moved the case meanwhile: it was meant for another step
+	if sent := move.GetString("from"); sent != "" && sent != from {
+		return hooks.Err(http.StatusConflict, "regie_step_moved", hooks.Params{"step": from},
+			fmt.Sprintf("De zaak is intussen verplaatst naar %q: bekijk hem opnieuw.", from))
+	}
 	move.Set("from", from)
 	move.Set("team", client.GetString("team"))
 

@@ -108,6 +108,20 @@ func (p *plugin) bindTemplates() {
 		})
 	})
 
+	// and so does a team that becomes one
+	p.app.OnRecordUpdate(hooks.TeamsCollection).BindFunc(func(e *core.RecordEvent) error {
+		return e.App.RunInTransaction(func(txApp core.App) error {
+			e.App = txApp
+			if err := e.Next(); err != nil {
+				return err
+			}
+			if e.Record.GetString("kind") != hooks.TeamKindBuurtteam {
+				return nil
+			}
+			return EnsureTemplate(txApp, e.Record.Id)
+		})
+	})
+
 	p.app.OnRecordValidate(TemplatesCollection).BindFunc(func(e *core.RecordEvent) error {
 		if err := validateTemplateRecord(e.App, e.Record); err != nil {
 			return err

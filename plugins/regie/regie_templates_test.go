@@ -210,5 +210,15 @@ func TestTeamGetsTemplate(t *testing.T) {
 		if want := map[string]int64{hooks.TeamKindBuurtteam: 1, hooks.TeamKindBOB: 0}[kind]; n != want {
 			t.Errorf("a %s team has %d templates, want %d", kind, n, want)
 		}
+		if kind != hooks.TeamKindBOB {
+			continue
+		}
+		team.Set("kind", hooks.TeamKindBuurtteam)
+		if err := app.Save(team); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := app.CountRecords("process_templates", dbx.HashExp{"team": team.Id}); n != 1 {
+			t.Errorf("a team that became a buurtteam has %d templates, want 1", n)
+		}
 	}
 }
