@@ -69,6 +69,8 @@ func auditUnavailable(app core.App, err error) error {
 type clientEntries struct {
 	byClient map[string]*audit.Entry
 	order    []string
+	// known are client codes known without a look-up (deleted clients')
+	known map[string]string
 }
 
 func newClientEntries() *clientEntries {
@@ -106,7 +108,11 @@ func (c *clientEntries) add(record *core.Record, name string) {
 func (c *clientEntries) entries(app core.App, action string, actor audit.Actor, details string) ([]audit.Entry, error) {
 	var missing []any
 	for _, id := range c.order {
-		if c.byClient[id].ClientCode == "" && id != "" {
+		e := c.byClient[id]
+		if e.ClientCode == "" {
+			e.ClientCode = c.known[id]
+		}
+		if e.ClientCode == "" && id != "" {
 			missing = append(missing, id)
 		}
 	}

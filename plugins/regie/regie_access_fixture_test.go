@@ -121,6 +121,22 @@ func (f *accessFixture) attachment(i int) string {
 	return f.conversation.GetStringSlice("attachments")[i]
 }
 
+// fileURL returns the URL of the conversation's i-th file with query,
+// asked for with a file token of who ("" none).
+func (f *accessFixture) fileURL(i int, who, query string) string {
+	u := "/api/files/" + f.fileName(i) + "?" + query
+	if who != "" {
+		u += "&token=" + f.fileToken(who)
+	}
+	return u
+}
+
+// fileName returns "conversations/<id>/<file>" of the conversation's
+// i-th file, as an entry names it.
+func (f *accessFixture) fileName(i int) string {
+	return "conversations/" + f.conversation.Id + "/" + f.attachment(i)
+}
+
 // fileToken returns a file token of the e-mail's local part's account
 // (the fixture's apps are made in a scenario's BeforeTestFunc, where a
 // URL is built without a testing.TB).
@@ -183,28 +199,40 @@ func checkEntries(t testing.TB, rows []audit.Row, wants ...want) {
 		t.Fatalf("%d entries, want %d: %+v", len(rows), len(wants), rows)
 	}
 	for _, w := range wants {
-		i := slices.IndexFunc(rows, func(r audit.Row) bool { return r.Client == w.client && r.Action == w.action })
+		// the entry of the client and action, naming the records if several do
+		i := slices.IndexFunc(rows, func(r audit.Row) bool {
+			return r.Client == w.client && r.Action == w.action && sameNames(r.Record, w.records)
+		})
+		if i < 0 {
+			i = slices.IndexFunc(rows, func(r audit.Row) bool { return r.Client == w.client && r.Action == w.action })
+		}
 		if i < 0 {
 			t.Errorf("no %s entry of client %q in %+v", w.action, w.client, rows)
 			continue
 		}
 		r := rows[i]
 		rows = slices.Delete(rows, i, i+1)
-		records := strings.Fields(r.Record)
-		slices.Sort(records)
-		wanted := slices.Clone(w.records)
-		slices.Sort(wanted)
 		switch {
 		case r.User != w.user || r.Role != w.role || r.Team != w.team || r.ClientCode != w.code:
 			t.Errorf("entry %+v, want %+v", r, w)
-		case !slices.Equal(records, wanted):
-			t.Errorf("entry names %v, want %v", records, wanted)
+		case !sameNames(r.Record, w.records):
+			t.Errorf("entry names %q, want %v", r.Record, w.records)
 		case !strings.Contains(r.Details, w.details):
 			t.Errorf("entry's details %q lack %q", r.Details, w.details)
 		case r.Created == "" || r.OnBehalfOf == "" || r.IP == "" || r.UserAgent == "":
 			t.Errorf("entry lacks a field: %+v", r)
 		}
 	}
+}
+
+// sameNames reports whether an entry's record names the records, in any
+// order.
+func sameNames(record string, records []string) bool {
+	got := strings.Fields(record)
+	slices.Sort(got)
+	wanted := slices.Clone(records)
+	slices.Sort(wanted)
+	return slices.Equal(got, wanted)
 }
 
 // pngFile returns a small PNG to upload as name.

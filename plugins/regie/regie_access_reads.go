@@ -2,7 +2,6 @@ package regie
 
 import (
 	"errors"
-	"net/http"
 
 	"buurtplein/plugins/audit"
 
@@ -32,13 +31,14 @@ func (l *accessLog) enriched(e *core.RecordEnrichEvent) error {
 	if info == nil {
 		return e.Next()
 	}
-	switch {
-	case info.Context == core.RequestInfoContextRealtime:
+	if info.Context == core.RequestInfoContextRealtime {
 		// client data goes out on the team topic as ids only; a record
 		// enriched for a realtime message would be a read nobody logged
 		return errors.New("client data is not sent in realtime messages")
-	case info.Method != http.MethodGet && info.Method != http.MethodHead:
-		// the answer to a write, logged as that write
+	}
+	if _, written := l.writes.Load(e.Record); written {
+		// the answer to a write, logged as that write (what its expand
+		// adds is a read)
 		return e.Next()
 	}
 
@@ -54,6 +54,16 @@ func (l *accessLog) enriched(e *core.RecordEnrichEvent) error {
 	return l.logRead(e, l.actorOfInfo(info))
 }
 
+// requestOf returns the request whose RequestInfo info is, or nil.
+func (l *accessLog) requestOf(info *core.RequestInfo) *core.RequestEvent {
+	if info.Auth == nil {
+		return nil
+	}
+	re, _ := l.requests.Load(info.Auth)
+	e, _ := re.(*core.RequestEvent)
+	return e
+}
+
 // logRead collects the records the enrichment that starts with e's shows
 // and writes their entries.
 func (l *accessLog) logRead(e *core.RecordEnrichEvent, actor audit.Actor) error {
@@ -62,6 +72,11 @@ func (l *accessLog) logRead(e *core.RecordEnrichEvent, actor audit.Actor) error 
 	if e.RequestInfo.Auth != nil {
 		l.reads.Store(e.RequestInfo.Auth, c)
 		defer l.reads.Delete(e.RequestInfo.Auth)
+	}
+	if re := l.requestOf(e.RequestInfo); re != nil {
+		// whatever path it came by (an expand from another
+		// collection, a sign-in), an answer with client data is not kept
+		re.Response.Header().Set("Cache-Control", "no-store")
 	}
 	if err := e.Next(); err != nil {
 		return err
@@ -78,8 +93,8 @@ func (l *accessLog) logRead(e *core.RecordEnrichEvent, actor audit.Actor) error 
 
 // actorOfInfo returns the actor of the request whose RequestInfo info is.
 func (l *accessLog) actorOfInfo(info *core.RequestInfo) audit.Actor {
-	if re, ok := l.requests.Load(info.Auth); ok {
-		return audit.ActorOf(re.(*core.RequestEvent))
+	if re := l.requestOf(info); re != nil {
+		return actorAs(re, info.Auth)
 	}
 	// a request the router did not see (an enrichment called from Go)
 	a := audit.Actor{User: info.Auth.Id, OnBehalfOf: info.Auth.Id, UserAgent: info.Headers["user_agent"]}
@@ -118,8 +133,17 @@ func fileActor(e *core.RequestEvent) audit.Actor {
 	if err != nil {
 		return audit.ActorOf(e)
 	}
-	auth := e.Auth
-	e.Auth = holder
-	defer func() { e.Auth = auth }()
+	return actorAs(e, holder)
+}
+
+// actorAs returns the actor of request e made by auth: the holder of a
+// file token, or the account signing in.
+func actorAs(e *core.RequestEvent, auth *core.Record) audit.Actor {
+	if e.Auth == auth {
+		return audit.ActorOf(e)
+	}
+	was := e.Auth
+	e.Auth = auth
+	defer func() { e.Auth = was }()
 	return audit.ActorOf(e)
 }

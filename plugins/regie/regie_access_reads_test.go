@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"buurtplein/plugins/audit"
+	"buurtplein/plugins/teams"
 )
 
 // referralsOf is the list URL of the fixture's referrals (three, of two
@@ -26,10 +27,25 @@ func TestAccessLogReads(t *testing.T) {
 	}
 	referralsRead := func(t testing.TB, f *accessFixture, res *http.Response) {
 		r := f.referrals
-		checkEntries(t, f.newEntries(t),
+		rows := f.newEntries(t)
+		if len(rows) == 2 && rows[0].Created != rows[1].Created {
+			t.Errorf("a list's entries are written apart: %s, %s", rows[0].Created, rows[1].Created)
+		}
+		checkEntries(t, rows,
 			client1(f, audit.ActionRead, "bram", "member", "referrals/"+r[0].Id, "referrals/"+r[1].Id),
 			want{action: audit.ActionRead, user: f.user["bram"], role: "member", team: f.hn, client: f.client2.Id, code: "HN-9002", records: []string{"referrals/" + r[2].Id}},
 		)
+	}
+
+	download := func(name, who, role string, i int, query string) accessScenario {
+		return accessScenario{
+			name: name, method: http.MethodGet,
+			url:    func(f *accessFixture) string { return f.fileURL(i, who, query) },
+			status: 200, content: []string{"PNG"},
+			check: func(t testing.TB, f *accessFixture, _ *http.Response) {
+				checkEntries(t, f.newEntries(t), client1(f, audit.ActionRead, who, role, f.fileName(i)))
+			},
+		}
 	}
 
 	scenarios := []accessScenario{
@@ -97,35 +113,32 @@ func TestAccessLogReads(t *testing.T) {
 			},
 		},
 		{
-			name: "bram downloads a conversation's attachment with a file token", method: http.MethodGet,
-			url: func(f *accessFixture) string {
-				return "/api/files/conversations/" + f.conversation.Id + "/" + f.attachment(0) + "?token=" + f.fileToken("bram")
-			},
-			status: 200, content: []string{"PNG"},
+			name: "anna refreshes her sign-in with her plans expanded", method: http.MethodPost, who: "anna",
+			url:    func(*accessFixture) string { return "/api/collections/users/auth-refresh?expand=plans_via_regisseur" },
+			status: 200, content: []string{"Veilig thuis"},
 			check: func(t testing.TB, f *accessFixture, _ *http.Response) {
-				checkEntries(t, f.newEntries(t), client1(f, audit.ActionRead, "bram", "member", "conversations/"+f.conversation.Id+"/"+f.attachment(0)))
+				checkEntries(t, f.newEntries(t), client1(f, audit.ActionRead, "anna", "coordinator", "plans/"+f.plan.Id))
 			},
 		},
 		{
-			name: "bram gets the thumb of one", method: http.MethodGet,
-			url: func(f *accessFixture) string {
-				return "/api/files/conversations/" + f.conversation.Id + "/" + f.attachment(1) + "?thumb=100x100&token=" + f.fileToken("bram")
+			name: "anna signs in with her plans expanded", method: http.MethodPost,
+			url: func(*accessFixture) string {
+				return "/api/collections/users/auth-with-password?expand=plans_via_regisseur"
 			},
-			status: 200, content: []string{"PNG"},
-			check: func(t testing.TB, f *accessFixture, _ *http.Response) {
-				checkEntries(t, f.newEntries(t), client1(f, audit.ActionRead, "bram", "member", "conversations/"+f.conversation.Id+"/"+f.attachment(1)))
+			body: func(*accessFixture) string {
+				return `{"identity":"anna@buurtplein.test","password":"` + teams.DemoPassword + `"}`
 			},
-		},
-		{
-			name: "it, a superuser, downloads one", method: http.MethodGet,
-			url: func(f *accessFixture) string {
-				return "/api/files/conversations/" + f.conversation.Id + "/" + f.attachment(0) + "?token=" + f.fileToken("it")
-			},
-			status: 200, content: []string{"PNG"},
-			check: func(t testing.TB, f *accessFixture, _ *http.Response) {
-				checkEntries(t, f.newEntries(t), client1(f, audit.ActionRead, "it", audit.RoleSuperuser, "conversations/"+f.conversation.Id+"/"+f.attachment(0)))
+			status: 200, content: []string{"Veilig thuis"},
+			check: func(t testing.TB, f *accessFixture, res *http.Response) {
+				checkEntries(t, f.newEntries(t), client1(f, audit.ActionRead, "anna", "coordinator", "plans/"+f.plan.Id))
+				if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
+					t.Errorf("an answer with client data says Cache-Control %q", cc)
+				}
 			},
 		},
+		download("bram downloads a conversation's attachment with a file token", "bram", "member", 0, ""),
+		download("bram gets the thumb of one", "bram", "member", 1, "thumb=100x100"),
+		download("it, a superuser, downloads one", "it", audit.RoleSuperuser, 0, ""),
 	}
 	for _, s := range scenarios {
 		s.run(t)

@@ -82,35 +82,43 @@ func clientDataCollection(app core.App, nameOrId string) string {
 // request for the read hooks and logs refused attempts on client data, and
 // the batch hook that notes a batch's requests of client data.
 func (l *accessLog) bindRequests() {
-	l.app.OnServe().Bind(&hook.Handler[*core.ServeEvent]{
-		Id: "regieAccessLogRequests",
-		Func: func(se *core.ServeEvent) error {
-			se.Router.Bind(&hook.Handler[*core.RequestEvent]{
-				Id: "regieAccessLogRequests",
-				// right after the auth token is read: it sees every
-				// refusal after it, the rate limiter's too
-				Priority: apis.DefaultLoadAuthTokenMiddlewarePriority + 1,
-				Func:     l.request,
-			})
-			return se.Next()
-		},
-	})
-	l.app.OnBatchRequest().BindFunc(func(e *core.BatchRequestEvent) error {
-		var parts []batchPart
-		for _, ir := range e.Batch {
-			u, err := url.Parse(ir.URL)
-			if err != nil {
-				continue
-			}
-			if d, ok := clientDataPath(e.App, u.Path); ok {
-				parts = append(parts, batchPart{path: d, body: ir.Body})
-			}
-		}
-		if len(parts) > 0 {
-			e.Set(batchPartsKey, parts)
-		}
+	// right after the auth token is read: it sees every refusal after
+	// it, the rate limiter's too
+	hooks.BindMiddleware(l.app, "regieAccessLogRequests", apis.DefaultLoadAuthTokenMiddlewarePriority+1, l.request)
+	// a sign-in's answer is enriched as the account signing in, who was
+	// no caller yet when the middleware ran
+	l.app.OnRecordAuthRequest().BindFunc(func(e *core.RecordAuthRequestEvent) error {
+		l.requests.Store(e.Record, e.RequestEvent)
+		defer l.requests.Delete(e.Record)
 		return e.Next()
 	})
+	l.app.OnBatchRequest().Bind(&hook.Handler[*core.BatchRequestEvent]{
+		Id: "regieAccessLogBatch",
+		// before the guards that may refuse the batch
+		Priority: -100,
+		Func:     l.batch,
+	})
+}
+
+// batch notes a batch's requests of client data, for the entries of its
+// refusal, and keeps its answer out of caches.
+func (l *accessLog) batch(e *core.BatchRequestEvent) error {
+	var parts []batchPart
+	for _, ir := range e.Batch {
+		u, err := url.Parse(ir.URL)
+		if err != nil {
+			continue
+		}
+		if d, ok := clientDataPath(e.App, u.Path); ok {
+			parts = append(parts, batchPart{path: d, body: ir.Body})
+		}
+	}
+	if len(parts) > 0 {
+		e.Set(batchPartsKey, parts)
+		// its answer holds the client data it wrote
+		e.Response.Header().Set("Cache-Control", "no-store")
+	}
+	return e.Next()
 }
 
 // batchPart is a request of client data inside a batch.

@@ -22,9 +22,7 @@ func TestAccessLogRefused(t *testing.T) {
 			})
 		}
 	}
-	file := func(f *accessFixture) string {
-		return "conversations/" + f.conversation.Id + "/" + f.attachment(0)
-	}
+	file := func(f *accessFixture) string { return f.fileName(0) }
 	clientName := func(f *accessFixture) string { return "clients/" + f.client1.Id }
 
 	scenarios := []accessScenario{
@@ -49,9 +47,7 @@ func TestAccessLogRefused(t *testing.T) {
 		},
 		{
 			name: "carla downloads a conversation's attachment with her file token", method: http.MethodGet,
-			url: func(f *accessFixture) string {
-				return "/api/files/conversations/" + f.conversation.Id + "/" + f.attachment(0) + "?token=" + f.fileToken("carla")
-			},
+			url:    func(f *accessFixture) string { return f.fileURL(0, "carla", "") },
 			status: 404, notContent: []string{"PNG"},
 			check: refusedBy("carla", file, "404"),
 		},
@@ -80,9 +76,7 @@ func TestAccessLogRefused(t *testing.T) {
 		},
 		{
 			name: "an anonymous caller downloads the attachment: not logged", method: http.MethodGet,
-			url: func(f *accessFixture) string {
-				return "/api/files/conversations/" + f.conversation.Id + "/" + f.attachment(0)
-			},
+			url:    func(f *accessFixture) string { return f.fileURL(0, "", "") },
 			status: 404, notContent: []string{"PNG"},
 			check: func(t testing.TB, f *accessFixture, _ *http.Response) {
 				checkEntries(t, f.newEntries(t))

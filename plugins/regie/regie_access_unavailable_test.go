@@ -36,9 +36,7 @@ func TestAccessLogUnavailable(t *testing.T) {
 		},
 		{
 			name: "bram downloads an attachment", method: http.MethodGet,
-			url: func(f *accessFixture) string {
-				return "/api/files/conversations/" + f.conversation.Id + "/" + f.attachment(0) + "?token=" + f.fileToken("bram")
-			},
+			url:   func(f *accessFixture) string { return f.fileURL(0, "bram", "") },
 			setup: logGone, status: 503, content: unavailable, notContent: []string{"PNG"},
 		},
 		{

@@ -14,10 +14,9 @@ import (
 // write in the save's transaction is logged with the request's actor.
 const writesPriority = -1000
 
-// txActors are the actors of the transactions that write client data
-// (the transaction's app → audit.Actor): a save inside one is made by its
-// actor.
-var txActors sync.Map
+// txWrites are the transactions that write client data (the
+// transaction's app → *txWrite): a save inside one is made by its actor.
+var txWrites sync.Map
 
 // bindWrites logs every create, update and delete of client data in the
 // transaction of the write: the request marks the record it saves with
@@ -53,21 +52,26 @@ func (l *accessLog) requestWrite(e *core.RecordRequestEvent) error {
 // the system (a save from Go outside any request: the demo, a cron job).
 func (l *accessLog) logWrite(action string) func(e *core.RecordEvent) error {
 	return func(e *core.RecordEvent) error {
-		actor, ok := l.writes.Load(e.Record)
-		if !ok {
-			actor, ok = txActors.Load(e.App)
-		}
-		if !ok {
+		var actor audit.Actor
+		if marked, ok := l.writes.Load(e.Record); ok {
+			actor = marked.(audit.Actor)
+		} else if tx, ok := txWrites.Load(e.App); ok {
+			actor = tx.(*txWrite).actor
+		} else {
 			actor = audit.SystemActor("regie", "")
 		}
 		app := e.App
-		err := withActor(app, actor.(audit.Actor), func(txApp core.App) error {
+		err := withActor(app, actor, func(txApp core.App) error {
 			e.App = txApp
-			// a deleted record's client may go in the same transaction
-			// (a cascade): the entry is made before
 			entries := newClientEntries()
+			entries.known = txWriteOf(txApp).codes
 			if action == audit.ActionDelete {
+				// the parts of a deleted client go after it, in the same
+				// transaction (a cascade): they find its code here
 				entries.add(e.Record, recordName(e.Record))
+				if e.Record.Collection().Name == ClientsCollection {
+					entries.known[e.Record.Id] = e.Record.GetString("code")
+				}
 			}
 			if err := e.Next(); err != nil {
 				return err
@@ -75,7 +79,7 @@ func (l *accessLog) logWrite(action string) func(e *core.RecordEvent) error {
 			if action != audit.ActionDelete {
 				entries.add(e.Record, recordName(e.Record))
 			}
-			list, err := entries.entries(txApp, action, actor.(audit.Actor), "")
+			list, err := entries.entries(txApp, action, actor, "")
 			if err == nil {
 				err = audit.Append(txApp, list...)
 			}
@@ -91,6 +95,19 @@ func (l *accessLog) logWrite(action string) func(e *core.RecordEvent) error {
 	}
 }
 
+// txWrite is what a transaction that writes client data knows: its
+// actor, and the codes of the clients it deleted.
+type txWrite struct {
+	actor audit.Actor
+	codes map[string]string
+}
+
+// txWriteOf returns the txWrite of txApp, a transaction withActor runs.
+func txWriteOf(txApp core.App) *txWrite {
+	tx, _ := txWrites.Load(txApp)
+	return tx.(*txWrite)
+}
+
 // withActor runs fn in a transaction of app (app's own when it is in one)
 // in which every write of client data is logged as actor's, unless the
 // request that saves a record names another. A route that writes client
@@ -98,8 +115,9 @@ func (l *accessLog) logWrite(action string) func(e *core.RecordEvent) error {
 // the system's.
 func withActor(app core.App, actor audit.Actor, fn func(txApp core.App) error) error {
 	return app.RunInTransaction(func(txApp core.App) error {
-		if _, taken := txActors.LoadOrStore(txApp, actor); !taken {
-			defer txActors.Delete(txApp)
+		tx := &txWrite{actor: actor, codes: map[string]string{}}
+		if _, taken := txWrites.LoadOrStore(txApp, tx); !taken {
+			defer txWrites.Delete(txApp)
 		}
 		return fn(txApp)
 	})

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"buurtplein/internal/testapp"
@@ -30,6 +31,29 @@ func copyTeam(_ testing.TB, f *accessFixture) {
 		}
 		return e.Next()
 	})
+}
+
+// afterReferral returns a setup that runs then in a new referral's
+// transaction, after its row is written.
+func afterReferral(then func(e *core.RecordEvent) error) func(t testing.TB, f *accessFixture) {
+	return func(t testing.TB, f *accessFixture) {
+		copyTeam(t, f)
+		f.app.OnRecordCreateExecute(regie.ReferralsCollection).BindFunc(func(e *core.RecordEvent) error {
+			if err := e.Next(); err != nil {
+				return err
+			}
+			return then(e)
+		})
+	}
+}
+
+// batchOf returns the body of a batch that creates referrals (bodies).
+func batchOf(bodies ...string) string {
+	requests := make([]string, len(bodies))
+	for i, b := range bodies {
+		requests[i] = `{"method":"POST","url":"/api/collections/referrals/records","body":` + b + `}`
+	}
+	return `{"requests":[` + strings.Join(requests, ",") + `]}`
 }
 
 // TestAccessLogWrites: every create, update and delete of client data
@@ -97,8 +121,7 @@ func TestAccessLogWrites(t *testing.T) {
 			name: "bram creates two in a batch", method: http.MethodPost, who: "bram",
 			url: func(*accessFixture) string { return "/api/batch" },
 			body: func(f *accessFixture) string {
-				return `{"requests":[{"method":"POST","url":"/api/collections/referrals/records","body":` + newReferral(f, newId, "red") +
-					`},{"method":"POST","url":"/api/collections/referrals/records","body":` + newReferral(f, otherId, "green") + `}]}`
+				return batchOf(newReferral(f, newId, "red"), newReferral(f, otherId, "green"))
 			},
 			setup: copyTeam, status: 200, content: []string{newId, otherId},
 			check: func(t testing.TB, f *accessFixture, _ *http.Response) {
@@ -111,8 +134,7 @@ func TestAccessLogWrites(t *testing.T) {
 			name: "bram's batch whose second referral is invalid: nothing but the refusal", method: http.MethodPost, who: "bram",
 			url: func(*accessFixture) string { return "/api/batch" },
 			body: func(f *accessFixture) string {
-				return `{"requests":[{"method":"POST","url":"/api/collections/referrals/records","body":` + newReferral(f, newId, "red") +
-					`},{"method":"POST","url":"/api/collections/referrals/records","body":` + newReferral(f, otherId, "purple") + `}]}`
+				return batchOf(newReferral(f, newId, "red"), newReferral(f, otherId, "purple"))
 			},
 			setup: copyTeam, status: 400, content: []string{`"status":400`},
 			check: refused("400", "referrals", "referrals"),
@@ -125,36 +147,22 @@ func TestAccessLogWrites(t *testing.T) {
 		},
 		{
 			name: "a hook refuses bram's referral after its row is written: nothing but the refusal", method: http.MethodPost, who: "bram", url: referrals,
-			body: func(f *accessFixture) string { return newReferral(f, newId, "red") },
-			setup: func(t testing.TB, f *accessFixture) {
-				copyTeam(t, f)
-				f.app.OnRecordCreateExecute(regie.ReferralsCollection).BindFunc(func(e *core.RecordEvent) error {
-					if err := e.Next(); err != nil {
-						return err
-					}
-					return errors.New("refused after the write")
-				})
-			},
+			body:   func(f *accessFixture) string { return newReferral(f, newId, "red") },
+			setup:  afterReferral(func(*core.RecordEvent) error { return errors.New("refused after the write") }),
 			status: 400, content: []string{`"status":400`},
 			check: refused("400", "referrals"),
 		},
 		{
 			name: "what the server writes with bram's referral is bram's", method: http.MethodPost, who: "bram", url: referrals,
 			body: func(f *accessFixture) string { return newReferral(f, newId, "red") },
-			setup: func(t testing.TB, f *accessFixture) {
-				copyTeam(t, f)
-				f.app.OnRecordCreateExecute(regie.ReferralsCollection).BindFunc(func(e *core.RecordEvent) error {
-					if err := e.Next(); err != nil {
-						return err
-					}
-					client, err := e.App.FindRecordById(regie.ClientsCollection, e.Record.GetString("client"))
-					if err != nil {
-						return err
-					}
-					client.Set("contact_notes", "Melding ontvangen")
-					return e.App.Save(client)
-				})
-			},
+			setup: afterReferral(func(e *core.RecordEvent) error {
+				client, err := e.App.FindRecordById(regie.ClientsCollection, e.Record.GetString("client"))
+				if err != nil {
+					return err
+				}
+				client.Set("contact_notes", "Melding ontvangen")
+				return e.App.Save(client)
+			}),
 			status: 200, content: []string{newId},
 			check: func(t testing.TB, f *accessFixture, _ *http.Response) {
 				rows := f.newEntries(t)
@@ -163,6 +171,20 @@ func TestAccessLogWrites(t *testing.T) {
 				}
 				checkEntries(t, rows[:1], client1(f, audit.ActionUpdate, "bram", "member", "clients/"+f.client1.Id))
 				checkEntries(t, rows[1:], client1(f, audit.ActionCreate, "bram", "member", "referrals/"+newId))
+			},
+		},
+		{
+			name: "bram creates a referral with its client expanded: the client is read", method: http.MethodPost, who: "bram",
+			url:  func(*accessFixture) string { return "/api/collections/referrals/records?expand=client" },
+			body: func(f *accessFixture) string { return newReferral(f, newId, "red") }, setup: copyTeam,
+			status: 200, content: []string{newId, `"initials":"A.B."`},
+			check: func(t testing.TB, f *accessFixture, _ *http.Response) {
+				rows := f.newEntries(t)
+				if len(rows) != 2 {
+					t.Fatalf("%d entries, want 2: %+v", len(rows), rows)
+				}
+				checkEntries(t, rows[:1], client1(f, audit.ActionCreate, "bram", "member", "referrals/"+newId))
+				checkEntries(t, rows[1:], client1(f, audit.ActionRead, "bram", "member", "clients/"+f.client1.Id))
 			},
 		},
 	}
@@ -184,13 +206,18 @@ func TestAccessLogSystemWrites(t *testing.T) {
 	if err := app.Save(f.client1); err != nil {
 		t.Fatal(err)
 	}
-	rows := f.newEntries(t)
-	if len(rows) != 1 {
-		t.Fatalf("%d entries, want 1: %+v", len(rows), rows)
+	system := func(action string, client *core.Record, record string) want {
+		return want{action: action, user: audit.RoleSystem, role: audit.RoleSystem, team: f.hn,
+			client: client.Id, code: client.GetString("code"), records: []string{record}}
 	}
-	r := rows[0]
-	if r.Action != audit.ActionUpdate || r.User != audit.RoleSystem || r.Role != audit.RoleSystem || r.Client != f.client1.Id ||
-		r.Team != f.hn || r.Record != "clients/"+f.client1.Id || r.IP != "local" || r.UserAgent == "" || r.OnBehalfOf == "" {
-		t.Errorf("a system write's entry: %+v", r)
+	checkEntries(t, f.newEntries(t), system(audit.ActionUpdate, f.client1, "clients/"+f.client1.Id))
+
+	// a deleted client takes its referral along, in one transaction
+	f.mark(t)
+	if err := app.Delete(f.client2); err != nil {
+		t.Fatal(err)
 	}
+	checkEntries(t, f.newEntries(t),
+		system(audit.ActionDelete, f.client2, "clients/"+f.client2.Id),
+		system(audit.ActionDelete, f.client2, "referrals/"+f.referrals[2].Id))
 }
