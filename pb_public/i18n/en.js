@@ -1575,6 +1575,12 @@ export default {
       regie_plan_action_task: 'Buurtplein makes the task of an agreed action itself; leave it empty.',
       // regie: access log
       regie_subscription_forbidden: 'Live subscriptions to client data are not possible, not even for administrators: changes arrive as notices on the team\'s channel.',
+      // regie: client rights
+      regie_not_team_member: 'Only the members of this client\'s team see or do anything with the file. Your attempt has been recorded in the access log.',
+      regie_erase_not_coordinator: 'Only a coordinator of the team erases a client.',
+      regie_erase_code_mismatch: 'The code does not match. Type the client\'s code exactly to confirm that you erase this client.',
+      regie_format_invalid: 'Choose json or pdf as the format, not "{format}".',
+      regie_report_period_invalid: 'Choose a period of days (YYYY-MM-DD) whose first day is not after its last.',
     },
   },
 };

@@ -1576,6 +1576,12 @@ export default {
       regie_plan_action_task: 'De taak van een afspraak maakt Buurtplein zelf; laat hem leeg.',
       // regie: access log
       regie_subscription_forbidden: 'Live meekijken met cliëntgegevens kan niet, ook niet als beheerder: wijzigingen komen als melding op het kanaal van het team.',
+      // regie: client rights
+      regie_not_team_member: 'Alleen de leden van het team van deze cliënt zien of doen iets met het dossier. Je poging is vastgelegd in het toegangslog.',
+      regie_erase_not_coordinator: 'Alleen een coördinator van het team wist een cliënt.',
+      regie_erase_code_mismatch: 'De code klopt niet. Typ de code van de cliënt precies over om te bevestigen dat je deze cliënt wist.',
+      regie_format_invalid: 'Kies als vorm json of pdf, niet "{format}".',
+      regie_report_period_invalid: 'Kies een periode van dagen (JJJJ-MM-DD) waarvan de eerste niet na de laatste komt.',
     },
   },
 };

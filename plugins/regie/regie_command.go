@@ -18,7 +18,7 @@ import (
 func (p *plugin) command() *cobra.Command {
 	command := &cobra.Command{
 		Use:   "clients",
-		Short: "A client's rights: everything held about them, the access report, erasure",
+		Short: "De rechten van een cliënt: alles wat over de cliënt bewaard wordt, het toegangsrapport, wissen",
 	}
 	command.AddCommand(p.exportCommand(), p.reportCommand(), p.eraseCommand())
 	return command

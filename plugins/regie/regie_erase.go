@@ -31,7 +31,7 @@ func (c Erasure) String() string {
 // plans and case steps go with the client (their relation cascades, and
 // the conversations' files are removed from the storage once the
 // transaction is committed), the tasks made from its plans and the
-// notifications about the client are deleted with it. The access log's
+// notifications about the client and those tasks are deleted with it. The access log's
 // entries about the client stay: they are the record of who saw it.
 func erase(app core.App, actor audit.Actor, clientId string) (Erasure, error) {
 	var counts Erasure
@@ -55,8 +55,13 @@ func erase(app core.App, actor audit.Actor, clientId string) (Erasure, error) {
 				return fmt.Errorf("erasing %s: task %s: %w", clientId, task.Id, err)
 			}
 		}
-		notifications, err := txApp.FindAllRecords("notifications",
-			dbx.HashExp{"subject": clientId, "subject_collection": ClientsCollection})
+		// the notifications about the client (a deadline passed) and
+		// those its tasks' deletion withdrew name them: they go too
+		subjects := []any{clientId}
+		for _, task := range x.Tasks {
+			subjects = append(subjects, task.Id)
+		}
+		notifications, err := txApp.FindAllRecords("notifications", dbx.HashExp{"subject": subjects})
 		if err != nil {
 			return fmt.Errorf("erasing %s: its notifications: %w", clientId, err)
 		}

@@ -140,13 +140,8 @@ func (d *pdfDoc) field(label, value string) {
 		value = "–"
 	}
 	pdf.SetFont(pdfFamily, "B", pdfFontSize)
-	y := pdf.GetY()
 	pdf.CellFormat(labelWidth, pdfLine, d.clean(label), "", 0, "L", false, 0, "")
 	pdf.SetFont(pdfFamily, "", pdfFontSize)
-	// a page break inside the value starts it on the new page's top
-	if pdf.GetY() != y {
-		pdf.SetX(pdfMargin + labelWidth)
-	}
 	pdf.MultiCell(0, pdfLine, d.clean(value), "", "L", false)
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 
 	"buurtplein/hooks"
 	"buurtplein/plugins/audit"
@@ -24,12 +25,15 @@ const (
 // out.
 const reportDetails = "access report"
 
-// errNotLogged marks an access that could not be logged, and so did not
-// happen.
-var errNotLogged = errors.New("the access log could not be written")
+// recordId is what a record id can be.
+var recordId = regexp.MustCompile(`^[a-zA-Z0-9_]{1,40}$`)
+
+// errLogUnavailable marks an access that did not happen because the
+// access log could not be written (or, for a report, read).
+var errLogUnavailable = errors.New("the access log is unavailable")
 
 // bindRights adds the client's rights, for the members of the client's
-// team (a superuser or BOB staff is refused, as every other non-member):
+// team (BOB staff are refused, as every other non-member) and superusers:
 //
 //	GET  /api/buurtplein/clients/{client}/export?format=json|pdf        everything held about the client
 //	GET  /api/buurtplein/clients/{client}/access-report?from=&to=&format=json|pdf  who accessed the file
@@ -75,14 +79,16 @@ func (p *plugin) clientRoute(coordinatorOnly bool, serve func(*core.RequestEvent
 }
 
 // mayExercise refuses whoever is not a member of the client's team, and
-// a member who is not its coordinator when coordinatorOnly.
+// a member who is not its coordinator when coordinatorOnly. A superuser
+// (IT) may, as everywhere: superusers bypass every rule, and their
+// accesses are logged like anyone's.
 func mayExercise(e *core.RequestEvent, client *core.Record, coordinatorOnly bool) error {
-	role := ""
-	if !e.Auth.IsSuperuser() {
-		var err error
-		if role, err = hooks.Role(e.App, e.Auth.Id, client.GetString("team")); err != nil {
-			return err
-		}
+	if e.Auth.IsSuperuser() {
+		return nil
+	}
+	role, err := hooks.Role(e.App, e.Auth.Id, client.GetString("team"))
+	if err != nil {
+		return err
 	}
 	switch {
 	case role == "":
@@ -103,11 +109,15 @@ func refuse(e *core.RequestEvent, client *core.Record, id string, err error) err
 	var apiErr *router.ApiError
 	if err == nil || e.Auth == nil || !errors.As(err, &apiErr) ||
 		apiErr.Status < 400 || apiErr.Status >= 500 || apiErr.Status == http.StatusUnauthorized {
-		return unavailableIfNotLogged(err)
+		return unavailableIfNotLogged(e.App, err)
 	}
 	details := fmt.Sprint(apiErr.Status)
 	if code, _ := hooks.CodeOf(err); code != "" {
 		details = code
+	}
+	// the id is what the caller typed: kept only when it can be an id
+	if !recordId.MatchString(id) {
+		id = "?"
 	}
 	entry := audit.Entry{Action: audit.ActionRefused, Actor: audit.ActorOf(e),
 		Record: ClientsCollection + "/" + id, Details: details}
@@ -115,15 +125,16 @@ func refuse(e *core.RequestEvent, client *core.Record, id string, err error) err
 		entry.Team, entry.Client, entry.ClientCode = client.GetString("team"), client.Id, client.GetString("code")
 	}
 	if logErr := audit.Append(e.App, entry); logErr != nil {
-		return unavailableIfNotLogged(fmt.Errorf("%w: %w", errNotLogged, logErr))
+		return unavailableIfNotLogged(e.App, fmt.Errorf("%w: %w", errLogUnavailable, logErr))
 	}
 	return err
 }
 
 // unavailableIfNotLogged returns a 503 for an access that was not
-// answered because it could not be logged.
-func unavailableIfNotLogged(err error) error {
-	if errors.Is(err, errNotLogged) {
+// answered because the log could not be written or read.
+func unavailableIfNotLogged(app core.App, err error) error {
+	if errors.Is(err, errLogUnavailable) {
+		app.Logger().Error("A client's right was refused: the access log is unavailable", "error", err)
 		return hooks.Err(http.StatusServiceUnavailable, "audit_unavailable", nil,
 			"Het toegangslog kan nu niet worden bijgewerkt, en zonder dat worden geen cliëntgegevens getoond. Probeer het later opnieuw.")
 	}
@@ -139,10 +150,10 @@ func entryOf(e *core.RequestEvent, action string, client *core.Record, record, d
 	}
 }
 
-// logAccess writes entry, or returns errNotLogged.
+// logAccess writes entry, or returns an error that is errLogUnavailable.
 func logAccess(app core.App, entry audit.Entry) error {
 	if err := audit.Append(app, entry); err != nil {
-		return fmt.Errorf("%w: %w", errNotLogged, err)
+		return fmt.Errorf("%w: %w", errLogUnavailable, err)
 	}
 	return nil
 }
@@ -204,7 +215,7 @@ func serveReport(e *core.RequestEvent, client *core.Record) error {
 	}
 	report, err := AccessReport(e.App, client.Id, from, to)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %w", errLogUnavailable, err)
 	}
 	record := ClientsCollection + "/" + client.Id
 	if format == formatJSON {

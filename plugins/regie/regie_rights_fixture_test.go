@@ -26,10 +26,10 @@ import (
 // a client's rights. anna (coordinator) and bram are in Haarlem-Noord,
 // carla in Schalkwijk, bo in BOB.
 type rightsOrg struct {
-	app                             *tests.TestApp
-	server                          *httptest.Server
-	haarlem, schalkwijk             string
-	anna, bram, carla               string
+	app                            *tests.TestApp
+	server                         *httptest.Server
+	haarlem, schalkwijk            string
+	anna, bram, carla              string
 	annaT, bramT, carlaT, boT, itT string
 }
 
@@ -94,7 +94,7 @@ func saveCase(t *testing.T, app core.App, team, code, regisseur string) rightsCa
 	}
 	c.conversation = conversation
 	c.plan = saveRecord(t, app, regie.PlansCollection, part(map[string]any{
-		"goals": dutch, "regisseur": regisseur, "review_date": "2027-01-15 00:00:00.000Z",
+		"goals": dutch, "regisseur": regisseur, "review_date": "2027-01-15 00:00:00.000Z", "author": regisseur,
 		"actions": []map[string]any{
 			{"id": "a1", "text": "Huisbezoek plannen", "assignee": regisseur, "due": "2026-12-10"},
 			{"id": "a2", "text": "Wmo-aanvraag doen", "assignee": "", "due": ""},

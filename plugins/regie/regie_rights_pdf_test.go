@@ -2,9 +2,14 @@ package regie_test
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
+
+	"buurtplein/plugins/audit"
+	"buurtplein/plugins/regie"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
@@ -96,7 +101,7 @@ func TestPDFKeepsDutchText(t *testing.T) {
 	}
 	pages := pdfText(t, body)
 	text := strings.Join(pages, "")
-	for _, want := range []string{"Gegevens van cliënt HN-7001", dutch, "huisarts", "Anna", "verslag.png", "Huisbezoek plannen", "pagina 1 van "} {
+	for _, want := range []string{"Gegevens van cliënt HN-7001", dutch, "huisarts", "Anna de Vries", "conversations/" + c.conversation.Id + "/verslag_", "Huisbezoek plannen", "pagina 1 van "} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the export's PDF lacks %q:\n%s", want, text)
 		}
@@ -114,5 +119,52 @@ func TestPDFKeepsDutchText(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("the report's PDF lacks %q:\n%s", want, text)
 		}
+	}
+}
+
+// TestReportPDFRunsOverPages prints the report of a client with more
+// accesses than a page holds, one of them naming many records: the table
+// goes on over pages, each with its header, and every access is in it.
+func TestReportPDFRunsOverPages(t *testing.T) {
+	t.Parallel()
+	o := newRightsOrg(t)
+	c := saveCase(t, o.app, o.haarlem, "HN-7002", o.anna)
+	actor := audit.SystemActor("test", "")
+	many := strings.Repeat("referrals/abcdefghijklmno ", 70)
+	for i := range 120 {
+		entry := audit.Entry{Action: audit.ActionRead, Actor: actor, Team: o.haarlem, Client: c.client.Id,
+			ClientCode: "HN-7002", Record: fmt.Sprintf("clients/%s #%03d", c.client.Id, i)}
+		if i == 60 {
+			entry.Record = many
+		}
+		if err := audit.Append(o.app, entry); err != nil {
+			t.Fatal(err)
+		}
+	}
+	report, err := regie.AccessReport(o.app, c.client.Id, time.Time{}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := report.PDF()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := pdfText(t, data)
+	if len(pages) < 3 {
+		t.Fatalf("%d pages for %d accesses", len(pages), len(report.Entries))
+	}
+	for i, page := range pages[1:] {
+		if !strings.Contains(page, "Wanneer\nWat\nWie") {
+			t.Errorf("page %d has no header:\n%s", i+2, page)
+		}
+	}
+	text := strings.Join(pages, "")
+	for i := range 120 {
+		if i != 60 && !strings.Contains(text, fmt.Sprintf("#%03d", i)) {
+			t.Errorf("access %d is not in the report", i)
+		}
+	}
+	if !strings.Contains(text, "…") {
+		t.Error("the long cell is not cut")
 	}
 }
