@@ -35,7 +35,7 @@ func TestRegieMoveCaseAndAccessReport(t *testing.T) {
 
 	// the Cliënten tab leads to the team's case list
 	anna.waitVisible("see the Cliënten tab", `#app-nav a[href="#/regie"]`)
-	anna.do("open Cliënten", chromedp.Click(chromedp.CSS(`#app-nav a[href="#/regie"]`)))
+	anna.clickNow("open Cliënten", `#app-nav a[href="#/regie"]`)
 	anna.waitFor("arrive at Haarlem-Noord's case list", `location.hash === "#/regie/team/haarlem-noord"`)
 	list := `[data-test=case-list][data-team=haarlem-noord][data-state=ready][data-live=true]`
 	anna.waitVisible("see the case list, live", list)
@@ -48,7 +48,7 @@ func TestRegieMoveCaseAndAccessReport(t *testing.T) {
 	}
 	clientId := eval[string](anna, "read HN-0001's id", row+`.dataset.id`)
 
-	anna.do("open HN-0001", chromedp.Click(chromedp.CSS(`[data-test=case][data-code="HN-0001"] [data-test=case-link]`)))
+	anna.clickNow("open HN-0001", list+` [data-test=case][data-code="HN-0001"] [data-test=case-link]`)
 	view := fmt.Sprintf(`[data-test=case-view][data-id=%q]`, clientId)
 	anna.waitVisible("see the case in melding, live", view+`[data-state=ready][data-step=melding][data-live=true]`)
 	anna.checkFits()
@@ -78,7 +78,7 @@ func TestRegieMoveCaseAndAccessReport(t *testing.T) {
 		`[...document.querySelectorAll(`+jsString(view+` [data-test=case-step-event]`)+`)].some(e => e.dataset.kind === "forward" && e.dataset.from === "melding" && e.dataset.to === "gesprek")`)
 
 	// the list shows the move too, in its new group with the new badge
-	anna.do("back to the case list", chromedp.Click(chromedp.CSS(view+` [data-test=back-to-list]`)))
+	anna.clickNow("back to the case list", view+` [data-test=back-to-list]`)
 	anna.waitVisible("see the case list", list)
 	moved := `document.querySelector(` + jsString(list+` [data-test=step-group][data-step=gesprek] [data-test=case][data-code="HN-0001"]`) + `)`
 	anna.waitFor("see HN-0001 under gesprek", moved)
@@ -92,7 +92,7 @@ func TestRegieMoveCaseAndAccessReport(t *testing.T) {
 	// the access report lists anna's reads of the client
 	anna.goTo("#/regie/case/" + clientId)
 	anna.waitVisible("see the case again", view+`[data-state=ready]`)
-	anna.do("open the access report", chromedp.Click(chromedp.CSS(view+` [data-test=access-link]`)))
+	anna.clickNow("open the access report", view+` [data-test=access-link]`)
 	report := fmt.Sprintf(`[data-test=access-report][data-id=%q][data-state=ready]`, clientId)
 	anna.waitVisible("see the access report", report)
 	anna.checkFits()
@@ -111,6 +111,14 @@ func TestRegieMoveCaseAndAccessReport(t *testing.T) {
 	if code := eval[string](anna, "read the report's client", `document.querySelector(`+jsString(report)+`).dataset.code`); code != "HN-0001" {
 		t.Errorf("the access report is of %q, want HN-0001", code)
 	}
+}
+
+// clickNow clicks the element that matches selector as soon as there is
+// one, in one step in the page: a live screen that renders a list again
+// between finding an element and clicking it cannot make the click miss.
+func (p *tab) clickNow(what, selector string) {
+	p.t.Helper()
+	p.waitFor(what, `(el => el ? (el.click(), true) : false)(document.querySelector(`+jsString(selector)+`))`)
 }
 
 // badgeState is what a deadline badge shows.
@@ -228,7 +236,7 @@ func TestRegieLiveTemplateAndErase(t *testing.T) {
 	anna.goTo("#/regie/case/" + client.Id)
 	view := fmt.Sprintf(`[data-test=case-view][data-id=%q][data-state=ready]`, client.Id)
 	anna.waitVisible("see bram's client", view)
-	anna.do("ask to erase", chromedp.Click(chromedp.CSS(view+` [data-test=erase]`)))
+	anna.clickNow("ask to erase", view+` [data-test=erase]`)
 	dialog := `dialog[data-test=erase-dialog][open]`
 	anna.waitVisible("see the erase dialog", dialog)
 	anna.do("type a wrong code", chromedp.SendKeys(chromedp.CSS(dialog+` [data-test=erase-dialog-typed]`), "HN-9999"))

@@ -82,7 +82,10 @@ function moveForm({ client, step, steps, kind, to, onMoved, onCancel }) {
     e.preventDefault();
     showError(error, '');
     /** @type {Object<string, any>} */
-    const body = { client: client.id, kind };
+    // the step seen here: if a colleague moved the case meanwhile, the
+    // server refuses this move (regie_step_moved) instead of applying it
+    // to a step it was not meant for
+    const body = { client: client.id, kind, from: client.step };
     if (kind === 'forward') body.to = to;
     if (kind === 'back') {
       body.to = /** @type {HTMLInputElement|null} */ (form.querySelector('input[name=to]:checked'))?.value || '';
@@ -108,6 +111,12 @@ function moveForm({ client, step, steps, kind, to, onMoved, onCancel }) {
       markFields(form, answer ? { ...problem.fields, ['answer.' + answer.key]: problem.message } : problem.fields);
       showError(error, problem.message);
       submit.disabled = false;
+      // the case shows where it is now (the panel is built anew: the
+      // message goes along as a toast)
+      if (problem.code === 'regie_step_moved') {
+        toast(problem.message, 'error');
+        onMoved();
+      }
     }
   });
   return form;

@@ -105,7 +105,7 @@ function show(el, id, live) {
     const moved = !shown || shown.client.step !== client.step || shown.client.status !== client.status || shown.templateUpdated !== data.templateUpdated;
     root.dataset.step = client.step;
     root.dataset.status = client.status;
-    replace(boxes.crumbs, h('a', { href: casesHash(team.slug), dataset: { test: 'back-to-list' } }, t('regie.casesOf', { team: team.name })));
+    if (!shown) replace(boxes.crumbs, h('a', { href: casesHash(team.slug), dataset: { test: 'back-to-list' } }, t('regie.casesOf', { team: team.name })));
     replace(boxes.head, header(client, steps));
     // the move panel keeps what is being typed unless the case moved
     if (moved) replace(boxes.move, moveBox({ client, steps, onMoved: load }));
