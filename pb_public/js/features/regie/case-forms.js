@@ -292,7 +292,9 @@ export function planForm({ client, plan, people, onSaved }) {
       const el = /** @type {HTMLElement} */ (row);
       const get = (name) => /** @type {HTMLInputElement} */ (el.querySelector(`[name=${name}]`)).value;
       /** @type {Object<string, string>} */
-      const a = { id: el.dataset.id || crypto.randomUUID().replace(/-/g, '').slice(0, 15), text: get('text').trim(), assignee: get('assignee'), due: get('due') };
+      // a new action gets its id, and its task, from the server
+      const a = { text: get('text').trim(), assignee: get('assignee'), due: get('due') };
+      if (el.dataset.id) a.id = el.dataset.id;
       if (el.dataset.task) a.task = el.dataset.task;
       return a;
     }).filter((a) => a.text || a.task);

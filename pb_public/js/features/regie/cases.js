@@ -94,7 +94,9 @@ function teamSwitch(team, teams) {
  * @returns {HTMLElement}
  */
 function groups(steps, clients) {
-  const open = clients.filter((c) => c.status !== 'closed');
+  // the first deadline first; cases without one after those with one
+  const byDue = (a, b) => (a.step_due ? 0 : 1) - (b.step_due ? 0 : 1) || String(a.step_due).localeCompare(String(b.step_due)) || String(a.code).localeCompare(String(b.code));
+  const open = clients.filter((c) => c.status !== 'closed').sort(byDue);
   const known = new Set(steps.map((s) => s.key));
   const sections = steps.map((s) => section(s.key, s.name, open.filter((c) => c.step === s.key)));
   const orphans = open.filter((c) => !known.has(c.step));
