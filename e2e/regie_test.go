@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -256,4 +257,94 @@ func TestRegieLiveTemplateAndErase(t *testing.T) {
 	if code, body := bram.do(http.MethodGet, "/api/collections/clients/records/"+client.Id, nil); code != http.StatusNotFound {
 		t.Errorf("the erased client still answers %d: %s", code, body)
 	}
+}
+
+// TestRegieCaseForms has eva, the coordinator of Heemstede, give her
+// team's melding step a required question of its own in the template
+// editor, take in a new client through the form, record the referral,
+// and try to move the case on without the answer: the server's refusal
+// is worded and marked at the question. With the answer the case moves to
+// gesprek (the timeline shows the answer), a conversation is recorded, the
+// case moves to regie and the plan's agreed action becomes a task.
+func TestRegieCaseForms(t *testing.T) {
+	b := newBrowser(t)
+	eva := b.tab("eva")
+	eva.signIn("eva@buurtplein.test", "Eva Smit")
+
+	eva.goTo("#/regie/team/heemstede/template")
+	editor := `[data-test=template-editor][data-state=ready]`
+	melding := editor + ` [data-test=template-step][data-key=melding]`
+	eva.waitVisible("see the template editor", editor)
+	eva.clickNow("add a question to melding", melding+` [data-test=field-add]`)
+	eva.waitVisible("see the new question", melding+` [data-test=template-field]`)
+	eva.do("make it a required choice",
+		chromedp.SendKeys(chromedp.CSS(melding+` [data-test=field-label]`), "Ernst"),
+		chromedp.Evaluate[chromedp.Void](`(s => { s.value = "choice"; s.dispatchEvent(new Event("change", {bubbles: true})); })(document.querySelector(`+jsString(melding+` [data-test=field-type]`)+`))`),
+	)
+	eva.waitVisible("see the choices box", melding+` [data-test=field-options]`)
+	eva.do("give the choices and make it required",
+		chromedp.SendKeys(chromedp.CSS(melding+` [data-test=field-options]`), "laag, hoog"),
+		chromedp.Click(chromedp.CSS(melding+` [data-test=template-field] .regie-check input`)),
+		chromedp.Click(chromedp.CSS(editor+` [data-test=template-save]`)),
+	)
+	eva.waitFor("see the template saved", `document.querySelector("#toasts").textContent.includes("De werkwijze is opgeslagen.")`)
+
+	eva.goTo("#/regie/team/heemstede/new")
+	eva.waitVisible("see the new-client form", `form[data-test=client-form]`)
+	eva.checkPhone("the new-client form")
+	eva.do("take in a client",
+		chromedp.SendKeys(chromedp.CSS(`form[data-test=client-form] input[name=initials]`), "W.K."),
+		chromedp.SendKeys(chromedp.CSS(`form[data-test=client-form] input[name=neighbourhood]`), "Bronsteeweg"),
+		chromedp.Click(chromedp.CSS(`[data-test=client-submit]`)),
+	)
+	eva.waitFor("arrive at the new case", `location.hash.startsWith("#/regie/case/")`)
+	view := `[data-test=case-view][data-state=ready]`
+	eva.waitVisible("see the case in melding", view+`[data-step=melding]`)
+	code := eval[string](eva, "read the client's code", `document.querySelector("[data-test=case-head] [data-test=case-code]").textContent`)
+	if !regexp.MustCompile(`^[A-Z]{2}-[0-9]{4,}$`).MatchString(code) {
+		t.Errorf("the new client got the code %q, not one the server makes", code)
+	}
+
+	eva.clickNow("open the referral form", view+` details[data-test=referral-new] > summary`)
+	eva.do("record the referral",
+		chromedp.SendKeys(chromedp.CSS(view+` form[data-test=referral-form] textarea[name=reason]`), "Buren zien haar niet meer buiten."),
+		chromedp.Click(chromedp.CSS(view+` form[data-test=referral-form] input[name=urgency][value=red] + span`)),
+		chromedp.Click(chromedp.CSS(view+` [data-test=referral-submit]`)),
+	)
+	eva.waitFor("see the referral, red", `document.querySelector(`+jsString(view+` [data-test=referral] [data-test=urgency]`)+`)?.dataset.urgency === "red"`)
+
+	eva.clickNow("move on to gesprek", view+` [data-test=move-forward][data-to=gesprek]`)
+	answer := view + ` form[data-test=move-form] [data-test=answer][data-key=veld_1]`
+	eva.waitVisible("see the question of melding", answer)
+	eva.clickNow("move on without the answer", view+` form[data-test=move-form] [data-test=move-submit]`)
+	eva.waitFor("see why the case does not move", `(document.querySelector(`+jsString(view+` form[data-test=move-form] .form-error`)+`)?.textContent ?? "") === 'Vul "Ernst" in voor de zaak verder gaat.'`)
+	if invalid := eval[string](eva, "look at the question", `document.querySelector(`+jsString(answer)+`).getAttribute("aria-invalid") ?? ""`); invalid != "true" {
+		t.Errorf("the unanswered question is not marked (aria-invalid=%q)", invalid)
+	}
+	eva.do("answer and move on",
+		chromedp.SetValue(chromedp.CSS(answer), "hoog"),
+		chromedp.Click(chromedp.CSS(view+` form[data-test=move-form] [data-test=move-submit]`)),
+	)
+	eva.waitVisible("see the case in gesprek", view+`[data-step=gesprek]`)
+	eva.waitFor("see the answer in the timeline", `[...document.querySelectorAll("[data-test=case-step-event][data-kind=forward]")].some(e => e.textContent.includes("Ernst") && e.textContent.includes("hoog"))`)
+
+	eva.clickNow("open the conversation form", view+` details[data-test=conversation-new] > summary`)
+	eva.do("record the conversation",
+		chromedp.SendKeys(chromedp.CSS(view+` form[data-test=conversation-form] textarea[name=notes]`), "Thuis gesproken, met de buurvrouw erbij."),
+		chromedp.Click(chromedp.CSS(view+` [data-test=conversation-submit]`)),
+	)
+	eva.waitFor("see the conversation", `document.querySelectorAll(`+jsString(view+` [data-test=conversation]`)+`).length === 1`)
+	eva.clickNow("move on to regie", view+` [data-test=move-forward][data-to=regie]`)
+	eva.clickNow("confirm the move", view+` form[data-test=move-form] [data-test=move-submit]`)
+	eva.waitVisible("see the case in regie", view+`[data-step=regie]`)
+
+	eva.clickNow("open the plan form", view+` details[data-test=plan-edit] > summary`)
+	eva.clickNow("add an action", view+` [data-test=plan-add-action]`)
+	eva.do("make the plan",
+		chromedp.SendKeys(chromedp.CSS(view+` form[data-test=plan-form] textarea[name=goals]`), "Weer onder de mensen komen."),
+		chromedp.SendKeys(chromedp.CSS(view+` [data-test=plan-action-row] input[name=text]`), "Koffieochtend in de wijk voorstellen"),
+		chromedp.Click(chromedp.CSS(view+` [data-test=plan-submit]`)),
+	)
+	eva.waitFor("see the action as a task", `document.querySelector(`+jsString(view+` [data-test=plan] [data-test=plan-action] a[href^="#/tasks/"]`)+`)?.textContent === "Koffieochtend in de wijk voorstellen"`)
+	eva.checkPhone("the case")
 }
