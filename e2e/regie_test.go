@@ -48,6 +48,11 @@ func TestRegieMoveCaseAndAccessReport(t *testing.T) {
 		t.Fatalf("HN-0001's deadline badge in the list says %+v", before)
 	}
 	clientId := eval[string](anna, "read HN-0001's id", row+`.dataset.id`)
+	// the demo's overdue case stands out: red, in words
+	overdue := eval[string](anna, "read the overdue badge", `(el => el ? el.className + "|" + el.textContent.trim() : "")(document.querySelector(`+jsString(list+` [data-test=case] [data-test=deadline][data-state=overdue]`)+`))`)
+	if !strings.Contains(overdue, "regie-deadline-overdue|") || !regexp.MustCompile(`te laat|termijn verstreken`).MatchString(overdue) {
+		t.Errorf("no overdue case stands out in the list: %q", overdue)
+	}
 
 	anna.clickNow("open HN-0001", list+` [data-test=case][data-code="HN-0001"] [data-test=case-link]`)
 	view := fmt.Sprintf(`[data-test=case-view][data-id=%q]`, clientId)
