@@ -353,3 +353,39 @@ func TestRegieCaseForms(t *testing.T) {
 	eva.waitFor("see the action as a task", `document.querySelector(`+jsString(view+` [data-test=plan] [data-test=plan-action] a[href^="#/tasks/"]`)+`)?.textContent === "Koffieochtend in de wijk voorstellen"`)
 	eva.checkPhone("the case")
 }
+
+// TestRegieOutsiders checks the area from outside a client's team: bo, of
+// BOB, has no Cliënten tab and is told the area is the buurtteams'; carla,
+// of Schalkwijk, opening a Haarlem-Noord case by its address sees that it
+// is not there for her, and nothing of it.
+func TestRegieOutsiders(t *testing.T) {
+	b := newBrowser(t)
+	var list struct {
+		Items []struct{ Id, Initials string }
+	}
+	apiAs(t, b.baseURL, "bram@buurtplein.test").decode(http.StatusOK, http.MethodGet,
+		"/api/collections/clients/records?filter="+url.QueryEscape(`code = "HN-0002"`), nil, &list)
+	if len(list.Items) != 1 {
+		t.Fatalf("bram finds %d clients HN-0002", len(list.Items))
+	}
+	client := list.Items[0]
+
+	bo := b.tab("bo")
+	bo.signIn("bo@buurtplein.test", "Bo Meijer")
+	bo.waitVisible("see the navigation", `#app-nav a[href="#/bob"]`)
+	if n := eval[int](bo, "look for the Cliënten tab", `document.querySelectorAll('#app-nav a[href="#/regie"]').length`); n != 0 {
+		t.Errorf("bo, of BOB, has a Cliënten tab")
+	}
+	bo.goTo("#/regie")
+	bo.waitVisible("be told the area is the buurtteams'", `[data-test=regie-no-team]`)
+
+	carla := b.tab("carla")
+	carla.signIn("carla@buurtplein.test", "Carla Bakker")
+	carla.goTo("#/regie/case/" + client.Id)
+	carla.waitVisible("see that the case is not there", `[data-test=regie-not-found]`)
+	if text := eval[string](carla, "read the main area", `document.getElementById("main").textContent`); strings.Contains(text, "HN-0002") || strings.Contains(text, client.Initials) {
+		t.Errorf("carla sees something of HN-0002: %q", text)
+	}
+	carla.goTo("#/regie/team/haarlem-noord")
+	carla.waitVisible("see that the team's list is not hers", `[data-test=regie-not-found]`)
+}
