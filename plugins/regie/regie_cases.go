@@ -40,8 +40,7 @@ func (p *plugin) bindCases() {
 		return e.Next()
 	})
 	p.app.OnRecordCreate(ClientsCollection).BindFunc(func(e *core.RecordEvent) error {
-		return e.App.RunInTransaction(func(txApp core.App) error {
-			e.App = txApp
+		return inTransaction(e, func(txApp core.App) error {
 			return openCase(txApp, e.Record, e.Next)
 		})
 	})
@@ -73,6 +72,22 @@ func (p *plugin) bindCases() {
 	}
 
 	p.bindSteps()
+}
+
+// inTransaction runs fn in one transaction around the write of a record
+// (fn calls e.Next), so that what must land with it lands with it or not
+// at all.
+func inTransaction(e *core.RecordEvent, fn func(txApp core.App) error) error {
+	app := e.App
+	err := app.RunInTransaction(func(txApp core.App) error {
+		e.App = txApp
+		return fn(txApp)
+	})
+	// NB! PocketBase runs the record's success hooks (realtime among them)
+	// on the event's app once this returns: the app, not the transaction
+	// that has ended by then
+	e.App = app
+	return err
 }
 
 // refuseServerFields refuses a request that sets one of the server's

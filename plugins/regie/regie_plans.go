@@ -49,8 +49,7 @@ func (p *plugin) bindPlans() {
 	p.app.OnRecordUpdateRequest(PlansCollection).BindFunc(mark)
 
 	save := func(e *core.RecordEvent) error {
-		return e.App.RunInTransaction(func(txApp core.App) error {
-			e.App = txApp
+		return inTransaction(e, func(txApp core.App) error {
 			if err := makeActionTasks(txApp, e.Record); err != nil {
 				return err
 			}

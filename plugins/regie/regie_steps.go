@@ -43,8 +43,7 @@ func (p *plugin) bindSteps() {
 		if e.Record.GetString("kind") == StepStart {
 			return e.Next() // written by openCase, with the client
 		}
-		return e.App.RunInTransaction(func(txApp core.App) error {
-			e.App = txApp
+		return inTransaction(e, func(txApp core.App) error {
 			client, err := txApp.FindRecordById(ClientsCollection, e.Record.GetString("client"))
 			if err != nil {
 				return hooks.Err(http.StatusBadRequest, "regie_client_not_found", nil,

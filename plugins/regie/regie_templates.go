@@ -96,8 +96,7 @@ func (t Template) Step(key string) *Step {
 func (p *plugin) bindTemplates() {
 	// a new buurtteam gets its template with it, in the same transaction
 	p.app.OnRecordCreate(hooks.TeamsCollection).BindFunc(func(e *core.RecordEvent) error {
-		return e.App.RunInTransaction(func(txApp core.App) error {
-			e.App = txApp
+		return inTransaction(e, func(txApp core.App) error {
 			if err := e.Next(); err != nil {
 				return err
 			}
@@ -110,8 +109,7 @@ func (p *plugin) bindTemplates() {
 
 	// and so does a team that becomes one
 	p.app.OnRecordUpdate(hooks.TeamsCollection).BindFunc(func(e *core.RecordEvent) error {
-		return e.App.RunInTransaction(func(txApp core.App) error {
-			e.App = txApp
+		return inTransaction(e, func(txApp core.App) error {
 			if err := e.Next(); err != nil {
 				return err
 			}

@@ -27,10 +27,16 @@ func steps(t testing.TB, s string) regie.Template {
 	return out
 }
 
-// TestValidateTemplate checks each rule of a template, each with its own
-// code and params.
-func TestValidateTemplate(t *testing.T) {
-	t.Parallel()
+// templateCase is a template and the code its validation gives ("" for
+// none), with the params.
+type templateCase struct {
+	name, steps, code string
+	params            hooks.Params
+}
+
+// templateCases are a template of each shape: every rule broken once, and
+// some that are valid.
+func templateCases() []templateCase {
 	long := strings.Repeat("x", 61)
 	many := make([]string, 21)
 	for i := range many {
@@ -39,10 +45,7 @@ func TestValidateTemplate(t *testing.T) {
 	field := func(f string) string {
 		return `[{"key":"a","name":"A","form":"none","deadline_days":1,"fields":[` + f + `],"next":[],"back":[]}]`
 	}
-	cases := []struct {
-		name, steps, code string
-		params            hooks.Params
-	}{
+	return []templateCase{
 		{"the default template", regie.DefaultSteps, "", nil},
 		{"no steps", `[]`, "regie_template_steps", hooks.Params{"min": 1, "max": 20}},
 		{"21 steps", "[" + strings.Join(many, ",") + "]", "regie_template_steps", hooks.Params{"min": 1, "max": 20}},
@@ -70,6 +73,13 @@ func TestValidateTemplate(t *testing.T) {
 		{"a field twice", field(`{"key":"f","label":"F","type":"text"},{"key":"f","label":"G","type":"yesno"}`), "regie_template_field_duplicate", hooks.Params{"step": "a", "field": "f"}},
 		{"every field type", field(`{"key":"a","label":"A","type":"text","required":true},{"key":"b","label":"B","type":"textarea"},{"key":"c","label":"C","type":"date"},{"key":"d","label":"D","type":"number"},{"key":"e","label":"E","type":"choice","options":["x","y"]},{"key":"g","label":"G","type":"yesno"}`), "", nil},
 	}
+}
+
+// TestValidateTemplate checks each rule of a template, each with its own
+// code and params.
+func TestValidateTemplate(t *testing.T) {
+	t.Parallel()
+	cases := templateCases()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			err := regie.ValidateTemplate(steps(t, c.steps))
@@ -110,7 +120,22 @@ func TestTemplateRequests(t *testing.T) {
 	noMelding := `[{"key":"gesprek","name":"Gesprek","form":"conversation","deadline_days":5,"fields":[],"next":["regie"],"back":[]},` +
 		`{"key":"regie","name":"Regie","form":"plan","deadline_days":10,"fields":[],"next":[],"back":["gesprek"]}]`
 
-	runCases(t, []tests.ApiScenario{
+	scenarios := []tests.ApiScenario{}
+	for _, c := range templateCases() {
+		if c.code == "" {
+			continue
+		}
+		scenarios = append(scenarios, caseUnchanged(tests.ApiScenario{
+			Name:            "through the API: " + c.name,
+			Method:          http.MethodPatch,
+			URL:             url,
+			Headers:         caseAuth(f.annaT),
+			Body:            withSteps(c.steps),
+			ExpectedStatus:  400,
+			ExpectedContent: []string{`"code":"` + c.code + `"`},
+		}))
+	}
+	runCases(t, append(scenarios, []tests.ApiScenario{
 		caseUnchanged(tests.ApiScenario{
 			Name:            "a loop that never reaches an end is refused",
 			Method:          http.MethodPatch,
@@ -183,7 +208,7 @@ func TestTemplateRequests(t *testing.T) {
 			ExpectedStatus:  200,
 			ExpectedContent: []string{`"updated_by":"` + f.anna + `"`, `"deadline_days":3`, `"bron"`},
 		},
-	})
+	}...))
 }
 
 // TestTeamGetsTemplate checks that a new buurtteam gets the default
