@@ -28,7 +28,8 @@ import (
 //
 // An access whose entry cannot be written is refused: 503
 // audit_unavailable. Anonymous callers are not logged: they see nothing,
-// and their attempts would only flood a log that is never thinned.
+// and their attempts would only flood a log whose entries are kept for
+// years.
 
 // accessLog holds what the hooks of the access log share within a
 // request.

@@ -6,7 +6,10 @@ import (
 	"testing"
 
 	"buurtplein/plugins/audit"
+	"buurtplein/plugins/regie"
 	"buurtplein/plugins/teams"
+
+	"github.com/pocketbase/dbx"
 )
 
 // referralsOf is the list URL of the fixture's referrals (three, of two
@@ -14,6 +17,35 @@ import (
 func referralsOf(f *accessFixture, query string) string {
 	filter := url.QueryEscape(`client = "` + f.client1.Id + `" || client = "` + f.client2.Id + `"`)
 	return "/api/collections/referrals/records?filter=" + filter + query
+}
+
+// annasPlans returns the entries of a read of the plans anna is the
+// regisseur of (the fixture's, and the demo's once there): one per client.
+func annasPlans(t testing.TB, f *accessFixture) []want {
+	t.Helper()
+	plans, err := f.app.FindAllRecords(regie.PlansCollection, dbx.HashExp{"regisseur": f.user["anna"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byClient := map[string]*want{}
+	var wants []want
+	for _, p := range plans {
+		w := byClient[p.GetString("client")]
+		if w == nil {
+			client, err := f.app.FindRecordById(regie.ClientsCollection, p.GetString("client"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			w = &want{action: audit.ActionRead, user: f.user["anna"], role: "coordinator", team: client.GetString("team"),
+				client: client.Id, code: client.GetString("code")}
+			byClient[client.Id] = w
+		}
+		w.records = append(w.records, "plans/"+p.Id)
+	}
+	for _, w := range byClient {
+		wants = append(wants, *w)
+	}
+	return wants
 }
 
 // TestAccessLogReads: every read of client data (view, list, expand, HEAD,
@@ -85,6 +117,29 @@ func TestAccessLogReads(t *testing.T) {
 			check: referralsRead,
 		},
 		{
+			name: "bram lists Haarlem-Noord's clients: an entry each, in one Append", method: http.MethodGet, who: "bram",
+			url:    func(*accessFixture) string { return "/api/collections/clients/records?perPage=200" },
+			status: 200, content: []string{`"code":"HN-9001"`, `"code":"HN-9002"`}, notContent: []string{"SW-9001"},
+			check: func(t testing.TB, f *accessFixture, _ *http.Response) {
+				clients, err := f.app.FindAllRecords(regie.ClientsCollection, dbx.HashExp{"team": f.hn})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var wants []want
+				for _, c := range clients {
+					wants = append(wants, want{action: audit.ActionRead, user: f.user["bram"], role: "member", team: f.hn,
+						client: c.Id, code: c.GetString("code"), records: []string{"clients/" + c.Id}})
+				}
+				rows := f.newEntries(t)
+				checkEntries(t, rows, wants...)
+				for _, r := range rows {
+					if r.Created != rows[0].Created {
+						t.Errorf("the list's entries are written apart: %s, %s", rows[0].Created, r.Created)
+					}
+				}
+			},
+		},
+		{
 			name: "bram lists them with HEAD", method: http.MethodHead, who: "bram",
 			url:    func(f *accessFixture) string { return referralsOf(f, "") },
 			status: 200, check: referralsRead,
@@ -109,7 +164,7 @@ func TestAccessLogReads(t *testing.T) {
 			},
 			status: 200, content: []string{"Veilig thuis"},
 			check: func(t testing.TB, f *accessFixture, _ *http.Response) {
-				checkEntries(t, f.newEntries(t), client1(f, audit.ActionRead, "anna", "coordinator", "plans/"+f.plan.Id))
+				checkEntries(t, f.newEntries(t), annasPlans(t, f)...)
 			},
 		},
 		{
@@ -117,7 +172,7 @@ func TestAccessLogReads(t *testing.T) {
 			url:    func(*accessFixture) string { return "/api/collections/users/auth-refresh?expand=plans_via_regisseur" },
 			status: 200, content: []string{"Veilig thuis"},
 			check: func(t testing.TB, f *accessFixture, _ *http.Response) {
-				checkEntries(t, f.newEntries(t), client1(f, audit.ActionRead, "anna", "coordinator", "plans/"+f.plan.Id))
+				checkEntries(t, f.newEntries(t), annasPlans(t, f)...)
 			},
 		},
 		{
@@ -130,7 +185,7 @@ func TestAccessLogReads(t *testing.T) {
 			},
 			status: 200, content: []string{"Veilig thuis"},
 			check: func(t testing.TB, f *accessFixture, res *http.Response) {
-				checkEntries(t, f.newEntries(t), client1(f, audit.ActionRead, "anna", "coordinator", "plans/"+f.plan.Id))
+				checkEntries(t, f.newEntries(t), annasPlans(t, f)...)
 				if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
 					t.Errorf("an answer with client data says Cache-Control %q", cc)
 				}
