@@ -162,6 +162,9 @@ niet terug te draaien: zonder --yes gebeurt er niets.`,
 				return err
 			}
 			progress("")
+			if counts.FilesLeft > 0 {
+				return fmt.Errorf("cliënt %s is gewist, maar %d bestanden staan nog in de opslag (zie het log van de server): verwijder ze met de hand", client.GetString("code"), counts.FilesLeft)
+			}
 			fmt.Fprintf(command.OutOrStdout(), "Cliënt %s gewist: %d aanmeldingen, %d gesprekken, %d bestanden, %d plannen, %d stappen, %d taken, %d meldingen.\n",
 				client.GetString("code"), counts.Referrals, counts.Conversations, counts.Files, counts.Plans, counts.CaseSteps, counts.Tasks, counts.Notifications)
 			return nil

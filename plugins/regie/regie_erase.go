@@ -18,6 +18,9 @@ type Erasure struct {
 	CaseSteps     int `json:"case_steps"`
 	Tasks         int `json:"tasks"`
 	Notifications int `json:"notifications"`
+	// FilesLeft counts the files still in the storage after the erasure
+	// (the storage failed): IT removes them by hand.
+	FilesLeft int `json:"files_left"`
 }
 
 // String returns the counts as the erase entry's details.
@@ -28,13 +31,14 @@ func (c Erasure) String() string {
 
 // erase deletes the client clientId and everything of it, for actor, in
 // one transaction with its erase entry: the referrals, conversations,
-// plans and case steps go with the client (their relation cascades, and
-// the conversations' files are removed from the storage once the
-// transaction is committed), the tasks made from its plans and the
-// notifications about the client and those tasks are deleted with it. The access log's
+// plans and case steps go with the client (their relation cascades), the
+// tasks made from its plans and the notifications about the client and
+// those tasks are deleted with it. Once that is committed, the
+// conversations' files are removed from the storage. The access log's
 // entries about the client stay: they are the record of who saw it.
 func erase(app core.App, actor audit.Actor, clientId string) (Erasure, error) {
 	var counts Erasure
+	var conversations []*core.Record
 	err := app.RunInTransaction(func(txApp core.App) error {
 		// read again in the transaction: of two erasures, the second finds
 		// nothing
@@ -46,6 +50,7 @@ func erase(app core.App, actor audit.Actor, clientId string) (Erasure, error) {
 		if err != nil {
 			return err
 		}
+		conversations = x.Conversations
 		counts = Erasure{
 			Referrals: len(x.Referrals), Conversations: len(x.Conversations), Files: len(x.Files),
 			Plans: len(x.Plans), CaseSteps: len(x.CaseSteps), Tasks: len(x.Tasks),
@@ -80,5 +85,50 @@ func erase(app core.App, actor audit.Actor, clientId string) (Erasure, error) {
 			Record: x.recordNames(), Details: counts.String(),
 		})
 	})
-	return counts, err
+	if err != nil {
+		return counts, err
+	}
+	counts.FilesLeft = removeFiles(app, conversations)
+	return counts, nil
+}
+
+// removeFiles removes the files of the erased records from the storage
+// and returns how many are left. PocketBase removes a deleted record's
+// files too, but in the background and with failures only in its log:
+// an erasure must be done when it says so.
+func removeFiles(app core.App, records []*core.Record) int {
+	left := 0
+	for _, r := range records {
+		n, err := removeRecordFiles(app, r)
+		if err != nil {
+			app.Logger().Error("Erasing a client: files left in the storage", "prefix", r.BaseFilesPath(), "error", err)
+		}
+		left += n
+	}
+	return left
+}
+
+func removeRecordFiles(app core.App, r *core.Record) (int, error) {
+	files := len(r.GetStringSlice("attachments"))
+	fsys, err := app.NewFilesystem()
+	if err != nil {
+		return files, err
+	}
+	defer fsys.Close()
+	// NB! never an empty prefix: that is the whole storage
+	prefix := r.BaseFilesPath() + "/"
+	if r.Id == "" || prefix == "/" {
+		return files, fmt.Errorf("no files path for %s", r.Id)
+	}
+	// PocketBase's own removal may run at the same time: what counts is
+	// what is left afterwards
+	fsys.DeletePrefix(prefix)
+	objects, err := fsys.List(prefix)
+	if err != nil {
+		return files, err
+	}
+	if len(objects) > 0 {
+		return len(objects), fmt.Errorf("%d files could not be removed", len(objects))
+	}
+	return 0, nil
 }

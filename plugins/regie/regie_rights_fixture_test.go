@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,14 +66,14 @@ func (c rightsCase) records() []*core.Record {
 // keep.
 const dutch = "Mevrouw wil graag ĳs en café; ze is geëmotioneerd over de reünie"
 
-// saveCase saves, as Go code does, a client of team with code, a
-// referral, a conversation with a PNG attachment, a plan of regisseur
-// with two agreed actions and their tasks, and its case steps.
-func saveCase(t *testing.T, app core.App, team, code, regisseur string) rightsCase {
+// saveCase saves, as Go code does, a client of team with code (and the
+// id caseId), a referral, a conversation with a PNG attachment, a plan of
+// regisseur with two agreed actions and their tasks, and its case steps.
+func saveCase(t testing.TB, app core.App, team, code, regisseur string) rightsCase {
 	t.Helper()
 	var c rightsCase
 	c.client = saveRecord(t, app, regie.ClientsCollection, map[string]any{
-		"team": team, "code": code, "initials": "J.ë.", "birth_year": 1948, "neighbourhood": "Delftwijk",
+		"id": caseId(code), "team": team, "code": code, "initials": "J.ë.", "birth_year": 1948, "neighbourhood": "Delftwijk",
 		"contact_preference": "visit", "contact_notes": dutch, "created_by": regisseur,
 	})
 	part := func(fields map[string]any) map[string]any {
@@ -122,7 +123,14 @@ func saveCase(t *testing.T, app core.App, team, code, regisseur string) rightsCa
 	return c
 }
 
-func saveRecord(t *testing.T, app core.App, collection string, fields map[string]any) *core.Record {
+// caseId returns the id saveCase gives the client with code, so that a
+// scenario names it before it is made: HN-7401 is hn7401000000000.
+func caseId(code string) string {
+	id := strings.ToLower(strings.ReplaceAll(code, "-", ""))
+	return id + strings.Repeat("0", 15-len(id))
+}
+
+func saveRecord(t testing.TB, app core.App, collection string, fields map[string]any) *core.Record {
 	t.Helper()
 	record := core.NewRecord(mustCollection(t, app, collection))
 	record.Load(fields)
@@ -132,7 +140,7 @@ func saveRecord(t *testing.T, app core.App, collection string, fields map[string
 	return record
 }
 
-func mustCollection(t *testing.T, app core.App, name string) *core.Collection {
+func mustCollection(t testing.TB, app core.App, name string) *core.Collection {
 	t.Helper()
 	c, err := app.FindCollectionByNameOrId(name)
 	if err != nil {
@@ -141,7 +149,7 @@ func mustCollection(t *testing.T, app core.App, name string) *core.Collection {
 	return c
 }
 
-func findAll(t *testing.T, app core.App, collection string, where dbx.Expression) []*core.Record {
+func findAll(t testing.TB, app core.App, collection string, where dbx.Expression) []*core.Record {
 	t.Helper()
 	records, err := app.FindAllRecords(collection, where)
 	if err != nil {
@@ -150,7 +158,7 @@ func findAll(t *testing.T, app core.App, collection string, where dbx.Expression
 	return records
 }
 
-func pngBytes(t *testing.T) []byte {
+func pngBytes(t testing.TB) []byte {
 	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, 40, 30))
 	for i := range img.Pix {
@@ -199,7 +207,7 @@ func (o rightsOrg) call(t *testing.T, method, path, token string, body any) (*ht
 }
 
 // entries returns the access log's entries about client.
-func entries(t *testing.T, app core.App, client string) []audit.Row {
+func entries(t testing.TB, app core.App, client string) []audit.Row {
 	t.Helper()
 	rows, err := audit.ClientEntries(app, client, time.Time{}, time.Time{})
 	if err != nil {
@@ -209,7 +217,7 @@ func entries(t *testing.T, app core.App, client string) []audit.Row {
 }
 
 // allEntries returns every entry of the access log, oldest first.
-func allEntries(t *testing.T, app core.App) []audit.Row {
+func allEntries(t testing.TB, app core.App) []audit.Row {
 	t.Helper()
 	var rows []audit.Row
 	if err := app.DB().Select("*").From(audit.Collection).OrderBy("seq ASC").All(&rows); err != nil {
@@ -219,7 +227,7 @@ func allEntries(t *testing.T, app core.App) []audit.Row {
 }
 
 // errorCode returns the code of a JSON error answer.
-func errorCode(t *testing.T, body []byte) string {
+func errorCode(t testing.TB, body []byte) string {
 	t.Helper()
 	var answer struct {
 		Data map[string]struct {

@@ -3,6 +3,7 @@ package regie_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
 )
 
 // exportAnswer is the JSON of an export, records by their ids.
@@ -126,72 +128,105 @@ func TestExportHasEveryRecordOfTheClientOnly(t *testing.T) {
 // TestRightsRefusedAndLogged asks for a client's rights as everyone who
 // may not: another team's member, BOB staff, a member erasing, a
 // coordinator typing the wrong code, and with a bad format or period.
-// Each is refused with its code and logged as refused, naming the
-// client; an anonymous caller gets 401 and is not logged.
+// Each is refused with its code, says no-store, leaves the client and
+// writes one entry, refused, naming the client and the code; an
+// anonymous caller gets 401 and is not logged, an unknown client 404.
 func TestRightsRefusedAndLogged(t *testing.T) {
 	t.Parallel()
-	o := newRightsOrg(t)
-	c := saveCase(t, o.app, o.haarlem, "HN-7201", o.anna)
-	path := "/api/buurtplein/clients/" + c.client.Id
+	o := newRightsOrg(t) // the ids and tokens, the same in every test app
+	path := "/api/buurtplein/clients/" + caseId("HN-7201")
+	auth := func(token string) map[string]string { return map[string]string{"Authorization": token} }
+	code := func(code string) string { return `{"code":"` + code + `"}` }
 
-	scenarios := []struct {
-		name, method, path, token string
-		body                      any
-		status                    int
-		code                      string
-	}{
-		{"another team's member exports", "GET", path + "/export", o.carlaT, nil, 403, "regie_not_team_member"},
-		{"another team's member prints the report", "GET", path + "/access-report?format=pdf", o.carlaT, nil, 403, "regie_not_team_member"},
-		{"BOB staff export", "GET", path + "/export?format=pdf", o.boT, nil, 403, "regie_not_team_member"},
-		{"HEAD by another team", "HEAD", path + "/export", o.carlaT, nil, 403, ""},
-		{"another team's member erases", "POST", path + "/erase", o.carlaT, map[string]string{"code": "HN-7201"}, 403, "regie_not_team_member"},
-		{"a member erases", "POST", path + "/erase", o.bramT, map[string]string{"code": "HN-7201"}, 403, "regie_erase_not_coordinator"},
-		{"the wrong code", "POST", path + "/erase", o.annaT, map[string]string{"code": "HN-7202"}, 400, "regie_erase_code_mismatch"},
-		{"no code", "POST", path + "/erase", o.annaT, map[string]string{}, 400, "regie_erase_code_mismatch"},
-		{"a bad format", "GET", path + "/export?format=xml", o.bramT, nil, 400, "regie_format_invalid"},
-		{"a bad day", "GET", path + "/access-report?from=2026-13-01", o.bramT, nil, 400, "regie_report_period_invalid"},
-		{"a period backwards", "GET", path + "/access-report?from=2026-12-02&to=2026-12-01", o.bramT, nil, 400, "regie_report_period_invalid"},
+	scenarios := []tests.ApiScenario{
+		{Name: "another team's member exports", Method: "GET", URL: path + "/export", Headers: auth(o.carlaT),
+			ExpectedStatus: 403, ExpectedContent: []string{`"code":"regie_not_team_member"`}},
+		{Name: "another team's member prints the report", Method: "GET", URL: path + "/access-report?format=pdf", Headers: auth(o.carlaT),
+			ExpectedStatus: 403, ExpectedContent: []string{`"code":"regie_not_team_member"`}},
+		{Name: "BOB staff print the export", Method: "GET", URL: path + "/export?format=pdf", Headers: auth(o.boT),
+			ExpectedStatus: 403, ExpectedContent: []string{`"code":"regie_not_team_member"`}},
+		{Name: "HEAD by another team", Method: "HEAD", URL: path + "/export", Headers: auth(o.carlaT),
+			ExpectedStatus: 403},
+		{Name: "another team's member erases", Method: "POST", URL: path + "/erase", Headers: auth(o.carlaT), Body: strings.NewReader(code("HN-7201")),
+			ExpectedStatus: 403, ExpectedContent: []string{`"code":"regie_not_team_member"`}},
+		{Name: "a member erases", Method: "POST", URL: path + "/erase", Headers: auth(o.bramT), Body: strings.NewReader(code("HN-7201")),
+			ExpectedStatus: 403, ExpectedContent: []string{`"code":"regie_erase_not_coordinator"`}},
+		{Name: "the wrong code", Method: "POST", URL: path + "/erase", Headers: auth(o.annaT), Body: strings.NewReader(code("HN-7202")),
+			ExpectedStatus: 400, ExpectedContent: []string{`"code":"regie_erase_code_mismatch"`}},
+		{Name: "no code", Method: "POST", URL: path + "/erase", Headers: auth(o.annaT), Body: strings.NewReader(`{}`),
+			ExpectedStatus: 400, ExpectedContent: []string{`"code":"regie_erase_code_mismatch"`}},
+		{Name: "a bad format", Method: "GET", URL: path + "/export?format=xml", Headers: auth(o.bramT),
+			ExpectedStatus: 400, ExpectedContent: []string{`"code":"regie_format_invalid"`}},
+		{Name: "a bad day", Method: "GET", URL: path + "/access-report?from=2026-13-01", Headers: auth(o.bramT),
+			ExpectedStatus: 400, ExpectedContent: []string{`"code":"regie_report_period_invalid"`}},
+		{Name: "a period backwards", Method: "GET", URL: path + "/access-report?from=2026-12-02&to=2026-12-01", Headers: auth(o.bramT),
+			ExpectedStatus: 400, ExpectedContent: []string{`"code":"regie_report_period_invalid"`}},
 	}
 	for _, s := range scenarios {
-		before := len(entries(t, o.app, c.client.Id))
-		res, body := o.call(t, s.method, s.path, s.token, s.body)
-		if res.StatusCode != s.status || (s.code != "" && errorCode(t, body) != s.code) {
-			t.Errorf("%s: %d %s, want %d %s", s.name, res.StatusCode, body, s.status, s.code)
+		s.TestAppFactory = testapp.Factory
+		s.NotExpectedContent = []string{"Delftwijk", "J.ë."}
+		var before int
+		s.BeforeTestFunc = func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
+			saveCase(t, app, o.haarlem, "HN-7201", o.anna)
+			before = len(entries(t, app, caseId("HN-7201")))
 		}
-		if res.Header.Get("Cache-Control") != "no-store" {
-			t.Errorf("%s: Cache-Control %q", s.name, res.Header.Get("Cache-Control"))
+		s.AfterTestFunc = func(t testing.TB, app *tests.TestApp, res *http.Response) {
+			if res.Header.Get("Cache-Control") != "no-store" {
+				t.Errorf("Cache-Control %q", res.Header.Get("Cache-Control"))
+			}
+			after := entries(t, app, caseId("HN-7201"))
+			if len(after) != before+1 {
+				t.Fatalf("%d entries written, want 1", len(after)-before)
+			}
+			last := after[len(after)-1]
+			if last.Action != audit.ActionRefused || last.ClientCode != "HN-7201" || last.Team != o.haarlem ||
+				(len(s.ExpectedContent) > 0 && !strings.Contains(s.ExpectedContent[0], `"`+last.Details+`"`)) {
+				t.Errorf("logged %+v", last)
+			}
+			if _, err := app.FindRecordById(regie.ClientsCollection, caseId("HN-7201")); err != nil {
+				t.Errorf("the client is gone: %v", err)
+			}
 		}
-		after := entries(t, o.app, c.client.Id)
-		if len(after) != before+1 {
-			t.Errorf("%s: %d entries written, want 1", s.name, len(after)-before)
-			continue
-		}
-		last := after[len(after)-1]
-		if last.Action != audit.ActionRefused || last.ClientCode != "HN-7201" || last.Team != o.haarlem || (s.code != "" && last.Details != s.code) {
-			t.Errorf("%s: logged %+v", s.name, last)
-		}
+		s.Test(t)
 	}
 
-	// anonymous: 401, not logged; an unknown client: 404, logged without one
-	before := len(allEntries(t, o.app))
-	res, _ := o.call(t, "GET", path+"/export", "", nil)
-	if res.StatusCode != 401 || res.Header.Get("Cache-Control") != "no-store" || len(allEntries(t, o.app)) != before {
-		t.Errorf("anonymous export: %d, %d entries written", res.StatusCode, len(allEntries(t, o.app))-before)
+	// anonymous: 401, not logged
+	anonymous := tests.ApiScenario{
+		Name: "anonymous", Method: "GET", URL: path + "/export", TestAppFactory: testapp.Factory,
+		ExpectedStatus: 401, ExpectedContent: []string{`"data":{}`}, NotExpectedContent: []string{"Delftwijk"},
 	}
-	res, body := o.call(t, "GET", "/api/buurtplein/clients/nosuchclient123/access-report", o.annaT, nil)
-	all := allEntries(t, o.app)
-	if res.StatusCode != 404 || errorCode(t, body) != "regie_client_not_found" || len(all) != before+1 ||
-		all[len(all)-1].Action != audit.ActionRefused || all[len(all)-1].Record != "clients/nosuchclient123" {
-		t.Errorf("an unknown client: %d %s, last entry %+v", res.StatusCode, body, all[len(all)-1])
+	var before int
+	anonymous.BeforeTestFunc = func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
+		saveCase(t, app, o.haarlem, "HN-7201", o.anna)
+		before = len(allEntries(t, app))
 	}
-	res, _ = o.call(t, "GET", "/api/buurtplein/clients/%0Aclients%2Fabc/export", o.annaT, nil)
-	if all = allEntries(t, o.app); res.StatusCode != 404 || all[len(all)-1].Record != "clients/?" {
-		t.Errorf("an id that is none: %d, logged %q", res.StatusCode, all[len(all)-1].Record)
+	anonymous.AfterTestFunc = func(t testing.TB, app *tests.TestApp, res *http.Response) {
+		if n := len(allEntries(t, app)); n != before || res.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("%d entries written, Cache-Control %q", n-before, res.Header.Get("Cache-Control"))
+		}
 	}
+	anonymous.Test(t)
 
-	// nothing was erased
-	if _, err := o.app.FindRecordById(regie.ClientsCollection, c.client.Id); err != nil {
-		t.Errorf("the client is gone after refused erasures: %v", err)
+	// an unknown client, and an id that can be none: 404, logged without a
+	// client
+	for _, id := range []string{"nosuchclient123", "%0Aclients%2Fabc"} {
+		unknown := tests.ApiScenario{
+			Name: "unknown " + id, Method: "GET", URL: "/api/buurtplein/clients/" + id + "/access-report", Headers: auth(o.annaT),
+			TestAppFactory: testapp.Factory,
+			ExpectedStatus: 404, ExpectedContent: []string{`"code":"regie_client_not_found"`},
+		}
+		unknown.AfterTestFunc = func(t testing.TB, app *tests.TestApp, res *http.Response) {
+			all := allEntries(t, app)
+			last := all[len(all)-1]
+			want := "clients/nosuchclient123"
+			if id != "nosuchclient123" {
+				want = "clients/?"
+			}
+			if last.Action != audit.ActionRefused || last.Record != want || last.Client != "" || last.User != o.anna {
+				t.Errorf("logged %+v, want a refusal of %s", last, want)
+			}
+		}
+		unknown.Test(t)
 	}
 }
 
@@ -307,113 +342,123 @@ func amsterdam(t *testing.T) *time.Location {
 // no regie collection, no task and no notification names the client or
 // anything of it any more, its file is gone from the storage, and the
 // access log holds every entry it held before, the erase entry last.
-// Another client of the team keeps everything.
+// Another client of the team keeps everything; the erased client's
+// access report still comes from the log.
 func TestErasureLeavesNoRowAndNoFileButKeepsLog(t *testing.T) {
 	t.Parallel()
 	o := newRightsOrg(t)
-	c := saveCase(t, o.app, o.haarlem, "HN-7401", o.anna)
-	other := saveCase(t, o.app, o.haarlem, "HN-7402", o.anna)
-	// a deadline's notification about the client (a kind of the same
-	// parameters while the regie's own is not there)
-	kind, params := "case_overdue", map[string]any{"step": "Melding", "team": "Buurtteam Haarlem-Noord"}
-	if !slices.Contains(notify.Kinds(), notify.Kind(kind)) {
-		kind, params = string(notify.KindQuestionFlagged), map[string]any{"title": "Melding", "team": "Buurtteam Haarlem-Noord"}
-	}
-	saveRecord(t, o.app, "notifications", map[string]any{
-		"user": o.anna, "kind": kind, "title": "Termijn verstreken", "subject": c.client.Id,
-		"subject_collection": regie.ClientsCollection, "params": params,
-	})
-	fsys, err := o.app.NewFilesystem()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fsys.Close()
-	stored := func(r *core.Record) int {
+	var c, other rightsCase
+	var before []audit.Row
+	stored := func(t testing.TB, app core.App, r *core.Record) int {
+		fsys, err := app.NewFilesystem()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer fsys.Close()
 		objects, err := fsys.List(r.BaseFilesPath() + "/")
 		if err != nil {
 			t.Fatal(err)
 		}
 		return len(objects)
 	}
-	if stored(c.conversation) == 0 || stored(other.conversation) == 0 {
-		t.Fatal("the fixture's files are not in the storage")
-	}
-	// accesses before the erasure, which the log must keep
-	o.call(t, "GET", "/api/buurtplein/clients/"+c.client.Id+"/export", o.bramT, nil)
-	o.call(t, "GET", "/api/buurtplein/clients/"+c.client.Id+"/export", o.carlaT, nil)
-	before := entries(t, o.app, c.client.Id)
+	want := regie.Erasure{Referrals: 1, Conversations: 1, Files: 1, Plans: 1, Tasks: 2, Notifications: 1}
 
-	res, body := o.call(t, "POST", "/api/buurtplein/clients/"+c.client.Id+"/erase", o.annaT, map[string]string{"code": "HN-7401"})
-	if res.StatusCode != 200 || res.Header.Get("Cache-Control") != "no-store" {
-		t.Fatalf("erase: %d %s", res.StatusCode, body)
-	}
-	var answer struct{ Erased regie.Erasure }
-	if err := json.Unmarshal(body, &answer); err != nil {
-		t.Fatal(err)
-	}
-	want := regie.Erasure{Referrals: 1, Conversations: 1, Files: 1, Plans: 1, CaseSteps: len(c.steps), Tasks: 2, Notifications: 1}
-	if answer.Erased != want {
-		t.Errorf("erased %+v, want %+v", answer.Erased, want)
-	}
-
-	// no row: every regie collection, the tasks and the notifications,
-	// searched for the id of every record of the client in any column
-	gone := idsOf(c.records())
-	for _, collection := range append(slices.Clone(regie.Collections), "tasks", "notifications", "task_events") {
-		rows := []dbx.NullStringMap{}
-		if err := o.app.DB().Select("*").From(collection).All(&rows); err != nil {
-			t.Fatal(err)
-		}
-		for _, row := range rows {
-			for column, value := range row {
-				for _, id := range gone {
-					if strings.Contains(value.String, id) {
-						t.Errorf("%s %s still names %s in %s", collection, row["id"].String, id, column)
+	scenario := tests.ApiScenario{
+		Name: "anna erases HN-7401", Method: "POST", URL: "/api/buurtplein/clients/" + caseId("HN-7401") + "/erase",
+		Headers: map[string]string{"Authorization": o.annaT}, Body: strings.NewReader(`{"code":"HN-7401"}`),
+		TestAppFactory: testapp.Factory,
+		ExpectedStatus: 200,
+		ExpectedContent: []string{`"erased":{`, `"referrals":1`, `"conversations":1`, `"files":1`, `"plans":1`,
+			`"tasks":2`, `"notifications":1`, `"files_left":0`},
+		BeforeTestFunc: func(t testing.TB, app *tests.TestApp, e *core.ServeEvent) {
+			c = saveCase(t, app, o.haarlem, "HN-7401", o.anna)
+			other = saveCase(t, app, o.haarlem, "HN-7402", o.anna)
+			want.CaseSteps = len(c.steps)
+			// a deadline's notification about the client (a kind of the
+			// same parameters while the regie's own is not there)
+			kind, params := "case_overdue", map[string]any{"step": "Melding", "team": "Buurtteam Haarlem-Noord"}
+			if !slices.Contains(notify.Kinds(), notify.Kind(kind)) {
+				kind, params = string(notify.KindQuestionFlagged), map[string]any{"title": "Melding", "team": "Buurtteam Haarlem-Noord"}
+			}
+			saveRecord(t, app, "notifications", map[string]any{
+				"user": o.anna, "kind": kind, "title": "Termijn verstreken", "subject": c.client.Id,
+				"subject_collection": regie.ClientsCollection, "params": params,
+			})
+			if stored(t, app, c.conversation) == 0 || stored(t, app, other.conversation) == 0 {
+				t.Fatal("the fixture's files are not in the storage")
+			}
+			// accesses before the erasure, which the log must keep
+			for _, e := range []audit.Entry{
+				{Action: audit.ActionRead, Actor: audit.Actor{User: o.bram, UserName: "Bram Jansen", OnBehalfOf: o.bram, IP: "10.0.0.2"}},
+				{Action: audit.ActionRefused, Actor: audit.Actor{User: o.carla, UserName: "Carla Bakker", OnBehalfOf: o.carla, IP: "10.0.0.3"}, Details: "regie_not_team_member"},
+			} {
+				e.Team, e.Client, e.ClientCode, e.Record = o.haarlem, c.client.Id, "HN-7401", "clients/"+c.client.Id
+				if err := audit.Append(app, e); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before = entries(t, app, c.client.Id)
+		},
+		AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+			if res.Header.Get("Cache-Control") != "no-store" {
+				t.Errorf("Cache-Control %q", res.Header.Get("Cache-Control"))
+			}
+			// no row: every regie collection, the tasks, their events and
+			// the notifications, searched for the id of every record of
+			// the client in any column
+			gone := idsOf(c.records())
+			for _, collection := range append(slices.Clone(regie.Collections), "tasks", "task_events", "notifications") {
+				rows := []dbx.NullStringMap{}
+				if err := app.DB().Select("*").From(collection).All(&rows); err != nil {
+					t.Fatal(err)
+				}
+				for _, row := range rows {
+					for column, value := range row {
+						for _, id := range gone {
+							if strings.Contains(value.String, id) {
+								t.Errorf("%s %s still names %s in %s", collection, row["id"].String, id, column)
+							}
+						}
 					}
 				}
 			}
-		}
-	}
-	if stored(c.conversation) != 0 {
-		t.Errorf("the client's files are still in the storage")
-	}
+			if stored(t, app, c.conversation) != 0 {
+				t.Errorf("the client's files are still in the storage")
+			}
 
-	// the log: every entry of before, then the erase entry
-	after := entries(t, o.app, c.client.Id)
-	if len(after) < len(before)+1 {
-		t.Fatalf("the log holds %d entries about the client, %d before the erasure", len(after), len(before))
-	}
-	for i, e := range before {
-		if after[i] != e {
-			t.Errorf("entry %d changed: %+v, was %+v", i, after[i], e)
-		}
-	}
-	last := after[len(after)-1]
-	if last.Action != audit.ActionErase || last.User != o.anna || last.Role != "coordinator" ||
-		last.ClientCode != "HN-7401" || last.Details != want.String() {
-		t.Errorf("the last entry is %+v, want anna's erasure", last)
-	}
+			// the log: every entry of before, then the erase entry
+			after := entries(t, app, c.client.Id)
+			if len(after) < len(before)+1 {
+				t.Fatalf("the log holds %d entries about the client, %d before the erasure", len(after), len(before))
+			}
+			for i, e := range before {
+				if after[i] != e {
+					t.Errorf("entry %d changed: %+v, was %+v", i, after[i], e)
+				}
+			}
+			last := after[len(after)-1]
+			if last.Action != audit.ActionErase || last.User != o.anna || last.Role != "coordinator" ||
+				last.ClientCode != "HN-7401" || last.Details != want.String() {
+				t.Errorf("the last entry is %+v, want anna's erasure of %s", last, want)
+			}
 
-	// the neighbour is whole
-	for _, r := range other.records() {
-		if _, err := o.app.FindRecordById(r.Collection().Name, r.Id); err != nil {
-			t.Errorf("%s %s of another client is gone: %v", r.Collection().Name, r.Id, err)
-		}
-	}
-	if stored(other.conversation) == 0 {
-		t.Error("another client's file is gone")
-	}
+			// the neighbour is whole
+			for _, r := range other.records() {
+				if _, err := app.FindRecordById(r.Collection().Name, r.Id); err != nil {
+					t.Errorf("%s %s of another client is gone: %v", r.Collection().Name, r.Id, err)
+				}
+			}
+			if stored(t, app, other.conversation) == 0 {
+				t.Error("another client's file is gone")
+			}
 
-	// erased is erased: a second erasure finds nothing, the report of the
-	// erased client still comes from the log
-	res, _ = o.call(t, "POST", "/api/buurtplein/clients/"+c.client.Id+"/erase", o.annaT, map[string]string{"code": "HN-7401"})
-	if res.StatusCode != 404 {
-		t.Errorf("a second erasure: %d, want 404", res.StatusCode)
+			r, err := regie.AccessReport(app, c.client.Id, time.Time{}, time.Time{})
+			if err != nil || r.Client.Code != "HN-7401" || len(r.Entries) != len(after) {
+				t.Errorf("the erased client's report: %+v, %v", r, err)
+			}
+		},
 	}
-	r, err := regie.AccessReport(o.app, c.client.Id, time.Time{}, time.Time{})
-	if err != nil || r.Client.Code != "HN-7401" || len(r.Entries) < len(after) {
-		t.Errorf("the erased client's report: %+v, %v", r, err)
-	}
+	scenario.Test(t)
 }
 
 // TestNotLoggedNotAnswered takes the access log away: an export, a
