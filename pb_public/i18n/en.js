@@ -1176,6 +1176,7 @@ export default {
       count: { one: '1 access', other: '{n} accesses' },
       caption: 'Access to the file, oldest first',
       system: 'Buurtplein',
+      filename: 'access-{code}.pdf',
       col: { when: 'When', action: 'What', who: 'Who', team: 'Team', onBehalfOf: 'On behalf of', record: 'Data', ip: 'Address' },
       action: { create: 'created', read: 'viewed', update: 'changed', delete: 'deleted', export: 'downloaded', print: 'printed', erase: 'erased', refused: 'refused' },
       role: { member: 'team member', coordinator: 'coordinator', superuser: 'administrator', system: 'system', none: 'not a team member' },

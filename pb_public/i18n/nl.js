@@ -1177,6 +1177,7 @@ export default {
       count: { one: '1 keer toegang', other: '{n} keer toegang' },
       caption: 'Toegang tot het dossier, oudste eerst',
       system: 'Buurtplein',
+      filename: 'toegang-{code}.pdf',
       col: { when: 'Wanneer', action: 'Wat', who: 'Wie', team: 'Team', onBehalfOf: 'Namens', record: 'Gegevens', ip: 'Adres' },
       action: { create: 'aangemaakt', read: 'ingezien', update: 'gewijzigd', delete: 'verwijderd', export: 'gedownload', print: 'afgedrukt', erase: 'gewist', refused: 'geweigerd' },
       role: { member: 'teamlid', coordinator: 'coördinator', superuser: 'beheerder', system: 'systeem', none: 'geen teamlid' },

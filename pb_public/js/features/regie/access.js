@@ -55,7 +55,7 @@ function show(el, id, live) {
     showError(error, '');
     pdf.disabled = true;
     try {
-      await download(base + '?format=pdf&' + period(), 'toegang-' + (root.dataset.code || id) + '.pdf');
+      await download(base + '?format=pdf&' + period(), t('regie.access.filename', { code: root.dataset.code || id }));
       announce(t('regie.rights.downloaded'));
     } catch (err) {
       showError(error, describeError(err, 'regieReport').message);
