@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -352,6 +353,28 @@ func TestRegieCaseForms(t *testing.T) {
 	)
 	eva.waitFor("see the action as a task", `document.querySelector(`+jsString(view+` [data-test=plan] [data-test=plan-action] a[href^="#/tasks/"]`)+`)?.textContent === "Koffieochtend in de wijk voorstellen"`)
 	eva.checkPhone("the case")
+
+	// everything held about the client, as JSON and as PDF: each download
+	// is fetched with her token and shows in the access report
+	rights := view + ` [data-test=case-rights]`
+	for _, format := range []string{"json", "pdf"} {
+		button := rights + ` [data-test=export-` + format + `]`
+		eva.clickNow("download the "+format, button)
+		eva.waitFor("see the "+format+" downloaded", `!document.querySelector(`+jsString(button)+`).disabled && document.querySelector("#announcer").textContent === "Het bestand is gedownload."`)
+		eva.do("clear the announcement", chromedp.Evaluate[chromedp.Void](`document.querySelector("#announcer").textContent = ""`))
+		if msg := eval[string](eva, "read the rights' error line", `document.querySelector(`+jsString(rights+` .form-error`)+`).textContent`); msg != "" {
+			t.Errorf("the %s download failed: %s", format, msg)
+		}
+	}
+	eva.clickNow("open the access report", rights+` [data-test=access-link]`)
+	report := `[data-test=access-report][data-state=ready]`
+	eva.waitVisible("see the access report", report)
+	actions := eval[[]string](eva, "read the report's actions", `[...document.querySelectorAll(`+jsString(report+` [data-test=access-entry]`)+`)].map(e => e.dataset.action)`)
+	for _, want := range []string{"create", "read", "export", "print"} {
+		if !slices.Contains(actions, want) {
+			t.Errorf("the access report has no %q entry: %v", want, actions)
+		}
+	}
 }
 
 // TestRegieOutsiders checks the area from outside a client's team: bo, of
