@@ -24,7 +24,8 @@ func (p *plugin) command() *cobra.Command {
 	return command
 }
 
-// exportCommand returns "clients export CODE [--dir D] [--on-behalf-of TEXT]".
+// exportCommand returns "clients export CODE [--out D] [--on-behalf-of TEXT]".
+// The folder is --out: --dir is PocketBase's data dir, on every command.
 func (p *plugin) exportCommand() *cobra.Command {
 	var dir, onBehalfOf string
 	command := &cobra.Command{
@@ -33,9 +34,10 @@ func (p *plugin) exportCommand() *cobra.Command {
 		Long: `Schrijf alles wat Buurtplein over de cliënt met code CODE bewaart (de cliënt,
 aanmeldingen, gesprekken met de namen van hun bijlagen, plannen, het
 verloop en de taken uit de plannen) naar CODE.json en, leesbaar, CODE.pdf
-in de map --dir. Het toegangslog krijgt een regel voor elk bestand, namens
---on-behalf-of (bijvoorbeeld "verzoek cliënt 12-03, coördinator A. de Vries").`,
-		Example:      `clients export HN-0001 --dir /tmp/inzage --on-behalf-of "inzageverzoek van de cliënt"`,
+in de map --out (--dir is de datamap van Buurtplein). Het toegangslog
+krijgt een regel voor elk bestand, namens --on-behalf-of (bijvoorbeeld
+"verzoek cliënt 12-03, coördinator A. de Vries").`,
+		Example:      `clients export HN-0001 --out /tmp/inzage --on-behalf-of "inzageverzoek van de cliënt"`,
 		Args:         cobra.ExactArgs(1),
 		SilenceUsage: true,
 		RunE: func(command *cobra.Command, args []string) error {
@@ -72,12 +74,12 @@ in de map --dir. Het toegangslog krijgt een regel voor elk bestand, namens
 			return nil
 		},
 	}
-	command.Flags().StringVar(&dir, "dir", ".", "de map waarin de bestanden komen")
+	command.Flags().StringVar(&dir, "out", ".", "de map waarin de bestanden komen")
 	command.Flags().StringVar(&onBehalfOf, "on-behalf-of", "", "namens wie, voor het toegangslog")
 	return command
 }
 
-// reportCommand returns "clients report CODE [--from] [--to] [--dir]".
+// reportCommand returns "clients report CODE [--from] [--to] [--out]".
 func (p *plugin) reportCommand() *cobra.Command {
 	var dir, fromDay, toDay, onBehalfOf string
 	command := &cobra.Command{
@@ -85,8 +87,9 @@ func (p *plugin) reportCommand() *cobra.Command {
 		Short: "Schrijf het toegangsrapport (NEN 7513) van een cliënt naar CODE-toegangsrapport.pdf",
 		Long: `Schrijf het toegangsrapport van de cliënt met code CODE: elke toegang tot
 het dossier uit het toegangslog, van --from tot en met --to (JJJJ-MM-DD,
-beide mogen weg), naar CODE-toegangsrapport.pdf in de map --dir. Ook voor
-een gewiste cliënt: het log blijft bewaard.`,
+beide mogen weg), naar CODE-toegangsrapport.pdf in de map --out (--dir
+is de datamap van Buurtplein). Ook voor een gewiste cliënt: het log
+blijft bewaard.`,
 		Example:      "clients report HN-0001 --from 2026-01-01 --to 2026-06-30",
 		Args:         cobra.ExactArgs(1),
 		SilenceUsage: true,
@@ -121,11 +124,11 @@ een gewiste cliënt: het log blijft bewaard.`,
 				return err
 			}
 			progress("")
-			fmt.Fprintf(command.OutOrStdout(), "%s geschreven: %d toegangen.\n", file, len(report.Entries))
+			fmt.Fprintf(command.OutOrStdout(), "%s geschreven (toegangen: %d).\n", file, len(report.Entries))
 			return nil
 		},
 	}
-	command.Flags().StringVar(&dir, "dir", ".", "de map waarin het rapport komt")
+	command.Flags().StringVar(&dir, "out", ".", "de map waarin het rapport komt")
 	command.Flags().StringVar(&fromDay, "from", "", "de eerste dag (JJJJ-MM-DD)")
 	command.Flags().StringVar(&toDay, "to", "", "de laatste dag (JJJJ-MM-DD)")
 	command.Flags().StringVar(&onBehalfOf, "on-behalf-of", "", "namens wie, voor het toegangslog")
@@ -165,7 +168,7 @@ niet terug te draaien: zonder --yes gebeurt er niets.`,
 			if counts.FilesLeft > 0 {
 				return fmt.Errorf("cliënt %s is gewist, maar %d bestanden staan nog in de opslag (zie het log van de server): verwijder ze met de hand", client.GetString("code"), counts.FilesLeft)
 			}
-			fmt.Fprintf(command.OutOrStdout(), "Cliënt %s gewist: %d aanmeldingen, %d gesprekken, %d bestanden, %d plannen, %d stappen, %d taken, %d meldingen.\n",
+			fmt.Fprintf(command.OutOrStdout(), "Cliënt %s gewist (aanmeldingen: %d, gesprekken: %d, bestanden: %d, plannen: %d, stappen: %d, taken: %d, meldingen: %d).\n",
 				client.GetString("code"), counts.Referrals, counts.Conversations, counts.Files, counts.Plans, counts.CaseSteps, counts.Tasks, counts.Notifications)
 			return nil
 		},

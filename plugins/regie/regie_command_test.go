@@ -40,7 +40,7 @@ func TestClientsCommands(t *testing.T) {
 	c := saveCase(t, o.app, o.haarlem, "HN-7501", o.anna)
 	dir := t.TempDir()
 
-	out, err := runClients(t, o.app, "export", "HN-7501", "--dir", dir, "--on-behalf-of", "inzageverzoek cliënt")
+	out, err := runClients(t, o.app, "export", "HN-7501", "--out", dir, "--on-behalf-of", "inzageverzoek cliënt")
 	if err != nil || strings.Contains(out, "\r") {
 		t.Fatalf("clients export: %q, %v", out, err)
 	}
@@ -73,7 +73,7 @@ func TestClientsCommands(t *testing.T) {
 		}
 	}
 
-	out, err = runClients(t, o.app, "report", "HN-7501", "--dir", dir, "--from", "2020-01-01")
+	out, err = runClients(t, o.app, "report", "HN-7501", "--out", dir, "--from", "2020-01-01")
 	if err != nil || !strings.Contains(out, "HN-7501-toegangsrapport.pdf") {
 		t.Fatalf("clients report: %q, %v", out, err)
 	}
@@ -84,7 +84,7 @@ func TestClientsCommands(t *testing.T) {
 	if text := strings.Join(pdfText(t, pdf), ""); !strings.Contains(text, "geëxporteerd") || !strings.Contains(text, "inzageverzoek cliënt") {
 		t.Errorf("the report lacks the export:\n%s", text)
 	}
-	if _, err := runClients(t, o.app, "report", "HN-7501", "--dir", dir, "--from", "2026-02-30"); err == nil {
+	if _, err := runClients(t, o.app, "report", "HN-7501", "--out", dir, "--from", "2026-02-30"); err == nil {
 		t.Error("clients report accepted 30 February")
 	}
 
@@ -110,7 +110,7 @@ func TestClientsCommands(t *testing.T) {
 	}
 
 	// the erased client's report, by its code, from the log
-	out, err = runClients(t, o.app, "report", "HN-7501", "--dir", dir)
+	out, err = runClients(t, o.app, "report", "HN-7501", "--out", dir)
 	if err != nil {
 		t.Fatalf("clients report of the erased client: %q, %v", out, err)
 	}

@@ -63,12 +63,12 @@ func AccessReport(app core.App, clientId string, from, to time.Time) (*Report, e
 	r := &Report{
 		Client:    ReportClient{Id: clientId, Code: code},
 		From:      reportDay(from),
-		To:        reportDay(to.Add(-time.Nanosecond)),
 		Entries:   make([]ReportEntry, 0, len(rows)),
 		Generated: time.Now().UTC(),
 	}
-	if to.IsZero() {
-		r.To = ""
+	if !to.IsZero() {
+		// the last day is the one before the end
+		r.To = reportDay(to.Add(-time.Nanosecond))
 	}
 	teams := map[string]string{}
 	for _, row := range rows {
@@ -119,7 +119,7 @@ func teamName(app core.App, id string, names map[string]string) string {
 
 // reportDay returns the day of t in Dutch time, "" for a zero time.
 func reportDay(t time.Time) string {
-	if t.IsZero() || t.Year() < 1 {
+	if t.IsZero() {
 		return ""
 	}
 	return t.In(pdfZone).Format(time.DateOnly)

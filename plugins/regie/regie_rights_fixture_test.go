@@ -101,21 +101,12 @@ func saveCase(t testing.TB, app core.App, team, code, regisseur string) rightsCa
 			{"id": "a2", "text": "Wmo-aanvraag doen", "assignee": "", "due": ""},
 		},
 	}))
-	// the plan's hook makes tasks of its actions; where it does not (yet),
-	// the fixture does
+	// the plan's hook made a task of each action, the client's hook the
+	// case's first step
 	c.tasks = findAll(t, app, "tasks", dbx.HashExp{"plan": c.plan.Id})
-	if len(c.tasks) == 0 {
-		for _, title := range []string{"Huisbezoek plannen", "Wmo-aanvraag doen"} {
-			c.tasks = append(c.tasks, saveRecord(t, app, "tasks", map[string]any{
-				"team": team, "title": title, "status": "open", "created_by": regisseur, "plan": c.plan.Id,
-			}))
-		}
-	}
 	c.steps = findAll(t, app, regie.StepsCollection, dbx.HashExp{"client": c.client.Id})
-	if len(c.steps) == 0 {
-		c.steps = append(c.steps, saveRecord(t, app, regie.StepsCollection, part(map[string]any{
-			"kind": regie.StepStart, "to": "melding", "actor": regisseur,
-		})))
+	if len(c.tasks) != 2 || len(c.steps) != 1 {
+		t.Fatalf("the hooks made %d tasks and %d steps, want 2 and 1", len(c.tasks), len(c.steps))
 	}
 	c.steps = append(c.steps, saveRecord(t, app, regie.StepsCollection, part(map[string]any{
 		"kind": regie.StepForward, "from": "melding", "to": "gesprek", "actor": regisseur,
