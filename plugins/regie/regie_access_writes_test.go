@@ -188,6 +188,23 @@ func TestAccessLogWrites(t *testing.T) {
 				checkEntries(t, rows[1:], client1(f, audit.ActionRead, "bram", "member", "clients/"+f.client1.Id))
 			},
 		},
+		{
+			name: "bram moves a case on: the move and the client's new step are his", method: http.MethodPost, who: "bram",
+			url: func(*accessFixture) string { return "/api/collections/case_steps/records" },
+			body: func(f *accessFixture) string {
+				return `{"client":"` + f.client1.Id + `","kind":"forward","to":"gesprek"}`
+			},
+			status: 200, content: []string{`"kind":"forward"`},
+			check: func(t testing.TB, f *accessFixture, _ *http.Response) {
+				move, err := f.app.FindFirstRecordByFilter(regie.StepsCollection, "client = {:c} && kind = 'forward'", dbx.Params{"c": f.client1.Id})
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkEntries(t, f.newEntries(t),
+					client1(f, audit.ActionCreate, "bram", "member", "case_steps/"+move.Id),
+					client1(f, audit.ActionUpdate, "bram", "member", "clients/"+f.client1.Id))
+			},
+		},
 	}
 	for _, s := range scenarios {
 		s.run(t)
