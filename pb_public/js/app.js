@@ -256,6 +256,8 @@ function renderNav() {
       item('#/tasks', 'tasks', t('nav.tasks')),
       item('#/wiki', 'wiki', t('nav.wiki')),
       item('#/bob', 'bob', t('nav.bob')),
+      // clients are the buurtteams' (BOB's staff have none)
+      memberships.some((m) => m.expand?.team?.kind === 'buurtteam') && item('#/regie', 'regie', t('nav.regie')),
       item('#/directory', 'directory', t('nav.directory')),
       item('#/profile', 'profile', t('nav.profile'))
     ),

@@ -77,6 +77,17 @@ export const ROUTES = [
   { name: 'boborder', path: 'bob/order/:product', tab: 'bob', load: () => import('./features/bob/order-new.js') },
   { name: 'boborders', path: 'bob/orders', tab: 'bob', load: () => import('./features/bob/orders.js') },
   { name: 'boborderpage', path: 'bob/orders/:id', tab: 'bob', load: () => import('./features/bob/order.js') },
+
+  // Cliënten (regie): a team's cases by step, a new client, the team's
+  // template (coordinators), a case and its access report. Literal paths
+  // before parameters: #/regie/team/<slug>/new before nothing else, and
+  // #/regie/case/<id>/access after #/regie/case/<id>.
+  { name: 'regie', path: 'regie', tab: 'regie', load: () => import('./features/regie/regie.js') },
+  { name: 'regiecases', path: 'regie/team/:slug', tab: 'regie', load: () => import('./features/regie/cases.js') },
+  { name: 'regienew', path: 'regie/team/:slug/new', tab: 'regie', load: () => import('./features/regie/client-new.js') },
+  { name: 'regietemplate', path: 'regie/team/:slug/template', tab: 'regie', load: () => import('./features/regie/template.js') },
+  { name: 'regiecase', path: 'regie/case/:id', tab: 'regie', load: () => import('./features/regie/case.js') },
+  { name: 'regieaccess', path: 'regie/case/:id/access', tab: 'regie', load: () => import('./features/regie/access.js') },
 ];
 
 /**

@@ -88,10 +88,14 @@ function sync() {
 function dispatch(e) {
   const record = e?.record;
   if (!record?.collectionName) return;
-  const key = `${e.action}:${record.collectionName}:${record.id}:${record.updated || ''}`;
-  if (seen.includes(key)) return;
-  seen.push(key);
-  if (seen.length > SEEN_KEPT) seen.shift();
+  // an event with only the record's id (client data) says nothing that
+  // tells two changes apart: each one is handled
+  if (record.updated !== undefined || e.action !== 'update') {
+    const key = `${e.action}:${record.collectionName}:${record.id}:${record.updated || ''}`;
+    if (seen.includes(key)) return;
+    seen.push(key);
+    if (seen.length > SEEN_KEPT) seen.shift();
+  }
   for (const l of [...listeners]) {
     if (l.collections.has(record.collectionName)) l.fn(e);
   }

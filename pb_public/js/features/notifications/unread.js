@@ -118,7 +118,8 @@ export function notificationText(n) {
  * about: a task ("#/tasks/<id>"), the offers waiting for the reader
  * ("#/tasks"), a post ("#/post/<id>"), a wiki page ("#/wiki/<id>"), a
  * team the reader is in ("#/team/<slug>"), a question to BOB
- * ("#/bob/questions/<id>"), an order ("#/bob/orders/<id>"); "" for nothing.
+ * ("#/bob/questions/<id>"), an order ("#/bob/orders/<id>"), a client's case
+ * ("#/regie/case/<id>"); "" for nothing.
  *
  * @param {any} n a notifications record
  * @returns {string}
@@ -147,6 +148,9 @@ export function notificationLink(n) {
     // a mention in a chat
     case 'channels':
       return '#/chat/' + id;
+    // a case past its step's deadline
+    case 'clients':
+      return '#/regie/case/' + id;
     case 'teams': {
       const slug = membershipOf(id)?.expand?.team?.slug;
       return slug ? '#/team/' + encodeURIComponent(slug) : '#/teams';
