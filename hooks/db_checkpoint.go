@@ -36,7 +36,8 @@ func DBConnect(dbPath string) (*dbx.DB, error) {
 const CheckpointInterval = time.Second
 
 // bindCheckpoints runs the checkpoints from the app's bootstrap (or now,
-// for an app bootstrapped already, as a test app is) until it terminates.
+// for an app bootstrapped already, as a test app is) until its databases
+// close or it terminates.
 func bindCheckpoints(app core.App) {
 	var mu sync.Mutex
 	var stop chan struct{}
@@ -61,7 +62,11 @@ func bindCheckpoints(app core.App) {
 		start(e.App)
 		return nil
 	})
-	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+	// stopped, and waited for, before the databases close: a checkpoint
+	// still running would hold a connection whose close removes the
+	// write-ahead log files later, under whoever copies the data dir then
+	// (the test apps copy a template)
+	halt := func() {
 		mu.Lock()
 		if stop != nil {
 			close(stop)
@@ -69,6 +74,13 @@ func bindCheckpoints(app core.App) {
 		}
 		mu.Unlock()
 		done.Wait()
+	}
+	app.OnBootstrapClear().BindFunc(func(e *core.BootstrapEvent) error {
+		halt()
+		return e.Next()
+	})
+	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+		halt()
 		return e.Next()
 	})
 	if app.IsBootstrapped() {
