@@ -98,16 +98,16 @@ func checkpointEvery(app core.App, interval time.Duration, stop <-chan struct{})
 		case <-stop:
 			return
 		case <-ticker.C:
-			Checkpoint(app)
+			checkpoint(app)
 		}
 	}
 }
 
-// Checkpoint copies what it can of the write-ahead logs of app's main and
+// checkpoint copies what it can of the write-ahead logs of app's main and
 // auxiliary databases into their files, without waiting for anyone. It
 // runs on a connection of the concurrent pools: the single connection of
 // the writes stays free for them.
-func Checkpoint(app core.App) {
+func checkpoint(app core.App) {
 	for name, db := range map[string]dbx.Builder{"main": app.ConcurrentDB(), "auxiliary": app.AuxConcurrentDB()} {
 		if db == nil {
 			continue

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"buurtplein/hooks"
 
@@ -288,14 +289,9 @@ func truncate(s string, max int) string {
 	if len(s) <= max {
 		return s
 	}
-	s = s[:max]
 	// do not cut a character in two
-	for len(s) > 0 && !utf8ValidEnd(s) {
-		s = s[:len(s)-1]
+	for max > 0 && !utf8.RuneStart(s[max]) {
+		max--
 	}
-	return s
-}
-
-func utf8ValidEnd(s string) bool {
-	return strings.ToValidUTF8(s, "") == s
+	return s[:max]
 }

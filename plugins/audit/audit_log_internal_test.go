@@ -36,3 +36,23 @@ func TestHashAsEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestTruncate checks that a field cut to its length keeps whole
+// characters, and keeps what comes before a broken byte.
+func TestTruncate(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"abc", 5, "abc"},
+		{"ab€", 3, "ab"},
+		{"ab€", 4, "ab"},
+		{"ab€d", 5, "ab€"},
+		{"a\xffbcdef", 4, "a\xffbc"},
+	} {
+		if got := truncate(c.in, c.max); got != c.want {
+			t.Errorf("truncate(%q, %d) = %q, want %q", c.in, c.max, got, c.want)
+		}
+	}
+}
