@@ -4,7 +4,7 @@
 
 import { h, replace } from './dom.js';
 import { t, setLocale, getLocale } from './i18n.js';
-import { pb, currentUser, onSessionEnded, revokeSession, retryRevoke } from './pb.js';
+import { pb, currentUser, onSessionEnded, revokeSession, retryRevoke, cleanUpSession } from './pb.js';
 import { getState, setState, subscribe } from './store.js';
 import { onRecords } from './topics.js';
 import { avatar, toast, loadError } from './components/ui.js';
@@ -118,6 +118,7 @@ function signOut() {
   for (const key of Object.keys(localStorage)) {
     if (key.startsWith('buurtplein.draft.')) localStorage.removeItem(key);
   }
+  cleanUpSession('signout');
   pb.authStore.clear();
   loginNotice = '';
   setState({ user: null, memberships: [], unread: 0 });
@@ -134,6 +135,7 @@ function sessionEnded() {
   if (!pb.authStore.token) return;
   stopLive();
   loginNotice = t('session.ended');
+  cleanUpSession('ended');
   pb.authStore.clear();
   setState({ user: null, memberships: [], unread: 0 });
   navigate('#/login');

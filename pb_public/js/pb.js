@@ -35,6 +35,41 @@ export function onSessionEnded(fn) {
   sessionEnded = fn;
 }
 
+/** @type {Array<(reason: 'signout'|'ended') => void|Promise<void>>} */
+const sessionCleanups = [];
+
+/**
+ * Adds what must leave the device when a person's session ends here: a
+ * device may be shared. reason is "signout" (the person signed out) or
+ * "ended" (the server answered 401: signed out elsewhere, blocked,
+ * expired). What the person wrote and did not send yet stays on "ended",
+ * for when they sign in again.
+ *
+ * @param {(reason: 'signout'|'ended') => void|Promise<void>} fn
+ */
+export function onSessionCleanup(fn) {
+  sessionCleanups.push(fn);
+}
+
+/**
+ * Runs every cleanup of {@link onSessionCleanup}; one that fails does not
+ * stop the others.
+ *
+ * @param {'signout'|'ended'} reason
+ * @returns {Promise<void>}
+ */
+export async function cleanUpSession(reason) {
+  await Promise.all(
+    sessionCleanups.map(async (fn) => {
+      try {
+        await fn(reason);
+      } catch (err) {
+        console.warn('session cleanup', err);
+      }
+    })
+  );
+}
+
 pb.afterSend = (response, data, options) => {
   const sent = options?.headers?.Authorization;
   if (response.status === 401 && sent && sent === pb.authStore.token && !AUTH_FLOW.test(new URL(response.url).pathname)) {
