@@ -18,7 +18,8 @@ const maxEndpointLength = 1000
 // bindSubscriptions holds every subscription, on every path (the API,
 // the dashboard, Go code), to an endpoint the server may post to; lets a
 // browser's new subscription take over the same endpoint's old one; and
-// deletes a person's subscriptions when the account is blocked.
+// deletes a person's subscriptions when their sessions end (signed out,
+// blocked).
 func (p *plugin) bindSubscriptions() {
 	p.app.OnRecordValidate(Collection).BindFunc(func(e *core.RecordEvent) error {
 		if err := p.checkEndpoint(e.Record.GetString("endpoint")); err != nil {
@@ -41,8 +42,13 @@ func (p *plugin) bindSubscriptions() {
 		})
 	})
 
+	// a new token key ends every session of the person (signing out,
+	// which signs out everywhere; a new password; blocking): the devices
+	// they were signed in on stop receiving their notifications
 	p.app.OnRecordUpdate(hooks.UsersCollection).BindFunc(func(e *core.RecordEvent) error {
-		if !e.Record.GetBool("disabled") || e.Record.Original().GetBool("disabled") {
+		old := e.Record.Original()
+		blocked := e.Record.GetBool("disabled") && !old.GetBool("disabled")
+		if !blocked && e.Record.TokenKey() == old.TokenKey() {
 			return e.Next()
 		}
 		return e.App.RunInTransaction(func(txApp core.App) error {

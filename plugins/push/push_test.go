@@ -456,3 +456,33 @@ func TestPushMany(t *testing.T) {
 		t.Errorf("a rolled back must-read was pushed: %d pushes", len(f.service.received()))
 	}
 }
+
+func TestSignOutLosesSubscriptions(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.mustSubscribe(t, "bram@buurtplein.test")
+	f.mustSubscribe(t, "anna@buurtplein.test")
+
+	// signing out ends the session on every device: none keeps pushing
+	code, body := testapp.Do(t, http.MethodPost, f.url+"/api/buurtplein/auth/signout", testapp.Token(t, f.app, "bram@buurtplein.test"), nil)
+	if code != http.StatusNoContent {
+		t.Fatalf("signing out: %d %s", code, body)
+	}
+	if n := f.subscriptions(t, dbx.HashExp{"user": f.id(t, "bram@buurtplein.test")}); n != 0 {
+		t.Errorf("signed out, bram keeps %d subscriptions", n)
+	}
+	if n := f.subscriptions(t, dbx.HashExp{"user": f.id(t, "anna@buurtplein.test")}); n != 1 {
+		t.Errorf("anna has %d subscriptions, want 1", n)
+	}
+
+	// an ordinary change keeps them
+	f.mustSubscribe(t, "bram@buurtplein.test")
+	bram, _ := f.app.FindRecordById(hooks.UsersCollection, f.id(t, "bram@buurtplein.test"))
+	bram.Set("discipline", "wijkverpleegkundige")
+	if err := f.app.Save(bram); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.subscriptions(t, dbx.HashExp{"user": bram.Id}); n != 1 {
+		t.Errorf("a new discipline took bram's subscription: %d left", n)
+	}
+}
