@@ -61,3 +61,91 @@ self.addEventListener('fetch', (event) => {
   const key = request.mode === 'navigate' ? './' : request;
   event.respondWith(caches.match(key, MATCH).then((cached) => cached || fetch(request)));
 });
+
+// ---------- push: notifications on the lock screen ----------
+//
+// A push carries {id, kind, params, subject_collection, subject}: ids, the
+// kind and its parameters, never a sentence (plugins/push). The worker
+// words it with the texts the page left in the Cache API in the reader's
+// language (js/features/push/push.js: notify.kind.<kind>, push.app,
+// push.generic, notify.someone), as the notification list words it.
+// Tapping opens #/notifications/<id>, which marks it read and shows what
+// it is about.
+
+const PUSH_TEXTS = ['push-texts', './push-texts.json'];
+
+self.addEventListener('push', (event) => {
+  event.waitUntil(showPush(event.data));
+});
+
+async function showPush(data) {
+  let push = {};
+  try {
+    push = data ? data.json() : {};
+  } catch {
+    // not ours to read: still say that there is something
+  }
+  const texts = await pushTexts();
+  const id = /^\w{1,30}$/.test(String(push.id || '')) ? push.id : '';
+  return self.registration.showNotification(texts.app || 'Buurtplein', {
+    body: pushBody(push, texts),
+    tag: id || undefined,
+    lang: texts.locale,
+    icon: './icons/icon-192.png',
+    badge: './icons/icon-192.png',
+    data: { id },
+  });
+}
+
+async function pushTexts() {
+  try {
+    const cache = await caches.open(PUSH_TEXTS[0]);
+    const res = await cache.match(PUSH_TEXTS[1]);
+    if (res) return await res.json();
+  } catch {
+    // no words kept (storage cleared): the name of the app alone
+  }
+  return { kinds: {} };
+}
+
+// pushBody words a push as notificationText (features/notifications/
+// unread.js) words a notification: the kind's text, its parameters filled
+// in, a title and a chat's name quoted, an unknown name "a colleague"
+function pushBody(push, texts) {
+  const params = push.params && typeof push.params === 'object' ? push.params : {};
+  const kinds = texts.kinds || {};
+  let key = String(push.kind || '');
+  if ('channel' in params && !params.channel && kinds[key + '_direct']) key += '_direct';
+  const text = kinds[key];
+  if (typeof text !== 'string') return texts.generic || '';
+  const name = (v) => (v ? String(v) : texts.someone || '');
+  const values = {
+    actor: name(params.actor),
+    assignee: name(params.assignee),
+    title: JSON.stringify(String(params.title ?? '')),
+    channel: JSON.stringify(String(params.channel ?? '')),
+    team: String(params.team ?? ''),
+    step: String(params.step ?? ''),
+    n: Number(params.n) || 0,
+  };
+  return text.replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+}
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const id = event.notification.data?.id;
+  const url = new URL(id ? `./#/notifications/${id}` : './#/notifications', self.registration.scope).href;
+  event.waitUntil(openApp(url));
+});
+
+// openApp shows url in a window of the app that is open already, else in
+// a new one
+async function openApp(url) {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
+  if (open) {
+    await open.focus();
+    return open.navigate(url).catch(() => self.clients.openWindow(url));
+  }
+  return self.clients.openWindow(url);
+}

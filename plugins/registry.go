@@ -25,6 +25,7 @@ import (
 	"buurtplein/plugins/feed"
 	"buurtplein/plugins/mustread"
 	"buurtplein/plugins/notify"
+	"buurtplein/plugins/push"
 	"buurtplein/plugins/pwa"
 	"buurtplein/plugins/regie"
 	"buurtplein/plugins/search"
@@ -168,6 +169,13 @@ var All = []Plugin{
 		Register: func(app core.App, o Options) error {
 			return backups.Register(app, backups.Config{Command: o.Command})
 		},
+	},
+	{
+		// after notify and every plugin that notifies: it sends their
+		// notifications to the lock screen
+		Name:        "push",
+		Register:    func(app core.App, o Options) error { return push.Register(app, push.Config{}) },
+		Collections: []string{push.Collection},
 	},
 	{
 		// last: the PWA's catch-all route yields to every API route

@@ -941,6 +941,27 @@ export default {
       case_overdue: 'A case of {team} is past the deadline of the step {step}',
     },
   },
+  // push: notifications on the lock screen (Web Push)
+  push: {
+    title: 'Notifications',
+    switch: 'Notifications on the lock screen',
+    hint: 'On this device, also when the app is closed: handovers, new and overdue tasks, mentions, answers from BOB and what you must read. Not during your quiet hours.',
+    on: 'On for this device.',
+    off: 'Off for this device.',
+    busy: 'One moment…',
+    unsupported: 'This browser cannot show notifications on the lock screen. On an iPhone or iPad: add Buurtplein to your home screen first and open it there.',
+    denied: 'Your browser does not allow notifications from Buurtplein. Allow them in your browser settings and try again.',
+    failed: 'Notifications on the lock screen could not be switched on: your browser could not register with the push service. Try again later.',
+    offFailed: 'Notifications on the lock screen could not be switched off. Try again.',
+    // the lock screen: the app's name above every notification, and a
+    // text for a notification this version cannot word
+    app: 'Buurtplein',
+    generic: 'You have a new notification.',
+    // #/notifications/<id>: where tapping a notification leads
+    opening: 'Opening the notification…',
+    gone: 'This notification does not exist (any more). Your notifications are below.',
+    toList: 'To your notifications',
+  },
   // chat: pwa
   chat: {
     title: 'Chat',
@@ -1509,6 +1530,8 @@ export default {
       // audit
       audit_append_only: 'The access log can only be added to: nobody, administrators included, changes or deletes an entry.',
       audit_unavailable: 'The access log cannot be written right now, and client data is not shown without it being logged. Try again in a minute.',
+      // push
+      push_endpoint_invalid: 'This push address is not from a known push service. Switch the notifications off and on again.',
       // chat: messages
       chat_not_member: 'You are not a member of this conversation, so you cannot write in it.',
       chat_message_empty: 'A message has text or an attachment.',

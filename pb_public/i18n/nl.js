@@ -942,6 +942,27 @@ export default {
       case_overdue: 'Een zaak van {team} is over de termijn van de stap {step}',
     },
   },
+  // push: notifications on the lock screen (Web Push)
+  push: {
+    title: 'Meldingen',
+    switch: 'Meldingen op het vergrendelscherm',
+    hint: 'Op dit apparaat, ook als de app dicht is: overdrachten, nieuwe en verlopen taken, vermeldingen, antwoorden van BOB en wat je moet lezen. Niet tijdens je stille uren.',
+    on: 'Aan op dit apparaat.',
+    off: 'Uit op dit apparaat.',
+    busy: 'Even geduld…',
+    unsupported: 'Deze browser kan geen meldingen op het vergrendelscherm tonen. Op een iPhone of iPad: zet Buurtplein eerst op je beginscherm en open het daar.',
+    denied: 'Je browser staat meldingen van Buurtplein niet toe. Sta ze toe in de instellingen van je browser en probeer het opnieuw.',
+    failed: 'Meldingen op het vergrendelscherm konden niet worden aangezet: je browser kon zich niet aanmelden bij de pushdienst. Probeer het later opnieuw.',
+    offFailed: 'Meldingen op het vergrendelscherm konden niet worden uitgezet. Probeer het opnieuw.',
+    // the lock screen: the app's name above every notification, and a
+    // text for a notification this version cannot word
+    app: 'Buurtplein',
+    generic: 'Je hebt een nieuwe melding.',
+    // #/notifications/<id>: where tapping a notification leads
+    opening: 'Melding openen…',
+    gone: 'Deze melding bestaat niet (meer). Je meldingen staan hieronder.',
+    toList: 'Naar je meldingen',
+  },
   // chat: pwa
   chat: {
     title: 'Chat',
@@ -1510,6 +1531,8 @@ export default {
       // audit
       audit_append_only: 'Het toegangslogboek kan alleen worden aangevuld: een regel wijzigen of verwijderen kan niemand, ook de beheerder niet.',
       audit_unavailable: 'Het toegangslogboek kan nu niet worden bijgewerkt, en zonder vastlegging worden cliëntgegevens niet getoond. Probeer het over een minuut opnieuw.',
+      // push
+      push_endpoint_invalid: 'Dit adres voor pushmeldingen is niet van een bekende pushdienst. Zet de meldingen uit en weer aan.',
       // chat: messages
       chat_not_member: 'Je bent geen lid van dit gesprek, dus je kunt er niet in schrijven.',
       chat_message_empty: 'Een bericht heeft tekst of een bijlage.',

@@ -13,6 +13,7 @@ import { watchNotifications, stopNotifications, refreshUnread, notificationText 
 import { watchMustRead, stopMustRead, showMustReadBadge } from './features/mustread/model.js';
 import { watchChat, stopChat, showChatBadge } from './features/chat/model.js';
 import { startOutbox } from './features/chat/outbox.js';
+import './features/push/push.js'; // a session's end takes this browser's push subscription along
 
 const LOCALE_KEY = 'buurtplein.locale';
 

@@ -65,6 +65,8 @@ export const ROUTES = [
   { name: 'chatmembers', path: 'chat/:id/members', tab: 'chat', load: () => import('./features/chat/members.js') },
 
   { name: 'notifications', path: 'notifications', load: () => import('./features/notifications/notifications.js') },
+  // a tapped lock-screen notification: marks it read, goes on to its subject
+  { name: 'notifications', path: 'notifications/:id', load: () => import('./features/push/open.js') },
 
   // BOB: "Vraag het BOB" and my teams' questions, BOB's workspace (staff
   // only), the catalogue, the order form and the orders. Literal paths

@@ -3,9 +3,7 @@ package chat
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
-	_ "time/tzdata" // quiet hours are Amsterdam's, on any server
 
 	"buurtplein/hooks"
 	"buurtplein/plugins/notify"
@@ -14,16 +12,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// quietZone is the time zone of the quiet hours people set.
-var quietZone = mustLoadLocation("Europe/Amsterdam")
-
-func mustLoadLocation(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err) // time/tzdata is embedded: this cannot fail
-	}
-	return loc
-}
+// quietAt and quietZone are the quiet hours people set, which Web Push
+// keeps as well (hooks.QuietAt).
+var quietAt, quietZone = hooks.QuietAt, hooks.QuietZone
 
 // notifyMentions tells the people message mentions that they were, in the
 // transaction of its write (old is the message before an edit, nil for a
@@ -119,36 +110,4 @@ func awake(app core.App, users []string, now time.Time) ([]string, error) {
 		ok[r.Id] = !quietAt(r.From, r.Until, now)
 	}
 	return slices.DeleteFunc(slices.Clone(users), func(u string) bool { return !ok[u] }), nil
-}
-
-// quietAt reports whether now falls inside the quiet hours from until
-// until ("HH:MM", Amsterdam's wall clock, from included, until not). A
-// span whose end comes before its start crosses midnight ("22:00" to
-// "07:00"); an empty span, or one with a time missing or malformed, is
-// no quiet hours at all.
-func quietAt(from, until string, now time.Time) bool {
-	start, ok1 := clockMinutes(from)
-	end, ok2 := clockMinutes(until)
-	if !ok1 || !ok2 || start == end {
-		return false
-	}
-	local := now.In(quietZone)
-	m := local.Hour()*60 + local.Minute()
-	if start < end {
-		return start <= m && m < end
-	}
-	return m >= start || m < end
-}
-
-// clockMinutes returns the minutes after midnight of "HH:MM".
-func clockMinutes(clock string) (int, bool) {
-	if len(clock) != 5 || clock[2] != ':' {
-		return 0, false
-	}
-	h, err1 := strconv.Atoi(clock[:2])
-	m, err2 := strconv.Atoi(clock[3:])
-	if err1 != nil || err2 != nil || h < 0 || h > 23 || m < 0 || m > 59 {
-		return 0, false
-	}
-	return h*60 + m, true
 }

@@ -23,8 +23,9 @@ const maxManyParamLength = 200
 // one writer held all along). n.User is ignored and n.Subject is required.
 //
 // It writes with SQL, past the record hooks: its notifications send no
-// realtime event, and their kind and parameters are checked here as the
-// plugin checks every notification. Call it with the transaction's app.
+// realtime event (it triggers [OnMany] instead), and their kind and
+// parameters are checked here as the plugin checks every notification.
+// Call it with the transaction's app.
 func NotifyMany(app core.App, users []string, n Notification) error {
 	users = slices.DeleteFunc(slices.Clone(users), func(u string) bool { return u == "" })
 	slices.Sort(users)
@@ -67,7 +68,8 @@ func NotifyMany(app core.App, users []string, n Notification) error {
 			return fmt.Errorf("notifying %d readers of %s %s: %w", len(users), n.Subject.Collection, n.Subject.Id, err)
 		}
 	}
-	return nil
+	n.User = ""
+	return OnMany(app).Trigger(&ManyEvent{App: app, Users: users, Notification: n})
 }
 
 // manyParams returns n's parameters as JSON, checked against its kind and

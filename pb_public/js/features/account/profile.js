@@ -5,6 +5,7 @@ import { t, LOCALES, getLocale } from '../../i18n.js';
 import { pb, currentUser } from '../../pb.js';
 import { describeError } from '../../errors.js';
 import { avatar, errorLine, showError, markFields, toast } from '../../components/ui.js';
+import { pushSwitch } from '../push/push-switch.js';
 
 const MAX_AVATAR_BYTES = 5 << 20;
 
@@ -63,6 +64,7 @@ export function mount(el, { onLocale, onSignOut }) {
         languageError
       ),
       quietHours(me),
+      pushSwitch(),
       h(
         'section',
         { class: 'card' },
