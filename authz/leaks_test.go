@@ -86,7 +86,7 @@ func (o *oracle) decide(user, collection, id string) bool {
 			(r.GetString("to_team") != "" && o.member(user, r.GetString("to_team")))
 	case "task_events":
 		return o.member(user, o.teamOfTask(r.GetString("task")))
-	case "notifications":
+	case "notifications", "push_subscriptions":
 		return r.GetString("user") == user
 	case "reads":
 		// a confirmation is its reader's, and the overseers' of its
