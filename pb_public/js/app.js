@@ -12,7 +12,8 @@ import { parseRoute } from './routes.js';
 import { watchNotifications, stopNotifications, refreshUnread, notificationText } from './features/notifications/unread.js';
 import { watchMustRead, stopMustRead, showMustReadBadge } from './features/mustread/model.js';
 import { watchChat, stopChat, showChatBadge } from './features/chat/model.js';
-import { startOutbox } from './features/chat/outbox.js';
+import { startOutbox } from './offline/outbox.js';
+import { outboxMark, signOutAsking } from './offline/outbox-mark.js';
 
 const LOCALE_KEY = 'buurtplein.locale';
 
@@ -186,6 +187,7 @@ function renderHeader() {
       brand,
       h('div', { class: 'switcher-wrap' }, h('label', { for: 'team-switcher', class: 'visually-hidden' }, t('nav.switchTeam')), switcher),
       searchLink(route),
+      outboxMark(),
       bell(),
       h('a', { class: 'me', href: '#/profile', 'aria-label': t('nav.profileOf', { name: user.name || '' }) }, avatar(user, 'sm'), h('span', { class: 'me-name', dataset: { test: 'current-user' } }, user.name || user.email || ''))
     )
@@ -321,7 +323,7 @@ function shellProps() {
       localStorage.setItem(LOCALE_KEY, locale);
       route();
     },
-    onSignOut: signOut,
+    onSignOut: signOutAsking(signOut),
   };
 }
 
