@@ -1241,7 +1241,6 @@ export default {
     signOutTitle: 'Sign out?',
     signOutBody: { one: '1 change is still waiting to be sent. If you sign out now, it will not be sent and is removed from this device.', other: '{n} changes are still waiting to be sent. If you sign out now, they will not be sent and are removed from this device.' },
     signOutYes: 'Sign out anyway',
-    signInToSend: { one: '1 change by {name} is waiting to be sent. Sign in as {name} to send it.', other: '{n} changes by {name} are waiting to be sent. Sign in as {name} to send them.' },
   },
   errors: {
     offline: 'You are offline. What you typed is kept; try again when you are back online.',

@@ -1242,7 +1242,6 @@ export default {
     signOutTitle: 'Uitloggen?',
     signOutBody: { one: 'Er wacht nog 1 wijziging op verzending. Als je nu uitlogt, wordt die niet verstuurd en verdwijnt die van dit apparaat.', other: 'Er wachten nog {n} wijzigingen op verzending. Als je nu uitlogt, worden ze niet verstuurd en verdwijnen ze van dit apparaat.' },
     signOutYes: 'Toch uitloggen',
-    signInToSend: { one: 'Er wacht 1 wijziging van {name} op verzending. Log in als {name} om die te versturen.', other: 'Er wachten {n} wijzigingen van {name} op verzending. Log in als {name} om ze te versturen.' },
   },
   errors: {
     offline: 'Geen verbinding. Wat je typte is bewaard; probeer het opnieuw als je weer verbinding hebt.',

@@ -11,6 +11,7 @@ import { loadError, announce } from '../components/ui.js';
 import { confirmDialog } from '../components/dialog.js';
 import { parseDate, relativeTime, fullDate } from '../format.js';
 import { outboxItems, onOutbox, retry, discard, flush } from './outbox.js';
+import { subscribe } from '../store.js';
 
 /** what a kind's refusal is said of, when the server's code is unknown (errors.actions.<action>) */
 const ACTIONS = { post: 'post', comment: 'comment', task: 'changeTask', handover: 'offer', message: 'chatSend', read: 'confirmRead', question: 'askQuestion' };
@@ -136,11 +137,16 @@ export function mount(el) {
     if (e.type === 'failed') announce(t('outbox.refused') + ': ' + (e.item.label || t('outbox.kinds.' + e.item.kind)));
     load();
   });
+  // a change made in another tab of the app
+  const stopCount = subscribe((_, changed) => {
+    if (changed.includes('outbox')) load();
+  });
   load();
 
   return () => {
     destroyed = true;
     stop();
+    stopCount();
   };
 }
 

@@ -91,7 +91,7 @@ const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 /** @type {Set<(e: OutboxEvent) => void>} */
 const listeners = new Set();
 
-/** @type {Map<string, {resolve: (o: Outcome) => void, reject: (err: any) => void}>} screens waiting for their write */
+/** @type {Map<string, {item: OutboxItem, resolve: (o: Outcome) => void, reject: (err: any) => void}>} screens waiting for their write */
 const waiting = new Map();
 
 /**
@@ -234,7 +234,7 @@ export async function submit(write) {
     return { record: await request(write), queued: false };
   }
   return new Promise((resolve, reject) => {
-    waiting.set(item.id, { resolve, reject });
+    waiting.set(item.id, { item, resolve, reject });
     flush();
   });
 }
@@ -281,6 +281,10 @@ export function onOutbox(fn) {
   return () => listeners.delete(fn);
 }
 
+/** the app's other tabs on this device share the outbox: they hear of each change */
+const tabs = typeof BroadcastChannel === 'function' ? new BroadcastChannel(DB_NAME) : null;
+if (tabs) tabs.onmessage = () => countWaiting();
+
 /** @param {OutboxEvent} e */
 function emit(e) {
   for (const fn of [...listeners]) {
@@ -291,6 +295,7 @@ function emit(e) {
     }
   }
   countWaiting();
+  tabs?.postMessage(e.type);
 }
 
 /** Puts how many writes wait (and how many were refused) in the store. */
@@ -339,17 +344,10 @@ export function flush() {
 
 /** Tells every screen still waiting for a write that it waits in the outbox. */
 function settleWaiting() {
-  if (!waiting.size) return;
-  outboxItems()
-    .catch(() => [])
-    .then((items) => {
-      for (const item of items) {
-        const w = waiting.get(item.id);
-        if (!w || flushing) continue;
-        waiting.delete(item.id);
-        w.resolve({ record: null, queued: true, item });
-      }
-    });
+  for (const [id, w] of waiting) {
+    waiting.delete(id);
+    w.resolve({ record: null, queued: true, item: w.item });
+  }
 }
 
 async function run() {
@@ -400,7 +398,7 @@ async function send(item) {
       return 'refused';
     }
     current.state = 'failed';
-    current.error = { status, code: err?.response?.data?.['@request']?.code || '', err: plainError(err) };
+    current.error = { status, code: errorCode(err), err: plainError(err) };
     await tx('readwrite', (s) => s.put(current)).catch(() => {});
     emit({ type: 'failed', item: current });
     if (w) {
@@ -446,6 +444,19 @@ function body(write) {
   }
   for (const f of write.files) data.append(f.field, new File([f.blob], f.name, { type: f.type }));
   return data;
+}
+
+/**
+ * Returns the code of a refusal: the request's, else its first field's.
+ *
+ * @param {any} err
+ * @returns {string}
+ */
+function errorCode(err) {
+  const data = err?.response?.data || {};
+  if (data['@request']?.code) return String(data['@request'].code);
+  const field = Object.values(data).find((v) => v && typeof v === 'object' && typeof v.code === 'string');
+  return field ? field.code : '';
 }
 
 /**
