@@ -58,7 +58,7 @@ func answerResend(e *core.RecordRequestEvent, field string) error {
 	if id == "" || e.Auth == nil || e.Auth.Collection().Name != UsersCollection {
 		return e.Next()
 	}
-	stored, err := storedResend(e.App, e.Record.Collection().Name, id, field, e.Auth.Id)
+	stored, err := storedResend(e, id, field)
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func answerResend(e *core.RecordRequestEvent, field string) error {
 			return err
 		}
 		// a copy of this create that raced it may have won
-		stored, _ = storedResend(e.App, e.Record.Collection().Name, id, field, e.Auth.Id)
+		stored, _ = storedResend(e, id, field)
 		if stored == nil {
 			return err
 		}
@@ -81,18 +81,29 @@ func answerResend(e *core.RecordRequestEvent, field string) error {
 	return e.JSON(http.StatusOK, stored)
 }
 
-// storedResend returns the record of collection with id when author
-// wrote it (its field holds author), else nil.
-func storedResend(app core.App, collection, id, field, author string) (*core.Record, error) {
-	found, err := app.FindRecordById(collection, id)
+// storedResend returns the record of e's collection with id when the
+// signed-in employee wrote it (its field holds them) and may still see it
+// (its view rule), else nil: a writer who lost access to what they wrote
+// is not shown it again through a resend.
+func storedResend(e *core.RecordRequestEvent, id, field string) (*core.Record, error) {
+	collection := e.Record.Collection()
+	found, err := e.App.FindRecordById(collection, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("looking up %s %s for a resend: %w", collection, id, err)
+		return nil, fmt.Errorf("looking up %s %s for a resend: %w", collection.Name, id, err)
 	}
-	if found.GetString(field) != author {
+	if found.GetString(field) != e.Auth.Id {
 		return nil, nil
+	}
+	info, err := e.RequestInfo()
+	if err != nil {
+		return nil, fmt.Errorf("the request of a resend of %s %s: %w", collection.Name, id, err)
+	}
+	visible, err := e.App.CanAccessRecord(found, info, collection.ViewRule)
+	if err != nil || !visible {
+		return nil, err
 	}
 	return found, nil
 }
