@@ -382,13 +382,16 @@ async function send(item) {
     record = await request(item);
   } catch (err) {
     const status = typeof err?.status === 'number' ? err.status : 0;
-    // offline, a server that is away or busy: try again later, same id
-    if (status === 0 || status >= 500 || status === 408 || status === 429 || err?.isAbort) return 'network';
+    const w = waiting.get(item.id);
+    // offline: try again later, same id
+    if (status === 0 || err?.isAbort) return 'network';
     // the session ended (pb.js shows the sign-in): it waits for its writer
     if (status === 401) return 'network';
+    // a server that is away or busy: try again later, unless the screen
+    // that made it is there to say so (a limit's words, with the form)
+    if ((status >= 500 || status === 408 || status === 429) && !w) return 'network';
     const current = /** @type {OutboxItem|undefined} */ (await tx('readonly', (s) => s.get(item.id)).catch(() => undefined));
     if (!current) return 'gone';
-    const w = waiting.get(item.id);
     if (w && !current.keep) {
       // the screen that made it is there to show why, with what was typed
       waiting.delete(item.id);
