@@ -160,6 +160,51 @@ func TestOutboxSignOutAsks(t *testing.T) {
 	bram.waitAsync("see the outbox emptied", `(`+allOutboxItemsJS+`).then(items => items.length === 0)`)
 }
 
+// TestOutboxSessionEndedKeepsWrites: a change made offline waits; the
+// session ends meanwhile (signed out on another device), so back online
+// the server answers 401. The app asks to sign in again and keeps the
+// change on the device; once bram has signed in again it is sent.
+func TestOutboxSessionEndedKeepsWrites(t *testing.T) {
+	b := newBrowser(t)
+	bramAPI := apiAs(t, b.baseURL, "bram@buurtplein.test")
+	haarlem := bramAPI.teamId("haarlem-noord")
+	task := bramsTask(bramAPI, haarlem, fmt.Sprintf("E2E outbox sessie %d", time.Now().UnixNano()))
+
+	bram := b.tab("bram")
+	bram.signIn("bram@buurtplein.test", "Bram Jansen")
+	bram.goTo("#/tasks/" + task)
+	bram.waitVisible("see the task", fmt.Sprintf(`[data-test=task][data-id=%q][data-state=ready]`, task))
+	bram.setOffline(true)
+	bram.waitFor("see the browser offline", `navigator.onLine === false`)
+	bram.do("start the task offline", chromedp.Evaluate[chromedp.Void](`document.querySelector("[data-test=task-start]")?.click()`))
+	bram.waitFor("see the change waiting", `document.querySelector("[data-test=outbox-mark]")?.dataset.count === "1"`)
+
+	// every session of bram's ends, the page's too
+	if code, res := bramAPI.do(http.MethodPost, "/api/buurtplein/auth/signout", nil); code != http.StatusNoContent {
+		t.Fatalf("signing bram out everywhere: %d %s", code, res)
+	}
+	bram.setOffline(false)
+	bram.waitFor("be asked to sign in again", `location.hash === "#/login" && document.querySelector("[data-test=login-notice]") != null`)
+	bram.waitAsync("see the change still on the device", `(`+allOutboxItemsJS+`).then(items => items.length === 1 && items[0].state === "pending" && items[0].target === `+jsString(task)+`)`)
+	bramAPI = apiAs(t, b.baseURL, "bram@buurtplein.test")
+	if status := taskStatus(bramAPI, task); status != "open" {
+		t.Fatalf("the task is %q on the server before bram signs in again, want open", status)
+	}
+
+	bram.signIn("bram@buurtplein.test", "Bram Jansen")
+	bram.waitAsync("see the outbox sent", `(`+allOutboxItemsJS+`).then(items => items.length === 0)`)
+	if status := taskStatus(bramAPI, task); status != "in_progress" {
+		t.Errorf("the task is %q on the server after bram signed in again, want in_progress", status)
+	}
+}
+
+// taskStatus returns the status of task on the server.
+func taskStatus(api *apiClient, task string) string {
+	var record struct{ Status string }
+	api.decode(http.StatusOK, http.MethodGet, "/api/collections/tasks/records/"+task, nil, &record)
+	return record.Status
+}
+
 // sibling opens another page in p's browser context: the same device
 // (storage, session, outbox) in a second tab.
 func (p *tab) sibling(name string) *tab {
