@@ -205,6 +205,60 @@ func taskStatus(api *apiClient, task string) string {
 	return record.Status
 }
 
+// TestOutboxOfflinePostAndComment: on his team's feed without a
+// connection, bram places a post and comments on a colleague's: both wait
+// in the outbox and the compose form is empty again (nothing is lost: the
+// post is on the device). Back online, each arrives exactly once.
+func TestOutboxOfflinePostAndComment(t *testing.T) {
+	b := newBrowser(t)
+	bramAPI := apiAs(t, b.baseURL, "bram@buurtplein.test")
+	annaAPI := apiAs(t, b.baseURL, "anna@buurtplein.test")
+	haarlem := bramAPI.teamId("haarlem-noord")
+	stamp := time.Now().UnixNano()
+	var post struct{ Id string }
+	annaAPI.decode(http.StatusOK, http.MethodPost, "/api/collections/posts/records", map[string]any{
+		"team": haarlem, "author": annaAPI.userId, "kind": "update", "visibility": "team",
+		"title": fmt.Sprintf("E2E outbox bericht %d", stamp), "body": "Wie neemt de sleutel mee?",
+	}, &post)
+
+	bram := b.tab("bram")
+	bram.signIn("bram@buurtplein.test", "Bram Jansen")
+	bram.goTo("#/team/haarlem-noord")
+	feed := `[data-test=feed][data-team="haarlem-noord"]`
+	bram.waitVisible("see the team's feed", feed+`[data-state=ready]`)
+	article := fmt.Sprintf(`%s article[data-test=post][data-id=%q]`, feed, post.Id)
+	bram.waitVisible("see anna's post with its comment form", article+` form[data-test=comment-form] textarea[name=body]`)
+
+	bram.setOffline(true)
+	bram.waitFor("see the browser offline", `navigator.onLine === false`)
+	title := fmt.Sprintf("E2E offline geplaatst %d", stamp)
+	compose := feed + ` form[data-test=compose]`
+	bram.do("write a post offline",
+		chromedp.SendKeys(chromedp.CSS(compose+" input[name=title]"), title),
+		chromedp.SendKeys(chromedp.CSS(compose+" textarea[name=body]"), "Geschreven in de auto."),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector(`+jsString(compose)+`).requestSubmit()`),
+	)
+	bram.waitFor("see the post waiting", `document.querySelector("[data-test=outbox-mark]")?.dataset.count === "1"`)
+	bram.waitFor("see the compose form emptied", `document.querySelector(`+jsString(compose+" input[name=title]")+`).value === ""`)
+	comment := fmt.Sprintf("Ik neem hem mee %d", stamp)
+	bram.do("comment offline",
+		chromedp.SendKeys(chromedp.CSS(article+` form[data-test=comment-form] textarea[name=body]`), comment),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector(`+jsString(article+` form[data-test=comment-form]`)+`).requestSubmit()`),
+	)
+	bram.waitFor("see the comment waiting too", `document.querySelector("[data-test=outbox-mark]")?.dataset.count === "2"`)
+
+	bram.setOffline(false)
+	bram.waitAsync("see the outbox sent", outboxItemsJS+`.then(items => items.length === 0)`)
+	bram.waitFor("see the header's mark gone", `document.querySelector("[data-test=outbox-mark]")?.hidden === true`)
+
+	var posts, comments struct{ TotalItems int }
+	bramAPI.decode(http.StatusOK, http.MethodGet, "/api/collections/posts/records?filter="+url.QueryEscape(fmt.Sprintf(`title = %q`, title)), nil, &posts)
+	bramAPI.decode(http.StatusOK, http.MethodGet, "/api/collections/comments/records?filter="+url.QueryEscape(fmt.Sprintf(`post = %q && body = %q`, post.Id, comment)), nil, &comments)
+	if posts.TotalItems != 1 || comments.TotalItems != 1 {
+		t.Errorf("the server holds %d posts and %d comments written offline, want exactly 1 of each", posts.TotalItems, comments.TotalItems)
+	}
+}
+
 // sibling opens another page in p's browser context: the same device
 // (storage, session, outbox) in a second tab.
 func (p *tab) sibling(name string) *tab {
