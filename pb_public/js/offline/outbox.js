@@ -400,6 +400,12 @@ async function send(item) {
       w.reject(err);
       return 'refused';
     }
+    if (!w && current.kind === 'read' && errorCode(err) === 'validation_not_unique') {
+      // confirmed meanwhile (on another device): what was asked is done
+      await tx('readwrite', (s) => s.delete(item.id)).catch(() => {});
+      emit({ type: 'sent', item: current, record: null });
+      return 'sent';
+    }
     current.state = 'failed';
     current.error = { status, code: errorCode(err), err: plainError(err) };
     await tx('readwrite', (s) => s.put(current)).catch(() => {});
@@ -425,7 +431,10 @@ async function send(item) {
  * @returns {Promise<any>} the stored record
  */
 function request(write) {
-  const options = write.expand ? { expand: write.expand } : {};
+  // never cancelled by the SDK for a screen's request to the same path
+  /** @type {Object<string, any>} */
+  const options = { requestKey: null };
+  if (write.expand) options.expand = write.expand;
   const collection = pb.collection(write.collection);
   if (write.op === 'update') return collection.update(/** @type {string} */ (write.target), body(write), options);
   const fields = write.id ? { ...write.data, id: write.id } : write.data;
