@@ -259,6 +259,52 @@ func TestOutboxOfflinePostAndComment(t *testing.T) {
 	}
 }
 
+// TestOutboxMovesChatOutbox: a message left in the chat's own outbox of
+// an earlier version of the app (IndexedDB "buurtplein-chat") moves into
+// the outbox at the next start and is sent, with its id; the old database
+// is removed.
+func TestOutboxMovesChatOutbox(t *testing.T) {
+	b := newBrowser(t)
+	carlaAPI := apiAs(t, b.baseURL, "carla@buurtplein.test")
+	channel := teamChannel(carlaAPI, carlaAPI.teamId("schalkwijk"))
+	id := fmt.Sprintf("oldchat%08d", time.Now().UnixNano()%100000000)
+	text := "Bleef staan in de oude postbus " + id
+
+	carla := b.tab("carla")
+	carla.signIn("carla@buurtplein.test", "Carla Bakker")
+	old := fmt.Sprintf(`{id: %s, user: %s, channel: %s, body: %s, reply_to: "", files: [], created: new Date().toISOString(), state: "pending", error: null}`,
+		jsString(id), jsString(carlaAPI.userId), jsString(channel), jsString(text))
+	carla.waitAsync("leave a message in the old chat outbox", `new Promise((resolve, reject) => {
+		const open = indexedDB.open("buurtplein-chat", 1);
+		open.onupgradeneeded = () => open.result.createObjectStore("outbox", { keyPath: "id" }).createIndex("user", "user");
+		open.onsuccess = () => {
+			const t = open.result.transaction("outbox", "readwrite");
+			t.objectStore("outbox").put(`+old+`);
+			t.oncomplete = () => { open.result.close(); resolve(true); };
+			t.onerror = () => reject(t.error);
+		};
+		open.onerror = () => reject(open.error);
+	})`)
+
+	carla.do("start the app again", chromedp.Reload())
+	carla.waitAsync("see the old database removed", `indexedDB.databases().then(list => !list.some(d => d.name === "buurtplein-chat"))`)
+	deadline := time.Now().Add(stepTimeout)
+	for {
+		code, res := carlaAPI.do(http.MethodGet, "/api/collections/messages/records/"+id, nil)
+		if code == http.StatusOK {
+			if !strings.Contains(string(res), text) {
+				t.Errorf("the message %s holds %s, want the text left in the old outbox", id, res)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the message of the old outbox did not arrive: %d %s", code, res)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	carla.waitAsync("see the outbox empty", outboxItemsJS+`.then(items => items.length === 0)`)
+}
+
 // sibling opens another page in p's browser context: the same device
 // (storage, session, outbox) in a second tab.
 func (p *tab) sibling(name string) *tab {
