@@ -131,18 +131,7 @@ func TestOutboxOfflineExactlyOnce(t *testing.T) {
 // signing out anyway takes the write off the device.
 func TestOutboxSignOutAsks(t *testing.T) {
 	b := newBrowser(t)
-	bramAPI := apiAs(t, b.baseURL, "bram@buurtplein.test")
-	haarlem := bramAPI.teamId("haarlem-noord")
-	task := bramsTask(bramAPI, haarlem, fmt.Sprintf("E2E outbox uitloggen %d", time.Now().UnixNano()))
-
-	bram := b.tab("bram")
-	bram.signIn("bram@buurtplein.test", "Bram Jansen")
-	bram.goTo("#/tasks/" + task)
-	bram.waitVisible("see the task", fmt.Sprintf(`[data-test=task][data-id=%q][data-state=ready]`, task))
-	bram.setOffline(true)
-	bram.waitFor("see the browser offline", `navigator.onLine === false`)
-	bram.do("start the task offline", chromedp.Evaluate[chromedp.Void](`document.querySelector("[data-test=task-start]")?.click()`))
-	bram.waitFor("see the change waiting", `document.querySelector("[data-test=outbox-mark]")?.dataset.count === "1"`)
+	bram, _, _ := startTaskOffline(t, b, "E2E outbox uitloggen")
 
 	bram.goTo("#/profile")
 	bram.waitVisible("see the sign-out button", `[data-test=sign-out]`)
@@ -166,18 +155,7 @@ func TestOutboxSignOutAsks(t *testing.T) {
 // change on the device; once bram has signed in again it is sent.
 func TestOutboxSessionEndedKeepsWrites(t *testing.T) {
 	b := newBrowser(t)
-	bramAPI := apiAs(t, b.baseURL, "bram@buurtplein.test")
-	haarlem := bramAPI.teamId("haarlem-noord")
-	task := bramsTask(bramAPI, haarlem, fmt.Sprintf("E2E outbox sessie %d", time.Now().UnixNano()))
-
-	bram := b.tab("bram")
-	bram.signIn("bram@buurtplein.test", "Bram Jansen")
-	bram.goTo("#/tasks/" + task)
-	bram.waitVisible("see the task", fmt.Sprintf(`[data-test=task][data-id=%q][data-state=ready]`, task))
-	bram.setOffline(true)
-	bram.waitFor("see the browser offline", `navigator.onLine === false`)
-	bram.do("start the task offline", chromedp.Evaluate[chromedp.Void](`document.querySelector("[data-test=task-start]")?.click()`))
-	bram.waitFor("see the change waiting", `document.querySelector("[data-test=outbox-mark]")?.dataset.count === "1"`)
+	bram, bramAPI, task := startTaskOffline(t, b, "E2E outbox sessie")
 
 	// every session of bram's ends, the page's too
 	if code, res := bramAPI.do(http.MethodPost, "/api/buurtplein/auth/signout", nil); code != http.StatusNoContent {
@@ -303,6 +281,24 @@ func TestOutboxMovesChatOutbox(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	carla.waitAsync("see the outbox empty", outboxItemsJS+`.then(items => items.length === 0)`)
+}
+
+// startTaskOffline signs bram in, opens a new task of his and, without a
+// connection, starts it: one change waits in the outbox.
+func startTaskOffline(t *testing.T, b *browser, title string) (*tab, *apiClient, string) {
+	t.Helper()
+	bramAPI := apiAs(t, b.baseURL, "bram@buurtplein.test")
+	task := bramsTask(bramAPI, bramAPI.teamId("haarlem-noord"), fmt.Sprintf("%s %d", title, time.Now().UnixNano()))
+
+	bram := b.tab("bram")
+	bram.signIn("bram@buurtplein.test", "Bram Jansen")
+	bram.goTo("#/tasks/" + task)
+	bram.waitVisible("see the task", fmt.Sprintf(`[data-test=task][data-id=%q][data-state=ready]`, task))
+	bram.setOffline(true)
+	bram.waitFor("see the browser offline", `navigator.onLine === false`)
+	bram.do("start the task offline", chromedp.Evaluate[chromedp.Void](`document.querySelector("[data-test=task-start]")?.click()`))
+	bram.waitFor("see the change waiting", `document.querySelector("[data-test=outbox-mark]")?.dataset.count === "1"`)
+	return bram, bramAPI, task
 }
 
 // sibling opens another page in p's browser context: the same device
