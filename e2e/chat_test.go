@@ -47,10 +47,10 @@ func TestChatOfflineExactlyOnce(t *testing.T) {
 	dirk.waitFor("see the message waiting as \"wordt verzonden\"",
 		messageWith(text)+`?.dataset.state === "pending" && `+messageWith(text)+`.querySelector("[data-test=message-pending]")?.textContent.includes("wordt verzonden")`)
 	if n := eval[int](dirk, "read what the outbox holds", `new Promise((resolve, reject) => {
-		const open = indexedDB.open("buurtplein-chat");
+		const open = indexedDB.open("buurtplein-outbox");
 		open.onsuccess = () => {
 			const req = open.result.transaction("outbox").objectStore("outbox").getAll();
-			req.onsuccess = () => resolve(req.result.filter((m) => m.body === `+jsString(text)+`).length);
+			req.onsuccess = () => resolve(req.result.filter((m) => m.data.body === `+jsString(text)+`).length);
 			req.onerror = () => reject(req.error);
 		};
 		open.onerror = () => reject(open.error);
@@ -78,7 +78,7 @@ func TestChatOfflineExactlyOnce(t *testing.T) {
 		t.Errorf("the server holds %d messages with the text, want exactly 1", list.TotalItems)
 	}
 	if n := eval[int](dirk, "read what the outbox holds", `new Promise((resolve) => {
-		const open = indexedDB.open("buurtplein-chat");
+		const open = indexedDB.open("buurtplein-outbox");
 		open.onsuccess = () => {
 			const req = open.result.transaction("outbox").objectStore("outbox").getAll();
 			req.onsuccess = () => resolve(req.result.length);

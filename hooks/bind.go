@@ -9,7 +9,9 @@ import "github.com/pocketbase/pocketbase/core"
 // sign-in attempts ([BindLimits]), and the broker of the scoped realtime
 // topics ([PublishTo]); and list answers encode their records streamed
 // ([StreamedRecords]), the same bytes for less CPU; and the write-ahead
-// log is checkpointed in the background ([DBConnect]). main.go and the test apps call it before
+// log is checkpointed in the background ([DBConnect]); a create the
+// PWA's outbox sends again is answered with the stored record
+// ([AnswerResends]). main.go and the test apps call it before
 // any plugin, so the rules hold whichever plugins are switched on.
 func Bind(app core.App) {
 	GuardScoped(app)
@@ -18,4 +20,5 @@ func Bind(app core.App) {
 	topicBrokerOf(app)
 	bindStreamedRecords(app)
 	bindCheckpoints(app)
+	AnswerResends(app, ResendAuthors)
 }

@@ -12,8 +12,9 @@ import { parseRoute } from './routes.js';
 import { watchNotifications, stopNotifications, refreshUnread, notificationText } from './features/notifications/unread.js';
 import { watchMustRead, stopMustRead, showMustReadBadge } from './features/mustread/model.js';
 import { watchChat, stopChat, showChatBadge } from './features/chat/model.js';
-import { startOutbox } from './features/chat/outbox.js';
 import './features/push/push.js'; // a session's end takes this browser's push subscription along
+import { startOutbox } from './offline/outbox.js';
+import { outboxMark, signOutAsking } from './offline/outbox-mark.js';
 
 const LOCALE_KEY = 'buurtplein.locale';
 
@@ -187,6 +188,7 @@ function renderHeader() {
       brand,
       h('div', { class: 'switcher-wrap' }, h('label', { for: 'team-switcher', class: 'visually-hidden' }, t('nav.switchTeam')), switcher),
       searchLink(route),
+      outboxMark(),
       bell(),
       h('a', { class: 'me', href: '#/profile', 'aria-label': t('nav.profileOf', { name: user.name || '' }) }, avatar(user, 'sm'), h('span', { class: 'me-name', dataset: { test: 'current-user' } }, user.name || user.email || ''))
     )
@@ -322,7 +324,7 @@ function shellProps() {
       localStorage.setItem(LOCALE_KEY, locale);
       route();
     },
-    onSignOut: signOut,
+    onSignOut: signOutAsking(signOut),
   };
 }
 

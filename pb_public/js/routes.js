@@ -64,6 +64,9 @@ export const ROUTES = [
   { name: 'chatroom', path: 'chat/:id', tab: 'chat', load: () => import('./features/chat/conversation.js') },
   { name: 'chatmembers', path: 'chat/:id/members', tab: 'chat', load: () => import('./features/chat/members.js') },
 
+  // what waits in the outbox to be sent
+  { name: 'outbox', path: 'outbox', load: () => import('./offline/outbox-view.js') },
+
   { name: 'notifications', path: 'notifications', load: () => import('./features/notifications/notifications.js') },
   // a tapped lock-screen notification: marks it read, goes on to its subject
   { name: 'notifications', path: 'notifications/:id', load: () => import('./features/push/open.js') },

@@ -34,6 +34,8 @@
  * @property {import('./features/chat/model.js').ChannelItem[]} chatChannels the signed-in
  *   user's chat channels, newest activity first (js/features/chat/model.js)
  * @property {number} chatUnread their unread chat messages, all channels together
+ * @property {{waiting: number, refused: number}} [outbox] the signed-in user's writes in the
+ *   outbox on this device, and how many of them the server refused (js/offline/outbox.js)
  */
 
 /**

@@ -4,10 +4,11 @@
 
 import { h } from '../../dom.js';
 import { t } from '../../i18n.js';
-import { pb, currentUser } from '../../pb.js';
+import { currentUser } from '../../pb.js';
 import { describeError } from '../../errors.js';
-import { errorLine, showError, markFields } from '../../components/ui.js';
+import { errorLine, showError, markFields, toast } from '../../components/ui.js';
 import { CATEGORIES, askingTeams } from './model.js';
+import { submit as sendWrite } from '../../offline/outbox.js';
 
 /**
  * Builds the ask form.
@@ -55,17 +56,20 @@ export function askForm({ onAsked }) {
       showError(error, t('bob.ask.noTeam'));
       return;
     }
-    const data = new FormData(form);
-    data.delete('attachments');
+    /** @type {Object<string, any>} */
+    const data = Object.fromEntries([...new FormData(form)].filter(([, v]) => typeof v === 'string'));
     const files = /** @type {HTMLInputElement} */ (form.querySelector('[name=attachments]')).files;
-    for (const file of files || []) data.append('attachments', file);
-    data.set('asker', currentUser()?.id || '');
+    // a File is a Blob: the outbox keeps its bytes
+    const uploads = [...(files || [])].map((f) => ({ field: 'attachments', name: f.name, type: f.type, blob: f }));
+    data.asker = currentUser()?.id || '';
     submit.disabled = true;
     try {
-      const question = await pb.collection('questions').create(data);
+      const outcome = await sendWrite({ kind: 'question', collection: 'questions', data, files: uploads, label: String(data.subject || ''), link: '#/bob', text: 'body' });
       form.reset();
       markFields(form, {});
-      onAsked(question);
+      // no connection: the question waits in the outbox and is sent later
+      if (outcome.queued) toast(t('outbox.queued.question'));
+      else onAsked(outcome.record);
     } catch (err) {
       const problem = describeError(err, 'askQuestion');
       markFields(form, problem.fields);

@@ -4,10 +4,11 @@
 
 import { h, debounce } from '../../dom.js';
 import { t } from '../../i18n.js';
-import { pb, currentUser } from '../../pb.js';
+import { currentUser } from '../../pb.js';
 import { describeError } from '../../errors.js';
 import { errorLine, showError, markFields, toast } from '../../components/ui.js';
 import { attachMentions } from './mention.js';
+import { submit as sendWrite } from '../../offline/outbox.js';
 import { isBob } from '../mustread/model.js';
 import { membershipOf } from '../../store.js';
 
@@ -149,30 +150,33 @@ export function createCompose({ team, onCreated }) {
       return;
     }
 
-    const data = new FormData();
-    data.append('team', team ? team.id : '');
-    data.append('author', user.id);
-    data.append('kind', String(values.kind || 'update'));
-    data.append('title', String(values.title || '').trim());
-    data.append('body', body);
-    data.append('visibility', team ? String(values.visibility || 'team') : 'organisation');
-    if (values.must_read === 'true') data.append('must_read', 'true');
-    for (const f of files) data.append('images', f);
-    for (const f of pdfs) data.append('attachments', f);
+    /** @type {Object<string, any>} */
+    const data = {
+      team: team ? team.id : '',
+      author: user.id,
+      kind: String(values.kind || 'update'),
+      title: String(values.title || '').trim(),
+      body,
+      visibility: team ? String(values.visibility || 'team') : 'organisation',
+    };
+    if (values.must_read === 'true') data.must_read = true;
+    // a File is a Blob: the outbox keeps its bytes
+    const uploads = [...files.map((f) => ({ field: 'images', f })), ...pdfs.map((f) => ({ field: 'attachments', f }))].map(({ field, f }) => ({ field, name: f.name, type: f.type, blob: f }));
 
     submit.disabled = true;
     submit.textContent = t('compose.submitting');
     form.setAttribute('aria-busy', 'true');
     showError(error, '');
     try {
-      const record = await pb.collection('posts').create(data, { expand: 'author,team' });
+      const outcome = await sendWrite({ kind: 'post', collection: 'posts', data, files: uploads, expand: 'author,team', label: data.title || body.slice(0, 80), link: team ? '#/team/' + team.slug : '#/feed', text: 'body' });
       form.reset();
       fileNote.textContent = '';
       pdfNote.textContent = '';
       markFields(form, {});
       localStorage.removeItem(draftKey);
-      toast(t('compose.placed'));
-      onCreated(record);
+      // no connection: the post waits in the outbox and is placed later
+      toast(outcome.queued ? t('outbox.queued.post') : t('compose.placed'));
+      if (!outcome.queued) onCreated(outcome.record);
     } catch (err) {
       // keep everything typed; say what went wrong
       const problem = describeError(err, 'post');

@@ -12,6 +12,7 @@ import { parseDate, relativeTime, fullDate } from '../../format.js';
 import { describeError } from '../../errors.js';
 import { avatar, errorLine, showError, markFields, toast, announce } from '../../components/ui.js';
 import { attachMentions } from './mention.js';
+import { submit as sendWrite } from '../../offline/outbox.js';
 import { isPending, confirmedAt, confirmRead, isBob, maySeePostReaders, readersRoute } from '../mustread/model.js';
 
 /** each article's post and context, for the parts that change by themselves (must-read state) */
@@ -665,11 +666,13 @@ function commentForm(post) {
     button.textContent = t('comments.sending');
     showError(error, '');
     try {
-      const record = await pb.collection('comments').create({ post: post.id, author: me.id, body }, { expand: 'author' });
+      const outcome = await sendWrite({ kind: 'comment', collection: 'comments', data: { post: post.id, author: me.id, body }, expand: 'author', label: body.slice(0, 80), link: '#/post/' + post.id, text: 'body' });
       // only clear what was sent: the person may have typed on meanwhile
       if (textarea.value === body) textarea.value = '';
       const article = form.closest('article');
-      if (article) addComment(article, record);
+      // no connection: the comment waits in the outbox and is placed later
+      if (outcome.queued) toast(t('outbox.queued.comment'));
+      else if (article) addComment(article, outcome.record);
     } catch (err) {
       const problem = describeError(err, 'comment');
       showError(error, problem.fields.body || problem.message);

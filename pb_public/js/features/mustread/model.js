@@ -11,6 +11,8 @@ import { t } from '../../i18n.js';
 import { pb, currentUser } from '../../pb.js';
 import { getState, setState, membershipOf } from '../../store.js';
 import { Live } from '../../live.js';
+import { submit as sendWrite } from '../../offline/outbox.js';
+import { toast } from '../../components/ui.js';
 
 /** @typedef {import('../../store.js').MustReadItem} MustReadItem */
 
@@ -134,8 +136,16 @@ export async function confirmRead(collection, id) {
   sending.add(key);
   setState({ mustread: getState().mustread.filter((i) => i !== item) });
   try {
-    const read = await pb.collection('reads').create({ [collection === 'posts' ? 'post' : 'page']: id, user: me.id });
-    noteReads([read]);
+    const outcome = await sendWrite({
+      kind: 'read',
+      collection: 'reads',
+      data: { [collection === 'posts' ? 'post' : 'page']: id, user: me.id },
+      label: item?.title || '',
+      link: collection === 'posts' ? '#/post/' + id : '#/wiki/' + id,
+    });
+    // no connection: the confirmation waits in the outbox
+    if (outcome.queued) toast(t('outbox.queued.read'));
+    else noteReads([outcome.record]);
   } catch (err) {
     sending.delete(key);
     // confirmed meanwhile on another device (a second confirmation is

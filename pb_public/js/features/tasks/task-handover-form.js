@@ -4,7 +4,7 @@
 
 import { h, replace } from '../../dom.js';
 import { t } from '../../i18n.js';
-import { pb } from '../../pb.js';
+import { submit as sendWrite } from '../../offline/outbox.js';
 import { describeError } from '../../errors.js';
 import { errorLine, showError, markFields, toast, announce } from '../../components/ui.js';
 import { partKey } from './model.js';
@@ -112,8 +112,17 @@ export function taskHandoverForm({ members, me, teams, onOffered }) {
       submit.disabled = true;
       showError(error, '');
       try {
-        await pb.collection('task_transfers').create(data);
         const name = toTeamMode ? toTeam.selectedOptions[0]?.textContent : toUser.selectedOptions[0]?.textContent;
+        const outcome = await sendWrite({ kind: 'handover', collection: 'task_transfers', data, label: task.title, link: '#/tasks/' + task.id });
+        if (outcome.queued) {
+          // no connection: the offer waits in the outbox, in order
+          form.reset();
+          submit.disabled = false;
+          const message = t('outbox.queued.handover', { name: String(name || '').trim() });
+          toast(message);
+          announce(message);
+          return;
+        }
         await onOffered();
         const message = t('handoverForm.offered', { name: String(name || '').trim() });
         toast(message);

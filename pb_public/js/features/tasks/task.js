@@ -25,6 +25,7 @@ import { taskEdit } from './task-edit.js';
 import { taskHandoverForm } from './task-handover-form.js';
 import { taskHistory } from './task-history.js';
 import { taskActions } from './task-actions.js';
+import { submit as sendWrite } from '../../offline/outbox.js';
 
 /** History lines per page, newest first. */
 const HISTORY_PAGE = 50;
@@ -319,8 +320,11 @@ export function mount(el, { id }) {
     actions.busy(true);
     showError(actionError, '');
     try {
-      const saved = await pb.collection('tasks').update(task.id, data, { expand: TASK_EXPAND });
+      const outcome = await sendWrite({ kind: 'task', collection: 'tasks', op: 'update', target: task.id, data, expand: TASK_EXPAND, label: task.title, link: '#/tasks/' + task.id });
       if (destroyed) return;
+      // no connection: the change waits in the outbox; shown as made
+      const saved = outcome.queued ? { ...task, ...data } : outcome.record;
+      if (outcome.queued) message = t('outbox.queued.task');
       toast(message);
       announce(message);
       setTask(saved, { keepForms: true });

@@ -10,6 +10,7 @@ import { describeError } from '../../errors.js';
 import { parseDate, fullDate } from '../../format.js';
 import { errorLine, showError, announce } from '../../components/ui.js';
 import { mustReadForMe } from './model.js';
+import { submit as sendWrite } from '../../offline/outbox.js';
 
 /**
  * Builds the confirmation; update(page) shows it for the page's current
@@ -63,9 +64,10 @@ export function pageConfirm() {
       button.disabled = true;
       showError(error, '');
       try {
-        const read = await pb.collection('reads').create({ page: page.id, user: me.id });
-        render(read);
-        announce(t('wiki.confirm.thanks'));
+        const outcome = await sendWrite({ kind: 'read', collection: 'reads', data: { page: page.id, user: me.id }, label: page.title || '', link: '#/wiki/' + page.id });
+        // no connection: the confirmation waits in the outbox
+        render(outcome.queued ? { created: outcome.item.created } : outcome.record);
+        announce(outcome.queued ? t('outbox.queued.read') : t('wiki.confirm.thanks'));
       } catch (err) {
         button.disabled = false;
         showError(error, describeError(err, 'confirmRead').message);
