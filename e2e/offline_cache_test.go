@@ -51,7 +51,7 @@ func TestOfflineCachedTasks(t *testing.T) {
 	if n := eval[int](bram, "count offline marks online", `document.querySelectorAll("[data-test=offline-mark]").length`); n != 0 {
 		t.Fatalf("online, the tasks show %d offline marks", n)
 	}
-	bram.waitFor("see his tasks and teams kept", cacheEntries+`.then(keys => keys.some(k => k.endsWith("\ntasks/mine")) && keys.some(k => k.endsWith("\nmemberships")))`)
+	waitForPromise(bram, "see his tasks and teams kept", cacheEntries+`.then(keys => keys.some(k => k.endsWith("\ntasks/mine")) && keys.some(k => k.endsWith("\nmemberships")))`)
 
 	// client data never goes in, by its key or inside a value
 	refused := eval[[]bool](bram, "try to keep client data", `import("/js/offline/cache.js").then(async (m) => [
@@ -92,7 +92,7 @@ func TestOfflineCachedTasks(t *testing.T) {
 	bram.waitVisible("see the profile", `[data-test=sign-out]`)
 	bram.do("sign out", chromedp.Click(chromedp.CSS(`[data-test=sign-out]`)))
 	bram.waitVisible("see the sign-in form", `form#login-form`)
-	bram.waitFor("see the cache empty after signing out", cacheEntries+`.then(keys => keys.length === 0)`)
+	waitForPromise(bram, "see the cache empty after signing out", cacheEntries+`.then(keys => keys.length === 0)`)
 }
 
 // TestOfflineCacheBroken opens the app where IndexedDB fails: in one tab
@@ -128,6 +128,29 @@ func TestOfflineCacheBroken(t *testing.T) {
 		p.waitFor("hear once that nothing is kept ("+c.name+")", `window.__toasts.some(s => s.includes(`+jsString(c.want)+`))`)
 		if n := eval[int](p, "count the notices", `window.__toasts.filter(s => s.includes("zonder verbinding")).length`); n != 1 {
 			t.Errorf("%s: the page said %d times that the cache does not work, want once", c.name, n)
+		}
+	}
+}
+
+// waitForPromise waits until the JavaScript expression, a promise, resolves
+// to true in the page ([tab.waitFor] takes a promise for true at once).
+func waitForPromise(p *tab, what, expr string) {
+	p.t.Helper()
+	ctx, cancel := p.stepContext()
+	defer cancel()
+	var last error
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("Promise.resolve("+expr+").then(v => !!v)", chromedp.EvalAwaitPromise))
+		if err == nil && ok {
+			return
+		}
+		if err != nil && ctx.Err() == nil {
+			last = err
+		}
+		select {
+		case <-ctx.Done():
+			p.t.Fatalf("%s: %s: not so after %s (last error: %v)", p.name, what, stepTimeout, last)
+		case <-time.After(100 * time.Millisecond):
 		}
 	}
 }

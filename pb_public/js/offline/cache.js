@@ -184,6 +184,40 @@ export async function recall(key) {
 }
 
 /**
+ * Drops what the signed-in employee kept under key.
+ *
+ * @param {string} key
+ * @returns {Promise<void>}
+ */
+export async function forget(key) {
+  const me = currentUser()?.id;
+  if (!me || broken) return;
+  try {
+    await tx('readwrite', (s) => s.delete(me + '\n' + key));
+  } catch (err) {
+    failed(err);
+  }
+}
+
+/**
+ * Keeps only the most recent few of a kind of entry: key goes first in the
+ * list kept under listKey, and what falls off the end past max is
+ * forgotten (the last messages of the conversations opened most recently,
+ * not of every one ever opened).
+ *
+ * @param {string} listKey
+ * @param {string} key
+ * @param {number} max
+ * @returns {Promise<void>}
+ */
+export async function keepRecent(listKey, key, max) {
+  const kept = await recall(listKey);
+  const keys = [key, ...(Array.isArray(kept?.value) ? kept.value : []).filter((k) => k !== key)];
+  for (const old of keys.splice(max)) await forget(old);
+  await remember(listKey, keys);
+}
+
+/**
  * Empties the cache: everything of everyone on this device. Called when a
  * session ends here.
  *
@@ -225,6 +259,7 @@ export function isUnreachable(err) {
 export async function readThrough(key, fetch) {
   try {
     const value = await fetch();
+    // not waited for: a slow or blocked database never holds up a screen
     remember(key, value);
     return { value, savedAt: 0 };
   } catch (err) {

@@ -75,6 +75,22 @@ export function markOf(result) {
 }
 
 /**
+ * Renders what a screen shows, offline, of something this device did not
+ * keep: that it appears once there is a connection, and a retry.
+ *
+ * @param {() => void} retry
+ * @returns {HTMLElement}
+ */
+export function notKept(retry) {
+  return h(
+    'div',
+    { class: 'state state-empty', role: 'status', dataset: { test: 'offline-not-kept' } },
+    h('p', null, t('offline.notKept')),
+    h('button', { type: 'button', class: 'btn btn-secondary', on: { click: retry } }, t('common.retry'))
+  );
+}
+
+/**
  * Shows or hides the shell's offline banner and words it: no connection,
  * what the screen shows and from when, and that what one writes is kept
  * and sent later. The shell calls it when it draws its chrome and when the

@@ -6,6 +6,7 @@ import { t } from '../../i18n.js';
 import { pb } from '../../pb.js';
 import { getState, membershipOf, subscribe } from '../../store.js';
 import { createFeed } from '../feed/feed-list.js';
+import { readThrough } from '../../offline/cache.js';
 import { createMembers } from './members.js';
 import { loading, loadError } from '../../components/ui.js';
 
@@ -32,15 +33,20 @@ export function mount(el, { slug, reloadMemberships }) {
   async function load() {
     replace(el, loading());
     try {
-      team = await pb.collection('teams').getFirstListItem(pb.filter('slug = {:slug}', { slug }));
       // ask the server rather than the store: right after a reload the
-      // store's memberships may still be on their way
+      // store's memberships may still be on their way; kept for offline
+      // (the board keeps the same)
       const me = getState().user;
-      const mine = await pb.collection('memberships').getList(1, 1, {
-        filter: pb.filter('team = {:team} && user = {:user}', { team: team.id, user: me?.id || '' }),
-        skipTotal: true,
+      const head = await readThrough('team/' + slug, async () => {
+        const found = await pb.collection('teams').getFirstListItem(pb.filter('slug = {:slug}', { slug }));
+        const mine = await pb.collection('memberships').getList(1, 1, {
+          filter: pb.filter('team = {:team} && user = {:user}', { team: found.id, user: me?.id || '' }),
+          skipTotal: true,
+        });
+        return { team: found, mine };
       });
-      membership = mine.items[0];
+      team = head.value.team;
+      membership = head.value.mine.items[0];
     } catch (err) {
       if (destroyed) return;
       if (err?.status === 404) {
