@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,11 +103,12 @@ func TestOfflineCachedTasks(t *testing.T) {
 // nothing for offline use.
 func TestOfflineCacheBroken(t *testing.T) {
 	b := newBrowser(t)
-	// every toast the page shows, counted before it fades
+	// every toast the page shows, counted before it fades (from the
+	// start: the app may say it on the sign-in screen already)
 	const watchToasts = `window.__toasts = [];
-		document.addEventListener("DOMContentLoaded", () => new MutationObserver((records) => {
-			for (const r of records) for (const n of r.addedNodes) window.__toasts.push(n.textContent);
-		}).observe(document.getElementById("toasts"), {childList: true}));`
+		new MutationObserver((records) => {
+			for (const r of records) for (const n of r.addedNodes) if (n.classList?.contains("toast")) window.__toasts.push(n.textContent);
+		}).observe(document, {childList: true, subtree: true});`
 	cases := []struct {
 		name, breakIt, want string
 	}{
@@ -153,4 +156,80 @@ func waitForPromise(p *tab, what, expr string) {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// TestOfflineReadingScreens has bram look, online, at his team's board,
+// the organisation's and his team's feeds, the wiki and a conversation;
+// then the connection goes and the page reloads: each of them shows as he
+// last saw it, marked as offline, and so does the organisation's protocol
+// Wondzorg, which the wiki's overview kept with its body. A team page he
+// never opened says that it was not kept.
+func TestOfflineReadingScreens(t *testing.T) {
+	b := newBrowser(t)
+	api := apiAs(t, b.baseURL, "bram@buurtplein.test")
+	pageId := func(filter string) string {
+		var list struct{ Items []struct{ Id string } }
+		api.decode(http.StatusOK, http.MethodGet, "/api/collections/wiki_pages/records?filter="+url.QueryEscape(filter), nil, &list)
+		if len(list.Items) != 1 {
+			t.Fatalf("wiki pages %s: %d found", filter, len(list.Items))
+		}
+		return list.Items[0].Id
+	}
+	protocol := pageId(`slug = "wondzorg" && team = "" && protocol = true`)
+	teamPage := pageId(`slug = "sleutels-en-codes" && team.slug = "haarlem-noord"`)
+
+	bram := b.tab("bram")
+	bram.signIn("bram@buurtplein.test", "Bram Jansen")
+	bram.waitFor("see the service worker control the page", `navigator.serviceWorker.controller?.state === "activated"`)
+
+	board := `[data-test=board][data-team="haarlem-noord"][data-state=ready]`
+	orgFeed := `[data-test=feed][data-team=organisation][data-state=ready]`
+	teamFeed := `[data-test=feed][data-team="haarlem-noord"][data-state=ready]`
+	wiki := `[data-test=wiki][data-state=ready]`
+	chatList := `[data-test=chat-list][data-state=ready]`
+
+	bram.waitVisible("see the organisation's feed", orgFeed+` article[data-test=post]`)
+	bram.goTo("#/team/haarlem-noord")
+	bram.waitVisible("see his team's feed", teamFeed+` article[data-test=post]`)
+	bram.goTo("#/team/haarlem-noord/tasks")
+	bram.waitVisible("see his team's board", board+` [data-test=task-card]`)
+	bram.goTo("#/wiki")
+	bram.waitVisible("see the wiki", wiki+fmt.Sprintf(` [data-test=wiki-node][data-id=%q]`, protocol))
+	bram.goTo("#/chat")
+	bram.waitVisible("see his conversations", chatList+` [data-test=channel]`)
+	channel := eval[string](bram, "read his latest conversation", `document.querySelector("[data-test=channel]").dataset.id`)
+	bram.goTo("#/chat/" + channel)
+	bram.waitVisible("see the conversation", chatRoom(channel)+`[data-state=ready] [data-test=message]`)
+	messages := eval[int](bram, "count its messages", `document.querySelectorAll("[data-test=message]").length`)
+
+	keys := []string{"feed/organisation", "feed/haarlem-noord", "team/haarlem-noord", "board/haarlem-noord", "board/haarlem-noord/members", "wiki/tree", "wiki/protocols", "chat/channels", "chat/" + channel, "chat/recent"}
+	waitForPromise(bram, "see every screen kept", cacheEntries+`.then(keys => `+jsString(strings.Join(keys, ","))+`.split(",").every(k => keys.some(x => x.endsWith("\n" + k))))`)
+
+	bram.setOffline(true)
+	bram.do("reload offline", chromedp.Reload())
+	mark := func(root string) string { return root + ` [data-test=offline-mark]` }
+	bram.waitVisible("see the conversation, offline", mark(chatRoom(channel)+`[data-state=ready]`))
+	if n := eval[int](bram, "count its messages offline", `document.querySelectorAll("[data-test=message]").length`); n != messages {
+		t.Errorf("offline the conversation shows %d messages, online it showed %d", n, messages)
+	}
+	bram.goTo("#/chat")
+	bram.waitVisible("see his conversations, offline", mark(chatList))
+	bram.waitVisible("see the conversation in the list", chatList+fmt.Sprintf(` [data-test=channel][data-id=%q]`, channel))
+	bram.goTo("#/feed")
+	bram.waitVisible("see the organisation's feed, offline", mark(orgFeed))
+	bram.waitVisible("see its posts", orgFeed+` article[data-test=post]`)
+	bram.goTo("#/team/haarlem-noord")
+	bram.waitVisible("see his team's feed, offline", mark(teamFeed))
+	bram.waitVisible("see its posts", teamFeed+` article[data-test=post]`)
+	bram.goTo("#/team/haarlem-noord/tasks")
+	bram.waitVisible("see his team's board, offline", `.board-offline [data-test=offline-mark]`)
+	bram.waitVisible("see its tasks", board+` [data-test=task-card]`)
+	bram.goTo("#/wiki")
+	bram.waitVisible("see the wiki, offline", mark(wiki))
+	bram.goTo("#/wiki/" + protocol)
+	page := fmt.Sprintf(`[data-test=wiki-page][data-id=%q][data-state=ready]`, protocol)
+	bram.waitVisible("see the protocol, offline", mark(page))
+	bram.waitFor("read the protocol's text", `document.querySelector(`+jsString(page)+`).textContent.includes("Dit protocol beschrijft")`)
+	bram.goTo("#/wiki/" + teamPage)
+	bram.waitVisible("hear that a page never opened was not kept", `[data-test=offline-not-kept]`)
 }

@@ -271,3 +271,7 @@ export async function readThrough(key, fetch) {
 }
 
 onSessionCleanup(() => forgetAll());
+
+// a session that ended while the app was closed (an expired token, a
+// sign-out whose cleanup did not finish): what it kept leaves now
+if (!currentUser() && typeof indexedDB !== 'undefined') forgetAll();
