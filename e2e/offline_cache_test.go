@@ -233,3 +233,24 @@ func TestOfflineReadingScreens(t *testing.T) {
 	bram.goTo("#/wiki/" + teamPage)
 	bram.waitVisible("hear that a page never opened was not kept", `[data-test=offline-not-kept]`)
 }
+
+// TestOfflineCacheSessionEnded has dirk read his tasks (kept), then his
+// sessions end on the server (signed out on another device; a block ends
+// them the same way): at his page's next request the app returns to the
+// sign-in screen and the cache is empty, though he never signed out here.
+func TestOfflineCacheSessionEnded(t *testing.T) {
+	b := newBrowser(t)
+	dirk := b.tab("dirk")
+	dirk.signIn("dirk@buurtplein.test", "Dirk Visser")
+	dirk.goTo("#/tasks")
+	dirk.waitVisible("see his tasks", `[data-test=my-tasks][data-state=ready]`)
+	waitForPromise(dirk, "see his tasks kept", cacheEntries+`.then(keys => keys.some(k => k.endsWith("\ntasks/mine")))`)
+
+	other := apiAs(t, b.baseURL, "dirk@buurtplein.test")
+	if code, body := other.do(http.MethodPost, "/api/buurtplein/auth/signout", nil); code != http.StatusNoContent && code != http.StatusOK {
+		t.Fatalf("signing dirk out everywhere: %d %s", code, body)
+	}
+	dirk.goTo("#/feed")
+	dirk.waitVisible("return to the sign-in screen, saying why", `[data-test=login-notice]`)
+	waitForPromise(dirk, "see the cache empty after the session ended", cacheEntries+`.then(keys => keys.length === 0)`)
+}

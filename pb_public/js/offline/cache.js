@@ -142,11 +142,22 @@ export async function remember(key, value) {
   }
   const started = generation;
   const entry = { user: me, key, value, savedAt: Date.now() };
-  const put = () => tx('readwrite', (s) => (started === generation && currentUser()?.id === me ? s.put(entry, me + '\n' + key) : s.count()));
+  // checked when the transaction starts, after the database opened: a
+  // session that ended meanwhile keeps nothing
+  const allowed = () => started === generation && currentUser()?.id === me;
+  const put = async () => {
+    let wrote = false;
+    await tx('readwrite', (s) => {
+      wrote = allowed();
+      return wrote ? s.put(entry, me + '\n' + key) : s.count();
+    });
+    return wrote;
+  };
   try {
-    await put();
-    return true;
+    return await put();
   } catch (err) {
+    // something that cannot be copied is this value's problem, not the cache's
+    if (err?.name === 'DataCloneError') return false;
     if (err?.name !== 'QuotaExceededError') {
       failed(err);
       return false;
@@ -155,8 +166,7 @@ export async function remember(key, value) {
   // full: what was kept is older than what was just seen; drop it and try once more
   try {
     await tx('readwrite', (s) => s.clear());
-    await put();
-    return true;
+    return await put();
   } catch (err) {
     failed(err);
     return false;

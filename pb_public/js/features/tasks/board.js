@@ -22,6 +22,7 @@ import { boardDistribute } from './board-distribute.js';
 import { boardNewTask } from './board-new-task.js';
 import { boardViewSwitch } from './board-view-switch.js';
 import { readThrough } from '../../offline/cache.js';
+import { readTeamHead } from '../teams/team-head.js';
 import { markOf } from '../../offline/mark.js';
 
 const VIEW_KEY = 'buurtplein.boardView';
@@ -75,19 +76,11 @@ export function mount(el, { slug }) {
     replace(el, loading());
     try {
       // kept with the tasks: offline, the board opens as last seen
-      const head = await readThrough('team/' + slug, async () => {
-        const found = await pb.collection('teams').getFirstListItem(pb.filter('slug = {:slug}', { slug }));
-        const mine = await pb.collection('memberships').getList(1, 1, {
-          filter: pb.filter('team = {:team} && user = {:user}', { team: found.id, user: me?.id || '' }),
-          skipTotal: true,
-        });
-        return { team: found, mine };
-      });
-      team = head.value.team;
-      const mine = head.value.mine;
+      const head = await readTeamHead(slug, me?.id || '');
+      team = head.team;
       if (destroyed) return;
       document.title = `${t('board.title', { team: team.name })} · ${t('app.name')}`;
-      if (!mine.items.length) {
+      if (!head.membership) {
         renderNotMember();
         return;
       }

@@ -6,7 +6,7 @@ import { t } from '../../i18n.js';
 import { pb } from '../../pb.js';
 import { getState, membershipOf, subscribe } from '../../store.js';
 import { createFeed } from '../feed/feed-list.js';
-import { readThrough } from '../../offline/cache.js';
+import { readTeamHead } from './team-head.js';
 import { createMembers } from './members.js';
 import { loading, loadError } from '../../components/ui.js';
 
@@ -34,19 +34,8 @@ export function mount(el, { slug, reloadMemberships }) {
     replace(el, loading());
     try {
       // ask the server rather than the store: right after a reload the
-      // store's memberships may still be on their way; kept for offline
-      // (the board keeps the same)
-      const me = getState().user;
-      const head = await readThrough('team/' + slug, async () => {
-        const found = await pb.collection('teams').getFirstListItem(pb.filter('slug = {:slug}', { slug }));
-        const mine = await pb.collection('memberships').getList(1, 1, {
-          filter: pb.filter('team = {:team} && user = {:user}', { team: found.id, user: me?.id || '' }),
-          skipTotal: true,
-        });
-        return { team: found, mine };
-      });
-      team = head.value.team;
-      membership = head.value.mine.items[0];
+      // store's memberships may still be on their way
+      ({ team, membership } = await readTeamHead(slug, getState().user?.id || ''));
     } catch (err) {
       if (destroyed) return;
       if (err?.status === 404) {
