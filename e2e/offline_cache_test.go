@@ -232,6 +232,8 @@ func TestOfflineReadingScreens(t *testing.T) {
 	bram.waitFor("read the protocol's text", `document.querySelector(`+jsString(page)+`).textContent.includes("Dit protocol beschrijft")`)
 	bram.goTo("#/wiki/" + teamPage)
 	bram.waitVisible("hear that a page never opened was not kept", `[data-test=offline-not-kept]`)
+	bram.waitFor("see the banner name no moment where nothing kept shows",
+		`document.querySelector("[data-test=offline-banner]").dataset.savedAt === "" && document.querySelector("[data-test=offline-banner]").textContent.includes("het laatst ophaalde")`)
 }
 
 // TestOfflineCacheSessionEnded has dirk read his tasks (kept), then his

@@ -102,7 +102,9 @@ export function showOfflineBanner(el) {
   bannerEl = el;
   el.dataset.test = 'offline-banner';
   el.hidden = getState().online;
-  wordBanner();
+  // after the router has emptied the screen: the old screen's marks say
+  // nothing of the new one
+  queueMicrotask(wordBanner);
 }
 
 function wordBanner() {
