@@ -527,6 +527,25 @@ export default {
     notOffered: 'could not be offered',
   },
   // BOB: questions desk, workspace, catalogue and orders (js/features/bob)
+  offline: {
+    mark: 'Offline — as at {time} ({age})',
+    age: {
+      now: 'just fetched',
+      minutes: { one: '1 minute old', other: '{n} minutes old' },
+      hours: { one: '1 hour old', other: '{n} hours old' },
+      days: { one: '1 day old', other: '{n} days old' },
+    },
+    banner: {
+      title: 'No connection.',
+      seen: 'What you see is as it was at {time} ({age}).',
+      seenNone: 'You see what this device last fetched, with the time; what it never fetched is not here now.',
+      writes: 'What you write stays on this device and is sent as soon as there is a connection again.',
+    },
+    cacheBroken: 'This device cannot keep anything to read without a connection. With a connection everything works as usual.',
+    cacheFull: 'This device has no room left to keep anything for reading without a connection. With a connection everything works as usual.',
+    notKept: 'This was not kept on this device. It appears as soon as there is a connection again.',
+    recentChats: 'Only the latest messages of your recent conversations were kept.',
+  },
   bob: {
     tabsLabel: 'BOB',
     tabs: { questions: 'Ask BOB', catalogue: 'Catalogue', orders: 'Orders', desk: 'Questions', saved: 'Saved replies' },

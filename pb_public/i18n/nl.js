@@ -528,6 +528,25 @@ export default {
     notOffered: 'kon niet worden aangeboden',
   },
   // BOB: questions desk, workspace, catalogue and orders (js/features/bob)
+  offline: {
+    mark: 'Offline — zoals om {time} ({age})',
+    age: {
+      now: 'zojuist opgehaald',
+      minutes: { one: '1 minuut oud', other: '{n} minuten oud' },
+      hours: { one: '1 uur oud', other: '{n} uur oud' },
+      days: { one: '1 dag oud', other: '{n} dagen oud' },
+    },
+    banner: {
+      title: 'Geen verbinding.',
+      seen: 'Wat je ziet, is zoals het was om {time} ({age}).',
+      seenNone: 'Je ziet wat dit toestel het laatst ophaalde, met de tijd erbij; wat het nooit ophaalde, is er nu niet.',
+      writes: 'Wat je schrijft, blijft op dit toestel bewaard en wordt verstuurd zodra er weer verbinding is.',
+    },
+    cacheBroken: 'Dit toestel kan niets bewaren om zonder verbinding te lezen. Met verbinding werkt alles gewoon.',
+    cacheFull: 'Dit toestel heeft geen ruimte meer om iets te bewaren voor zonder verbinding. Met verbinding werkt alles gewoon.',
+    notKept: 'Dit is niet op dit toestel bewaard. Het verschijnt zodra er weer verbinding is.',
+    recentChats: 'Alleen de laatste berichten van je recente gesprekken zijn bewaard.',
+  },
   bob: {
     tabsLabel: 'BOB',
     tabs: { questions: 'Vraag het BOB', catalogue: 'Catalogus', orders: 'Bestellingen', desk: 'Vragen', saved: 'Standaardantwoorden' },

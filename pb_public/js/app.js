@@ -15,6 +15,8 @@ import { watchChat, stopChat, showChatBadge } from './features/chat/model.js';
 import './features/push/push.js'; // a session's end takes this browser's push subscription along
 import { startOutbox } from './offline/outbox.js';
 import { outboxMark, signOutAsking } from './offline/outbox-mark.js';
+import { readThrough } from './offline/cache.js';
+import { showOfflineBanner } from './offline/mark.js';
 
 const LOCALE_KEY = 'buurtplein.locale';
 
@@ -49,10 +51,13 @@ async function loadMemberships() {
     setState({ memberships: [] });
     return;
   }
-  const list = await pb.collection('memberships').getFullList({
-    filter: pb.filter('user = {:user}', { user: user.id }),
-    expand: 'team',
-  });
+  // kept for offline starts: the header, the navigation and the boards need the teams
+  const { value: list } = await readThrough('memberships', () =>
+    pb.collection('memberships').getFullList({
+      filter: pb.filter('user = {:user}', { user: user.id }),
+      expand: 'team',
+    })
+  );
   list.sort((a, b) => String(a.expand?.team?.name || '').localeCompare(String(b.expand?.team?.name || '')));
   setState({ memberships: list });
 }
@@ -297,8 +302,7 @@ function renderChrome() {
   renderHeader();
   renderNav();
   shell.skip.textContent = t('app.skip');
-  shell.banner.textContent = t('app.offline');
-  shell.banner.hidden = getState().online;
+  showOfflineBanner(shell.banner);
 }
 
 /**
@@ -416,7 +420,7 @@ function start() {
       renderHeader();
       renderNav();
     }
-    if (changed.includes('online')) shell.banner.hidden = state.online;
+    if (changed.includes('online')) showOfflineBanner(shell.banner);
     if (changed.includes('unread')) updateBell();
     if (changed.includes('mustread')) showMustReadBadge(shell.nav);
     if (changed.includes('chatUnread')) showChatBadge(shell.nav);

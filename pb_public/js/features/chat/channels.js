@@ -11,7 +11,9 @@ import { describeError } from '../../errors.js';
 import { getState, subscribe } from '../../store.js';
 import { avatar, loading, loadError, toast } from '../../components/ui.js';
 import { teamInitials } from '../../format.js';
-import { channelName, loadChannels, timeEl, chatLive } from './model.js';
+import { channelName, loadChannels, setChannels, timeEl, chatLive } from './model.js';
+import { readThrough } from '../../offline/cache.js';
+import { markOf } from '../../offline/mark.js';
 
 /**
  * Mounts the channel list.
@@ -30,11 +32,13 @@ export function mount(el) {
   async function load() {
     replace(el, loading());
     try {
-      const [, orgs] = await Promise.all([
-        loadChannels(),
+      const [kept, orgs] = await Promise.all([
+        readThrough('chat/channels', () => loadChannels()),
         pb.collection('channels').getFullList({ filter: 'kind = "organisation"', sort: 'name' }).catch(() => []),
       ]);
       if (destroyed) return;
+      // offline: the list as last seen
+      if (kept.savedAt) setChannels(kept.value);
       organisation = orgs;
       replace(
         root,
@@ -44,6 +48,8 @@ export function mount(el) {
           h('h1', null, t('chat.title')),
           h('a', { href: '#/chat/new', class: 'btn btn-primary btn-small', dataset: { test: 'chat-new' } }, t('chat.new'))
         ),
+        markOf(kept),
+        kept.savedAt ? h('p', { class: 'hint' }, t('offline.recentChats')) : null,
         list,
         joinable
       );

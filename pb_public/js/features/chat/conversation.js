@@ -16,9 +16,13 @@ import { channelName, firstName, markChannelRead, setOpenChannel, READ_BY_MAX } 
 import { messageItem, messageKey } from './message-item.js';
 import { createComposer } from './composer.js';
 import { outboxItems, onOutbox, retry, discard, flush } from './outbox.js';
+import { readThrough, keepRecent } from '../../offline/cache.js';
+import { offlineMark } from '../../offline/mark.js';
 
 const PAGE = 50;
 const EXPAND = 'author,reply_to,reply_to.author';
+/** How many conversations keep their latest messages for offline reading. */
+const KEPT_CHATS = 5;
 
 /**
  * Mounts a conversation.
@@ -53,6 +57,8 @@ export function mount(el, { id }) {
   let subscribed = false;
   /** @type {ReturnType<typeof createComposer>|null} */
   let composer = null;
+  /** when what shows was kept, when it came from the reading cache (0: fresh) */
+  let keptAt = 0;
 
   const root = h('section', { class: 'chat-room', dataset: { test: 'chat-room', id, state: 'loading' } });
   const list = h('ol', { class: 'chat-messages', dataset: { test: 'messages' }, 'aria-live': 'polite', 'aria-relevant': 'additions' });
@@ -65,14 +71,21 @@ export function mount(el, { id }) {
     replace(el, loading());
     setOpenChannel(id);
     try {
-      channel = await pb.collection('channels').getOne(id, { expand: 'team,members' });
-      const [page, memberList, myRead, items, token] = await Promise.all([
-        latest(),
-        pb.send('/api/buurtplein/chat/channels/' + encodeURIComponent(id) + '/members', { method: 'GET' }).then((r) => r.items || []).catch(() => []),
-        pb.collection('channel_reads').getList(1, 1, { filter: pb.filter('channel = {:id} && user = {:me}', { id, me }), skipTotal: true }).catch(() => ({ items: [] })),
-        outboxItems(id).catch(() => []),
-        getFileToken(),
-      ]);
+      // kept for offline reading, for the few conversations opened last
+      const kept = await readThrough('chat/' + id, async () => {
+        const ch = await pb.collection('channels').getOne(id, { expand: 'team,members' });
+        const [latestPage, memberList, myRead] = await Promise.all([
+          latest(),
+          pb.send('/api/buurtplein/chat/channels/' + encodeURIComponent(id) + '/members', { method: 'GET' }).then((r) => r.items || []).catch(() => []),
+          pb.collection('channel_reads').getList(1, 1, { filter: pb.filter('channel = {:id} && user = {:me}', { id, me }), skipTotal: true }).catch(() => ({ items: [] })),
+        ]);
+        return { channel: ch, page: latestPage, memberList, myRead };
+      });
+      if (!kept.savedAt) keepRecent('chat/recent', 'chat/' + id, KEPT_CHATS);
+      keptAt = kept.savedAt;
+      channel = kept.value.channel;
+      const { page, memberList, myRead } = kept.value;
+      const [items, token] = await Promise.all([outboxItems(id).catch(() => []), getFileToken()]);
       if (destroyed) return;
       fileToken = token;
       // a direct or group chat names its people itself
@@ -146,6 +159,7 @@ export function mount(el, { id }) {
         h('h1', { class: 'chat-room-title', dataset: { test: 'chat-title' } }, channelName(itemOf(channel))),
         h('a', { href: '#/chat/' + encodeURIComponent(id) + '/members', class: 'btn btn-secondary btn-small', dataset: { test: 'chat-members-link' } }, t('chat.membersLink', { n: members.length }))
       ),
+      keptAt ? offlineMark(keptAt) : null,
       h('div', { class: 'chat-older-wrap' }, olderBtn),
       list,
       bottom,
@@ -409,6 +423,9 @@ export function mount(el, { id }) {
       for (const m of page) upsert(m);
       if (showsReadBy()) await loadReads();
       if (destroyed) return;
+      // fresh again: no longer as last seen
+      if (keptAt) root.querySelector('[data-test=offline-mark]')?.remove();
+      keptAt = 0;
       renderList();
       markSeen();
     } catch {

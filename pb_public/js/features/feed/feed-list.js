@@ -14,6 +14,8 @@ import { createMustReadBanner } from '../mustread/banner.js';
 import { fetchConfirmations } from '../mustread/model.js';
 import { createCompose } from './compose.js';
 import { loading, loadError, announce } from '../../components/ui.js';
+import { readThrough } from '../../offline/cache.js';
+import { markOf } from '../../offline/mark.js';
 
 const PER_PAGE = 20;
 
@@ -42,6 +44,7 @@ export function createFeed({ team }) {
   const list = h('div', { class: 'post-list' });
   const banner = createMustReadBanner({ team });
   const status = h('div', { class: 'feed-status' });
+  const markHost = h('div', { class: 'feed-offline' });
   const moreButton = h('button', { type: 'button', class: 'btn btn-secondary btn-block', hidden: true }, t('feed.more'));
   const liveNotice = h('p', { class: 'visually-hidden', 'aria-live': 'polite', 'aria-atomic': 'true' });
 
@@ -60,6 +63,7 @@ export function createFeed({ team }) {
       },
     }),
     liveNotice,
+    markHost,
     status,
     pinnedList,
     list,
@@ -114,8 +118,11 @@ export function createFeed({ team }) {
     el.setAttribute('aria-busy', 'true');
     replace(status, loading(t('feed.loading')));
     try {
-      const { posts, pins, comments } = await fetchPage(1);
+      // the first page is kept: offline, the feed shows it as last seen
+      const kept = await readThrough('feed/' + slug, () => fetchPage(1));
+      const { posts, pins, comments } = kept.value;
       if (live.destroyed) return;
+      replace(markHost, markOf(kept));
       page = 1;
       replace(list);
       replace(pinnedList);
@@ -123,7 +130,7 @@ export function createFeed({ team }) {
       for (const post of posts) {
         if (!articleOf(post.id)) list.append(renderPost(post, comments.get(post.id) || [], ctx()));
       }
-      moreButton.hidden = posts.length < PER_PAGE;
+      moreButton.hidden = kept.savedAt > 0 || posts.length < PER_PAGE;
       setEmptyState();
       el.dataset.state = 'ready';
     } catch (err) {
@@ -223,6 +230,11 @@ export function createFeed({ team }) {
   async function catchUp() {
     if (live.destroyed || el.dataset.state !== 'ready') {
       if (el.dataset.state === 'error') load();
+      return;
+    }
+    // what shows came from the cache: read it all again
+    if (markHost.firstChild) {
+      load();
       return;
     }
     try {

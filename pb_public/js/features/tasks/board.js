@@ -21,6 +21,9 @@ import { boardActions } from './board-actions.js';
 import { boardDistribute } from './board-distribute.js';
 import { boardNewTask } from './board-new-task.js';
 import { boardViewSwitch } from './board-view-switch.js';
+import { readThrough } from '../../offline/cache.js';
+import { readTeamHead } from '../teams/team-head.js';
+import { markOf } from '../../offline/mark.js';
 
 const VIEW_KEY = 'buurtplein.boardView';
 /** Active tasks per page: the server reads one page of its index and stops. */
@@ -62,6 +65,7 @@ export function mount(el, { slug }) {
 
   const boardEl = h('section', { class: 'board', dataset: { test: 'board', team: slug, state: 'loading', view }, 'aria-busy': 'true', 'aria-labelledby': 'board-heading' });
   const formHost = h('div', { class: 'board-form' });
+  const markHost = h('div', { class: 'board-offline' });
   const pickHost = h('div', { class: 'board-pick' });
   const liveNotice = h('p', { class: 'visually-hidden', 'aria-live': 'polite', 'aria-atomic': 'true' });
   const columns = boardColumns();
@@ -71,21 +75,19 @@ export function mount(el, { slug }) {
   async function load() {
     replace(el, loading());
     try {
-      team = await pb.collection('teams').getFirstListItem(pb.filter('slug = {:slug}', { slug }));
-      const mine = await pb.collection('memberships').getList(1, 1, {
-        filter: pb.filter('team = {:team} && user = {:user}', { team: team.id, user: me?.id || '' }),
-        skipTotal: true,
-      });
+      // kept with the tasks: offline, the board opens as last seen
+      const head = await readTeamHead(slug, me?.id || '');
+      team = head.team;
       if (destroyed) return;
       document.title = `${t('board.title', { team: team.name })} · ${t('app.name')}`;
-      if (!mine.items.length) {
+      if (!head.membership) {
         renderNotMember();
         return;
       }
       renderShell();
       // a second try after a failed read keeps the first try's subscriptions
       subscribed = subscribed || subscribeLive();
-      members = await teamMembers(team.id);
+      members = (await readThrough('board/' + slug + '/members', () => teamMembers(team.id))).value;
       await loadTasks();
       // a change made after the first read but before the subscriptions
       // were in place would be missed: look once more
@@ -141,16 +143,20 @@ export function mount(el, { slug }) {
     let loaded = 0;
     for (const x of tasks.values()) if (x.status === 'open' || x.status === 'in_progress') loaded++;
     const perPage = Math.min(1000, Math.max(PAGE, Math.ceil(loaded / PAGE) * PAGE));
-    const [active, done] = await Promise.all([
-      fetchActive(null, perPage).then((list) => list.items),
-      pb.collection('tasks').getList(1, DONE_SHOWN, {
-        filter: pb.filter('team = {:team} && status = "done"', { team: team.id }),
-        sort: '-completed_at,-updated',
-        expand: 'assignee',
-        skipTotal: true,
-      }),
-    ]);
+    const kept = await readThrough('board/' + slug, () =>
+      Promise.all([
+        fetchActive(null, perPage).then((list) => list.items),
+        pb.collection('tasks').getList(1, DONE_SHOWN, {
+          filter: pb.filter('team = {:team} && status = "done"', { team: team.id }),
+          sort: '-completed_at,-updated',
+          expand: 'assignee',
+          skipTotal: true,
+        }),
+      ])
+    );
+    const [active, done] = kept.value;
     if (destroyed) return;
+    replace(markHost, markOf(kept));
     tasks.clear();
     for (const task of [...active, ...done.items]) tasks.set(task.id, task);
     pageLoaded(active, perPage);
@@ -224,6 +230,7 @@ export function mount(el, { slug }) {
       ),
       h('div', { class: 'board-tools' }, toggle),
       liveNotice,
+      markHost,
       formHost,
       pickHost,
       boardEl,

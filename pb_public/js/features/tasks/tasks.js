@@ -12,6 +12,8 @@ import { offerCard } from './offers.js';
 import { compareTasks, isOverdue, fetchOffersToMe, fetchMyPendingOffers, boardHash } from './model.js';
 import { Live } from '../../live.js';
 import { parseDate } from '../../format.js';
+import { readThrough } from '../../offline/cache.js';
+import { markOf } from '../../offline/mark.js';
 
 /**
  * Mounts "Mijn taken".
@@ -49,7 +51,8 @@ export function mount(el) {
   async function loadOffers() {
     if (!me) return;
     try {
-      const offers = await fetchOffersToMe(me.id, myTeamIds());
+      const kept = await readThrough('tasks/offers', () => fetchOffersToMe(me.id, myTeamIds()));
+      const offers = kept.value;
       if (destroyed) return;
       const fresh = offers.filter((o) => !knownOffers.has(o.id));
       if (!firstOffers && fresh.length) liveNotice.textContent = t('offers.arrived', { n: fresh.length });
@@ -60,6 +63,7 @@ export function mount(el) {
         offersEl,
         h('h2', { id: 'offers-heading' }, t('offers.heading'), ' ', h('span', { class: 'count' }, `(${offers.length})`)),
         h('p', { class: 'hint offers-hint' }, t('offers.hint')),
+        markOf(kept),
         offers.map((o) => offerCard(o, { role: 'receiver', onAnswered: () => reload(), onFailed: () => loadOffers() }))
       );
       offersEl.dataset.state = 'ready';
@@ -75,18 +79,21 @@ export function mount(el) {
     if (!me) return;
     if (tasksEl.dataset.state !== 'ready') replace(tasksEl, h('h2', { id: 'my-tasks-heading', class: 'visually-hidden' }, t('tasks.mineTitle')), loading(t('tasks.loading')));
     try {
-      const [tasks, mine] = await Promise.all([
-        pb.collection('tasks').getFullList({
-          filter: pb.filter('assignee = {:me} && (status = "open" || status = "in_progress")', { me: me.id }),
-          sort: 'due,created',
-          expand: 'team,assignee',
-        }),
-        fetchMyPendingOffers(me.id),
-      ]);
+      const kept = await readThrough('tasks/mine', () =>
+        Promise.all([
+          pb.collection('tasks').getFullList({
+            filter: pb.filter('assignee = {:me} && (status = "open" || status = "in_progress")', { me: me.id }),
+            sort: 'due,created',
+            expand: 'team,assignee',
+          }),
+          fetchMyPendingOffers(me.id),
+        ])
+      );
+      const [tasks, mine] = kept.value;
       if (destroyed) return;
       const offerOf = new Map(mine.map((o) => [o.task, o]));
       tasks.sort(compareTasks);
-      renderTasks(tasks, offerOf);
+      renderTasks(tasks, offerOf, markOf(kept));
       tasksEl.dataset.state = 'ready';
     } catch (err) {
       if (destroyed) return;
@@ -97,7 +104,7 @@ export function mount(el) {
     }
   }
 
-  function renderTasks(tasks, offerOf) {
+  function renderTasks(tasks, offerOf, mark) {
     const now = new Date();
     const endOfToday = new Date(now.getFullYear(), now.getMonth(), now.getDate(), 23, 59, 59, 999).getTime();
     const groups = [
@@ -109,6 +116,7 @@ export function mount(el) {
     replace(
       tasksEl,
       h('h2', { id: 'my-tasks-heading', class: 'visually-hidden' }, t('tasks.mineTitle')),
+      mark,
       tasks.length === 0 && h('div', { class: 'state state-empty card' }, h('p', null, t('tasks.mineEmpty'))),
       groups
         .filter((g) => g.items.length)

@@ -6,6 +6,7 @@ import { t } from '../../i18n.js';
 import { pb } from '../../pb.js';
 import { getState, membershipOf, subscribe } from '../../store.js';
 import { createFeed } from '../feed/feed-list.js';
+import { readTeamHead } from './team-head.js';
 import { createMembers } from './members.js';
 import { loading, loadError } from '../../components/ui.js';
 
@@ -32,15 +33,9 @@ export function mount(el, { slug, reloadMemberships }) {
   async function load() {
     replace(el, loading());
     try {
-      team = await pb.collection('teams').getFirstListItem(pb.filter('slug = {:slug}', { slug }));
       // ask the server rather than the store: right after a reload the
       // store's memberships may still be on their way
-      const me = getState().user;
-      const mine = await pb.collection('memberships').getList(1, 1, {
-        filter: pb.filter('team = {:team} && user = {:user}', { team: team.id, user: me?.id || '' }),
-        skipTotal: true,
-      });
-      membership = mine.items[0];
+      ({ team, membership } = await readTeamHead(slug, getState().user?.id || ''));
     } catch (err) {
       if (destroyed) return;
       if (err?.status === 404) {

@@ -12,6 +12,9 @@ import { loading, announce } from '../../components/ui.js';
 import { refreshTimes } from '../feed/post.js';
 import { pageHead, pageBody, pageAttachments, pageMeta, missingOr } from './page-parts.js';
 import { pageConfirm } from './page-confirm.js';
+import { isUnreachable } from '../../offline/cache.js';
+import { offlineMark, notKept } from '../../offline/mark.js';
+import { keepProtocol, keptProtocol } from '../../offline/protocols.js';
 
 /** What the page's screen expands. */
 export const PAGE_EXPAND = 'team,parent,updated_by,created_by';
@@ -41,16 +44,27 @@ export function mount(el, { id }) {
   async function load() {
     replace(el, loading(t('wiki.loadingPage')));
     try {
-      const next = await fetchPage();
+      let next;
+      let keptAt = 0;
+      try {
+        next = await fetchPage();
+        keepProtocol(next);
+      } catch (err) {
+        // offline: an organisation protocol as last seen
+        const kept = isUnreachable(err) ? await keptProtocol(id) : null;
+        if (!kept) throw err;
+        next = kept.value;
+        keptAt = kept.savedAt;
+      }
       if (live.destroyed) return;
       replace(el, root);
-      replace(root, head.el, meta.el, liveNotice, body.el, attachments.el, confirm.el);
+      replace(root, keptAt ? offlineMark(keptAt) : null, head.el, meta.el, liveNotice, body.el, attachments.el, confirm.el);
       root.dataset.state = 'ready';
       show(next);
       if (!subscribed) subscribeLive();
     } catch (err) {
       if (live.destroyed) return;
-      replace(el, missingOr(err, load));
+      replace(el, isUnreachable(err) ? notKept(load) : missingOr(err, load));
     }
   }
 
@@ -81,7 +95,9 @@ export function mount(el, { id }) {
   async function refresh() {
     try {
       const next = await fetchPage();
-      if (!live.destroyed) show(next);
+      if (live.destroyed) return;
+      root.querySelector('[data-test=offline-mark]')?.remove();
+      show(next);
     } catch (err) {
       if (live.destroyed) return;
       if (err?.status === 404 || err?.status === 403) replace(el, missingOr(err, load));

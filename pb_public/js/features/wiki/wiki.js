@@ -9,6 +9,9 @@ import { Live } from '../../live.js';
 import { loading, loadError } from '../../components/ui.js';
 import { fetchTreePages, canEditWiki, ORGANISATION } from './model.js';
 import { wikiTree } from './wiki-tree.js';
+import { readThrough } from '../../offline/cache.js';
+import { markOf } from '../../offline/mark.js';
+import { keepProtocols } from '../../offline/protocols.js';
 
 /**
  * Mounts the wiki overview.
@@ -63,10 +66,12 @@ export function mount(el) {
     }
     try {
       const teamIds = getState().memberships.map((m) => m.team);
-      const next = await fetchTreePages(teamIds);
+      const kept = await readThrough('wiki/tree', () => fetchTreePages(teamIds));
       if (live.destroyed) return;
-      pages = next;
-      replace(status);
+      pages = kept.value;
+      replace(status, markOf(kept));
+      // the protocols themselves, for reading them offline
+      if (!kept.savedAt && !quiet) keepProtocols();
       render();
       root.dataset.state = 'ready';
     } catch (err) {
