@@ -155,25 +155,6 @@ func (p *tab) deliverPush(data string) {
 	}))
 }
 
-// waitAsync waits until the JavaScript expression, a promise, resolves
-// to true.
-func (p *tab) waitAsync(what, expr string) {
-	p.t.Helper()
-	deadline := time.Now().Add(stepTimeout)
-	for {
-		ctx, cancel := p.stepContext()
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr, chromedp.EvalAwaitPromise))
-		cancel()
-		if err == nil && ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			p.t.Fatalf("%s: %s: not so after %s (%v)", p.name, what, stepTimeout, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
 // checkSubscriptionStored checks that the server keeps this browser's
 // real subscription, with its keys, for the person signed in.
 func (p *tab) checkSubscriptionStored(token string) {
