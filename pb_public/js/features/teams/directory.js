@@ -160,8 +160,9 @@ function contactLinks(user) {
   const name = user.name || '';
   const links = [];
   const phone = String(user.phone || '').trim();
-  // tel: takes digits and a leading +, not the spaces people write
-  const dial = phone.replace(/[^0-9+]/g, '');
+  // tel: takes digits and a leading +, not the spaces people write, nor
+  // the "(0)" of "+31 (0)20", which is not dialled after a country code
+  const dial = phone.replace(/\(0\)/g, '').replace(/[^0-9+]/g, '');
   if (dial) {
     links.push(
       h('li', null, h('a', { href: 'tel:' + dial, class: 'person-contact', dataset: { test: 'person-phone' } }, h('span', { class: 'visually-hidden' }, t('directory.call', { name }) + ' '), phone))
