@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"time"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -185,4 +186,126 @@ func TestScreensHandoverPickers(t *testing.T) {
 	}
 	anna.do("offer without choosing", chromedp.Click(chromedp.CSS(form+` [data-test=handover-submit]`)))
 	anna.waitFor("read that she must choose first", `(document.querySelector(`+jsString(form+` .form-error`)+`)?.textContent ?? "").includes("Kies eerst een collega")`)
+}
+
+// TestScreensFeedAndHeader has bram on a phone: the post form is one line,
+// "Wat wil je delen?", that unfolds when he uses it; after placing a blog
+// post the kind is Update again. The header's switcher lists feeds on a
+// feed, boards on a board, and is absent (no "Kies een team") on his tasks.
+func TestScreensFeedAndHeader(t *testing.T) {
+	b := newBrowser(t)
+	bram := b.tab("bram")
+	bram.signIn("bram@buurtplein.test", "Bram Jansen")
+	bram.goTo("#/team/haarlem-noord")
+	bram.waitVisible("see the team feed", feedSelector("haarlem-noord")+`[data-state=ready]`)
+	compose := feedSelector("haarlem-noord") + ` form[data-test=compose]`
+	q := func(sel string) string { return `document.querySelector(` + jsString(compose+sel) + `)` }
+
+	folded := eval[map[string]any](bram, "read the folded form", `({
+		title: `+q(` input[name=title]`)+`.offsetParent !== null,
+		submit: `+q(` button[type=submit]`)+`.offsetParent !== null,
+		height: `+q(``)+`.getBoundingClientRect().height,
+		placeholder: `+q(` textarea[name=body]`)+`.placeholder,
+	})`)
+	if folded["title"] == true || folded["submit"] == true {
+		t.Errorf("on a phone the unused form shows its title or button: %v", folded)
+	}
+	if h, _ := folded["height"].(float64); h > 110 {
+		t.Errorf("the folded form is %.0f px high, want one line (at most 110 with its card)", h)
+	}
+	if folded["placeholder"] != "Wat wil je delen?" {
+		t.Errorf("the one line says %q, want \"Wat wil je delen?\"", folded["placeholder"])
+	}
+
+	title := fmt.Sprintf("E2E blog %d", time.Now().UnixNano())
+	bram.do("start writing", chromedp.Click(chromedp.CSS(compose+" textarea[name=body]")))
+	bram.waitVisible("see the form unfold", compose+" input[name=title]")
+	bram.do("place a blog post",
+		chromedp.SendKeys(chromedp.CSS(compose+" input[name=title]"), title),
+		chromedp.SendKeys(chromedp.CSS(compose+" textarea[name=body]"), "Een langer stuk."),
+		chromedp.Evaluate[chromedp.Void](q(` input[name=kind][value=blog]`)+`.click()`),
+		chromedp.Click(chromedp.CSS(compose+" button[type=submit]")),
+	)
+	bram.waitFor("see the post", hasPost("haarlem-noord", title))
+	bram.waitFor("see the kind back at Update", q(` input[name=kind][value=update]`)+`.checked && !`+q(` input[name=kind][value=blog]`)+`.checked`)
+
+	switcher := `document.querySelector("[data-test=team-switcher]")`
+	values := `[...` + switcher + `.options].map(o => o.value)`
+	if !eval[bool](bram, "read the feed switcher", values+`.includes("feed") && `+values+`.includes("team/haarlem-noord") && !`+values+`.some(v => v.endsWith("/tasks"))`) {
+		t.Errorf("on a team page the switcher mixes boards in or lacks the feeds: %v", eval[[]string](bram, "read", values))
+	}
+	bram.goTo("#/team/haarlem-noord/tasks")
+	bram.waitFor("see the board switcher", switcher+`?.dataset.kind === "boards"`)
+	if !eval[bool](bram, "read the board switcher", values+`.every(v => v.endsWith("/tasks")) && `+switcher+`.value === "team/haarlem-noord/tasks"`) {
+		t.Errorf("on a board the switcher lists more than boards: %v", eval[[]string](bram, "read", values))
+	}
+	bram.goTo("#/tasks")
+	bram.waitVisible("see his tasks", `[data-test=my-tasks][data-state=ready]`)
+	if eval[bool](bram, "look for a switcher", switcher+` != null`) {
+		t.Errorf("my tasks have a team switcher in the header (with %q)", eval[string](bram, "read it", switcher+`.textContent`))
+	}
+}
+
+// TestScreensBoardAndTask has bram on Haarlem-Noord's board and on tasks:
+// the summary counts the Open and Bezig columns as they stand; the demo's
+// pending offer (his wound care to anna) shows on its card; dirk's task
+// says whose it is and offers bram no Start or Klaar; the history of a
+// task he made for himself and offered to anna reads without noise.
+func TestScreensBoardAndTask(t *testing.T) {
+	b := newBrowser(t)
+	bram := b.tab("bram")
+	bram.signIn("bram@buurtplein.test", "Bram Jansen")
+	it := superuserToken(t, b.baseURL)
+	wound := findId(t, b.baseURL, it, "tasks", `title = "Wondzorg mevrouw K."`)
+	dirks := findId(t, b.baseURL, it, "tasks", `title = "Sleutelkastje controleren"`)
+
+	bram.goTo("#/team/haarlem-noord/tasks")
+	bram.waitVisible("see the board", `[data-test=board][data-state=ready]`)
+	counts := eval[map[string]string](bram, "count the columns and read the summary", `(() => {
+		const s = document.querySelector("[data-test=board-summary]");
+		const n = st => String(document.querySelectorAll('[data-test=board-column][data-status="' + st + '"] [data-test=task-card]').length);
+		return {open: s.dataset.open, busy: s.dataset.busy, openCards: n("open"), busyCards: n("in_progress"), text: s.textContent};
+	})()`)
+	if counts["open"] != counts["openCards"] || counts["busy"] != counts["busyCards"] {
+		t.Errorf("the summary counts %s open and %s in progress, the columns hold %s and %s", counts["open"], counts["busy"], counts["openCards"], counts["busyCards"])
+	}
+	if !containsAll(counts["text"], counts["openCards"]+" open", counts["busyCards"]+" bezig") {
+		t.Errorf("the summary %q does not say the columns' numbers", counts["text"])
+	}
+	card := `[data-test=task-card][data-id="` + wound + `"]`
+	bram.waitVisible("see the offer on the wound care's card", card+` [data-test=task-offered]`)
+	if text := eval[string](bram, "read it", `document.querySelector(`+jsString(card+` [data-test=task-offered]`)+`).textContent`); !containsAll(text, "Anna de Vries") {
+		t.Errorf("the card's offer says %q, want anna's name", text)
+	}
+
+	bram.goTo("#/tasks/" + dirks)
+	bram.waitVisible("see dirk's task", `[data-test=task][data-state=ready]`)
+	bram.waitVisible("see whose it is", `[data-test=task-actions] [data-test=task-someone-elses]`)
+	if text := eval[string](bram, "read it", `document.querySelector("[data-test=task-someone-elses]").textContent`); !containsAll(text, "Dirk Visser") {
+		t.Errorf("the note says %q, want dirk's name", text)
+	}
+	if n := eval[int](bram, "count status buttons", `document.querySelectorAll("[data-test=task-actions] :is([data-test=task-start], [data-test=task-stop], [data-test=task-done])").length`); n != 0 {
+		t.Errorf("dirk's task offers bram %d status buttons as if it were his", n)
+	}
+
+	// a task of his own, offered to anna: its history in plain words
+	bramAPI := apiAs(t, b.baseURL, "bram@buurtplein.test")
+	annaId := findId(t, b.baseURL, it, "users", `email = "anna@buurtplein.test"`)
+	var task struct{ Id string }
+	bramAPI.decode(http.StatusOK, http.MethodPost, "/api/collections/tasks/records", map[string]any{
+		"team": bramAPI.teamId("haarlem-noord"), "title": fmt.Sprintf("E2E geschiedenis %d", time.Now().UnixNano()),
+		"created_by": bramAPI.userId, "assignee": bramAPI.userId, "status": "open",
+	}, &task)
+	var offer struct{ Id string }
+	bramAPI.decode(http.StatusOK, http.MethodPost, "/api/collections/task_transfers/records", map[string]any{
+		"task": task.Id, "from_user": bramAPI.userId, "to_user": annaId, "status": "pending",
+	}, &offer)
+	bram.goTo("#/tasks/" + task.Id)
+	lines := `[...document.querySelectorAll("[data-test=task-history] [data-test=task-event] .history-text")].map(e => e.textContent)`
+	bram.waitFor("see the offer in the history", lines+`.some(l => l.includes("Anna de Vries"))`)
+	got := eval[[]string](bram, "read the history", lines)
+	want := []string{"Bram Jansen bood Anna de Vries de taak aan", "Bram Jansen maakte de taak aan en nam hem zelf"}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("the history reads %q, want %q", got, want)
+	}
 }

@@ -386,7 +386,7 @@ export default {
     notMember: "{team}'s tasks are for its members only.",
     viewLabel: 'Show tasks',
     view: { status: 'By status', person: 'By person' },
-    summary: { zero: 'No open tasks', one: '1 open task', other: '{n} open tasks' },
+    summary: { zero: 'Nothing to do', one: '1 task to do: {open} open, {busy} in progress', other: '{n} tasks to do: {open} open, {busy} in progress' },
     overdueCount: { one: '1 overdue', other: '{n} overdue' },
     emptyColumn: 'Nothing here.',
     doneLimited: 'The last {n} finished tasks.',
@@ -408,7 +408,7 @@ export default {
     // the board in pages
     more: 'Load more tasks',
     moreLoading: 'Loading more tasks…',
-    summaryMore: '{n} open tasks shown, there are more',
+    summaryMore: '{n} tasks to do shown ({open} open, {busy} in progress), there are more',
   },
   taskForm: {
     title: 'What needs doing?',
@@ -456,7 +456,7 @@ export default {
     history: 'History',
     noHistory: 'No history yet.',
     historyMore: 'Load earlier history',
-    someoneElses: 'With {name}',
+    someoneElses: "This is {name}'s task",
     actions: { start: 'Start', stop: 'Pause', done: 'Done', cancel: 'Cancel', reopen: 'Reopen', delete: 'Delete' },
     started: "You're working on the task.",
     stopped: 'The task is open again.',
@@ -472,7 +472,10 @@ export default {
     events: {
       someone: 'Someone',
       created: '{actor} created the task',
+      createdSelf: '{actor} created the task and took it',
+      createdFor: '{actor} created the task for {to}',
       assigned: '{actor} gave the task to {to}',
+      assignedSelf: '{actor} took the task',
       unassigned: '{actor} made the task open for the team',
       status_changed: '{actor} set the task to {to}',
       edited: '{actor} edited the task',
