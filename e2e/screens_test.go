@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
