@@ -294,7 +294,7 @@ function renderNav() {
               return h(
                 'li',
                 null,
-                h('a', { href: '#/team/' + encodeURIComponent(m.expand.team.slug), class: ['nav-team', active && 'active'], 'aria-current': active ? 'page' : null }, m.expand.team.name),
+                h('a', { href: '#/team/' + encodeURIComponent(m.expand.team.slug), class: ['nav-team', active && 'active'], 'aria-current': active ? 'page' : null, title: m.expand.team.name }, m.expand.team.name),
                 h('a', { href: '#/team/' + encodeURIComponent(m.expand.team.slug) + '/tasks', class: ['nav-team', 'nav-board', boardActive && 'active'], 'aria-current': boardActive ? 'page' : null, 'aria-label': t('nav.boardOf', { team: m.expand.team.name }) }, t('nav.tasks'))
               );
             })
