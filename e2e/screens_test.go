@@ -309,3 +309,57 @@ func TestScreensBoardAndTask(t *testing.T) {
 		t.Errorf("the history reads %q, want %q", got, want)
 	}
 }
+
+// TestScreensStyling measures what the eye sees: on a 360 px phone the
+// bottom navigation keeps a margin at both edges and no label runs into
+// the next, and a file input's button is styled as the app's; on a
+// desktop the sidebar shows a team on one line with its board under it;
+// on a tablet a short task has its action bar at the bottom of the screen.
+func TestScreensStyling(t *testing.T) {
+	b := newBrowser(t)
+	bram := b.tab("bram")
+	bram.signIn("bram@buurtplein.test", "Bram Jansen")
+	it := superuserToken(t, b.baseURL)
+
+	bram.goTo("#/profile")
+	bram.waitVisible("see the profile", `#profile-avatar`)
+	nav := eval[map[string]any](bram, "measure the bottom navigation", `(() => {
+		const links = [...document.querySelectorAll(".nav-main .nav-link")].filter(a => a.offsetParent !== null);
+		const labels = links.map(a => a.querySelector(".nav-label").getBoundingClientRect());
+		const overlap = labels.some((r, i) => i > 0 && r.left < labels[i - 1].right - 0.5);
+		return {left: links[0].getBoundingClientRect().left, right: innerWidth - links.at(-1).getBoundingClientRect().right, overlap};
+	})()`)
+	if l, _ := nav["left"].(float64); l < 2 {
+		t.Errorf("the first tab starts %.1f px from the phone's edge, want a margin", l)
+	}
+	if r, _ := nav["right"].(float64); r < 2 {
+		t.Errorf("the last tab ends %.1f px from the phone's edge, want a margin", r)
+	}
+	if nav["overlap"] == true {
+		t.Error("tab labels run into each other")
+	}
+	button := eval[map[string]string](bram, "read the file button's style", `(s => ({radius: s.borderTopLeftRadius, border: s.borderTopColor, height: s.minHeight}))(getComputedStyle(document.querySelector("#profile-avatar"), "::file-selector-button"))`)
+	if button["border"] != "rgb(31, 111, 92)" || button["height"] != "44px" {
+		t.Errorf("the file input's button is not the app's (border %s, min-height %s)", button["border"], button["height"])
+	}
+
+	bram.do("be a desktop", chromedp.EmulateViewport(1440, 900))
+	bram.goTo("#/team/haarlem-noord")
+	bram.waitVisible("see the sidebar's teams", `.nav-teams .nav-board`)
+	side := eval[map[string]float64](bram, "measure the sidebar's team", `(() => {
+		const team = document.querySelector(".nav-teams .nav-team:not(.nav-board)").getBoundingClientRect();
+		const board = document.querySelector(".nav-teams .nav-board").getBoundingClientRect();
+		return {teamHeight: team.height, boardTop: board.top, teamBottom: team.bottom};
+	})()`)
+	if side["teamHeight"] > 46 || side["boardTop"] < side["teamBottom"]-0.5 {
+		t.Errorf("the sidebar's team takes %.0f px (want one line) and its board is not under it: %v", side["teamHeight"], side)
+	}
+
+	bram.do("be a tablet", chromedp.EmulateViewport(820, 1180))
+	bram.goTo("#/tasks/" + findId(t, b.baseURL, it, "tasks", `title = "Sleutelkastje controleren"`))
+	bram.waitVisible("see the task's action bar", `[data-test=task][data-state=ready] [data-test=task-actions]:not(:empty)`)
+	gap := eval[float64](bram, "measure the bar's distance to the bottom", `document.querySelector(".app-main").getBoundingClientRect().bottom - document.querySelector("[data-test=task-actions]").getBoundingClientRect().top`)
+	if gap > 160 {
+		t.Errorf("the action bar starts %.0f px above the bottom of the screen, want it pinned there", gap)
+	}
+}

@@ -74,7 +74,6 @@ export default {
     otherTeam: 'Other team',
     switchTeam: 'Choose a team',
     profileOf: 'Profile of {name}',
-    taskBoards: 'Task boards',
     boardOf: '{team} tasks',
     bob: 'BOB',
     // chat: pwa

@@ -75,7 +75,6 @@ export default {
     otherTeam: 'Ander team',
     switchTeam: 'Kies een team',
     profileOf: 'Profiel van {name}',
-    taskBoards: 'Taakborden',
     boardOf: 'Taken van {team}',
     bob: 'BOB',
     // chat: pwa
