@@ -200,6 +200,21 @@ export function createMembers({ team, membership, open, onOwnChange }) {
     }
   }
 
+  /**
+   * Deletes a membership; a refusal throws an Error with its words (the
+   * app's dialog shows them).
+   *
+   * @param {string} id
+   */
+  async function deleteMembership(id) {
+    try {
+      await pb.collection('memberships').delete(id);
+    } catch (err) {
+      const problem = describeError(err, 'members');
+      throw new Error(problem.fields.role || problem.message);
+    }
+  }
+
   function remove(m) {
     const name = m.expand?.user?.name || '';
     confirmDialog({
@@ -208,12 +223,7 @@ export function createMembers({ team, membership, open, onOwnChange }) {
       yes: t('members.remove'),
       test: 'remove-member-dialog',
       onYes: async () => {
-        try {
-          await pb.collection('memberships').delete(m.id);
-        } catch (err) {
-          const problem = describeError(err, 'members');
-          throw new Error(problem.fields.role || problem.message);
-        }
+        await deleteMembership(m.id);
         members = members.filter((x) => x.id !== m.id);
         render();
         toast(t('members.removed', { name }));
@@ -229,12 +239,7 @@ export function createMembers({ team, membership, open, onOwnChange }) {
       yes: t('members.leave'),
       test: 'leave-team-dialog',
       onYes: async () => {
-        try {
-          await pb.collection('memberships').delete(membership.id);
-        } catch (err) {
-          const problem = describeError(err, 'members');
-          throw new Error(problem.fields.role || problem.message);
-        }
+        await deleteMembership(membership.id);
         toast(t('members.left', { team: team.name }));
         onOwnChange();
       },
