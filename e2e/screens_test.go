@@ -146,7 +146,7 @@ func TestScreensMembers(t *testing.T) {
 
 // TestScreensHandoverPickers blocks dirk (member of Haarlem-Noord and
 // Schalkwijk) and has anna hand over: neither the shift handover nor a
-// task's handover fold offers dirk, the shift handover's button says
+// task's handover fold nor a client's plan offers dirk, the shift handover's button says
 // "Kies eerst een collega" until she picks one, and the fold says so when
 // she offers without choosing.
 func TestScreensHandoverPickers(t *testing.T) {
@@ -186,6 +186,16 @@ func TestScreensHandoverPickers(t *testing.T) {
 	}
 	anna.do("offer without choosing", chromedp.Click(chromedp.CSS(form+` [data-test=handover-submit]`)))
 	anna.waitFor("read that she must choose first", `(document.querySelector(`+jsString(form+` .form-error`)+`)?.textContent ?? "").includes("Kies eerst een collega")`)
+
+	// a client's plan: neither the regisseur nor an action's assignee may be dirk
+	anna.goTo("#/regie/case/" + findId(t, b.baseURL, it, "clients", `code = "HN-0003"`))
+	view := `[data-test=case-view][data-state=ready]`
+	anna.clickNow("open the plan form", view+` details[data-test=plan-edit] > summary`)
+	anna.clickNow("add an action", view+` [data-test=plan-add-action]`)
+	anna.waitFor("see bram in the plan's pickers", options(`#plan-regisseur`)+`.includes(`+jsString(bramId)+`) && `+options(view+` [data-test=plan-action-row] select[name=assignee]`)+`.includes(`+jsString(bramId)+`)`)
+	if eval[bool](anna, "look for dirk", options(`#plan-regisseur`)+`.includes(`+jsString(dirkId)+`) || `+options(view+` [data-test=plan-action-row] select[name=assignee]`)+`.includes(`+jsString(dirkId)+`)`) {
+		t.Error("the client's plan offers dirk, whose account is blocked")
+	}
 }
 
 // TestScreensFeedAndHeader has bram on a phone: the post form is one line,
