@@ -40,6 +40,8 @@ func TestComposeMentionAndAttachment(t *testing.T) {
 	compose := feedSelector("haarlem-noord") + ` form[data-test=compose]`
 	title := fmt.Sprintf("E2E bijlage %d", time.Now().UnixNano())
 	anna.do("start writing and mention a colleague",
+		// on a phone the form is one line until it is used
+		chromedp.Click(chromedp.CSS(compose+" textarea[name=body]")),
 		chromedp.SendKeys(chromedp.CSS(compose+" input[name=title]"), title),
 		chromedp.SendKeys(chromedp.CSS(compose+" textarea[name=body]"), "Zie de bijlage, @Br"),
 	)

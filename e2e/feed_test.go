@@ -59,6 +59,8 @@ func TestFeedLiveAcrossTeams(t *testing.T) {
 
 	title := fmt.Sprintf("E2E live %d", time.Now().UnixNano())
 	carla.do("write and place a post",
+		// on a phone the form is one line until it is used
+		chromedp.Click(chromedp.CSS(compose+" textarea[name=body]")),
 		chromedp.SendKeys(chromedp.CSS(compose+" input[name=title]"), title),
 		chromedp.SendKeys(chromedp.CSS(compose+" textarea[name=body]"), xssBody),
 		chromedp.Click(chromedp.CSS(compose+" button[type=submit]")),

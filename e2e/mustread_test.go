@@ -117,6 +117,8 @@ func TestPostEditAndPin(t *testing.T) {
 	compose := feedSelector("haarlem-noord") + ` form[data-test=compose]`
 	title := fmt.Sprintf("E2E bewerken %d", time.Now().UnixNano())
 	anna.do("place a post",
+		// on a phone the form is one line until it is used
+		chromedp.Click(chromedp.CSS(compose+" textarea[name=body]")),
 		chromedp.SendKeys(chromedp.CSS(compose+" input[name=title]"), title),
 		chromedp.SendKeys(chromedp.CSS(compose+" textarea[name=body]"), "Eerste versie."),
 		chromedp.Click(chromedp.CSS(compose+" button[type=submit]")),

@@ -69,7 +69,9 @@ func TestBlockMember(t *testing.T) {
 	row := fmt.Sprintf(`document.querySelector('[data-test=member][data-user=%q]')`, bramId)
 	anna.waitFor("see bram in the member list", row+" != null")
 	anna.do("unfold the member panel", chromedp.Evaluate[chromedp.Void](`document.querySelector(".members").open = true`))
-	anna.do("block bram's account", chromedp.Evaluate[chromedp.Void](`window.confirm = () => true; `+row+`.querySelector("[data-test=block-member]").click()`))
+	anna.do("ask to block bram's account", chromedp.Evaluate[chromedp.Void](row+`.querySelector("[data-test=block-member]").click()`))
+	anna.waitVisible("see the app's own question", `dialog[data-test=block-member-dialog][open]`)
+	anna.do("confirm it", chromedp.Click(chromedp.CSS(`[data-test=block-member-dialog-yes]`)))
 	anna.waitFor("see bram marked as blocked", row+`?.querySelector("[data-test=member-blocked]") != null`)
 
 	bram.waitVisible("return to the sign-in screen", `form#login-form`)

@@ -161,29 +161,7 @@ function renderHeader() {
     return;
   }
 
-  const current = route.startsWith('team/') ? route : route === 'feed' ? 'feed' : '';
-  const teams = memberships.filter((m) => m.expand?.team).map((m) => m.expand.team);
-  const switcher = h(
-    'select',
-    { id: 'team-switcher', class: 'team-switcher', dataset: { test: 'team-switcher' } },
-    !current && h('option', { value: '', selected: true, disabled: true }, t('nav.switchTeam')),
-    h('option', { value: 'feed', selected: current === 'feed' }, t('nav.organisation')),
-    teams.length > 0 &&
-      h(
-        'optgroup',
-        { label: t('nav.myTeams') },
-        teams.map((team) => h('option', { value: 'team/' + team.slug, selected: current === 'team/' + team.slug }, team.name))
-      ),
-    teams.length > 0 &&
-      h(
-        'optgroup',
-        { label: t('nav.taskBoards') },
-        teams.map((team) => h('option', { value: 'team/' + team.slug + '/tasks', selected: current === 'team/' + team.slug + '/tasks' }, t('nav.boardOf', { team: team.name })))
-      ),
-    current.startsWith('team/') && !teams.some((team) => 'team/' + team.slug === current || 'team/' + team.slug + '/tasks' === current) && h('option', { value: current, selected: true }, t('nav.otherTeam')),
-    h('option', { value: 'teams' }, t('nav.allTeams'))
-  );
-  switcher.addEventListener('change', () => navigate('#/' + switcher.value));
+  const switcher = teamSwitcher(route, memberships);
 
   replace(
     shell.header,
@@ -191,13 +169,50 @@ function renderHeader() {
       'div',
       { class: 'header-inner' },
       brand,
-      h('div', { class: 'switcher-wrap' }, h('label', { for: 'team-switcher', class: 'visually-hidden' }, t('nav.switchTeam')), switcher),
+      // only where there is a team to switch: elsewhere an empty
+      // "Kies een team" would ask for something the screen does not need
+      switcher ? h('div', { class: 'switcher-wrap' }, h('label', { for: 'team-switcher', class: 'visually-hidden' }, t('nav.switchTeam')), switcher) : h('div', { class: 'switcher-wrap' }),
       searchLink(route),
       outboxMark(),
       bell(),
       h('a', { class: 'me', href: '#/profile', 'aria-label': t('nav.profileOf', { name: user.name || '' }) }, avatar(user, 'sm'), h('span', { class: 'me-name', dataset: { test: 'current-user' } }, user.name || user.email || ''))
     )
   );
+}
+
+/**
+ * The header's switcher, on the screens that belong to a place: on a feed
+ * (the organisation's or a team's page) it switches between feeds, on a
+ * team's board between my teams' boards; teams and boards are never
+ * mixed in one list. Other screens get none (null).
+ *
+ * @param {string} route the current route ("team/haarlem-noord/tasks")
+ * @param {any[]} memberships mine, team expanded
+ * @returns {HTMLSelectElement|null}
+ */
+function teamSwitcher(route, memberships) {
+  const teams = memberships.filter((m) => m.expand?.team).map((m) => m.expand.team);
+  const board = /^team\/[^/]+\/tasks$/.test(route);
+  const feed = route === 'feed' || /^team\/[^/]+$/.test(route);
+  if (!board && !feed) return null;
+  const value = (team) => 'team/' + team.slug + (board ? '/tasks' : '');
+  const mine = teams.some((team) => value(team) === route);
+  const switcher = /** @type {HTMLSelectElement} */ (
+    h(
+      'select',
+      { id: 'team-switcher', class: 'team-switcher', dataset: { test: 'team-switcher', kind: board ? 'boards' : 'feeds' } },
+      board
+        ? teams.map((team) => h('option', { value: value(team), selected: value(team) === route }, t('nav.boardOf', { team: team.name })))
+        : [
+            h('option', { value: 'feed', selected: route === 'feed' }, t('nav.organisation')),
+            teams.length > 0 && h('optgroup', { label: t('nav.myTeams') }, teams.map((team) => h('option', { value: value(team), selected: value(team) === route }, team.name))),
+          ],
+      route !== 'feed' && !mine && h('option', { value: route, selected: true }, t('nav.otherTeam')),
+      !board && h('option', { value: 'teams' }, t('nav.allTeams'))
+    )
+  );
+  switcher.addEventListener('change', () => navigate('#/' + switcher.value));
+  return switcher;
 }
 
 /**
@@ -287,7 +302,7 @@ function renderNav() {
               return h(
                 'li',
                 null,
-                h('a', { href: '#/team/' + encodeURIComponent(m.expand.team.slug), class: ['nav-team', active && 'active'], 'aria-current': active ? 'page' : null }, m.expand.team.name),
+                h('a', { href: '#/team/' + encodeURIComponent(m.expand.team.slug), class: ['nav-team', active && 'active'], 'aria-current': active ? 'page' : null, title: m.expand.team.name }, m.expand.team.name),
                 h('a', { href: '#/team/' + encodeURIComponent(m.expand.team.slug) + '/tasks', class: ['nav-team', 'nav-board', boardActive && 'active'], 'aria-current': boardActive ? 'page' : null, 'aria-label': t('nav.boardOf', { team: m.expand.team.name }) }, t('nav.tasks'))
               );
             })

@@ -29,6 +29,14 @@ var demoTasks = []demoTask{
 	{"bob", "Posters griepprik drukken", "Oplage 200, A3.", "bo@buurtplein.test", "bo@buurtplein.test", StatusOpen, "normal", "", 10, ""},
 }
 
+// demoDue is the due moment of a demo task dueInDays from now: a date
+// without a time, which the app stores as 23:59 Amsterdam time on that day
+// (overdue only once the day is over), as a task form does.
+func demoDue(now time.Time, dueInDays int) time.Time {
+	y, m, d := now.In(localTime).AddDate(0, 0, dueInDays).Date()
+	return time.Date(y, m, d, 23, 59, 0, 0, localTime)
+}
+
 // SeedDemo adds demo tasks to every team of the demo organisation, with a
 // weekly recurring task and a pending handover to anna. A task whose title
 // its team already has is not added again.
@@ -68,7 +76,7 @@ func seedTask(app core.App, d demoTask) error {
 	task.Set("status", d.status)
 	task.Set("priority", d.priority)
 	task.Set("repeat", d.repeat)
-	task.Set("due", time.Now().AddDate(0, 0, d.dueInDays).Truncate(time.Hour))
+	task.Set("due", demoDue(time.Now(), d.dueInDays))
 	task.Set("created_by", userId(app, d.creator))
 	if d.assignee != "" {
 		task.Set("assignee", userId(app, d.assignee))

@@ -28,9 +28,12 @@ type DemoTeam struct {
 }
 
 // DemoMember is a demo account and its memberships (team slug → role).
+// Phone and ContactEmail are how colleagues reach the person (the
+// directory's tap to call and to mail).
 type DemoMember struct {
 	Email, Name, Discipline string
 	Teams                   map[string]string
+	Phone, ContactEmail     string
 }
 
 // DemoTeams are the teams of the demo organisation.
@@ -43,12 +46,12 @@ var DemoTeams = []DemoTeam{
 
 // DemoMembers are the accounts of the demo organisation.
 var DemoMembers = []DemoMember{
-	{"anna@buurtplein.test", "Anna de Vries", "wijkverpleegkundige", map[string]string{"haarlem-noord": hooks.RoleCoordinator}},
-	{"bram@buurtplein.test", "Bram Jansen", "verzorgende IG", map[string]string{"haarlem-noord": hooks.RoleMember}},
-	{"carla@buurtplein.test", "Carla Bakker", "wijkverpleegkundige", map[string]string{"schalkwijk": hooks.RoleMember}},
-	{"dirk@buurtplein.test", "Dirk Visser", "verpleegkundige", map[string]string{"haarlem-noord": hooks.RoleMember, "schalkwijk": hooks.RoleMember}},
-	{"eva@buurtplein.test", "Eva Smit", "wijkverpleegkundige", map[string]string{"heemstede": hooks.RoleCoordinator}},
-	{"bo@buurtplein.test", "Bo Meijer", "medewerker BOB", map[string]string{"bob": hooks.RoleMember}},
+	{"anna@buurtplein.test", "Anna de Vries", "wijkverpleegkundige", map[string]string{"haarlem-noord": hooks.RoleCoordinator}, "+31 6 1234 5601", "anna.devries@buurtplein.test"},
+	{"bram@buurtplein.test", "Bram Jansen", "verzorgende IG", map[string]string{"haarlem-noord": hooks.RoleMember}, "+31 6 1234 5602", "bram.jansen@buurtplein.test"},
+	{"carla@buurtplein.test", "Carla Bakker", "wijkverpleegkundige", map[string]string{"schalkwijk": hooks.RoleMember}, "+31 6 1234 5603", "carla.bakker@buurtplein.test"},
+	{"dirk@buurtplein.test", "Dirk Visser", "verpleegkundige", map[string]string{"haarlem-noord": hooks.RoleMember, "schalkwijk": hooks.RoleMember}, "", "dirk.visser@buurtplein.test"},
+	{"eva@buurtplein.test", "Eva Smit", "wijkverpleegkundige", map[string]string{"heemstede": hooks.RoleCoordinator}, "+31 23 555 0105", ""},
+	{"bo@buurtplein.test", "Bo Meijer", "medewerker BOB", map[string]string{"bob": hooks.RoleMember}, "+31 23 555 0106", "bob@buurtplein.test"},
 }
 
 // SeedDemo creates the demo organisation: its teams, accounts, memberships
@@ -125,6 +128,8 @@ func seedUser(app core.App, m DemoMember) (*core.Record, error) {
 	user.SetPassword(DemoPassword)
 	user.Set("name", m.Name)
 	user.Set("discipline", m.Discipline)
+	user.Set("phone", m.Phone)
+	user.Set("contact_email", m.ContactEmail)
 	user.Set("locale", "nl")
 	if err := app.Save(user); err != nil {
 		return nil, fmt.Errorf("creating demo user %s: %w", m.Email, err)

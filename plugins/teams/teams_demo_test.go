@@ -80,3 +80,24 @@ func TestSignInRateLimit(t *testing.T) {
 		t.Fatal("15 wrong passwords in a row were never rate limited")
 	}
 }
+
+// TestDemoMembersCanBeReached checks that the seeded accounts carry the
+// phone numbers and contact addresses of teams.DemoMembers, which the
+// directory shows.
+func TestDemoMembersCanBeReached(t *testing.T) {
+	t.Parallel()
+	app := testapp.New(t)
+
+	for _, m := range teams.DemoMembers {
+		user, err := app.FindAuthRecordByEmail("users", m.Email)
+		if err != nil {
+			t.Fatalf("%s: %v", m.Email, err)
+		}
+		if got := user.GetString("phone"); got != m.Phone {
+			t.Errorf("%s: phone %q, want %q", m.Email, got, m.Phone)
+		}
+		if got := user.GetString("contact_email"); got != m.ContactEmail {
+			t.Errorf("%s: contact_email %q, want %q", m.Email, got, m.ContactEmail)
+		}
+	}
+}

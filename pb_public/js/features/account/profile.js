@@ -1,4 +1,5 @@
-// My profile (#/profile): name, photo, discipline, language, sign out.
+// My profile (#/profile): name, photo, discipline, how colleagues reach
+// me (phone, contact e-mail), language, sign out.
 
 import { h } from '../../dom.js';
 import { t, LOCALES, getLocale } from '../../i18n.js';
@@ -37,6 +38,7 @@ export function mount(el, { onLocale, onSignOut }) {
       h('div', { class: 'profile-photo-row' }, photo, h('div', { class: 'field' }, h('label', { for: 'profile-avatar' }, t('profile.avatar')), fileInput, h('p', { class: 'hint' }, t('profile.avatarHint')))),
       h('div', { class: 'field' }, h('label', { for: 'profile-name' }, t('profile.name')), nameInput, nameHint),
       h('div', { class: 'field' }, h('label', { for: 'profile-discipline' }, t('profile.discipline')), h('input', { id: 'profile-discipline', name: 'discipline', type: 'text', maxlength: 80, placeholder: t('profile.disciplinePlaceholder'), value: me.discipline || '' })),
+      contactFields(me),
       h('p', { class: 'hint' }, t('profile.email', { email: me.email || '' })),
       error,
       h('div', { class: 'form-actions' }, save)
@@ -99,6 +101,7 @@ export function mount(el, { onLocale, onSignOut }) {
     const data = new FormData();
     if (!namesLocked) data.append('name', name);
     data.append('discipline', discipline);
+    for (const name of ['phone', 'contact_email']) data.append(name, /** @type {HTMLInputElement} */ (form.elements.namedItem(name)).value.trim());
     const file = fileInput.files?.[0];
     if (file) data.append('avatar', file);
 
@@ -148,6 +151,35 @@ export function mount(el, { onLocale, onSignOut }) {
   return () => {
     if (previewUrl) URL.revokeObjectURL(previewUrl);
   };
+}
+
+/**
+ * How colleagues reach me (users.phone and contact_email): the directory
+ * shows them to tap to call and to mail. Both may stay empty; the sign-in
+ * address is never shown to colleagues.
+ *
+ * @param {any} me the signed-in user record
+ * @returns {HTMLElement} fieldset[data-test=profile-contact]
+ */
+function contactFields(me) {
+  return h(
+    'fieldset',
+    { class: 'profile-contact', dataset: { test: 'profile-contact' }, 'aria-describedby': 'profile-contact-hint' },
+    h('legend', null, t('profile.contact')),
+    h('p', { class: 'hint', id: 'profile-contact-hint' }, t('profile.contactHint')),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'profile-phone' }, t('profile.phone')),
+      h('input', { id: 'profile-phone', name: 'phone', type: 'tel', inputmode: 'tel', autocomplete: 'tel', maxlength: 30, placeholder: t('profile.phonePlaceholder'), value: me.phone || '' })
+    ),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'profile-contact-email' }, t('profile.contactEmail')),
+      h('input', { id: 'profile-contact-email', name: 'contact_email', type: 'email', autocomplete: 'email', maxlength: 255, placeholder: t('profile.contactEmailPlaceholder'), value: me.contact_email || '' })
+    )
+  );
 }
 
 /**

@@ -70,7 +70,8 @@ export function bobTeamId() {
 export async function bobStaff() {
   const team = bobTeamId();
   if (!team) return [];
-  const list = await pb.collection('memberships').getFullList({ filter: pb.filter('team = {:team}', { team }), expand: 'user' });
+  // a blocked account is nobody's to assign to
+  const list = await pb.collection('memberships').getFullList({ filter: pb.filter('team = {:team} && user.disabled = false', { team }), expand: 'user' });
   return list
     .map((m) => m.expand?.user)
     .filter(Boolean)

@@ -62,20 +62,22 @@ export function createCompose({ team, onCreated }) {
   const form = /** @type {HTMLFormElement} */ (
     h(
       'form',
-      { class: 'compose card', dataset: { test: 'compose' }, novalidate: true, 'aria-labelledby': 'compose-heading-' + uid },
+      // on a phone it starts as one line, "Wat wil je delen?", and unfolds
+      // when that line is used (the CSS folds it below 600 px only)
+      { class: 'compose card is-collapsed', dataset: { test: 'compose' }, novalidate: true, 'aria-labelledby': 'compose-heading-' + uid },
       h('h2', { class: 'compose-heading', id: 'compose-heading-' + uid }, team ? t('compose.headingTeam', { team: team.name }) : t('compose.headingOrganisation')),
-      h('div', { class: 'field' }, h('label', { for: ids.title }, t('compose.title'), ' ', h('span', { class: 'optional' }, t('common.optional'))), h('input', { id: ids.title, name: 'title', type: 'text', maxlength: 200, autocomplete: 'off' })),
+      h('div', { class: 'field compose-more' }, h('label', { for: ids.title }, t('compose.title'), ' ', h('span', { class: 'optional' }, t('common.optional'))), h('input', { id: ids.title, name: 'title', type: 'text', maxlength: 200, autocomplete: 'off' })),
       h(
         'div',
-        { class: 'field' },
+        { class: 'field compose-body' },
         h('label', { for: ids.body }, t('compose.body')),
         h('textarea', { id: ids.body, name: 'body', rows: 3, maxlength: 20000, required: true, placeholder: t('compose.bodyPlaceholder') }),
-        h('p', { class: 'hint' }, t('compose.markdownHint')),
-        h('p', { class: 'hint' }, t('compose.mentionHint'))
+        h('p', { class: 'hint compose-more' }, t('compose.markdownHint')),
+        h('p', { class: 'hint compose-more' }, t('compose.mentionHint'))
       ),
       h(
         'div',
-        { class: 'compose-options' },
+        { class: 'compose-options compose-more' },
         h('div', { class: 'field' }, h('span', { class: 'label', 'aria-hidden': 'true' }, t('compose.kind')), kindField),
         team &&
           h(
@@ -101,9 +103,12 @@ export function createCompose({ team, onCreated }) {
           )
       ),
       error,
-      h('div', { class: 'form-actions' }, submit)
+      h('div', { class: 'form-actions compose-more' }, submit)
     )
   );
+  const unfold = () => form.classList.remove('is-collapsed');
+  form.addEventListener('focusin', unfold);
+  form.addEventListener('input', unfold);
 
   // the colleagues who may read it: the team's for a team post, anyone's otherwise
   attachMentions(/** @type {HTMLTextAreaElement} */ (form.elements.namedItem('body')), () => {
@@ -112,6 +117,7 @@ export function createCompose({ team, onCreated }) {
   });
 
   restoreDraft(form, draftKey);
+  if (form.dataset.draft === 'restored') unfold();
   const saveDraft = debounce(() => storeDraft(form, draftKey), 300);
   form.addEventListener('input', saveDraft);
   form.addEventListener('change', saveDraft);
@@ -170,6 +176,9 @@ export function createCompose({ team, onCreated }) {
     try {
       const outcome = await sendWrite({ kind: 'post', collection: 'posts', data, files: uploads, expand: 'author,team', label: data.title || body.slice(0, 80), link: team ? '#/team/' + team.slug : '#/feed', text: 'body' });
       form.reset();
+      // reset() goes back to the radios' markup, where none is checked:
+      // the next post is an Update again, whatever this one was
+      for (const radio of form.querySelectorAll('input[name=kind]')) /** @type {HTMLInputElement} */ (radio).checked = radio.value === 'update';
       fileNote.textContent = '';
       pdfNote.textContent = '';
       markFields(form, {});

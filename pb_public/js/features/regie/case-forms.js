@@ -240,6 +240,18 @@ export function planList(plans, people) {
 }
 
 /**
+ * The people a picker offers: a blocked account is nobody's to choose,
+ * except the one already chosen, which the form keeps as it was.
+ *
+ * @param {any[]} people the team's members
+ * @param {string} [chosen] the id chosen now
+ * @returns {any[]}
+ */
+function pickable(people, chosen) {
+  return people.filter((p) => !p.disabled || p.id === chosen);
+}
+
+/**
  * The form for a plan: a new one, or the latest one to change (its
  * actions keep their tasks; new actions become new tasks).
  *
@@ -262,7 +274,7 @@ export function planForm({ client, plan, people, onSaved }) {
       field(
         t('regie.plan.actionAssignee'),
         'action-assignee-' + n,
-        h('select', { id: 'action-assignee-' + n, name: 'assignee' }, h('option', { value: '' }, t('regie.plan.nobody')), people.map((p) => h('option', { value: p.id, selected: p.id === a?.assignee }, p.name))),
+        h('select', { id: 'action-assignee-' + n, name: 'assignee' }, h('option', { value: '' }, t('regie.plan.nobody')), pickable(people, a?.assignee).map((p) => h('option', { value: p.id, selected: p.id === a?.assignee }, p.name))),
         true
       ),
       field(t('regie.plan.actionDue'), 'action-due-' + n, h('input', { id: 'action-due-' + n, name: 'due', type: 'date', value: String(a?.due || '').slice(0, 10) }), true),
@@ -276,7 +288,7 @@ export function planForm({ client, plan, people, onSaved }) {
     h(
       'form',
       { class: 'regie-form', dataset: { test: 'plan-form' }, novalidate: true },
-      field(t('regie.plan.regisseur'), 'plan-regisseur', h('select', { id: 'plan-regisseur', name: 'regisseur', required: true }, h('option', { value: '', disabled: true, selected: !regisseur }, t('regie.plan.chooseRegisseur')), people.map((p) => h('option', { value: p.id, selected: p.id === regisseur }, p.name)))),
+      field(t('regie.plan.regisseur'), 'plan-regisseur', h('select', { id: 'plan-regisseur', name: 'regisseur', required: true }, h('option', { value: '', disabled: true, selected: !regisseur }, t('regie.plan.chooseRegisseur')), pickable(people, regisseur).map((p) => h('option', { value: p.id, selected: p.id === regisseur }, p.name)))),
       field(t('regie.plan.goals'), 'plan-goals', h('textarea', { id: 'plan-goals', name: 'goals', rows: 4, maxlength: 5000, value: plan?.goals || '' }), true),
       field(t('regie.plan.reviewDate'), 'plan-review', h('input', { id: 'plan-review', name: 'review_date', type: 'date', value: String(plan?.review_date || '').slice(0, 10) }), true),
       h('h4', null, t('regie.plan.actions')),

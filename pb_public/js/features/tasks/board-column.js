@@ -17,6 +17,7 @@ import { isOverdue, partKey } from './model.js';
  * @typedef {Object} BoardColumnData
  * @property {string} heading
  * @property {any[]} tasks the column's tasks, in order
+ * @property {Map<string, any>} [offers] the pending offers by task id (expand to_user, to_team)
  * @property {{showAssignee: boolean, showStatus?: boolean}} cards what the cards show
  * @property {string} [note] a line below the cards
  * @property {BoardPick} pick
@@ -40,7 +41,7 @@ export function boardColumn(view, key) {
   let shown = '';
   return {
     el,
-    update({ heading, tasks, cards, note, pick }) {
+    update({ heading, tasks, cards, note, pick, offers = new Map() }) {
       const now = new Date();
       // the server spreads only tasks that are open for the team
       const pickable = (task) => pick.picking && task.status === 'open' && !task.assignee;
@@ -48,7 +49,7 @@ export function boardColumn(view, key) {
         heading,
         note || '',
         tasks.map((x) =>
-          partKey(x, ['id', 'updated', 'status', 'assignee', 'title', 'due', 'priority', 'checklist', 'repeat', 'repeat_weeks'], [x.expand?.assignee?.name, x.expand?.assignee?.avatar, isOverdue(x, now), pickable(x), pick.picked.has(x.id)])
+          partKey(x, ['id', 'updated', 'status', 'assignee', 'title', 'due', 'priority', 'checklist', 'repeat', 'repeat_weeks'], [x.expand?.assignee?.name, x.expand?.assignee?.avatar, isOverdue(x, now), pickable(x), pick.picked.has(x.id), offers.get(x.id)?.id || ''])
         ),
       ]);
       if (sig === shown) return;
@@ -56,6 +57,7 @@ export function boardColumn(view, key) {
       const card = (task) =>
         taskCard(task, {
           ...cards,
+          offer: offers.get(task.id) || null,
           pick: pickable(task) ? { selected: pick.picked.has(task.id), onToggle: (on) => pick.onToggle(task.id, on) } : null,
         });
       replace(

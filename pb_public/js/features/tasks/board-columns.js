@@ -31,7 +31,7 @@ export const DONE_SHOWN = 20;
  */
 export function boardColumns() {
   const title = h('h2', { class: 'visually-hidden' });
-  const summary = h('p', { class: 'board-summary' });
+  const summary = h('p', { class: 'board-summary', dataset: { test: 'board-summary' } });
   const grid = h('div', { class: 'board-columns' });
   let view = '';
   /** @type {Map<string, ReturnType<typeof boardColumn>>} */
@@ -39,7 +39,7 @@ export function boardColumns() {
 
   return {
     nodes: [title, summary, grid],
-    update({ view: nextView, tasks, members, me, more, pick }) {
+    update({ view: nextView, tasks, members, me, more, pick, offers }) {
       if (nextView !== view) {
         view = nextView;
         columns = new Map();
@@ -49,9 +49,13 @@ export function boardColumns() {
       const sorted = tasks.filter((x) => x.status !== 'done').sort(compareTasks);
       const done = tasks.filter((x) => x.status === 'done').sort((a, b) => String(b.completed_at || b.updated).localeCompare(String(a.completed_at || a.updated)));
       const overdue = sorted.filter((x) => isOverdue(x)).length;
+      // in the words and numbers of the columns: open and in progress
+      const counts = { n: sorted.length, open: sorted.filter((x) => x.status === 'open').length, busy: sorted.filter((x) => x.status === 'in_progress').length };
+      summary.dataset.open = String(counts.open);
+      summary.dataset.busy = String(counts.busy);
       replace(
         summary,
-        more ? t('board.summaryMore', { n: sorted.length }) : t('board.summary', { n: sorted.length }),
+        more ? t('board.summaryMore', counts) : t('board.summary', counts),
         overdue > 0 && h('span', { class: 'due due-overdue' }, ' ', h('span', { class: 'icon icon-alert', 'aria-hidden': 'true' }), t('board.overdueCount', { n: overdue }))
       );
 
@@ -84,7 +88,7 @@ export function boardColumns() {
       const next = new Map();
       for (const [key, data] of wanted) {
         const column = columns.get(key) || boardColumn(view, key);
-        column.update(data);
+        column.update({ ...data, offers });
         next.set(key, column);
       }
       columns = next;

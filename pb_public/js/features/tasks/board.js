@@ -46,6 +46,8 @@ export function mount(el, { slug }) {
   let members = [];
   /** @type {Map<string, any>} the board's tasks by id (open, in progress, recent done) */
   const tasks = new Map();
+  /** @type {Map<string, any>} the pending offers of the board's tasks, by task id */
+  let offers = new Map();
   /** @type {'status'|'person'} */
   let view = localStorage.getItem(VIEW_KEY) === 'person' ? 'person' : 'status';
   let picking = false;
@@ -152,11 +154,13 @@ export function mount(el, { slug }) {
           expand: 'assignee',
           skipTotal: true,
         }),
+        fetchOffers(),
       ])
     );
-    const [active, done] = kept.value;
+    const [active, done, pending] = kept.value;
     if (destroyed) return;
     replace(markHost, markOf(kept));
+    offers = pending;
     tasks.clear();
     for (const task of [...active, ...done.items]) tasks.set(task.id, task);
     pageLoaded(active, perPage);
@@ -182,6 +186,20 @@ export function mount(el, { slug }) {
       .catch((err) => toast(describeError(err).message, 'error'));
   }
 
+  /**
+   * Fetches the team's pending offers in one request, so each card can
+   * show that its task is being handed over and to whom.
+   *
+   * @returns {Promise<Map<string, any>>} by task id
+   */
+  async function fetchOffers() {
+    const list = await pb.collection('task_transfers').getFullList({
+      filter: pb.filter('status = "pending" && task.team = {:team}', { team: team.id }),
+      expand: 'to_user,to_team',
+    });
+    return new Map(list.map((o) => [o.task, o]));
+  }
+
   function subscribeLive() {
     return live.mark(boardEl, [
       live.on('tasks', '*', onTaskEvent),
@@ -189,6 +207,15 @@ export function mount(el, { slug }) {
       // sends no task event to us any more
       live.on('task_transfers', '*', (e) => {
         if (e.record.status === 'accepted') loadTasks().catch(() => {});
+        // an offer made, answered or taken back: the cards say so
+        else
+          fetchOffers()
+            .then((next) => {
+              if (destroyed) return;
+              offers = next;
+              showBoard();
+            })
+            .catch(() => {});
       }),
       live.onReconnect(() => loadTasks().catch(() => {})),
     ]);
@@ -347,6 +374,7 @@ export function mount(el, { slug }) {
       members,
       me: me?.id || '',
       more,
+      offers,
       pick: {
         picking,
         picked: pickedTasks,

@@ -77,7 +77,8 @@ export function mount(el) {
       h('option', { value: '' }, t('handoverForm.chooseColleague')),
       people.map((p) => h('option', { value: p.user.id }, `${p.user.name || '?'} (${[...p.teams].map(teamName).filter(Boolean).join(', ')})`))
     );
-    const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', dataset: { test: 'handover-submit' } }, t('handover.submit', { n: 0 }));
+    // until a colleague is chosen the button says so, instead of "nothing to offer"
+    const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-block', disabled: true, dataset: { test: 'handover-submit' } }, t('handover.chooseFirst'));
 
     const updatePreview = () => {
       const chosen = colleagues.get(select.value);
@@ -90,7 +91,7 @@ export function mount(el) {
             : '';
       const going = chosen ? tasks.filter((x) => !why(x)) : [];
       const staying = chosen ? tasks.filter((x) => why(x)) : [];
-      submit.textContent = t('handover.submit', { n: going.length });
+      submit.textContent = chosen ? t('handover.submit', { n: going.length }) : t('handover.chooseFirst');
       submit.disabled = !chosen || going.length === 0;
       replace(
         preview,

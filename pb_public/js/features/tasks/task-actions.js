@@ -1,9 +1,11 @@
 // The action bar of a task's screen: the status buttons (Start / Stoppen /
 // Klaar / Heropenen), cancelling as a quiet link at the side, and whose
-// task it is when it is someone else's.
+// task it is when it is someone else's: then a member gets no Start or
+// Klaar as if it were theirs (the team's coordinators keep them).
 
 import { h, replace } from '../../dom.js';
 import { t } from '../../i18n.js';
+import { getState } from '../../store.js';
 import { isActive, partKey } from './model.js';
 
 /** @typedef {'start'|'stop'|'done'|'reopen'|'cancel'} TaskAction */
@@ -42,8 +44,10 @@ export function taskActions({ me, onAction }) {
     } else {
       add('task-reopen', t('task.actions.reopen'), 'btn-primary', 'reopen');
     }
-    const mine = task.assignee === me;
-    replace(el, mine || !task.assignee || !isActive(task) ? null : h('span', { class: 'action-bar-note' }, t('task.someoneElses', { name: task.expand?.assignee?.name || '' })), cancel, buttons);
+    const elses = Boolean(task.assignee) && task.assignee !== me && isActive(task);
+    const coordinator = getState().memberships.some((m) => m.team === task.team && m.role === 'coordinator');
+    const note = elses && h('span', { class: 'action-bar-note', dataset: { test: 'task-someone-elses' } }, t('task.someoneElses', { name: task.expand?.assignee?.name || '' }));
+    replace(el, note || null, cancel, elses && !coordinator ? null : buttons);
   }
 
   return {

@@ -45,21 +45,72 @@ export function taskHistory({ nameOf, onMore }) {
           ? h(
               'ol',
               { class: 'history-list' },
-              [...events].reverse().map((ev) => {
-                const created = parseDate(ev.created);
-                return h(
-                  'li',
-                  { class: ['history-item', 'history-' + ev.kind], dataset: { test: 'task-event', kind: ev.kind } },
-                  h('span', { class: 'history-text' }, describeEvent(ev, nameOf)),
-                  created && h('time', { class: 'history-time', datetime: created.toISOString(), title: fullDate(created) }, relativeTime(created))
-                );
-              })
+              withoutNoise(events, nameOf)
+                .reverse()
+                .map(({ ev, text }) => {
+                  const created = parseDate(ev.created);
+                  return h(
+                    'li',
+                    { class: ['history-item', 'history-' + ev.kind], dataset: { test: 'task-event', kind: ev.kind } },
+                    h('span', { class: 'history-text' }, text),
+                    created && h('time', { class: 'history-time', datetime: created.toISOString(), title: fullDate(created) }, relativeTime(created))
+                  );
+                })
             )
           : h('p', { class: 'hint' }, t('task.noHistory')),
         older && h('div', { class: 'history-more' }, h('button', { type: 'button', class: 'btn btn-secondary', dataset: { test: 'history-more' }, on: { click: (e) => more(e.currentTarget) } }, t('task.historyMore')))
       );
     },
   };
+}
+
+/**
+ * Words the history lines, oldest first, without the noise of the server's
+ * bookkeeping: "created" followed at once by the creator's "assigned" is
+ * one line ("maakte de taak aan voor Bram").
+ *
+ * @param {any[]} events task_events records, oldest first
+ * @param {(userId: string) => string} nameOf
+ * @returns {{ev: any, text: string}[]}
+ */
+export function withoutNoise(events, nameOf = () => '') {
+  /** @type {{ev: any, text: string}[]} */
+  const lines = [];
+  for (let i = 0; i < events.length; i++) {
+    const ev = events[i];
+    const next = events[i + 1];
+    if (ev.kind === 'created' && next?.kind === 'assigned' && next.actor === ev.actor && sameMoment(ev.created, next.created)) {
+      lines.push({ ev, text: describeCreated(ev, next, nameOf) });
+      i++;
+      continue;
+    }
+    lines.push({ ev, text: describeEvent(ev, nameOf) });
+  }
+  return lines;
+}
+
+/**
+ * @param {string} a
+ * @param {string} b
+ * @returns {boolean} whether two record times are within a few seconds (one save)
+ */
+function sameMoment(a, b) {
+  const x = parseDate(a || '');
+  const y = parseDate(b || '');
+  return Boolean(x && y && Math.abs(x.getTime() - y.getTime()) < 5000);
+}
+
+/**
+ * @param {any} created the "created" line
+ * @param {any} assigned the "assigned" line of the same save
+ * @param {(userId: string) => string} nameOf
+ * @returns {string}
+ */
+function describeCreated(created, assigned, nameOf) {
+  const actor = created.expand?.actor?.name || t('task.events.someone');
+  const to = assigned.details?.to;
+  if (to === created.actor) return t('task.events.createdSelf', { actor });
+  return t('task.events.createdFor', { actor, to: nameOf(String(to || '')) || t('task.events.colleague') });
 }
 
 /**
@@ -82,7 +133,8 @@ function describeEvent(ev, nameOf) {
   const to = details.to ?? details.to_user ?? details.assignee;
   switch (ev.kind) {
     case 'assigned':
-      return t('task.events.assigned', { actor, to: who(to) });
+      // "Anna gaf de taak aan Anna" says she took it
+      return to && to === ev.actor ? t('task.events.assignedSelf', { actor }) : t('task.events.assigned', { actor, to: who(to) });
     case 'unassigned':
       return t('task.events.unassigned', { actor });
     case 'status_changed':

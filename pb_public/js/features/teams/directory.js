@@ -1,5 +1,5 @@
 // The employee directory (#/directory): find a colleague by name,
-// discipline or team.
+// discipline or team, and call or mail them with one tap.
 
 import { h, replace, debounce } from '../../dom.js';
 import { t } from '../../i18n.js';
@@ -129,6 +129,7 @@ function person(user, memberships) {
       { class: 'person-main' },
       h('h2', { class: 'person-name' }, user.name || '?', user.disabled ? h('span', { class: 'badge badge-must', dataset: { test: 'person-blocked' } }, t('directory.blocked')) : null),
       user.discipline && h('p', { class: 'person-discipline' }, user.discipline),
+      contactLinks(user),
       memberships.length > 0 &&
         h(
           'ul',
@@ -145,4 +146,33 @@ function person(user, memberships) {
         )
     )
   );
+}
+
+/**
+ * The links to call and to mail a colleague (users.phone and
+ * contact_email), or nothing when they left both empty. The visible text
+ * is the number or address itself, so it can be read off too.
+ *
+ * @param {any} user
+ * @returns {HTMLElement|null}
+ */
+function contactLinks(user) {
+  const name = user.name || '';
+  const links = [];
+  const phone = String(user.phone || '').trim();
+  // tel: takes digits and a leading +, not the spaces people write, nor
+  // the "(0)" of "+31 (0)20", which is not dialled after a country code
+  const dial = phone.replace(/\(0\)/g, '').replace(/[^0-9+]/g, '');
+  if (dial) {
+    links.push(
+      h('li', null, h('a', { href: 'tel:' + dial, class: 'person-contact', dataset: { test: 'person-phone' } }, h('span', { class: 'visually-hidden' }, t('directory.call', { name }) + ' '), phone))
+    );
+  }
+  const mail = String(user.contact_email || '').trim();
+  if (mail) {
+    links.push(
+      h('li', null, h('a', { href: 'mailto:' + encodeURIComponent(mail).replace(/%40/g, '@'), class: 'person-contact', dataset: { test: 'person-email' } }, h('span', { class: 'visually-hidden' }, t('directory.mail', { name }) + ' '), mail))
+    );
+  }
+  return links.length ? h('ul', { class: 'person-contacts', 'aria-label': t('directory.contactOf', { name }) }, links) : null;
 }

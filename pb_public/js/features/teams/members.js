@@ -1,12 +1,16 @@
-// A team's member list. Coordinators add colleagues (picked from the
-// directory), remove members, change roles and block or unblock a
-// member's account; every member can leave.
+// A team's member list. Coordinators add colleagues (found in the
+// directory by name, discipline or e-mail address) above the list, remove
+// members and change roles in each row, and block or unblock a member's
+// account apart from those routine actions, after the app's own
+// confirmation; every member can leave, at the bottom, away from the add
+// field.
 
 import { h, replace, debounce } from '../../dom.js';
 import { t } from '../../i18n.js';
 import { pb, currentUser } from '../../pb.js';
 import { describeError } from '../../errors.js';
 import { avatar, loading, loadError, errorLine, showError, toast, announce } from '../../components/ui.js';
+import { confirmDialog } from '../../components/dialog.js';
 
 /**
  * @typedef {Object} MembersOptions
@@ -39,7 +43,9 @@ export function createMembers({ team, membership, open, onOwnChange }) {
   let members = [];
   let destroyed = false;
 
-  if (isCoordinator) el.append(addColleague());
+  // adding comes first, above the list; leaving comes last, below it, so
+  // a thumb aiming at one never lands on the other
+  if (isCoordinator) list.before(addColleague());
   if (membership) {
     el.append(
       h(
@@ -103,42 +109,82 @@ export function createMembers({ team, membership, open, onOwnChange }) {
             'button',
             { type: 'button', class: 'btn-link btn-danger-link', dataset: { test: 'remove-member' }, 'aria-label': t('members.removeNamed', { name: user?.name || '' }), on: { click: () => remove(m) } },
             t('members.remove')
-          ),
-          user &&
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'btn-link',
-                dataset: { test: user.disabled ? 'unblock-member' : 'block-member' },
-                'aria-label': t(user.disabled ? 'members.unblockNamed' : 'members.blockNamed', { name: user.name || '' }),
-                on: { click: () => setBlocked(m, !user.disabled) },
-              },
-              user.disabled ? t('members.unblock') : t('members.block')
-            )
+          )
+        ),
+      // blocking shuts the person out of the whole organisation: set apart
+      // from the team's routine actions, on a line of its own
+      isCoordinator &&
+        !self &&
+        user &&
+        h(
+          'div',
+          { class: 'member-account' },
+          h(
+            'button',
+            {
+              type: 'button',
+              class: user.disabled ? 'btn-link' : 'btn-link btn-danger-link',
+              dataset: { test: user.disabled ? 'unblock-member' : 'block-member' },
+              'aria-label': t(user.disabled ? 'members.unblockNamed' : 'members.blockNamed', { name: user.name || '' }),
+              on: { click: () => (user.disabled ? setBlocked(m, false) : confirmBlock(m)) },
+            },
+            user.disabled ? t('members.unblock') : t('members.block')
+          )
         )
     );
   }
 
   /**
-   * Blocks or unblocks a member's account: a blocked colleague is signed
-   * out everywhere at once and cannot sign in until unblocked.
+   * Asks in the app's own dialog before blocking a member's account; a
+   * refusal shows in the dialog.
+   *
+   * @param {any} m the membership
+   */
+  function confirmBlock(m) {
+    const name = m.expand?.user?.name || '';
+    confirmDialog({
+      title: t('members.blockNamed', { name }),
+      body: t('members.confirmBlock', { name }),
+      yes: t('members.block'),
+      test: 'block-member-dialog',
+      onYes: () => changeBlocked(m, true),
+    });
+  }
+
+  /**
+   * Unblocks a member's account at once (harmless: no question first);
+   * a refusal shows above the list.
    *
    * @param {any} m the membership
    * @param {boolean} blocked
    */
   async function setBlocked(m, blocked) {
-    const name = m.expand?.user?.name || '';
-    if (blocked && !window.confirm(t('members.confirmBlock', { name }))) return;
     showError(error, '');
     try {
-      await pb.send(`/api/buurtplein/users/${encodeURIComponent(m.user)}/${blocked ? 'disable' : 'enable'}`, { method: 'POST' });
-      members = members.map((x) => (x.id === m.id ? { ...x, expand: { ...x.expand, user: { ...x.expand.user, disabled: blocked } } } : x));
-      render();
-      toast(t(blocked ? 'members.blockDone' : 'members.unblockDone', { name }));
+      await changeBlocked(m, blocked);
     } catch (err) {
-      showError(error, describeError(err, 'block').message);
+      showError(error, err.message);
     }
+  }
+
+  /**
+   * Blocks or unblocks a member's account: a blocked colleague is signed
+   * out everywhere at once and cannot sign in until unblocked. It throws
+   * an Error with the refusal's words.
+   *
+   * @param {any} m the membership
+   * @param {boolean} blocked
+   */
+  async function changeBlocked(m, blocked) {
+    const name = m.expand?.user?.name || '';
+    try {
+      await pb.send(`/api/buurtplein/users/${encodeURIComponent(m.user)}/${blocked ? 'disable' : 'enable'}`, { method: 'POST' });
+    } catch (err) {
+      throw new Error(describeError(err, 'block').message);
+    }
+    members = members.map((x) => (x.id === m.id ? { ...x, expand: { ...x.expand, user: { ...x.expand.user, disabled: blocked } } } : x));
+    render();
+    toast(t(blocked ? 'members.blockDone' : 'members.unblockDone', { name }));
   }
 
   async function setRole(m, role) {
@@ -154,37 +200,54 @@ export function createMembers({ team, membership, open, onOwnChange }) {
     }
   }
 
-  async function remove(m) {
-    const name = m.expand?.user?.name || '';
-    if (!window.confirm(t('members.confirmRemove', { name, team: team.name }))) return;
-    showError(error, '');
+  /**
+   * Deletes a membership; a refusal throws an Error with its words (the
+   * app's dialog shows them).
+   *
+   * @param {string} id
+   */
+  async function deleteMembership(id) {
     try {
-      await pb.collection('memberships').delete(m.id);
-      members = members.filter((x) => x.id !== m.id);
-      render();
-      toast(t('members.removed', { name }));
+      await pb.collection('memberships').delete(id);
     } catch (err) {
       const problem = describeError(err, 'members');
-      showError(error, problem.fields.role || problem.message);
+      throw new Error(problem.fields.role || problem.message);
     }
   }
 
-  async function leave() {
-    if (!membership || !window.confirm(t('members.confirmLeave', { team: team.name }))) return;
-    showError(error, '');
-    try {
-      await pb.collection('memberships').delete(membership.id);
-      toast(t('members.left', { team: team.name }));
-      onOwnChange();
-    } catch (err) {
-      const problem = describeError(err, 'members');
-      showError(error, problem.fields.role || problem.message);
-      error.scrollIntoView({ block: 'nearest' });
-    }
+  function remove(m) {
+    const name = m.expand?.user?.name || '';
+    confirmDialog({
+      title: t('members.removeNamed', { name }),
+      body: t('members.confirmRemove', { name, team: team.name }),
+      yes: t('members.remove'),
+      test: 'remove-member-dialog',
+      onYes: async () => {
+        await deleteMembership(m.id);
+        members = members.filter((x) => x.id !== m.id);
+        render();
+        toast(t('members.removed', { name }));
+      },
+    });
+  }
+
+  function leave() {
+    if (!membership) return;
+    confirmDialog({
+      title: t('members.leave'),
+      body: t('members.confirmLeave', { team: team.name }),
+      yes: t('members.leave'),
+      test: 'leave-team-dialog',
+      onYes: async () => {
+        await deleteMembership(membership.id);
+        toast(t('members.left', { team: team.name }));
+        onOwnChange();
+      },
+    });
   }
 
   function addColleague() {
-    const input = h('input', { type: 'search', id: 'add-member-search', name: 'q', autocomplete: 'off', placeholder: t('members.searchPlaceholder') });
+    const input = h('input', { type: 'search', id: 'add-member-search', name: 'q', autocomplete: 'off', placeholder: t('members.searchPlaceholder'), dataset: { test: 'add-member-search' } });
     const results = h('ul', { class: 'pick-list', 'aria-live': 'polite' });
     const addError = errorLine();
 
@@ -196,7 +259,9 @@ export function createMembers({ team, membership, open, onOwnChange }) {
       }
       try {
         const found = await pb.collection('users').getList(1, 8, {
-          filter: pb.filter('name ~ {:q} || discipline ~ {:q}', { q }),
+          // the address colleagues know (contact_email): the sign-in
+          // address stays private, and the server refuses filters on it
+          filter: pb.filter('name ~ {:q} || discipline ~ {:q} || contact_email ~ {:q}', { q }),
           sort: 'name',
           skipTotal: true,
         });
@@ -211,7 +276,7 @@ export function createMembers({ team, membership, open, onOwnChange }) {
                   'li',
                   { class: 'pick' },
                   avatar(u, 'sm'),
-                  h('span', { class: 'pick-name' }, u.name, u.discipline ? h('span', { class: 'member-sub' }, ' · ' + u.discipline) : null),
+                  h('span', { class: 'pick-name' }, u.name, [u.discipline, u.contact_email].filter(Boolean).map((x) => h('span', { class: 'member-sub' }, ' · ' + x))),
                   h('button', { type: 'button', class: 'btn btn-primary btn-small', dataset: { test: 'add-member' }, 'aria-label': t('members.addNamed', { name: u.name }), on: { click: () => add(u) } }, t('members.add'))
                 )
               )
