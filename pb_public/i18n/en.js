@@ -1596,6 +1596,7 @@ export default {
       audit_unavailable: 'The access log cannot be written right now, and client data is not shown without it being logged. Try again in a minute.',
       // push
       push_endpoint_invalid: 'This push address is not from a known push service. Switch the notifications off and on again.',
+      push_unavailable: 'Notifications on the lock screen cannot be switched on now: the server cannot send them. Try again later.',
       // chat: messages
       chat_not_member: 'You are not a member of this conversation, so you cannot write in it.',
       chat_message_empty: 'A message has text or an attachment.',

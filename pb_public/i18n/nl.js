@@ -1597,6 +1597,7 @@ export default {
       audit_unavailable: 'Het toegangslogboek kan nu niet worden bijgewerkt, en zonder vastlegging worden cliëntgegevens niet getoond. Probeer het over een minuut opnieuw.',
       // push
       push_endpoint_invalid: 'Dit adres voor pushmeldingen is niet van een bekende pushdienst. Zet de meldingen uit en weer aan.',
+      push_unavailable: 'Meldingen op het vergrendelscherm kunnen nu niet worden aangezet: de server kan ze niet versturen. Probeer het later opnieuw.',
       // chat: messages
       chat_not_member: 'Je bent geen lid van dit gesprek, dus je kunt er niet in schrijven.',
       chat_message_empty: 'Een bericht heeft tekst of een bijlage.',

@@ -49,7 +49,9 @@ func (p *plugin) bindKeys() {
 func (p *plugin) publicKey(e *core.RequestEvent) error {
 	keys, err := p.vapid()
 	if err != nil {
-		return e.InternalServerError("", err)
+		e.App.Logger().Error("push: no VAPID keys", "error", err.Error())
+		return hooks.Err(http.StatusServiceUnavailable, "push_unavailable", nil,
+			"Meldingen op het vergrendelscherm kunnen op deze server nu niet worden aangezet.")
 	}
 	return e.JSON(http.StatusOK, map[string]string{"publicKey": keys.Public})
 }

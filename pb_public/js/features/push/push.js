@@ -18,6 +18,9 @@ export const TEXTS_CACHE = 'push-texts';
 /** The key of the words in {@link TEXTS_CACHE}. */
 export const TEXTS_URL = './push-texts.json';
 
+/** How long a browser may take to register at its push service. */
+const SUBSCRIBE_TIMEOUT_MS = 15000;
+
 // the kinds the server pushes (plugins/push DefaultKinds) and their
 // variants (unread.js's notificationText picks them the same way)
 const KINDS = ['task_assigned', 'task_overdue', 'handover_offered', 'handover_shift', 'mention', 'chat_mention', 'chat_mention_direct', 'question_answered', 'mustread_new', 'mustread_reminder'];
@@ -84,7 +87,11 @@ export async function enablePush() {
     await subscription.unsubscribe();
     subscription = null;
   }
-  subscription ||= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+  // a browser that cannot reach its push service may never answer
+  subscription ||= await Promise.race([
+    registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key }),
+    new Promise((_, reject) => setTimeout(() => reject(new DOMException('no answer from the push service', 'TimeoutError')), SUBSCRIBE_TIMEOUT_MS)),
+  ]);
 
   await pb.collection('push_subscriptions').create({
     user: me.id,
