@@ -1209,6 +1209,14 @@ export default {
     },
     fieldType: { text: 'short text', textarea: 'long text', date: 'date', number: 'number', choice: 'choice', yesno: 'yes/no' },
   },
+  a11y: {
+    profileOf: 'Profile of',
+    // the app's own dialogs (components/dialog.js)
+    cancelTask: 'Cancel task',
+    cancelTaskYes: 'Yes, cancel the task',
+    keepTask: 'Keep task',
+    deletePost: 'Delete post',
+  },
   errors: {
     offline: 'You are offline. What you typed is kept; try again when you are back online.',
     network: 'The server cannot be reached. What you typed is kept; try again shortly.',

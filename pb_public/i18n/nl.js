@@ -1210,6 +1210,14 @@ export default {
     },
     fieldType: { text: 'korte tekst', textarea: 'lange tekst', date: 'datum', number: 'getal', choice: 'keuze', yesno: 'ja/nee' },
   },
+  a11y: {
+    profileOf: 'Profiel van',
+    // the app's own dialogs (components/dialog.js)
+    cancelTask: 'Taak annuleren',
+    cancelTaskYes: 'Ja, annuleer de taak',
+    keepTask: 'Taak houden',
+    deletePost: 'Bericht verwijderen',
+  },
   errors: {
     offline: 'Geen verbinding. Wat je typte is bewaard; probeer het opnieuw als je weer verbinding hebt.',
     network: 'De server is niet bereikbaar. Wat je typte is bewaard; probeer het zo opnieuw.',

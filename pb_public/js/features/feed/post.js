@@ -12,6 +12,7 @@ import { parseDate, relativeTime, fullDate } from '../../format.js';
 import { describeError } from '../../errors.js';
 import { avatar, errorLine, showError, markFields, toast, announce } from '../../components/ui.js';
 import { attachMentions } from './mention.js';
+import { confirmDialog } from '../../components/dialog.js';
 import { isPending, confirmedAt, confirmRead, isBob, maySeePostReaders, readersRoute } from '../mustread/model.js';
 
 /** each article's post and context, for the parts that change by themselves (must-read state) */
@@ -498,16 +499,23 @@ export function refreshImageLinks(node, token) {
   }
 }
 
-async function deletePost(post) {
-  if (!window.confirm(t('post.confirmDelete'))) return;
-  try {
-    await pb.collection('posts').delete(post.id);
-    // the realtime delete event removes it; do it now too in case it lags
-    document.querySelector(`article[data-test=post][data-id="${CSS.escape(post.id)}"]`)?.remove();
-    toast(t('post.deleted'));
-  } catch (err) {
-    toast(describeError(err, 'deletePost').message, 'error');
-  }
+function deletePost(post) {
+  confirmDialog({
+    title: t('a11y.deletePost'),
+    body: t('post.confirmDelete'),
+    yes: t('post.delete'),
+    test: 'post-delete-confirm',
+    onYes: async () => {
+      try {
+        await pb.collection('posts').delete(post.id);
+      } catch (err) {
+        throw new Error(describeError(err, 'deletePost').message);
+      }
+      // the realtime delete event removes it; do it now too in case it lags
+      document.querySelector(`article[data-test=post][data-id="${CSS.escape(post.id)}"]`)?.remove();
+      toast(t('post.deleted'));
+    },
+  });
 }
 
 function renderComment(comment) {
