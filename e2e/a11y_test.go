@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // axeTags are the rules axe-core runs: WCAG 2.0 and 2.1, levels A and AA.
@@ -180,7 +181,7 @@ func demoIds(t *testing.T, baseURL string) demoRecords {
 		"mustread": first(anna, "wiki_pages", "must_read = true"),
 		"task":     first(bram, "tasks", `assignee = "`+bram.userId+`"`),
 		"page":     first(bram, "wiki_pages", ""),
-		"channel":  first(bram, "channels", ""),
+		"channel":  first(bram, "channels", `kind = "team"`),
 		"question": first(bram, "questions", ""),
 		"product":  first(bram, "products", ""),
 		"order":    first(bram, "orders", ""),
@@ -219,6 +220,48 @@ func (p *tab) checkA11y(hash, ready string, size a11ySize) {
 	if size.phone {
 		p.checkTargets(screen)
 		p.checkLargeText(screen, size.width)
+	} else {
+		p.checkKeyboard(screen)
+	}
+}
+
+// checkKeyboard fails the test when something on the screen reacts to a
+// pointer but cannot get the keyboard's focus, or when Tab reaches an
+// element that shows no focus (no outline, no ring). It walks the page
+// with the Tab key from the top, as someone without a mouse does.
+func (p *tab) checkKeyboard(screen string) {
+	p.t.Helper()
+	unreachable := eval[[]string](p, "look for controls only a mouse reaches on "+screen, `[...document.querySelectorAll('#main *, #app-header *, #app-nav *')]
+		.filter(e => e.getClientRects().length > 0 && getComputedStyle(e).cursor === 'pointer')
+		.filter(e => !e.closest('a[href], button, input, select, textarea, summary, label, [tabindex]'))
+		.filter(e => !e.parentElement || getComputedStyle(e.parentElement).cursor !== 'pointer')
+		.map(e => e.outerHTML.slice(0, 140))`)
+	if len(unreachable) > 0 {
+		p.t.Errorf("%s: %s has controls the keyboard cannot reach:\n    %s", p.name, screen, strings.Join(unreachable, "\n    "))
+	}
+
+	p.do("start at the top of "+screen, chromedp.Evaluate[chromedp.Void](`document.activeElement?.blur(); document.getElementById('skip-link')?.focus(); document.getElementById('skip-link')?.blur()`))
+	p.do("forget an earlier walk", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('[data-a11y-tabbed]').forEach(e => delete e.dataset.a11yTabbed)`))
+	var unseen []string
+	for range 60 {
+		p.do("press Tab on "+screen, chromedp.KeyEvent(kb.Tab))
+		focused := eval[[]string](p, "see the focus on "+screen, `(e => {
+			if (!e || e === document.body || e.dataset.a11yTabbed) return ['', ''];
+			e.dataset.a11yTabbed = 'true'; // a second visit: Tab has gone round
+			const s = getComputedStyle(e);
+			const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1) || s.boxShadow !== 'none';
+			const label = e.tagName + (e.id ? '#' + e.id : '') + ' ' + (e.getAttribute('aria-label') || e.textContent || e.name || '').trim().slice(0, 40);
+			return [label, ring ? 'ring' : e.outerHTML.slice(0, 140)];
+		})(document.activeElement)`)
+		if focused[0] == "" {
+			break
+		}
+		if focused[1] != "ring" {
+			unseen = append(unseen, focused[1])
+		}
+	}
+	if len(unseen) > 0 {
+		p.t.Errorf("%s: %s shows no focus on:\n    %s", p.name, screen, strings.Join(unseen, "\n    "))
 	}
 }
 
@@ -314,17 +357,22 @@ func (p *tab) checkLargeText(screen string, width int64) {
 		if (root.scrollWidth > %[1]d) out.push('the page is ' + root.scrollWidth + ' px wide');
 		if (main.scrollWidth > main.clientWidth + 1) out.push('the main area scrolls sideways: ' + main.scrollWidth + ' px');
 		for (const e of document.querySelectorAll('#main *, #app-header *, #app-nav *')) {
-			if (!e.getClientRects().length || e.closest('pre, code, .visually-hidden, [aria-hidden=true]')) continue;
+			// a form field scrolls its own text, and a code block its lines
+			if (!e.getClientRects().length || e.matches('input, textarea, select') || e.closest('pre, code, .visually-hidden, [aria-hidden=true]')) continue;
 			const s = getComputedStyle(e);
 			if (!['hidden', 'clip'].includes(s.overflowX) || s.textOverflow === 'ellipsis') continue;
 			if (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1 && s.overflowY !== 'auto' && s.overflowY !== 'scroll' && ['hidden', 'clip'].includes(s.overflowY))
 				out.push('cut off: ' + e.outerHTML.slice(0, 140));
 		}
+		// what sticks out past the main area: the innermost such elements
+		// say why (the containers around them only follow)
 		const r = main.getBoundingClientRect();
-		for (const e of main.querySelectorAll('*')) {
+		const out_ = e => { const b = e.getBoundingClientRect(); return b.width > 0 && (b.right > r.right + 1 || b.left < r.left - 1); };
+		const scrolled = e => { for (let a = e.parentElement; a && a !== main; a = a.parentElement) if (getComputedStyle(a).overflowX !== 'visible') return true; return false; };
+		const wide = [...main.querySelectorAll('*')].filter(e => out_(e) && !e.closest('.visually-hidden') && !scrolled(e) && ![...e.children].some(out_));
+		for (const e of wide.slice(0, 3)) {
 			const b = e.getBoundingClientRect();
-			if (b.width && (b.right > r.right + 1 || b.left < r.left - 1) && !e.closest('[class*=scroll], table, pre, .visually-hidden'))
-				{ out.push('past the edge (' + Math.round(b.left) + '..' + Math.round(b.right) + '): ' + e.outerHTML.slice(0, 140)); break; }
+			out.push('past the edge (' + Math.round(b.left) + '..' + Math.round(b.right) + '): ' + e.outerHTML.slice(0, 140));
 		}
 		return out;
 	})()`, width))

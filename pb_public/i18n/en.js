@@ -299,7 +299,7 @@ export default {
     blocked: 'Blocked',
     block: 'Block account',
     unblock: 'Unblock',
-    blockNamed: 'Block the account of {name}',
+    blockNamed: 'Block account: {name}',
     unblockNamed: 'Unblock the account of {name}',
     confirmBlock: 'Block the account of {name}? {name} is signed out everywhere at once and cannot sign in until you unblock the account. Posts and tasks stay.',
     blockDone: 'The account of {name} is blocked.',

@@ -300,7 +300,7 @@ export default {
     blocked: 'Geblokkeerd',
     block: 'Account blokkeren',
     unblock: 'Deblokkeren',
-    blockNamed: 'Account van {name} blokkeren',
+    blockNamed: 'Account blokkeren: {name}',
     unblockNamed: 'Account van {name} deblokkeren',
     confirmBlock: 'Het account van {name} blokkeren? {name} wordt overal meteen uitgelogd en kan niet meer inloggen tot je het account deblokkeert. Berichten en taken blijven staan.',
     blockDone: 'Het account van {name} is geblokkeerd.',
