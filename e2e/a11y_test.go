@@ -243,22 +243,28 @@ func (p *tab) checkKeyboard(screen string) {
 	p.do("start at the top of "+screen, chromedp.Evaluate[chromedp.Void](`document.activeElement?.blur(); document.getElementById('skip-link')?.focus(); document.getElementById('skip-link')?.blur()`))
 	p.do("forget an earlier walk", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('[data-a11y-tabbed]').forEach(e => delete e.dataset.a11yTabbed)`))
 	var unseen []string
+	stops := 0
 	for range 60 {
 		p.do("press Tab on "+screen, chromedp.KeyEvent(kb.Tab))
 		focused := eval[[]string](p, "see the focus on "+screen, `(e => {
 			if (!e || e === document.body || e.dataset.a11yTabbed) return ['', ''];
 			e.dataset.a11yTabbed = 'true'; // a second visit: Tab has gone round
-			const s = getComputedStyle(e);
-			const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1) || s.boxShadow !== 'none';
+			// a hidden radio or checkbox shows its focus on its label's box
+			const ringed = x => { if (!x) return false; const s = getComputedStyle(x); return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1) || s.boxShadow !== 'none'; };
+			const ring = ringed(e) || (e.matches('input') && (ringed(e.nextElementSibling) || ringed(e.closest('label'))));
 			const label = e.tagName + (e.id ? '#' + e.id : '') + ' ' + (e.getAttribute('aria-label') || e.textContent || e.name || '').trim().slice(0, 40);
 			return [label, ring ? 'ring' : e.outerHTML.slice(0, 140)];
 		})(document.activeElement)`)
 		if focused[0] == "" {
 			break
 		}
+		stops++
 		if focused[1] != "ring" {
 			unseen = append(unseen, focused[1])
 		}
+	}
+	if stops < 3 {
+		p.t.Errorf("%s: Tab reaches %d elements on %s: the header's, the navigation's and the screen's controls are more", p.name, stops, screen)
 	}
 	if len(unseen) > 0 {
 		p.t.Errorf("%s: %s shows no focus on:\n    %s", p.name, screen, strings.Join(unseen, "\n    "))
