@@ -38,6 +38,9 @@ var a11ySizes = []a11ySize{
 type a11yScreen struct {
 	hash  string
 	ready string
+	// dialog, when set, is a button on the screen that opens one of the
+	// app's own dialogs: it is checked open too, and closed with Escape
+	dialog string
 }
 
 // a11yGroup is a set of screens seen by one demo account in one browser.
@@ -72,6 +75,9 @@ func TestA11y(t *testing.T) {
 				}
 				for _, s := range g.screens {
 					p.checkA11y(ids.fill(s.hash), s.ready, size)
+					if s.dialog != "" {
+						p.checkDialog(ids.fill(s.hash), s.dialog, size)
+					}
 				}
 			})
 		}
@@ -82,74 +88,74 @@ func TestA11y(t *testing.T) {
 func a11yGroups() []a11yGroup {
 	return []a11yGroup{
 		{name: "signed-out", screens: []a11yScreen{
-			{"#/login", "form#login-form"},
-			{"#/reset-password", "form#reset-request-form"},
-			{"#/reset-password/not-a-real-token", "form#reset-confirm-form"},
+			{"#/login", "form#login-form", ""},
+			{"#/reset-password", "form#reset-request-form", ""},
+			{"#/reset-password/not-a-real-token", "form#reset-confirm-form", ""},
 		}},
 		{name: "member", email: "bram@buurtplein.test", person: "Bram Jansen", screens: []a11yScreen{
-			{"#/feed", "[data-test=feed][data-state=ready]"},
-			{"#/post/{post}", "[data-test=post-page][data-state=ready]"},
-			{"#/teams", ""},
-			{"#/team/haarlem-noord", "[data-test=feed][data-state=ready]"},
-			{"#/directory", "[data-test=person]"},
-			{"#/profile", ""},
-			{"#/notifications", ""},
-			{"#/search", ""},
-			{"#/search/buurt", ""},
+			{"#/feed", "[data-test=feed][data-state=ready]", ""},
+			{"#/post/{post}", "[data-test=post-page][data-state=ready]", ""},
+			{"#/teams", "", ""},
+			{"#/team/haarlem-noord", "[data-test=feed][data-state=ready]", ""},
+			{"#/directory", "[data-test=person]", ""},
+			{"#/profile", "", ""},
+			{"#/notifications", "", ""},
+			{"#/search", "", ""},
+			{"#/search/buurt", "", ""},
 		}},
 		{name: "member-tasks", email: "bram@buurtplein.test", person: "Bram Jansen", screens: []a11yScreen{
-			{"#/tasks", "[data-test=my-tasks][data-state=ready]"},
-			{"#/handovers", "[data-test=my-tasks][data-state=ready]"},
-			{"#/tasks/{task}", "[data-test=task][data-state=ready]"},
-			{"#/team/haarlem-noord/tasks", "[data-test=board][data-state=ready]"},
-			{"#/handover", ""},
+			{"#/tasks", "[data-test=my-tasks][data-state=ready]", ""},
+			{"#/handovers", "[data-test=my-tasks][data-state=ready]", ""},
+			{"#/tasks/{task}", "[data-test=task][data-state=ready]", "[data-test=task-cancel]"},
+			{"#/team/haarlem-noord/tasks", "[data-test=board][data-state=ready]", ""},
+			{"#/handover", "", ""},
 		}},
 		{name: "member-wiki", email: "bram@buurtplein.test", person: "Bram Jansen", screens: []a11yScreen{
-			{"#/wiki", ""},
-			{"#/wiki/{page}", ""},
-			{"#/wiki/{page}/edit", "form"},
-			{"#/wiki/{page}/new", "form"},
-			{"#/wiki/new/haarlem-noord", "form"},
-			{"#/wiki/{page}/history", ""},
-			{"#/readers/wiki_pages/{mustread}", "[data-test=readers]:not([data-state=loading])"},
+			{"#/wiki", "", ""},
+			{"#/wiki/{page}", "", ""},
+			{"#/wiki/{page}/edit", "form", ""},
+			{"#/wiki/{page}/new", "form", ""},
+			{"#/wiki/new/haarlem-noord", "form", ""},
+			{"#/wiki/{page}/history", "", ""},
+			{"#/readers/wiki_pages/{mustread}", "[data-test=readers]:not([data-state=loading])", ""},
 		}},
 		{name: "member-chat", email: "bram@buurtplein.test", person: "Bram Jansen", screens: []a11yScreen{
-			{"#/chat", "[data-test=chat-list][data-state=ready]"},
-			{"#/chat/new", ""},
-			{"#/chat/{channel}", "[data-test=chat-room][data-state=ready]"},
-			{"#/chat/{channel}/members", "[data-test=chat-members]"},
+			{"#/chat", "[data-test=chat-list][data-state=ready]", ""},
+			{"#/chat/new", "", ""},
+			{"#/chat/{channel}", "[data-test=chat-room][data-state=ready]", ""},
+			{"#/chat/{channel}/members", "[data-test=chat-members]", ""},
 		}},
 		{name: "member-bob", email: "bram@buurtplein.test", person: "Bram Jansen", screens: []a11yScreen{
-			{"#/bob", "[data-test=my-questions][data-state=ready]"},
-			{"#/bob/questions/{question}", "[data-test=question-page][data-state=ready]"},
-			{"#/bob/catalogue", "[data-test=catalogue][data-state=ready]"},
-			{"#/bob/order/{product}", "[data-test=order-form]"},
-			{"#/bob/orders", "[data-test=my-orders][data-state=ready]"},
-			{"#/bob/orders/{order}", "[data-test=order-page][data-state=ready]"},
-			{"#/bob/desk", "[data-test=bob-staff-only]"},
-			{"#/bob/saved", "[data-test=bob-staff-only]"},
+			{"#/bob", "[data-test=my-questions][data-state=ready]", ""},
+			{"#/bob/questions/{question}", "[data-test=question-page][data-state=ready]", ""},
+			{"#/bob/catalogue", "[data-test=catalogue][data-state=ready]", ""},
+			{"#/bob/order/{product}", "[data-test=order-form]", ""},
+			{"#/bob/orders", "[data-test=my-orders][data-state=ready]", ""},
+			{"#/bob/orders/{order}", "[data-test=order-page][data-state=ready]", ""},
+			{"#/bob/desk", "[data-test=bob-staff-only]", ""},
+			{"#/bob/saved", "[data-test=bob-staff-only]", ""},
 		}},
 		{name: "coordinator", email: "anna@buurtplein.test", person: "Anna de Vries", screens: []a11yScreen{
-			{"#/team/haarlem-noord", "[data-test=feed][data-state=ready]"},
-			{"#/team/haarlem-noord/tasks", "[data-test=board][data-state=ready]"},
-			{"#/tasks/{task}", "[data-test=task][data-state=ready]"},
-			{"#/readers/wiki_pages/{mustread}", "[data-test=readers][data-state=ready]"},
+			{"#/team/haarlem-noord", "[data-test=feed][data-state=ready]", ""},
+			{"#/team/haarlem-noord/tasks", "[data-test=board][data-state=ready]", ""},
+			{"#/tasks/{task}", "[data-test=task][data-state=ready]", ""},
+			{"#/readers/wiki_pages/{mustread}", "[data-test=readers][data-state=ready]", ""},
 		}},
 		{name: "coordinator-regie", email: "anna@buurtplein.test", person: "Anna de Vries", screens: []a11yScreen{
-			{"#/regie/team/haarlem-noord", "[data-test=case-list][data-state=ready]"},
-			{"#/regie/team/haarlem-noord/new", "form"},
-			{"#/regie/team/haarlem-noord/template", ""},
-			{"#/regie/case/{case}", "[data-test=case-view][data-state=ready]"},
-			{"#/regie/case/{case}/access", ""},
-			{"#/regie", ""},
+			{"#/regie/team/haarlem-noord", "[data-test=case-list][data-state=ready]", ""},
+			{"#/regie/team/haarlem-noord/new", "form", ""},
+			{"#/regie/team/haarlem-noord/template", "", ""},
+			{"#/regie/case/{case}", "[data-test=case-view][data-state=ready]", ""},
+			{"#/regie/case/{case}/access", "", ""},
+			{"#/regie", "", ""},
 		}},
 		{name: "bob-staff", email: "bo@buurtplein.test", person: "Bo Meijer", screens: []a11yScreen{
-			{"#/bob/desk", "[data-test=bob-desk][data-state=ready]"},
-			{"#/bob/saved", "[data-test=saved-replies][data-state=ready]"},
-			{"#/bob/questions/{question}", "[data-test=question-page][data-state=ready]"},
-			{"#/bob/catalogue", "[data-test=catalogue][data-state=ready]"},
-			{"#/bob/orders", ""},
-			{"#/bob/orders/{order}", "[data-test=order-page][data-state=ready]"},
+			{"#/bob/desk", "[data-test=bob-desk][data-state=ready]", ""},
+			{"#/bob/saved", "[data-test=saved-replies][data-state=ready]", ""},
+			{"#/bob/questions/{question}", "[data-test=question-page][data-state=ready]", ""},
+			{"#/bob/catalogue", "[data-test=catalogue][data-state=ready]", ""},
+			{"#/bob/orders", "", ""},
+			{"#/bob/orders/{order}", "[data-test=order-page][data-state=ready]", ""},
 		}},
 	}
 }
@@ -269,6 +275,30 @@ func (p *tab) checkKeyboard(screen string) {
 	if len(unseen) > 0 {
 		p.t.Errorf("%s: %s shows no focus on:\n    %s", p.name, screen, strings.Join(unseen, "\n    "))
 	}
+}
+
+// checkDialog opens the app's own dialog with the button that matches
+// selector, checks it as a screen (axe, targets, text size), and closes it
+// with Escape. The browser's confirm() must not be asked.
+func (p *tab) checkDialog(hash, selector string, size a11ySize) {
+	p.t.Helper()
+	screen := hash + " with its dialog at " + size.name
+	p.do("open the dialog of "+hash, chromedp.Evaluate[chromedp.Void](`window.confirm = () => { window.a11yConfirmed = true; return false; };
+		document.querySelector(`+jsString(selector)+`).click()`))
+	p.waitFor("see the app's own dialog on "+hash, `document.querySelector('dialog.app-dialog[open]') != null || window.a11yConfirmed`)
+	if eval[bool](p, "ask whether confirm() was used", `window.a11yConfirmed === true`) {
+		p.t.Fatalf("%s: %s asks with the browser's confirm(), not the app's own dialog", p.name, hash)
+	}
+	if !eval[bool](p, "see the focus in the dialog", `document.querySelector('dialog.app-dialog[open]').contains(document.activeElement)`) {
+		p.t.Errorf("%s: the focus is not in the dialog on %s", p.name, screen)
+	}
+	p.runAxe(screen)
+	if size.phone {
+		p.checkTargets(screen)
+		p.checkLargeText(screen, size.width)
+	}
+	p.do("close the dialog with Escape", chromedp.KeyEvent(kb.Escape))
+	p.waitFor("see the dialog closed on "+hash, `document.querySelector('dialog.app-dialog') == null`)
 }
 
 // waitScreen waits until the main area shows a screen with nothing

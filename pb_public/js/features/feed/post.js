@@ -227,7 +227,7 @@ function fillContent(content, post, ctx) {
             { type: 'button', class: 'btn-link', dataset: { test: 'post-pin', pinned: post.pinned ? 'true' : 'false' }, on: { click: (e) => pinPost(/** @type {HTMLButtonElement} */ (e.currentTarget), content, post, ctx) } },
             post.pinned ? t('post.unpin') : t('post.pin')
           ),
-        canDelete && h('button', { type: 'button', class: 'btn-link btn-danger-link', on: { click: () => deletePost(post) } }, t('post.delete'))
+        canDelete && h('button', { type: 'button', class: 'btn-link btn-danger-link', dataset: { test: 'post-delete' }, on: { click: () => deletePost(post) } }, t('post.delete'))
       )
   );
 }
