@@ -394,7 +394,7 @@ func (p *tab) checkLargeText(screen string, width int64) {
 		if (main.scrollWidth > main.clientWidth + 1) out.push('the main area scrolls sideways: ' + main.scrollWidth + ' px');
 		for (const e of document.querySelectorAll('#main *, #app-header *, #app-nav *')) {
 			// a form field scrolls its own text, and a code block its lines
-			if (!e.getClientRects().length || e.matches('input, textarea, select') || e.closest('pre, code, .visually-hidden, [aria-hidden=true]')) continue;
+			if (!e.getClientRects().length || e.getBoundingClientRect().width <= 1 || e.matches('input, textarea, select') || e.closest('pre, code, .visually-hidden, [aria-hidden=true]')) continue;
 			const s = getComputedStyle(e);
 			if (!['hidden', 'clip'].includes(s.overflowX) || s.textOverflow === 'ellipsis') continue;
 			if (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1 && s.overflowY !== 'auto' && s.overflowY !== 'scroll' && ['hidden', 'clip'].includes(s.overflowY))
@@ -405,7 +405,8 @@ func (p *tab) checkLargeText(screen string, width int64) {
 		const r = main.getBoundingClientRect();
 		const out_ = e => { const b = e.getBoundingClientRect(); return b.width > 0 && (b.right > r.right + 1 || b.left < r.left - 1); };
 		const scrolled = e => { for (let a = e.parentElement; a && a !== main; a = a.parentElement) if (getComputedStyle(a).overflowX !== 'visible') return true; return false; };
-		const wide = [...main.querySelectorAll('*')].filter(e => out_(e) && !e.closest('.visually-hidden') && !scrolled(e) && ![...e.children].some(out_));
+		const cand = [...main.querySelectorAll('*')].filter(e => out_(e) && !e.closest('.visually-hidden') && !scrolled(e));
+		const wide = cand.filter(e => !cand.some(c => c !== e && e.contains(c)));
 		for (const e of wide.slice(0, 3)) {
 			const b = e.getBoundingClientRect();
 			out.push('past the edge (' + Math.round(b.left) + '..' + Math.round(b.right) + '): ' + e.outerHTML.slice(0, 140));
