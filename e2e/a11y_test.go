@@ -411,6 +411,15 @@ func (p *tab) checkLargeText(screen string, width int64) {
 			const b = e.getBoundingClientRect();
 			out.push('past the edge (' + Math.round(b.left) + '..' + Math.round(b.right) + '): ' + e.outerHTML.slice(0, 140));
 		}
+		// a word too long for its box sticks out of it while the box fits
+		const words = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+		for (let n, shown = 0; (n = words.nextNode()) && shown < 3;) {
+			const range = document.createRange();
+			range.selectNodeContents(n);
+			const b = range.getBoundingClientRect();
+			if (b.width > 0 && b.right > r.right + 1 && !n.parentElement.closest('.visually-hidden') && !scrolled(n))
+				{ out.push('text past the edge (..' + Math.round(b.right) + '): "' + n.textContent.trim().slice(0, 40) + '" in ' + n.parentElement.outerHTML.slice(0, 100)); shown++; }
+		}
 		return out;
 	})()`, width))
 	if len(problems) > 0 {
