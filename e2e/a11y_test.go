@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -57,7 +58,10 @@ type a11yGroup struct {
 // phone it also checks that every control in the main area, the header and
 // the navigation is a touch target of at least 44 x 44 px, and that with
 // the browser's text at 200 % the screen still fits its width and no text
-// is cut off.
+// is cut off; on the desktop it walks the screen with Tab (see
+// [tab.checkKeyboard]). A screen with a dialog is checked with it open too.
+// The screens are split into groups of about ten, one browser each, to stay
+// within a browser's time limit (scenarioTimeout).
 func TestA11y(t *testing.T) {
 	findChromium(t)
 	baseURL := startServer(t)
@@ -80,6 +84,42 @@ func TestA11y(t *testing.T) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// TestA11yCoversEveryRoute fails when a route of js/routes.js has no
+// screen in [a11yGroups], so a new screen cannot go unchecked.
+func TestA11yCoversEveryRoute(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "pb_public", "js", "routes.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := regexp.MustCompile(`path: '([^']*)'`).FindAllStringSubmatch(string(src), -1)
+	if len(paths) < 10 {
+		t.Fatalf("found %d routes in routes.js", len(paths))
+	}
+	for _, m := range paths {
+		pattern := "^#"
+		for _, part := range strings.Split(m[1], "/") {
+			switch {
+			case strings.HasPrefix(part, ":") && strings.HasSuffix(part, "?"):
+				pattern += "(/[^/]*)?"
+			case strings.HasPrefix(part, ":"):
+				pattern += "/[^/]+"
+			default:
+				pattern += "/" + regexp.QuoteMeta(part)
+			}
+		}
+		re := regexp.MustCompile(pattern + "$")
+		found := false
+		for _, g := range a11yGroups() {
+			for _, s := range g.screens {
+				found = found || re.MatchString(s.hash)
+			}
+		}
+		if !found {
+			t.Errorf("the route %q has no screen in TestA11y", m[1])
 		}
 	}
 }
