@@ -1294,6 +1294,14 @@ export default {
     signOutBody: { one: '1 change is still waiting to be sent. If you sign out now, it will not be sent and is removed from this device.', other: '{n} changes are still waiting to be sent. If you sign out now, they will not be sent and are removed from this device.' },
     signOutYes: 'Sign out anyway',
   },
+  a11y: {
+    profileOf: 'Profile of',
+    // the app's own dialogs (components/dialog.js)
+    cancelTask: 'Cancel task',
+    cancelTaskYes: 'Yes, cancel the task',
+    keepTask: 'Keep task',
+    deletePost: 'Delete post',
+  },
   errors: {
     offline: 'You are offline. What you typed is kept; try again when you are back online.',
     network: 'The server cannot be reached. What you typed is kept; try again shortly.',

@@ -1295,6 +1295,14 @@ export default {
     signOutBody: { one: 'Er wacht nog 1 wijziging op verzending. Als je nu uitlogt, wordt die niet verstuurd en verdwijnt die van dit apparaat.', other: 'Er wachten nog {n} wijzigingen op verzending. Als je nu uitlogt, worden ze niet verstuurd en verdwijnen ze van dit apparaat.' },
     signOutYes: 'Toch uitloggen',
   },
+  a11y: {
+    profileOf: 'Profiel van',
+    // the app's own dialogs (components/dialog.js)
+    cancelTask: 'Taak annuleren',
+    cancelTaskYes: 'Ja, annuleer de taak',
+    keepTask: 'Taak houden',
+    deletePost: 'Bericht verwijderen',
+  },
   errors: {
     offline: 'Geen verbinding. Wat je typte is bewaard; probeer het opnieuw als je weer verbinding hebt.',
     network: 'De server is niet bereikbaar. Wat je typte is bewaard; probeer het zo opnieuw.',

@@ -153,8 +153,9 @@ function renderHeader() {
   const brand = h(
     'a',
     { class: 'brand', href: user ? '#/feed' : '#/login' },
-    h('img', { src: 'icons/icon.svg', alt: '', width: 32, height: 32 }),
-    h('span', null, t('app.name'))
+    // the logo is the link's name: on a phone it shows alone
+    h('img', { src: 'icons/icon.svg', alt: t('app.name'), width: 32, height: 32 }),
+    h('span', { 'aria-hidden': 'true' }, t('app.name'))
   );
   if (!user) {
     replace(shell.header, h('div', { class: 'header-inner' }, brand));
@@ -175,7 +176,8 @@ function renderHeader() {
       searchLink(route),
       outboxMark(),
       bell(),
-      h('a', { class: 'me', href: '#/profile', 'aria-label': t('nav.profileOf', { name: user.name || '' }) }, avatar(user, 'sm'), h('span', { class: 'me-name', dataset: { test: 'current-user' } }, user.name || user.email || ''))
+      // named by its words ("Profiel van" + the name shown), so a voice command with the visible name finds it
+      h('a', { class: 'me', href: '#/profile' }, avatar(user, 'sm'), h('span', { class: 'visually-hidden' }, t('a11y.profileOf') + ' '), h('span', { class: 'me-name', dataset: { test: 'current-user' } }, user.name || user.email || ''))
     )
   );
 }
@@ -311,6 +313,8 @@ function renderNav() {
   );
   showMustReadBadge(shell.nav);
   showChatBadge(shell.nav);
+  // a phone's bottom bar scrolls when its tabs do not fit: keep the current one in sight
+  shell.nav.querySelector('.nav-main .active')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
 }
 
 function renderChrome() {

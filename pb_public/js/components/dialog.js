@@ -10,15 +10,17 @@ import { t } from '../i18n.js';
  * modal with a question and, when typed is set, a box in which the
  * person types that text before the dangerous button works.
  *
- * @param {{title: string, body: string, yes: string, typed?: string, typedLabel?: string, test: string, onYes: () => Promise<void>}} opts
- *   onYes may throw: its message then shows in the dialog
+ * @param {{title: string, body: string, yes: string, no?: string, typed?: string, typedLabel?: string, test: string, onYes: () => Promise<void>}} opts
+ *   no is the button that closes it (default "Annuleren": give another
+ *   word when the question itself is about cancelling); onYes may throw:
+ *   its message then shows in the dialog
  * @returns {HTMLDialogElement} shown already; it removes itself when closed
  */
-export function confirmDialog({ title, body, yes, typed, typedLabel, test, onYes }) {
+export function confirmDialog({ title, body, yes, no, typed, typedLabel, test, onYes }) {
   const error = h('p', { class: 'form-error', role: 'alert', hidden: true });
   const input = typed ? /** @type {HTMLInputElement} */ (h('input', { id: test + '-typed', type: 'text', autocomplete: 'off', spellcheck: 'false', dataset: { test: test + '-typed' } })) : null;
   const yesBtn = /** @type {HTMLButtonElement} */ (h('button', { type: 'submit', class: 'btn btn-danger', disabled: Boolean(typed), dataset: { test: test + '-yes' } }, yes));
-  const noBtn = h('button', { type: 'button', class: 'btn btn-secondary', dataset: { test: test + '-no' } }, t('common.cancel'));
+  const noBtn = h('button', { type: 'button', class: 'btn btn-secondary', dataset: { test: test + '-no' } }, no || t('common.cancel'));
   const form = h(
     'form',
     { method: 'dialog', class: 'app-dialog-form' },

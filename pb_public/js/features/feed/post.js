@@ -13,6 +13,7 @@ import { describeError } from '../../errors.js';
 import { avatar, errorLine, showError, markFields, toast, announce } from '../../components/ui.js';
 import { attachMentions } from './mention.js';
 import { submit as sendWrite } from '../../offline/outbox.js';
+import { confirmDialog } from '../../components/dialog.js';
 import { isPending, confirmedAt, confirmRead, isBob, maySeePostReaders, readersRoute } from '../mustread/model.js';
 
 /** each article's post and context, for the parts that change by themselves (must-read state) */
@@ -227,7 +228,7 @@ function fillContent(content, post, ctx) {
             { type: 'button', class: 'btn-link', dataset: { test: 'post-pin', pinned: post.pinned ? 'true' : 'false' }, on: { click: (e) => pinPost(/** @type {HTMLButtonElement} */ (e.currentTarget), content, post, ctx) } },
             post.pinned ? t('post.unpin') : t('post.pin')
           ),
-        canDelete && h('button', { type: 'button', class: 'btn-link btn-danger-link', on: { click: () => deletePost(post) } }, t('post.delete'))
+        canDelete && h('button', { type: 'button', class: 'btn-link btn-danger-link', dataset: { test: 'post-delete' }, on: { click: () => deletePost(post) } }, t('post.delete'))
       )
   );
 }
@@ -499,16 +500,23 @@ export function refreshImageLinks(node, token) {
   }
 }
 
-async function deletePost(post) {
-  if (!window.confirm(t('post.confirmDelete'))) return;
-  try {
-    await pb.collection('posts').delete(post.id);
-    // the realtime delete event removes it; do it now too in case it lags
-    document.querySelector(`article[data-test=post][data-id="${CSS.escape(post.id)}"]`)?.remove();
-    toast(t('post.deleted'));
-  } catch (err) {
-    toast(describeError(err, 'deletePost').message, 'error');
-  }
+function deletePost(post) {
+  confirmDialog({
+    title: t('a11y.deletePost'),
+    body: t('post.confirmDelete'),
+    yes: t('post.delete'),
+    test: 'post-delete-confirm',
+    onYes: async () => {
+      try {
+        await pb.collection('posts').delete(post.id);
+      } catch (err) {
+        throw new Error(describeError(err, 'deletePost').message);
+      }
+      // the realtime delete event removes it; do it now too in case it lags
+      document.querySelector(`article[data-test=post][data-id="${CSS.escape(post.id)}"]`)?.remove();
+      toast(t('post.deleted'));
+    },
+  });
 }
 
 function renderComment(comment) {

@@ -26,6 +26,7 @@ import { taskHandoverForm } from './task-handover-form.js';
 import { taskHistory } from './task-history.js';
 import { taskActions } from './task-actions.js';
 import { submit as sendWrite } from '../../offline/outbox.js';
+import { confirmDialog } from '../../components/dialog.js';
 
 /** History lines per page, newest first. */
 const HISTORY_PAGE = 50;
@@ -309,8 +310,15 @@ export function mount(el, { id }) {
       case 'done':
         return patch({ status: 'done' }, task.repeat ? t('task.doneRepeats', { repeat: repeatLabel(task).toLowerCase() }) : t('task.done'));
       case 'cancel':
-        if (!window.confirm(t('task.confirmCancel', { title: task.title }))) return;
-        return patch({ status: 'cancelled' }, t('task.cancelled'));
+        confirmDialog({
+          title: t('a11y.cancelTask'),
+          body: t('task.confirmCancel', { title: task.title }),
+          yes: t('a11y.cancelTaskYes'),
+          no: t('a11y.keepTask'),
+          test: 'task-cancel-confirm',
+          onYes: () => patch({ status: 'cancelled' }, t('task.cancelled')),
+        });
+        return;
     }
   }
 
@@ -336,15 +344,22 @@ export function mount(el, { id }) {
     }
   }
 
-  async function deleteTask() {
-    if (!window.confirm(t('task.confirmDelete', { title: task.title }))) return;
-    try {
-      await pb.collection('tasks').delete(task.id);
-      toast(t('task.deleted'));
-      location.hash = boardHash(task.expand?.team || { slug: '' });
-    } catch (err) {
-      showError(actionError, describeError(err, 'deleteTask').message);
-    }
+  function deleteTask() {
+    confirmDialog({
+      title: t('task.deleteTask'),
+      body: t('task.confirmDelete', { title: task.title }),
+      yes: t('task.actions.delete'),
+      test: 'task-delete-confirm',
+      onYes: async () => {
+        try {
+          await pb.collection('tasks').delete(task.id);
+        } catch (err) {
+          throw new Error(describeError(err, 'deleteTask').message);
+        }
+        toast(t('task.deleted'));
+        location.hash = boardHash(task.expand?.team || { slug: '' });
+      },
+    });
   }
 
   load();
