@@ -215,8 +215,25 @@ func TestCaching(t *testing.T) {
 		if got := res.Header.Get("Cache-Control"); got != "no-cache" {
 			t.Errorf("GET %s: Cache-Control %q, want no-cache", path, got)
 		}
+	}
+}
+
+// TestCSPOnDocuments checks that the documents and the worker carry the
+// CSP (a typo's path is index.html too), and that the files that only run
+// under a page's policy leave it off: on a slow connection those bytes
+// count.
+func TestCSPOnDocuments(t *testing.T) {
+	baseURL := serve(t, pwa.Config{})
+	for _, path := range []string{"/", "/index.html", "/no-such-file", "/sw.js", "/icons/icon.svg"} {
+		res, _ := get(t, baseURL+path)
 		if res.Header.Get("Content-Security-Policy") != pwa.CSP {
 			t.Errorf("GET %s: Content-Security-Policy %q", path, res.Header.Get("Content-Security-Policy"))
+		}
+	}
+	for _, path := range []string{"/js/app.js", "/css/app.css", "/i18n/nl.js", "/manifest.webmanifest", "/icons/icon-192.png"} {
+		res, _ := get(t, baseURL+path)
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Security-Policy") != "" {
+			t.Errorf("GET %s: %d with Content-Security-Policy %q, want 200 without", path, res.StatusCode, res.Header.Get("Content-Security-Policy"))
 		}
 	}
 

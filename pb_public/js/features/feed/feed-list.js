@@ -17,9 +17,6 @@ import { loading, loadError, announce } from '../../components/ui.js';
 
 const PER_PAGE = 20;
 
-/** The most pinned posts a feed shows on top. */
-const MAX_PINNED = 20;
-
 /** @param {any} post */
 const hasFiles = (post) => Boolean(post.images?.length || post.attachments?.length);
 
@@ -76,20 +73,52 @@ export function createFeed({ team }) {
   const articleOf = (id) => /** @type {HTMLElement|null} */ (el.querySelector(`article[data-test=post][data-id="${CSS.escape(id)}"]`));
 
   /**
-   * Reads a page of the feed; the first page brings the pinned posts
-   * along (read apart, shown on top, and not again below).
+   * Reads a page of the feed in one request: the pinned posts first (shown
+   * on top), then the others newest first. full tells whether there may be
+   * more.
    */
   async function fetchPage(n) {
-    const [result, pinned] = await Promise.all([
-      pb.collection('posts').getList(n, PER_PAGE, { filter, sort: '-created,-id', expand: 'author,team', skipTotal: true }),
-      n === 1 ? pb.collection('posts').getList(1, MAX_PINNED, { filter: `(${filter}) && pinned = true`, sort: '-created,-id', expand: 'author,team', skipTotal: true }) : null,
-    ]);
-    const posts = result.items;
-    const pins = pinned ? pinned.items : [];
-    const all = [...pins, ...posts];
-    const [comments] = await Promise.all([fetchComments([...new Set(all.map((p) => p.id))]), fetchConfirmations(all.filter((p) => p.must_read).map((p) => p.id))]);
+    const result = await pb.collection('posts').getList(n, PER_PAGE, { filter, sort: '-pinned,-created,-id', expand: 'author,team', skipTotal: true });
+    const all = result.items;
+    const pins = all.filter((p) => p.pinned);
+    const posts = all.filter((p) => !p.pinned);
+    const [comments] = await Promise.all([fetchComments(all.map((p) => p.id)), fetchConfirmations(all.filter((p) => p.must_read).map((p) => p.id))]);
     fileToken = all.some(hasFiles) ? await getFileToken() : fileToken;
-    return { posts, pins, comments };
+    for (const record of [...all, ...[...comments.values()].flat()]) {
+      if (String(record.created || '') > newest) newest = String(record.created);
+    }
+    return { posts, pins, comments, full: all.length === PER_PAGE };
+  }
+
+  /** the server's time of the newest post or comment read: what came later was not */
+  let newest = '';
+
+  /**
+   * Reads what was placed after the first page was read and before the
+   * subscriptions were in place: the posts and the comments (on the posts
+   * shown) newer than the newest one read. Mostly nothing, in two small
+   * answers, where reading the page again doubled the first load.
+   */
+  async function readNewer() {
+    if (live.destroyed || el.dataset.state !== 'ready') return;
+    const since = newest;
+    if (!since) return catchUp(); // an empty page: nothing to be newer than
+    const shown = [...el.querySelectorAll('article[data-test=post]')].map((a) => /** @type {HTMLElement} */ (a).dataset.id || '');
+    try {
+      const [posts, comments] = await Promise.all([
+        pb.collection('posts').getFullList({ filter: `(${filter}) && ` + pb.filter('created > {:since}', { since }), sort: 'created,id', expand: 'author,team' }),
+        fetchComments(shown, since),
+      ]);
+      if (live.destroyed) return;
+      if (posts.some(hasFiles)) fileToken = await getFileToken();
+      for (const post of posts) insertTop(post, []);
+      for (const [post, list] of comments) {
+        const article = articleOf(post);
+        if (article) for (const c of list) addComment(article, c);
+      }
+    } catch {
+      // offline again: the next reconnect reads the page again
+    }
   }
 
   /**
@@ -114,7 +143,7 @@ export function createFeed({ team }) {
     el.setAttribute('aria-busy', 'true');
     replace(status, loading(t('feed.loading')));
     try {
-      const { posts, pins, comments } = await fetchPage(1);
+      const { posts, pins, comments, full } = await fetchPage(1);
       if (live.destroyed) return;
       page = 1;
       replace(list);
@@ -123,7 +152,7 @@ export function createFeed({ team }) {
       for (const post of posts) {
         if (!articleOf(post.id)) list.append(renderPost(post, comments.get(post.id) || [], ctx()));
       }
-      moreButton.hidden = posts.length < PER_PAGE;
+      moreButton.hidden = !full;
       setEmptyState();
       el.dataset.state = 'ready';
     } catch (err) {
@@ -144,12 +173,15 @@ export function createFeed({ team }) {
     moreButton.disabled = true;
     moreButton.textContent = t('common.loading');
     try {
-      const { posts, comments } = await fetchPage(page + 1);
+      const { posts, pins, comments, full } = await fetchPage(page + 1);
       page++;
+      for (const post of pins) {
+        if (!articleOf(post.id)) pinnedList.append(renderPost(post, comments.get(post.id) || [], ctx()));
+      }
       for (const post of posts) {
         if (!articleOf(post.id)) list.append(renderPost(post, comments.get(post.id) || [], ctx()));
       }
-      moreButton.hidden = posts.length < PER_PAGE;
+      moreButton.hidden = !full;
     } catch (err) {
       announce(describeError(err).message);
       replace(status, loadError(err));
@@ -278,7 +310,7 @@ export function createFeed({ team }) {
   // A post placed after the first page was read but before the
   // subscriptions were in place would be missed: once both are done, look
   // once more.
-  Promise.all([load(), subscribed]).then(catchUp, () => {});
+  Promise.all([load(), subscribed]).then(readNewer, () => {});
 
   return {
     el,
@@ -287,17 +319,20 @@ export function createFeed({ team }) {
 }
 
 /**
- * Fetches the comments of some posts in one request, grouped by post.
+ * Fetches the comments of some posts in one request, grouped by post;
+ * with since, only those created after it.
  *
  * @param {string[]} postIds
+ * @param {string} [since] a server time ("2026-12-01 10:00:00.000Z")
  * @returns {Promise<Map<string, any[]>>}
  */
-async function fetchComments(postIds) {
+async function fetchComments(postIds, since = '') {
   /** @type {Map<string, any[]>} */
   const byPost = new Map();
   if (!postIds.length) return byPost;
   const params = Object.fromEntries(postIds.map((id, n) => ['p' + n, id]));
-  const filter = pb.filter(postIds.map((_, n) => `post = {:p${n}}`).join(' || '), params);
+  let filter = pb.filter(postIds.map((_, n) => `post = {:p${n}}`).join(' || '), params);
+  if (since) filter = `(${filter}) && ` + pb.filter('created > {:since}', { since });
   const comments = await pb.collection('comments').getFullList({ filter, sort: 'created,id', expand: 'author' });
   for (const c of comments) {
     if (!byPost.has(c.post)) byPost.set(c.post, []);
