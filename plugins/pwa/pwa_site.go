@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -54,19 +56,22 @@ func servable(name string) bool {
 // its sw.js.
 func newSite(fsys fs.FS) (*site, error) {
 	s := &site{files: map[string]*file{}}
+	raw := map[string][]byte{}
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !servable(name) {
 			return err
 		}
-		body, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return err
-		}
-		s.files[name] = newFile(name, body)
-		return nil
+		raw[name], err = fs.ReadFile(fsys, name)
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	for name, body := range raw {
+		if path.Ext(name) == ".css" {
+			body = inlineIcons(name, body, raw)
+		}
+		s.files[name] = newFile(name, body)
 	}
 	if s.files[indexName] == nil || s.files[workerName] == nil {
 		return nil, errors.New("no index.html or sw.js: is this the PWA's folder?")
@@ -75,6 +80,29 @@ func newSite(fsys fs.FS) (*site, error) {
 	s.version = s.hashAll()
 	s.files[workerName] = newFile(workerName, s.worker())
 	return s, nil
+}
+
+// cssIcon finds a style sheet's reference to an SVG file of the site:
+// url("../icons/bell.svg").
+var cssIcon = regexp.MustCompile(`url\("([^"#?:]+\.svg)"\)`)
+
+// inlineMax is the size up to which an icon is written into the style
+// sheet that uses it.
+const inlineMax = 2048
+
+// inlineIcons returns the style sheet name with the small SVG icons it
+// refers to written in as data: URLs. On a slow connection every request
+// costs a round trip, and the navigation alone shows ten icons; as part
+// of the style sheet they come compressed with it, in its request.
+func inlineIcons(name string, css []byte, raw map[string][]byte) []byte {
+	dir := path.Dir(name)
+	return cssIcon.ReplaceAllFunc(css, func(ref []byte) []byte {
+		svg, ok := raw[path.Join(dir, string(cssIcon.FindSubmatch(ref)[1]))]
+		if !ok || len(svg) > inlineMax {
+			return ref
+		}
+		return []byte(`url("data:image/svg+xml;base64,` + base64.StdEncoding.EncodeToString(svg) + `")`)
+	})
 }
 
 // newFile hashes body and compresses it when that makes it smaller.

@@ -3,11 +3,13 @@ package pwa_test
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/base64"
 	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -89,6 +91,32 @@ func embedded(t *testing.T, name string) []byte {
 	return body
 }
 
+// served returns the bytes the server sends for a file of the embedded
+// PWA: the file itself, but a style sheet with its small SVG icons written
+// in as data: URLs.
+func served(t *testing.T, name string) []byte {
+	t.Helper()
+	body := embedded(t, name)
+	if path.Ext(name) != ".css" {
+		return body
+	}
+	icon := regexp.MustCompile(`url\("([^"]+\.svg)"\)`)
+	return icon.ReplaceAllFunc(body, func(ref []byte) []byte {
+		svg := embedded(t, path.Join(path.Dir(name), string(icon.FindSubmatch(ref)[1])))
+		return []byte(`url("data:image/svg+xml;base64,` + base64.StdEncoding.EncodeToString(svg) + `")`)
+	})
+}
+
+// TestIconsInlined checks that the navigation's icons come with the style
+// sheet that uses them, not a request each.
+func TestIconsInlined(t *testing.T) {
+	baseURL := serve(t, pwa.Config{})
+	_, css := get(t, baseURL+"/css/app.css")
+	if bytes.Contains(css, []byte(`icons/nav-feed.svg`)) || !bytes.Contains(css, []byte(`url("data:image/svg+xml;base64,`)) {
+		t.Error("css/app.css refers to its icons instead of carrying them")
+	}
+}
+
 // shellEntry is one line of the generated worker's SHELL: ["url", "hash"].
 var shellEntry = regexp.MustCompile(`(?m)^  \["([^"]+)", "([0-9a-f]+)"\],$`)
 
@@ -136,8 +164,8 @@ func TestWorkerListsEveryFile(t *testing.T) {
 			return nil
 		}
 		res, body := get(t, baseURL+"/"+strings.TrimPrefix(url, "./")+"?v="+hash)
-		if res.StatusCode != http.StatusOK || !bytes.Equal(body, embedded(t, name)) {
-			t.Errorf("GET %s?v=%s = %d, %d bytes; want 200 with the file's %d bytes", url, hash, res.StatusCode, len(body), len(embedded(t, name)))
+		if res.StatusCode != http.StatusOK || !bytes.Equal(body, served(t, name)) {
+			t.Errorf("GET %s?v=%s = %d, %d bytes; want 200 with the file's %d bytes", url, hash, res.StatusCode, len(body), len(served(t, name)))
 		}
 		wantCache := immutable
 		if name == "index.html" {
@@ -167,7 +195,7 @@ func TestWorkerListsEveryFile(t *testing.T) {
 func TestGzip(t *testing.T) {
 	baseURL := serve(t, pwa.Config{})
 	for _, name := range []string{"index.html", "js/app.js", "css/app.css", "i18n/nl.js", "vendor/pocketbase-0.28.1.es.mjs", "icons/bell.svg", "manifest.webmanifest"} {
-		want := embedded(t, name)
+		want := served(t, name)
 
 		res, body := get(t, baseURL+"/"+name, "Accept-Encoding", "gzip, deflate, br")
 		if res.Header.Get("Content-Encoding") != "gzip" {
