@@ -67,6 +67,9 @@ func newSite(fsys fs.FS) (*site, error) {
 	if err != nil {
 		return nil, err
 	}
+	if index, ok := raw[indexName]; ok {
+		raw[indexName] = preloadModules(index, raw)
+	}
 	for name, body := range raw {
 		if path.Ext(name) == ".css" {
 			body = inlineIcons(name, body, raw)
@@ -103,6 +106,53 @@ func inlineIcons(name string, css []byte, raw map[string][]byte) []byte {
 		}
 		return []byte(`url("data:image/svg+xml;base64,` + base64.StdEncoding.EncodeToString(svg) + `")`)
 	})
+}
+
+// staticImport finds a module's static imports and re-exports: import …
+// from './x.js', import './x.js', export … from './x.js'. A dynamic
+// import('./x.js') is a screen loaded when it is first shown: not matched.
+var staticImport = regexp.MustCompile(`(?m)^(?:import|export)\s*(?:[\w\s{},*$]*?\sfrom\s*)?'([^']+)'`)
+
+// entryModule is the shell's module script, as index.html loads it.
+const entryModule = "js/app.js"
+
+// preloadMarker is the line of index.html after which the preloads go:
+// the shell's script is asked for first.
+const preloadMarker = `  <script type="module" src="` + entryModule + `"></script>` + "\n"
+
+// preloadModules returns index.html with a <link rel="modulepreload"> for
+// every module the shell imports statically, directly or not. Without
+// them the browser learns of a module only once the one importing it has
+// arrived: on a slow connection a round trip per level of imports.
+func preloadModules(index []byte, raw map[string][]byte) []byte {
+	at := bytes.Index(index, []byte(preloadMarker))
+	if at < 0 {
+		return index
+	}
+	at += len(preloadMarker)
+	var links bytes.Buffer
+	links.WriteString("  <!-- the shell's modules, listed by the server: the browser asks for them at once -->\n")
+	seen := map[string]bool{entryModule: true}
+	queue := []string{entryModule}
+	for len(queue) > 0 {
+		name := queue[0]
+		queue = queue[1:]
+		for _, m := range staticImport.FindAllSubmatch(raw[name], -1) {
+			dep := path.Join(path.Dir(name), string(m[1]))
+			if seen[dep] || raw[dep] == nil {
+				continue
+			}
+			seen[dep] = true
+			queue = append(queue, dep)
+			if !bytes.Contains(index, []byte(`href="`+dep+`"`)) {
+				fmt.Fprintf(&links, "  <link rel=\"modulepreload\" href=\"%s\">\n", dep)
+			}
+		}
+	}
+	out := make([]byte, 0, len(index)+links.Len())
+	out = append(out, index[:at]...)
+	out = append(out, links.Bytes()...)
+	return append(out, index[at:]...)
 }
 
 // newFile hashes body and compresses it when that makes it smaller.

@@ -107,6 +107,48 @@ func served(t *testing.T, name string) []byte {
 	})
 }
 
+// withoutPreloads returns a body without what the server adds to
+// index.html (the shell's modules to preload): the file as written.
+func withoutPreloads(body []byte) []byte {
+	return generated.ReplaceAll(body, nil)
+}
+
+// generated matches what the server adds to index.html.
+var generated = regexp.MustCompile(`  <!-- the shell's modules, listed by the server[^\n]*\n(  <link rel="modulepreload" href="[^"]+">\n)*`)
+
+// TestModulesPreloaded checks that index.html asks for the shell's static
+// imports at once, after the shell's script and each once, and for no
+// screen (those load when first shown).
+func TestModulesPreloaded(t *testing.T) {
+	baseURL := serve(t, pwa.Config{})
+	_, index := get(t, baseURL+"/")
+	links := regexp.MustCompile(`<link rel="modulepreload" href="([^"]+)">`).FindAllSubmatch(index, -1)
+	seen := map[string]bool{}
+	for _, m := range links {
+		href := string(m[1])
+		if seen[href] {
+			t.Errorf("index.html preloads %s twice", href)
+		}
+		seen[href] = true
+		if res, _ := get(t, baseURL+"/"+href); res.StatusCode != http.StatusOK || !strings.Contains(res.Header.Get("Content-Type"), "javascript") {
+			t.Errorf("index.html preloads %s: %d %s", href, res.StatusCode, res.Header.Get("Content-Type"))
+		}
+	}
+	for _, want := range []string{"js/dom.js", "js/pb.js", "i18n/nl.js", "vendor/pocketbase-0.28.1.es.mjs"} {
+		if !seen[want] {
+			t.Errorf("index.html does not preload %s", want)
+		}
+	}
+	for _, screen := range []string{"js/app.js", "js/features/feed/feed.js", "i18n/en.js", "js/install.js"} {
+		if seen[screen] {
+			t.Errorf("index.html preloads %s, which the shell does not import statically", screen)
+		}
+	}
+	if bytes.Index(index, []byte(`src="js/app.js"`)) > bytes.Index(index, []byte(`href="js/dom.js"`)) {
+		t.Error("the preloads come before the shell's own script")
+	}
+}
+
 // TestIconsInlined checks that the navigation's icons come with the style
 // sheet that uses them, not a request each.
 func TestIconsInlined(t *testing.T) {
@@ -164,7 +206,7 @@ func TestWorkerListsEveryFile(t *testing.T) {
 			return nil
 		}
 		res, body := get(t, baseURL+"/"+strings.TrimPrefix(url, "./")+"?v="+hash)
-		if res.StatusCode != http.StatusOK || !bytes.Equal(body, served(t, name)) {
+		if res.StatusCode != http.StatusOK || !bytes.Equal(withoutPreloads(body), served(t, name)) {
 			t.Errorf("GET %s?v=%s = %d, %d bytes; want 200 with the file's %d bytes", url, hash, res.StatusCode, len(body), len(served(t, name)))
 		}
 		wantCache := immutable
@@ -213,13 +255,13 @@ func TestGzip(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 		unpacked, err := io.ReadAll(zr)
-		if err != nil || !bytes.Equal(unpacked, want) {
+		if err != nil || !bytes.Equal(withoutPreloads(unpacked), want) {
 			t.Errorf("%s: the gzipped body unpacks to %d other bytes (%v)", name, len(unpacked), err)
 		}
 
 		for _, accept := range []string{"", "identity", "gzip;q=0, br"} {
 			res, body = get(t, baseURL+"/"+name, "Accept-Encoding", accept)
-			if res.Header.Get("Content-Encoding") != "" || !bytes.Equal(body, want) || res.ContentLength != int64(len(want)) {
+			if res.Header.Get("Content-Encoding") != "" || !bytes.Equal(withoutPreloads(body), want) || res.ContentLength != int64(len(body)) {
 				t.Errorf("%s with Accept-Encoding %q: Content-Encoding %q, %d bytes, want the file as it is", name, accept, res.Header.Get("Content-Encoding"), len(body))
 			}
 		}
@@ -316,7 +358,7 @@ func TestSourceNotServed(t *testing.T) {
 				t.Errorf("PublicDir %q: GET %s sent the file", config.PublicDir, path)
 			}
 			// the PWA routes by hash: an unknown path is the app
-			if res.StatusCode != http.StatusOK || !bytes.Equal(body, embedded(t, "index.html")) {
+			if res.StatusCode != http.StatusOK || !bytes.Equal(withoutPreloads(body), embedded(t, "index.html")) {
 				t.Errorf("PublicDir %q: GET %s = %d, want index.html", config.PublicDir, path, res.StatusCode)
 			}
 		}
