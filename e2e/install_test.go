@@ -24,8 +24,6 @@ const shellCache = `caches.keys().then(keys => keys.filter(k => k.startsWith("bu
 // worker take over and reloads the page, which then runs on the new shell.
 func TestUpdatePrompt(t *testing.T) {
 	findChromium(t) // first: without a browser, skip before building
-	startServer(t)  // builds the binary (and starts the shared server)
-
 	public := t.TempDir()
 	wd, err := os.Getwd()
 	if err != nil {
@@ -38,24 +36,8 @@ func TestUpdatePrompt(t *testing.T) {
 	if err := os.CopyFS(public, os.DirFS(filepath.Join(root, "pb_public"))); err != nil {
 		t.Fatalf("copy pb_public: %v", err)
 	}
-	server, err := drill.Start(drill.ServerOptions{
-		Bin:       filepath.Join(srv.tmpDir, "buurtplein"),
-		DataDir:   t.TempDir(),
-		Demo:      true,
-		PublicDir: public,
-		WorkDir:   t.TempDir(),
-	})
-	if err != nil {
-		t.Fatalf("starting a server with a shell to change: %v\n%s", err, server.Output())
-	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("--- server output (update, %s) ---\n%s", server.URL, server.Output())
-		}
-		_ = server.Stop()
-	})
 
-	b := newBrowserAt(t, server.URL)
+	b := newBrowserAt(t, ownServer(t, public))
 	bram := b.tab("bram")
 	bram.signIn("bram@buurtplein.test", "Bram Jansen")
 	bram.waitFor("see the service worker control the page", `navigator.serviceWorker.controller?.state === "activated"`)

@@ -88,21 +88,22 @@ func (f loadFigures) largest(n int) string {
 	return b.String()
 }
 
-// perfServer starts a server of the test's own that serves the PWA from
-// the binary (as in production, no --publicDir) with the demo
-// organisation.
-func perfServer(t *testing.T) string {
+// ownServer starts a server of the test's own with the demo organisation,
+// serving the PWA from the binary (as in production) or, with publicDir,
+// from that folder, and returns its base URL.
+func ownServer(t *testing.T, publicDir string) string {
 	t.Helper()
-	findChromium(t)
-	startServer(t) // builds the binary
+	findChromium(t) // first: without a browser, skip before building
+	startServer(t)  // builds the binary
 	server, err := drill.Start(drill.ServerOptions{
-		Bin:     filepath.Join(srv.tmpDir, "buurtplein"),
-		DataDir: t.TempDir(),
-		Demo:    true,
-		WorkDir: t.TempDir(),
+		Bin:       filepath.Join(srv.tmpDir, "buurtplein"),
+		DataDir:   t.TempDir(),
+		Demo:      true,
+		PublicDir: publicDir,
+		WorkDir:   t.TempDir(),
 	})
 	if err != nil {
-		t.Fatalf("starting a server to measure: %v\n%s", err, server.Output())
+		t.Fatalf("starting a server of the test's own: %v\n%s", err, server.Output())
 	}
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -251,7 +252,7 @@ func (p *tab) clearSite() {
 // and a bound on the requests: both are counts, the same on any machine.
 // The times are the benchmark's (TestHomePerfBudget).
 func TestHomeFirstLoadBytes(t *testing.T) {
-	b := newBrowserAt(t, perfServer(t))
+	b := newBrowserAt(t, ownServer(t, ""))
 	bram := b.tab("bram")
 	bram.signInQuietly("bram@buurtplein.test")
 	f := bram.measureHome()
@@ -282,7 +283,7 @@ func TestHomePerfBudget(t *testing.T) {
 	if n, err := fmt.Sscan(os.Getenv("BUURTPLEIN_PERF_RUNS"), &runs); n == 0 || err != nil || runs < 1 {
 		runs = 3
 	}
-	base := perfServer(t)
+	base := ownServer(t, "")
 
 	var cold, warm []loadFigures
 	for i := 0; i < runs; i++ {
