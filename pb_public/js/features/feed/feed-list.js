@@ -78,16 +78,32 @@ export function createFeed({ team }) {
    * more.
    */
   async function fetchPage(n) {
+    const page = await fetchPosts(n);
+    return { ...page, comments: await fetchExtras(page.all) };
+  }
+
+  /** Reads a page's posts: the pinned ones first, then the others newest first. */
+  async function fetchPosts(n) {
     const result = await pb.collection('posts').getList(n, PER_PAGE, { filter, sort: '-pinned,-created,-id', expand: 'author,team', skipTotal: true });
     const all = result.items;
-    const pins = all.filter((p) => p.pinned);
-    const posts = all.filter((p) => !p.pinned);
+    return { all, pins: all.filter((p) => p.pinned), posts: all.filter((p) => !p.pinned), full: all.length === PER_PAGE };
+  }
+
+  /**
+   * Reads what a page's posts show besides themselves: their comments (one
+   * request), my confirmations of the must-reads, a file token for their
+   * files.
+   *
+   * @param {any[]} all the page's posts
+   * @returns {Promise<Map<string, any[]>>} the comments by post
+   */
+  async function fetchExtras(all) {
     const [comments] = await Promise.all([fetchComments(all.map((p) => p.id)), fetchConfirmations(all.filter((p) => p.must_read).map((p) => p.id))]);
     fileToken = all.some(hasFiles) ? await getFileToken() : fileToken;
     for (const record of [...all, ...[...comments.values()].flat()]) {
       if (String(record.created || '') > newest) newest = String(record.created);
     }
-    return { posts, pins, comments, full: all.length === PER_PAGE };
+    return comments;
   }
 
   /** the server's time of the newest post or comment read: what came later was not */
@@ -143,17 +159,23 @@ export function createFeed({ team }) {
     el.setAttribute('aria-busy', 'true');
     replace(status, loading(t('feed.loading')));
     try {
-      const { posts, pins, comments, full } = await fetchPage(1);
+      const first = await fetchPosts(1);
       if (live.destroyed) return;
       page = 1;
-      replace(list);
-      replace(pinnedList);
-      for (const post of pins) pinnedList.append(renderPost(post, comments.get(post.id) || [], ctx()));
-      for (const post of posts) {
-        if (!articleOf(post.id)) list.append(renderPost(post, comments.get(post.id) || [], ctx()));
+      // the posts at once, their comments when they come: on a slow
+      // connection a round trip less before the first post (not when a
+      // post's files need a token first)
+      const early = !first.all.some(hasFiles) || Boolean(fileToken);
+      if (early) show(first, new Map());
+      const comments = await fetchExtras(first.all);
+      if (live.destroyed) return;
+      if (!early) show(first, comments);
+      else {
+        for (const [post, items] of comments) {
+          const article = articleOf(post);
+          if (article) for (const c of items) addComment(article, c);
+        }
       }
-      moreButton.hidden = !full;
-      setEmptyState();
       el.dataset.state = 'ready';
     } catch (err) {
       if (live.destroyed) return;
@@ -162,6 +184,23 @@ export function createFeed({ team }) {
     } finally {
       el.setAttribute('aria-busy', 'false');
     }
+  }
+
+  /**
+   * Shows the first page: its pinned posts on top, the others below.
+   *
+   * @param {{pins: any[], posts: any[], full: boolean}} first
+   * @param {Map<string, any[]>} comments by post
+   */
+  function show(first, comments) {
+    replace(list);
+    replace(pinnedList);
+    for (const post of first.pins) pinnedList.append(renderPost(post, comments.get(post.id) || [], ctx()));
+    for (const post of first.posts) {
+      if (!articleOf(post.id)) list.append(renderPost(post, comments.get(post.id) || [], ctx()));
+    }
+    moreButton.hidden = !first.full;
+    setEmptyState();
   }
 
   function setEmptyState() {
