@@ -4,7 +4,6 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
@@ -64,31 +63,46 @@ func TestRoutesHaveTitles(t *testing.T) {
 	}
 }
 
-// TestFeatureStylesLinked checks that index.html links every feature's
-// CSS, after css/app.css (whose variables and shared components the
-// features use), and links nothing that is not there.
+// TestFeatureStylesLinked checks how a feature's CSS reaches the page:
+// index.html links css/app.css first (whose variables and shared
+// components the features use) and the few features' styles the shell
+// shows (marked data-feature); js/styles.js loads every other feature's
+// with its first screen, so each feature must be in its ORDER, and the
+// file it builds (js/features/<name>/<name>.css) must exist.
 func TestFeatureStylesLinked(t *testing.T) {
 	index := read(t, "index.html")
 	var linked []string
-	for _, m := range regexp.MustCompile(`<link rel="stylesheet" href="([^"]+)">`).FindAllStringSubmatch(index, -1) {
+	for _, m := range regexp.MustCompile(`<link rel="stylesheet" href="([^"]+)"(?: data-feature="([a-z]+)")?>`).FindAllStringSubmatch(index, -1) {
 		linked = append(linked, m[1])
+		if strings.HasPrefix(m[1], "js/features/") && m[1] != "js/features/"+m[2]+"/"+m[2]+".css" {
+			t.Errorf("index.html links %s with data-feature %q: js/styles.js would load it again", m[1], m[2])
+		}
 	}
 	if len(linked) == 0 || linked[0] != "css/app.css" {
 		t.Fatalf("index.html links %v: css/app.css must come first", linked)
 	}
+	for _, name := range linked {
+		if _, err := fs.Stat(pb_public.Files, name); err != nil {
+			t.Errorf("index.html links %s, which is not embedded", name)
+		}
+	}
 
+	loader := read(t, "js/styles.js")
+	order := regexp.MustCompile(`const ORDER = \[([^\]]*)\]`).FindStringSubmatch(loader)
+	if order == nil {
+		t.Fatal("js/styles.js has no ORDER of the features' styles")
+	}
 	styles, err := fs.Glob(pb_public.Files, "js/features/*/*.css")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range styles {
-		if !slices.Contains(linked, name) {
-			t.Errorf("%s is not linked from index.html", name)
+		feature := strings.Split(name, "/")[2]
+		if name != "js/features/"+feature+"/"+feature+".css" {
+			t.Errorf("%s: js/styles.js loads only js/features/<name>/<name>.css", name)
 		}
-	}
-	for _, name := range linked {
-		if _, err := fs.Stat(pb_public.Files, name); err != nil {
-			t.Errorf("index.html links %s, which is not embedded", name)
+		if !strings.Contains(order[1], "'"+feature+"'") {
+			t.Errorf("%s: its feature is not in js/styles.js's ORDER, so no screen loads it", name)
 		}
 	}
 }

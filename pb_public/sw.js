@@ -29,13 +29,15 @@ const CACHE = `buurtplein-shell-${VERSION}`;
 //   cache and an offline reload hung on "Buurtplein laden…".
 const MATCH = { ignoreSearch: true, ignoreVary: true };
 
+// A new version installs (fills its cache) and then waits: the open app
+// offers "Nieuwe versie — Vernieuwen" (js/install.js), which tells it to
+// take over and reloads. The first install has nothing to wait for.
 self.addEventListener('install', (event) => {
-  event.waitUntil(
-    caches
-      .open(CACHE)
-      .then((cache) => cache.addAll(SHELL.map(([url, hash]) => `${url}?v=${hash}`)))
-      .then(() => self.skipWaiting())
-  );
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL.map(([url, hash]) => `${url}?v=${hash}`))));
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data?.type === 'take-over') self.skipWaiting();
 });
 
 self.addEventListener('activate', (event) => {

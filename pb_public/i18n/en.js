@@ -9,6 +9,13 @@ export default {
     updated: 'A new version of Buurtplein is available.',
     reload: 'Reload',
   },
+  install: {
+    updateReady: 'New version',
+    reload: 'Refresh',
+    iosTitle: 'Buurtplein on your home screen',
+    iosSteps: 'Tap Share at the bottom (the square with the arrow pointing up) and choose "Add to Home Screen". Buurtplein then opens as an app, also without a connection.',
+    close: 'Close',
+  },
   titles: {
     login: 'Sign in',
     feed: 'Organisation',

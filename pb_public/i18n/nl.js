@@ -10,6 +10,13 @@ export default {
     updated: 'Er is een nieuwe versie van Buurtplein.',
     reload: 'Vernieuwen',
   },
+  install: {
+    updateReady: 'Nieuwe versie',
+    reload: 'Vernieuwen',
+    iosTitle: 'Buurtplein op je beginscherm',
+    iosSteps: 'Tik onderin op Deel (het vierkantje met de pijl omhoog) en kies "Zet op beginscherm". Dan opent Buurtplein als app, ook zonder verbinding.',
+    close: 'Sluiten',
+  },
   titles: {
     login: 'Inloggen',
     feed: 'Organisatie',

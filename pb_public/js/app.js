@@ -3,12 +3,13 @@
 // teams, language, service worker).
 
 import { h, replace } from './dom.js';
-import { t, setLocale, getLocale } from './i18n.js';
+import { t, loadLocale, getLocale } from './i18n.js';
 import { pb, currentUser, onSessionEnded, revokeSession, retryRevoke, cleanUpSession } from './pb.js';
 import { getState, setState, subscribe } from './store.js';
 import { onRecords } from './topics.js';
 import { avatar, toast, loadError } from './components/ui.js';
 import { parseRoute } from './routes.js';
+import { loadStyles, featureOf } from './styles.js';
 import { watchNotifications, stopNotifications, refreshUnread, notificationText } from './features/notifications/unread.js';
 import { watchMustRead, stopMustRead, showMustReadBadge } from './features/mustread/model.js';
 import { watchChat, stopChat, showChatBadge } from './features/chat/model.js';
@@ -85,7 +86,7 @@ async function watchMemberships() {
 async function afterSignIn() {
   loginNotice = '';
   const user = currentUser();
-  setLocale(user?.locale || localStorage.getItem(LOCALE_KEY) || 'nl');
+  await loadLocale(user?.locale || localStorage.getItem(LOCALE_KEY) || 'nl');
   setState({ user });
   try {
     await loadMemberships();
@@ -343,9 +344,8 @@ function shellProps() {
     notice: loginNotice,
     reloadMemberships: () => loadMemberships().catch(() => {}),
     onLocale: (locale) => {
-      setLocale(locale);
       localStorage.setItem(LOCALE_KEY, locale);
-      route();
+      loadLocale(locale).then(route);
     },
     onSignOut: signOutAsking(signOut),
   };
@@ -381,7 +381,7 @@ async function route() {
 
   let screen;
   try {
-    screen = await def.load();
+    [screen] = await Promise.all([def.load(), loadStyles(featureOf(def))]);
   } catch (err) {
     // a module that does not load: offline before the app was kept, or a
     // new version on the server; a reload fetches a consistent one
@@ -393,37 +393,8 @@ async function route() {
   cleanupScreen = typeof cleanup === 'function' ? cleanup : null;
 }
 
-function registerServiceWorker() {
-  if (!('serviceWorker' in navigator)) return;
-  // under Trusted Types the script URL must come from a policy
-  const policy = window.trustedTypes?.createPolicy('buurtplein', {
-    createScriptURL: (url) => {
-      if (url !== './sw.js') throw new TypeError('unexpected script URL');
-      return url;
-    },
-  });
-  const url = policy ? policy.createScriptURL('./sw.js') : './sw.js';
-  const hadController = Boolean(navigator.serviceWorker.controller);
-  navigator.serviceWorker.register(/** @type {any} */ (url), { scope: './' }).catch(() => {
-    // no offline shell (private mode, http): the app still works online
-  });
-  navigator.serviceWorker.addEventListener('controllerchange', () => {
-    if (!hadController) return;
-    // a new version took over: offer a reload, never force one (a post
-    // may be half typed; drafts survive, but let the person choose)
-    const bar = h(
-      'div',
-      { class: 'update-bar', role: 'status' },
-      t('app.updated'),
-      ' ',
-      h('button', { type: 'button', class: 'btn btn-small btn-secondary', on: { click: () => location.reload() } }, t('app.reload'))
-    );
-    document.body.append(bar);
-  });
-}
-
 function start() {
-  setLocale(currentUser()?.locale || localStorage.getItem(LOCALE_KEY) || 'nl');
+  const localeReady = loadLocale(currentUser()?.locale || localStorage.getItem(LOCALE_KEY) || 'nl');
   setState({ user: currentUser() });
 
   // a team left while the stream was down would make the server refuse
@@ -488,8 +459,7 @@ function start() {
       .authRefresh()
       .then((auth) => {
         if (auth.record.locale && auth.record.locale !== getLocale()) {
-          setLocale(auth.record.locale);
-          route();
+          loadLocale(auth.record.locale).then(route);
         }
       })
       .catch((err) => {
@@ -503,8 +473,12 @@ function start() {
     startOutbox();
   }
 
-  route();
-  registerServiceWorker();
+  localeReady.then(route).then(() => {
+    // the worker (the offline shell, updates) once the first screen shows:
+    // its install downloads the whole shell
+    const later = window.requestIdleCallback || ((fn) => setTimeout(fn, 1000));
+    later(() => import('./install.js').then((m) => m.startInstall()).catch(() => {}), { timeout: 5000 });
+  });
 }
 
 start();

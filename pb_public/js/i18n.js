@@ -1,11 +1,17 @@
 // Language: every string the UI shows comes from i18n/<locale>.js. Dutch is
 // the default; the signed-in user's users.locale decides after sign-in.
 
+// Only the active language is loaded: Dutch always (the default and the
+// fallback of a missing key), another language when it is chosen. On a
+// slow connection every kilobyte before the first screen counts.
+
 import nl from '../i18n/nl.js';
-import en from '../i18n/en.js';
 
 /** @type {Object<string, Object<string, any>>} */
-const dictionaries = { nl, en };
+const dictionaries = { nl };
+
+/** @type {Object<string, () => Promise<{default: Object<string, any>}>>} */
+const loaders = { en: () => import('../i18n/en.js') };
 
 /** The locales the app speaks, in the order the language switch shows. */
 export const LOCALES = /** @type {const} */ (['nl', 'en']);
@@ -22,8 +28,28 @@ export function getLocale() {
 }
 
 /**
- * Switches the active locale (unknown values fall back to Dutch) and sets
- * the document language. Screens re-render themselves afterwards.
+ * Loads the language file of a locale when it is not loaded yet and
+ * switches to it, as {@link setLocale}. A file that does not load
+ * (offline before it was kept) leaves the app in Dutch.
+ *
+ * @param {string|undefined|null} next
+ * @returns {Promise<string>} the locale now active
+ */
+export async function loadLocale(next) {
+  if (next && !dictionaries[next] && loaders[next]) {
+    try {
+      dictionaries[next] = (await loaders[next]()).default;
+    } catch {
+      // Dutch it is, until the next start
+    }
+  }
+  return setLocale(next);
+}
+
+/**
+ * Switches the active locale (unknown values, and those whose file is not
+ * loaded yet: see {@link loadLocale}, fall back to Dutch) and sets the
+ * document language. Screens re-render themselves afterwards.
  *
  * @param {string|undefined|null} next
  * @returns {string} the locale now active

@@ -7,6 +7,27 @@ import { pb } from './pb.js';
 import { onRecords } from './topics.js';
 
 /**
+ * Calls fn each time the realtime stream connects again after it was
+ * down, not at its first connect: a screen that has just read its lists
+ * has missed nothing then, and reading them again on a slow connection
+ * doubles the wait for what it shows.
+ *
+ * @param {() => void} fn
+ * @returns {Promise<() => Promise<void>>} resolves with the unsubscribe
+ */
+export function onReconnected(fn) {
+  // each connection has its own client id: the SDK may tell of one
+  // connection twice (a listener added while it connects)
+  let clientId = pb.realtime.clientId;
+  return pb.realtime.subscribe('PB_CONNECT', (e) => {
+    const id = e?.clientId || pb.realtime.clientId;
+    const again = Boolean(clientId) && id !== clientId;
+    clientId = id;
+    if (again) fn();
+  });
+}
+
+/**
  * Keeps realtime subscriptions for one screen and drops them all at once.
  * A subscription that fails (no realtime) is ignored: the screen still
  * works, it only does not update by itself.
@@ -16,7 +37,6 @@ export class Live {
     /** @type {Array<() => void>} */
     this.cleanups = [];
     this.destroyed = false;
-    this.mountedAt = Date.now();
   }
 
   /**
@@ -48,12 +68,7 @@ export class Live {
     const onOnline = () => this.destroyed || fn();
     window.addEventListener('online', onOnline);
     this.cleanups.push(() => window.removeEventListener('online', onOnline));
-    return this.track(
-      pb.realtime.subscribe('PB_CONNECT', () => {
-        // the first connect comes right after mounting
-        if (!this.destroyed && Date.now() - this.mountedAt > 3000) fn();
-      })
-    );
+    return this.track(onReconnected(() => this.destroyed || fn()));
   }
 
   /**

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -54,19 +56,25 @@ func servable(name string) bool {
 // its sw.js.
 func newSite(fsys fs.FS) (*site, error) {
 	s := &site{files: map[string]*file{}}
+	raw := map[string][]byte{}
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !servable(name) {
 			return err
 		}
-		body, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return err
-		}
-		s.files[name] = newFile(name, body)
-		return nil
+		raw[name], err = fs.ReadFile(fsys, name)
+		return err
 	})
 	if err != nil {
 		return nil, err
+	}
+	if index, ok := raw[indexName]; ok {
+		raw[indexName] = preloadModules(index, raw)
+	}
+	for name, body := range raw {
+		if path.Ext(name) == ".css" {
+			body = inlineIcons(name, body, raw)
+		}
+		s.files[name] = newFile(name, body)
 	}
 	if s.files[indexName] == nil || s.files[workerName] == nil {
 		return nil, errors.New("no index.html or sw.js: is this the PWA's folder?")
@@ -75,6 +83,76 @@ func newSite(fsys fs.FS) (*site, error) {
 	s.version = s.hashAll()
 	s.files[workerName] = newFile(workerName, s.worker())
 	return s, nil
+}
+
+// cssIcon finds a style sheet's reference to an SVG file of the site:
+// url("../icons/bell.svg").
+var cssIcon = regexp.MustCompile(`url\("([^"#?:]+\.svg)"\)`)
+
+// inlineMax is the size up to which an icon is written into the style
+// sheet that uses it.
+const inlineMax = 2048
+
+// inlineIcons returns the style sheet name with the small SVG icons it
+// refers to written in as data: URLs. On a slow connection every request
+// costs a round trip, and the navigation alone shows ten icons; as part
+// of the style sheet they come compressed with it, in its request.
+func inlineIcons(name string, css []byte, raw map[string][]byte) []byte {
+	dir := path.Dir(name)
+	return cssIcon.ReplaceAllFunc(css, func(ref []byte) []byte {
+		svg, ok := raw[path.Join(dir, string(cssIcon.FindSubmatch(ref)[1]))]
+		if !ok || len(svg) > inlineMax {
+			return ref
+		}
+		return []byte(`url("data:image/svg+xml;base64,` + base64.StdEncoding.EncodeToString(svg) + `")`)
+	})
+}
+
+// staticImport finds a module's static imports and re-exports: import …
+// from './x.js', import './x.js', export … from './x.js'. A dynamic
+// import('./x.js') is a screen loaded when it is first shown: not matched.
+var staticImport = regexp.MustCompile(`(?m)^(?:import|export)\s*(?:[\w\s{},*$]*?\sfrom\s*)?'([^']+)'`)
+
+// entryModule is the shell's module script, as index.html loads it.
+const entryModule = "js/app.js"
+
+// preloadMarker is the line of index.html after which the preloads go:
+// the shell's script is asked for first.
+const preloadMarker = `  <script type="module" src="` + entryModule + `"></script>` + "\n"
+
+// preloadModules returns index.html with a <link rel="modulepreload"> for
+// every module the shell imports statically, directly or not. Without
+// them the browser learns of a module only once the one importing it has
+// arrived: on a slow connection a round trip per level of imports.
+func preloadModules(index []byte, raw map[string][]byte) []byte {
+	at := bytes.Index(index, []byte(preloadMarker))
+	if at < 0 {
+		return index
+	}
+	at += len(preloadMarker)
+	var links bytes.Buffer
+	links.WriteString("  <!-- the shell's modules, listed by the server: the browser asks for them at once -->\n")
+	seen := map[string]bool{entryModule: true}
+	queue := []string{entryModule}
+	for len(queue) > 0 {
+		name := queue[0]
+		queue = queue[1:]
+		for _, m := range staticImport.FindAllSubmatch(raw[name], -1) {
+			dep := path.Join(path.Dir(name), string(m[1]))
+			if seen[dep] || raw[dep] == nil {
+				continue
+			}
+			seen[dep] = true
+			queue = append(queue, dep)
+			if !bytes.Contains(index, []byte(`href="`+dep+`"`)) {
+				fmt.Fprintf(&links, "  <link rel=\"modulepreload\" href=\"%s\">\n", dep)
+			}
+		}
+	}
+	out := make([]byte, 0, len(index)+links.Len())
+	out = append(out, index[:at]...)
+	out = append(out, links.Bytes()...)
+	return append(out, index[at:]...)
 }
 
 // newFile hashes body and compresses it when that makes it smaller.

@@ -3,11 +3,13 @@ package pwa_test
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/base64"
 	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -89,6 +91,74 @@ func embedded(t *testing.T, name string) []byte {
 	return body
 }
 
+// served returns the bytes the server sends for a file of the embedded
+// PWA: the file itself, but a style sheet with its small SVG icons written
+// in as data: URLs.
+func served(t *testing.T, name string) []byte {
+	t.Helper()
+	body := embedded(t, name)
+	if path.Ext(name) != ".css" {
+		return body
+	}
+	icon := regexp.MustCompile(`url\("([^"]+\.svg)"\)`)
+	return icon.ReplaceAllFunc(body, func(ref []byte) []byte {
+		svg := embedded(t, path.Join(path.Dir(name), string(icon.FindSubmatch(ref)[1])))
+		return []byte(`url("data:image/svg+xml;base64,` + base64.StdEncoding.EncodeToString(svg) + `")`)
+	})
+}
+
+// withoutPreloads returns a body without what the server adds to
+// index.html (the shell's modules to preload): the file as written.
+func withoutPreloads(body []byte) []byte {
+	return generated.ReplaceAll(body, nil)
+}
+
+// generated matches what the server adds to index.html.
+var generated = regexp.MustCompile(`  <!-- the shell's modules, listed by the server[^\n]*\n(  <link rel="modulepreload" href="[^"]+">\n)*`)
+
+// TestModulesPreloaded checks that index.html asks for the shell's static
+// imports at once, after the shell's script and each once, and for no
+// screen (those load when first shown).
+func TestModulesPreloaded(t *testing.T) {
+	baseURL := serve(t, pwa.Config{})
+	_, index := get(t, baseURL+"/")
+	links := regexp.MustCompile(`<link rel="modulepreload" href="([^"]+)">`).FindAllSubmatch(index, -1)
+	seen := map[string]bool{}
+	for _, m := range links {
+		href := string(m[1])
+		if seen[href] {
+			t.Errorf("index.html preloads %s twice", href)
+		}
+		seen[href] = true
+		if res, _ := get(t, baseURL+"/"+href); res.StatusCode != http.StatusOK || !strings.Contains(res.Header.Get("Content-Type"), "javascript") {
+			t.Errorf("index.html preloads %s: %d %s", href, res.StatusCode, res.Header.Get("Content-Type"))
+		}
+	}
+	for _, want := range []string{"js/dom.js", "js/pb.js", "i18n/nl.js", "vendor/pocketbase-0.28.1.es.mjs"} {
+		if !seen[want] {
+			t.Errorf("index.html does not preload %s", want)
+		}
+	}
+	for _, screen := range []string{"js/app.js", "js/features/feed/feed.js", "i18n/en.js", "js/install.js"} {
+		if seen[screen] {
+			t.Errorf("index.html preloads %s, which the shell does not import statically", screen)
+		}
+	}
+	if bytes.Index(index, []byte(`src="js/app.js"`)) > bytes.Index(index, []byte(`href="js/dom.js"`)) {
+		t.Error("the preloads come before the shell's own script")
+	}
+}
+
+// TestIconsInlined checks that the navigation's icons come with the style
+// sheet that uses them, not a request each.
+func TestIconsInlined(t *testing.T) {
+	baseURL := serve(t, pwa.Config{})
+	_, css := get(t, baseURL+"/css/app.css")
+	if bytes.Contains(css, []byte(`icons/nav-feed.svg`)) || !bytes.Contains(css, []byte(`url("data:image/svg+xml;base64,`)) {
+		t.Error("css/app.css refers to its icons instead of carrying them")
+	}
+}
+
 // shellEntry is one line of the generated worker's SHELL: ["url", "hash"].
 var shellEntry = regexp.MustCompile(`(?m)^  \["([^"]+)", "([0-9a-f]+)"\],$`)
 
@@ -136,8 +206,8 @@ func TestWorkerListsEveryFile(t *testing.T) {
 			return nil
 		}
 		res, body := get(t, baseURL+"/"+strings.TrimPrefix(url, "./")+"?v="+hash)
-		if res.StatusCode != http.StatusOK || !bytes.Equal(body, embedded(t, name)) {
-			t.Errorf("GET %s?v=%s = %d, %d bytes; want 200 with the file's %d bytes", url, hash, res.StatusCode, len(body), len(embedded(t, name)))
+		if res.StatusCode != http.StatusOK || !bytes.Equal(withoutPreloads(body), served(t, name)) {
+			t.Errorf("GET %s?v=%s = %d, %d bytes; want 200 with the file's %d bytes", url, hash, res.StatusCode, len(body), len(served(t, name)))
 		}
 		wantCache := immutable
 		if name == "index.html" {
@@ -167,7 +237,7 @@ func TestWorkerListsEveryFile(t *testing.T) {
 func TestGzip(t *testing.T) {
 	baseURL := serve(t, pwa.Config{})
 	for _, name := range []string{"index.html", "js/app.js", "css/app.css", "i18n/nl.js", "vendor/pocketbase-0.28.1.es.mjs", "icons/bell.svg", "manifest.webmanifest"} {
-		want := embedded(t, name)
+		want := served(t, name)
 
 		res, body := get(t, baseURL+"/"+name, "Accept-Encoding", "gzip, deflate, br")
 		if res.Header.Get("Content-Encoding") != "gzip" {
@@ -185,13 +255,13 @@ func TestGzip(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 		unpacked, err := io.ReadAll(zr)
-		if err != nil || !bytes.Equal(unpacked, want) {
+		if err != nil || !bytes.Equal(withoutPreloads(unpacked), want) {
 			t.Errorf("%s: the gzipped body unpacks to %d other bytes (%v)", name, len(unpacked), err)
 		}
 
 		for _, accept := range []string{"", "identity", "gzip;q=0, br"} {
 			res, body = get(t, baseURL+"/"+name, "Accept-Encoding", accept)
-			if res.Header.Get("Content-Encoding") != "" || !bytes.Equal(body, want) || res.ContentLength != int64(len(want)) {
+			if res.Header.Get("Content-Encoding") != "" || !bytes.Equal(withoutPreloads(body), want) || res.ContentLength != int64(len(body)) {
 				t.Errorf("%s with Accept-Encoding %q: Content-Encoding %q, %d bytes, want the file as it is", name, accept, res.Header.Get("Content-Encoding"), len(body))
 			}
 		}
@@ -215,8 +285,25 @@ func TestCaching(t *testing.T) {
 		if got := res.Header.Get("Cache-Control"); got != "no-cache" {
 			t.Errorf("GET %s: Cache-Control %q, want no-cache", path, got)
 		}
+	}
+}
+
+// TestCSPOnDocuments checks that the documents and the worker carry the
+// CSP (a typo's path is index.html too), and that the files that only run
+// under a page's policy leave it off: on a slow connection those bytes
+// count.
+func TestCSPOnDocuments(t *testing.T) {
+	baseURL := serve(t, pwa.Config{})
+	for _, path := range []string{"/", "/index.html", "/no-such-file", "/sw.js", "/icons/icon.svg"} {
+		res, _ := get(t, baseURL+path)
 		if res.Header.Get("Content-Security-Policy") != pwa.CSP {
 			t.Errorf("GET %s: Content-Security-Policy %q", path, res.Header.Get("Content-Security-Policy"))
+		}
+	}
+	for _, path := range []string{"/js/app.js", "/css/app.css", "/i18n/nl.js", "/manifest.webmanifest", "/icons/icon-192.png"} {
+		res, _ := get(t, baseURL+path)
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Security-Policy") != "" {
+			t.Errorf("GET %s: %d with Content-Security-Policy %q, want 200 without", path, res.StatusCode, res.Header.Get("Content-Security-Policy"))
 		}
 	}
 
@@ -271,7 +358,7 @@ func TestSourceNotServed(t *testing.T) {
 				t.Errorf("PublicDir %q: GET %s sent the file", config.PublicDir, path)
 			}
 			// the PWA routes by hash: an unknown path is the app
-			if res.StatusCode != http.StatusOK || !bytes.Equal(body, embedded(t, "index.html")) {
+			if res.StatusCode != http.StatusOK || !bytes.Equal(withoutPreloads(body), embedded(t, "index.html")) {
 				t.Errorf("PublicDir %q: GET %s = %d, want index.html", config.PublicDir, path, res.StatusCode)
 			}
 		}

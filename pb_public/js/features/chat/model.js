@@ -9,6 +9,7 @@ import { t, intlLocale } from '../../i18n.js';
 import { pb, currentUser } from '../../pb.js';
 import { getState, setState } from '../../store.js';
 import { onRecords } from '../../topics.js';
+import { onReconnected } from '../../live.js';
 import { parseDate, fullDate } from '../../format.js';
 import { markdownToText } from '../../markdown.js';
 
@@ -275,13 +276,8 @@ export function watchChat() {
     // no live counts; the list is read again when a screen opens
     () => false
   );
-  const since = Date.now();
-  pb.realtime
-    .subscribe('PB_CONNECT', () => {
-      // events may have been missed while the stream was down (the first
-      // connect comes right after subscribing, as in Live)
-      if (Date.now() - since > 3000 && currentUser()) loadChannels().catch(() => {});
-    })
+  // events may have been missed while the stream was down
+  onReconnected(() => currentUser() && loadChannels().catch(() => {}))
     .then((unsubscribe) => {
       stopConnect = () => unsubscribe().catch(() => {});
     })

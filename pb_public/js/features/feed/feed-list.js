@@ -14,13 +14,10 @@ import { createMustReadBanner } from '../mustread/banner.js';
 import { fetchConfirmations } from '../mustread/model.js';
 import { createCompose } from './compose.js';
 import { loading, loadError, announce } from '../../components/ui.js';
-import { readThrough } from '../../offline/cache.js';
+import { remember, recall, isUnreachable } from '../../offline/cache.js';
 import { markOf } from '../../offline/mark.js';
 
 const PER_PAGE = 20;
-
-/** The most pinned posts a feed shows on top. */
-const MAX_PINNED = 20;
 
 /** @param {any} post */
 const hasFiles = (post) => Boolean(post.images?.length || post.attachments?.length);
@@ -80,20 +77,68 @@ export function createFeed({ team }) {
   const articleOf = (id) => /** @type {HTMLElement|null} */ (el.querySelector(`article[data-test=post][data-id="${CSS.escape(id)}"]`));
 
   /**
-   * Reads a page of the feed; the first page brings the pinned posts
-   * along (read apart, shown on top, and not again below).
+   * Reads a page of the feed in one request: the pinned posts first (shown
+   * on top), then the others newest first. full tells whether there may be
+   * more.
    */
   async function fetchPage(n) {
-    const [result, pinned] = await Promise.all([
-      pb.collection('posts').getList(n, PER_PAGE, { filter, sort: '-created,-id', expand: 'author,team', skipTotal: true }),
-      n === 1 ? pb.collection('posts').getList(1, MAX_PINNED, { filter: `(${filter}) && pinned = true`, sort: '-created,-id', expand: 'author,team', skipTotal: true }) : null,
-    ]);
-    const posts = result.items;
-    const pins = pinned ? pinned.items : [];
-    const all = [...pins, ...posts];
-    const [comments] = await Promise.all([fetchComments([...new Set(all.map((p) => p.id))]), fetchConfirmations(all.filter((p) => p.must_read).map((p) => p.id))]);
+    const page = await fetchPosts(n);
+    return { ...page, comments: await fetchExtras(page.all) };
+  }
+
+  /** Reads a page's posts: the pinned ones first, then the others newest first. */
+  async function fetchPosts(n) {
+    const result = await pb.collection('posts').getList(n, PER_PAGE, { filter, sort: '-pinned,-created,-id', expand: 'author,team', skipTotal: true });
+    const all = result.items;
+    return { all, pins: all.filter((p) => p.pinned), posts: all.filter((p) => !p.pinned), full: all.length === PER_PAGE };
+  }
+
+  /**
+   * Reads what a page's posts show besides themselves: their comments (one
+   * request), my confirmations of the must-reads, a file token for their
+   * files.
+   *
+   * @param {any[]} all the page's posts
+   * @returns {Promise<Map<string, any[]>>} the comments by post
+   */
+  async function fetchExtras(all) {
+    const [comments] = await Promise.all([fetchComments(all.map((p) => p.id)), fetchConfirmations(all.filter((p) => p.must_read).map((p) => p.id))]);
     fileToken = all.some(hasFiles) ? await getFileToken() : fileToken;
-    return { posts, pins, comments };
+    for (const record of [...all, ...[...comments.values()].flat()]) {
+      if (String(record.created || '') > newest) newest = String(record.created);
+    }
+    return comments;
+  }
+
+  /** the server's time of the newest post or comment read: what came later was not */
+  let newest = '';
+
+  /**
+   * Reads what was placed after the first page was read and before the
+   * subscriptions were in place: the posts and the comments (on the posts
+   * shown) newer than the newest one read. Mostly nothing, in two small
+   * answers, where reading the page again doubled the first load.
+   */
+  async function readNewer() {
+    if (live.destroyed || el.dataset.state !== 'ready') return;
+    const since = newest;
+    if (!since) return catchUp(); // an empty page: nothing to be newer than
+    const shown = [...el.querySelectorAll('article[data-test=post]')].map((a) => /** @type {HTMLElement} */ (a).dataset.id || '');
+    try {
+      const [posts, comments] = await Promise.all([
+        pb.collection('posts').getFullList({ filter: `(${filter}) && ` + pb.filter('created > {:since}', { since }), sort: 'created,id', expand: 'author,team' }),
+        fetchComments(shown, since),
+      ]);
+      if (live.destroyed) return;
+      if (posts.some(hasFiles)) fileToken = await getFileToken();
+      for (const post of posts) insertTop(post, []);
+      for (const [post, list] of comments) {
+        const article = articleOf(post);
+        if (article) for (const c of list) addComment(article, c);
+      }
+    } catch {
+      // offline again: the next reconnect reads the page again
+    }
   }
 
   /**
@@ -119,19 +164,41 @@ export function createFeed({ team }) {
     replace(status, loading(t('feed.loading')));
     try {
       // the first page is kept: offline, the feed shows it as last seen
-      const kept = await readThrough('feed/' + slug, () => fetchPage(1));
-      const { posts, pins, comments } = kept.value;
-      if (live.destroyed) return;
-      replace(markHost, markOf(kept));
-      page = 1;
-      replace(list);
-      replace(pinnedList);
-      for (const post of pins) pinnedList.append(renderPost(post, comments.get(post.id) || [], ctx()));
-      for (const post of posts) {
-        if (!articleOf(post.id)) list.append(renderPost(post, comments.get(post.id) || [], ctx()));
+      const key = 'feed/' + slug;
+      let first;
+      try {
+        first = await fetchPosts(1);
+      } catch (err) {
+        if (!isUnreachable(err)) throw err;
+        const kept = await recall(key);
+        if (!kept) throw err;
+        if (live.destroyed) return;
+        replace(markHost, markOf(kept));
+        page = 1;
+        show(kept.value.first, kept.value.comments);
+        moreButton.hidden = true;
+        el.dataset.state = 'ready';
+        return;
       }
-      moreButton.hidden = kept.savedAt > 0 || posts.length < PER_PAGE;
-      setEmptyState();
+      if (live.destroyed) return;
+      replace(markHost, null);
+      page = 1;
+      // the posts at once, their comments when they come: on a slow
+      // connection a round trip less before the first post (not when a
+      // post's files need a token first)
+      const early = !first.all.some(hasFiles) || Boolean(fileToken);
+      if (early) show(first, new Map());
+      const comments = await fetchExtras(first.all);
+      if (live.destroyed) return;
+      if (!early) show(first, comments);
+      else {
+        for (const [post, items] of comments) {
+          const article = articleOf(post);
+          if (article) for (const c of items) addComment(article, c);
+        }
+      }
+      // not waited for: a slow or blocked database never holds up a screen
+      remember(key, { first, comments });
       el.dataset.state = 'ready';
     } catch (err) {
       if (live.destroyed) return;
@@ -140,6 +207,23 @@ export function createFeed({ team }) {
     } finally {
       el.setAttribute('aria-busy', 'false');
     }
+  }
+
+  /**
+   * Shows the first page: its pinned posts on top, the others below.
+   *
+   * @param {{pins: any[], posts: any[], full: boolean}} first
+   * @param {Map<string, any[]>} comments by post
+   */
+  function show(first, comments) {
+    replace(list);
+    replace(pinnedList);
+    for (const post of first.pins) pinnedList.append(renderPost(post, comments.get(post.id) || [], ctx()));
+    for (const post of first.posts) {
+      if (!articleOf(post.id)) list.append(renderPost(post, comments.get(post.id) || [], ctx()));
+    }
+    moreButton.hidden = !first.full;
+    setEmptyState();
   }
 
   function setEmptyState() {
@@ -151,12 +235,15 @@ export function createFeed({ team }) {
     moreButton.disabled = true;
     moreButton.textContent = t('common.loading');
     try {
-      const { posts, comments } = await fetchPage(page + 1);
+      const { posts, pins, comments, full } = await fetchPage(page + 1);
       page++;
+      for (const post of pins) {
+        if (!articleOf(post.id)) pinnedList.append(renderPost(post, comments.get(post.id) || [], ctx()));
+      }
       for (const post of posts) {
         if (!articleOf(post.id)) list.append(renderPost(post, comments.get(post.id) || [], ctx()));
       }
-      moreButton.hidden = posts.length < PER_PAGE;
+      moreButton.hidden = !full;
     } catch (err) {
       announce(describeError(err).message);
       replace(status, loadError(err));
@@ -290,7 +377,7 @@ export function createFeed({ team }) {
   // A post placed after the first page was read but before the
   // subscriptions were in place would be missed: once both are done, look
   // once more.
-  Promise.all([load(), subscribed]).then(catchUp, () => {});
+  Promise.all([load(), subscribed]).then(readNewer, () => {});
 
   return {
     el,
@@ -299,17 +386,20 @@ export function createFeed({ team }) {
 }
 
 /**
- * Fetches the comments of some posts in one request, grouped by post.
+ * Fetches the comments of some posts in one request, grouped by post;
+ * with since, only those created after it.
  *
  * @param {string[]} postIds
+ * @param {string} [since] a server time ("2026-12-01 10:00:00.000Z")
  * @returns {Promise<Map<string, any[]>>}
  */
-async function fetchComments(postIds) {
+async function fetchComments(postIds, since = '') {
   /** @type {Map<string, any[]>} */
   const byPost = new Map();
   if (!postIds.length) return byPost;
   const params = Object.fromEntries(postIds.map((id, n) => ['p' + n, id]));
-  const filter = pb.filter(postIds.map((_, n) => `post = {:p${n}}`).join(' || '), params);
+  let filter = pb.filter(postIds.map((_, n) => `post = {:p${n}}`).join(' || '), params);
+  if (since) filter = `(${filter}) && ` + pb.filter('created > {:since}', { since });
   const comments = await pb.collection('comments').getFullList({ filter, sort: 'created,id', expand: 'author' });
   for (const c of comments) {
     if (!byPost.has(c.post)) byPost.set(c.post, []);

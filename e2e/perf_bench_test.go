@@ -1,0 +1,327 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"buurtplein/internal/drill"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/storage"
+	"github.com/chromedp/chromedp"
+)
+
+// The budget of issue 14 for the signed-in home screen (the organisation
+// feed) on Slow 4G with a 4x slower CPU.
+const (
+	budgetFirstLoadBytes = 150 * 1000
+	budgetFirstPost      = 4 * time.Second
+	budgetWarmStart      = 1500 * time.Millisecond
+
+	// budgetFirstLoadRequests bounds the requests of the first load: each
+	// costs a round trip of 562 ms on Slow 4G, six at a time over HTTP/1.1.
+	// 47 when it was set (54 before the icons came with the style sheets,
+	// 64 before the screens' styles and the second language were left
+	// for later): a guard against sliding back, not a goal.
+	budgetFirstLoadRequests = 48
+)
+
+// slow4G is Chromium DevTools' "Slow 4G" preset (formerly "Fast 3G").
+var slow4G = network.Conditions{Latency: 562.5, DownloadThroughput: 180000, UploadThroughput: 84375}
+
+// firstPostProbe records, in the page, when the first post of a feed is on
+// screen (performance.now(), from the start of the navigation) in
+// window.__firstPost. Injected before any script of the page runs.
+const firstPostProbe = `(() => {
+  const seen = () => {
+    const post = document.querySelector('[data-test=feed] article[data-test=post]');
+    if (!post || post.getBoundingClientRect().height === 0) return false;
+    window.__firstPost = performance.now();
+    return true;
+  };
+  new MutationObserver((_, obs) => { if (seen()) obs.disconnect(); })
+    .observe(document, { childList: true, subtree: true });
+})();`
+
+// loadFigures is what one page load of the home screen cost.
+type loadFigures struct {
+	bytes     int            // transferred over the network: headers and (compressed) bodies
+	requests  int            // every request of the page, those the worker answered too
+	network   int            // the requests that reached the network
+	firstPost time.Duration  // from the start of the navigation to the first post on screen
+	byURL     map[string]int // bytes by path
+	countURL  map[string]int // requests by path
+}
+
+func (f loadFigures) String() string {
+	return fmt.Sprintf("%.1f KB, %d requests (%d over the network), first post after %s",
+		float64(f.bytes)/1000, f.requests, f.network, f.firstPost.Round(10*time.Millisecond))
+}
+
+// largest lists the n URLs that took the most bytes, for the log.
+func (f loadFigures) largest(n int) string {
+	urls := make([]string, 0, len(f.byURL))
+	for u := range f.byURL {
+		urls = append(urls, u)
+	}
+	slices.SortFunc(urls, func(a, b string) int { return f.byURL[b] - f.byURL[a] })
+	var b strings.Builder
+	for i, u := range urls {
+		if i == n {
+			break
+		}
+		fmt.Fprintf(&b, "\n  %6.1f KB %2dx %s", float64(f.byURL[u])/1000, f.countURL[u], u)
+	}
+	return b.String()
+}
+
+// ownServer starts a server of the test's own with the demo organisation,
+// serving the PWA from the binary (as in production) or, with publicDir,
+// from that folder, and returns its base URL.
+func ownServer(t *testing.T, publicDir string) string {
+	t.Helper()
+	findChromium(t) // first: without a browser, skip before building
+	startServer(t)  // builds the binary
+	server, err := drill.Start(drill.ServerOptions{
+		Bin:       filepath.Join(srv.tmpDir, "buurtplein"),
+		DataDir:   t.TempDir(),
+		Demo:      true,
+		PublicDir: publicDir,
+		WorkDir:   t.TempDir(),
+	})
+	if err != nil {
+		t.Fatalf("starting a server of the test's own: %v\n%s", err, server.Output())
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("--- server output (%s) ---\n%s", server.URL, server.Output())
+		}
+		_ = server.Stop()
+	})
+	return server.URL
+}
+
+// signInQuietly gives the tab a session without opening the app: it signs
+// in over the API and stores the session where the PWA's client keeps it,
+// on a page of the origin that is no part of the app (the manifest). The
+// browser's HTTP cache stays empty of the app's files.
+func (p *tab) signInQuietly(email string) {
+	p.t.Helper()
+	status, auth := postJSON(p.t, p.b.baseURL+"/api/collections/users/auth-with-password", "",
+		map[string]string{"identity": email, "password": demoPassword})
+	if status != http.StatusOK {
+		p.t.Fatalf("sign in %s over the API: %d %v", email, status, auth)
+	}
+	p.open("/manifest.webmanifest")
+	session, err := json.Marshal(map[string]any{"token": auth["token"], "record": auth["record"]})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	p.do("store the session", chromedp.Evaluate[chromedp.Void](`localStorage.setItem("pocketbase_auth", `+jsString(string(session))+`)`))
+}
+
+// throttle sets Slow 4G and a 4x slower CPU on the tab (or lifts both).
+func (p *tab) throttle(on bool) {
+	p.t.Helper()
+	conditions, rate := network.Conditions{Latency: 0, DownloadThroughput: -1, UploadThroughput: -1}, 1.0
+	if on {
+		conditions, rate = slow4G, 4
+	}
+	p.do("throttle", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
+			return err
+		}
+		if _, err := cdp.Call(ctx, tg, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: []*network.Conditions{&conditions}}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, tg, emulation.SetCPUThrottlingRate, emulation.SetCPUThrottlingRateParams{Rate: rate})
+		return err
+	}))
+}
+
+// measureHome loads the app at #/feed and measures the load until the first
+// post is on screen and the network has been quiet for a second (the
+// realtime stream, which never ends, aside).
+func (p *tab) measureHome() loadFigures {
+	p.t.Helper()
+	var (
+		mu       sync.Mutex
+		urls     = map[network.RequestID]string{}
+		fromSW   = map[network.RequestID]bool{}
+		bytes    = map[network.RequestID]float64{}
+		finished = map[network.RequestID]bool{}
+		lastSeen = time.Now()
+	)
+	ctx, cancel := context.WithCancel(p.ctx)
+	defer cancel()
+	err := chromedp.Listen(ctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch ev := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			if _, ok := urls[ev.RequestID]; !ok {
+				urls[ev.RequestID] = ev.Request.URL
+			}
+		case *network.EventResponseReceived:
+			fromSW[ev.RequestID] = ev.Response.FromServiceWorker
+		case *network.EventDataReceived:
+			if !finished[ev.RequestID] {
+				bytes[ev.RequestID] += float64(ev.EncodedDataLength)
+			}
+		case *network.EventLoadingFinished:
+			finished[ev.RequestID] = true
+			bytes[ev.RequestID] = ev.EncodedDataLength
+		case *network.EventLoadingFailed:
+			finished[ev.RequestID] = true
+		default:
+			return
+		}
+		lastSeen = time.Now()
+	})
+	if err != nil {
+		p.t.Fatalf("listen to the network: %v", err)
+	}
+	p.do("watch for the first post", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: firstPostProbe})
+		return err
+	}))
+
+	p.open("/#/feed")
+	p.waitFor("see the first post", `window.__firstPost > 0`)
+	firstPost := eval[float64](p, "read when the first post showed", `window.__firstPost`)
+	for {
+		mu.Lock()
+		quiet := time.Since(lastSeen)
+		mu.Unlock()
+		if quiet > time.Second {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+
+	mu.Lock()
+	defer mu.Unlock()
+	f := loadFigures{firstPost: time.Duration(firstPost * float64(time.Millisecond)), byURL: map[string]int{}, countURL: map[string]int{}}
+	for id, u := range urls {
+		if strings.HasPrefix(u, "data:") {
+			continue
+		}
+		f.requests++
+		if fromSW[id] {
+			continue
+		}
+		f.network++
+		f.bytes += int(bytes[id])
+		if pu, err := url.Parse(u); err == nil {
+			u = pu.Path
+		}
+		f.byURL[u] += int(bytes[id])
+		f.countURL[u]++
+	}
+	return f
+}
+
+// clearSite drops the worker, its caches and the HTTP cache of the origin,
+// keeping the session in localStorage: the next load is a first load.
+func (p *tab) clearSite() {
+	p.t.Helper()
+	p.do("clear the site's caches", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, tg, network.ClearBrowserCache, cdp.Empty{}); err != nil {
+			return err
+		}
+		_, err := cdp.Call(ctx, tg, storage.ClearDataForOrigin, storage.ClearDataForOriginParams{Origin: p.b.baseURL, StorageTypes: "service_workers,cache_storage"})
+		return err
+	}))
+}
+
+// TestHomeFirstLoadBytes loads the signed-in home screen on a clean
+// browser (no worker, nothing cached) and holds it to the budget's bytes
+// and a bound on the requests: both are counts, the same on any machine.
+// The times are the benchmark's (TestHomePerfBudget).
+func TestHomeFirstLoadBytes(t *testing.T) {
+	b := newBrowserAt(t, ownServer(t, ""))
+	bram := b.tab("bram")
+	bram.signInQuietly("bram@buurtplein.test")
+	f := bram.measureHome()
+	t.Logf("first load: %s%s", f, f.largest(12))
+	if f.bytes > budgetFirstLoadBytes {
+		t.Errorf("the first load of the home screen transferred %d bytes; the budget is %d", f.bytes, budgetFirstLoadBytes)
+	}
+	if f.network > budgetFirstLoadRequests {
+		t.Errorf("the first load of the home screen made %d requests; at most %d", f.network, budgetFirstLoadRequests)
+	}
+}
+
+// TestHomePerfBudget is the browser benchmark of issue 14: the signed-in
+// home screen on Chromium's Slow 4G with a 4x slower CPU, first on a clean
+// browser (the time to the first post, the bytes, the requests), then a
+// warm start once the service worker holds the shell. Timing depends on
+// the machine, so it runs only when asked:
+//
+//	BUURTPLEIN_PERF=1 go test ./e2e -run TestHomePerfBudget -count=1 -v
+//
+// BUURTPLEIN_PERF_RUNS sets the number of runs (default 3); the median
+// counts.
+func TestHomePerfBudget(t *testing.T) {
+	if os.Getenv("BUURTPLEIN_PERF") != "1" {
+		t.Skip("a benchmark: BUURTPLEIN_PERF=1 runs it")
+	}
+	runs := 3
+	if n, err := fmt.Sscan(os.Getenv("BUURTPLEIN_PERF_RUNS"), &runs); n == 0 || err != nil || runs < 1 {
+		runs = 3
+	}
+	base := ownServer(t, "")
+
+	var cold, warm []loadFigures
+	for i := 0; i < runs; i++ {
+		b := newBrowserAt(t, base)
+		bram := b.tab("bram")
+		bram.signInQuietly("bram@buurtplein.test")
+		bram.clearSite()
+		bram.throttle(true)
+		c := bram.measureHome()
+		t.Logf("run %d, first load: %s%s", i+1, c, c.largest(8))
+
+		// the worker installs in the background; once it controls the
+		// page, a new start is served from its cache
+		bram.throttle(false)
+		bram.waitFor("see the service worker control the page", `navigator.serviceWorker.controller?.state === "activated"`)
+		bram.do("leave the app", chromedp.Navigate("about:blank"))
+		bram.throttle(true)
+		w := bram.measureHome()
+		t.Logf("run %d, warm start: %s%s", i+1, w, w.largest(8))
+		cold, warm = append(cold, c), append(warm, w)
+	}
+
+	c, w := medianRun(cold), medianRun(warm)
+	t.Logf("median of %d runs (Slow 4G, CPU 4x): first load %s; warm start %s", runs, c, w)
+	if c.bytes > budgetFirstLoadBytes {
+		t.Errorf("first load: %d bytes; the budget is %d", c.bytes, budgetFirstLoadBytes)
+	}
+	if c.firstPost >= budgetFirstPost {
+		t.Errorf("first load: the first post after %s; the budget is %s", c.firstPost, budgetFirstPost)
+	}
+	if w.firstPost >= budgetWarmStart {
+		t.Errorf("warm start: the first post after %s; the budget is %s", w.firstPost, budgetWarmStart)
+	}
+}
+
+// median returns the run with the median time to the first post.
+func medianRun(runs []loadFigures) loadFigures {
+	sorted := slices.Clone(runs)
+	slices.SortFunc(sorted, func(a, b loadFigures) int { return int(a.firstPost - b.firstPost) })
+	return sorted[len(sorted)/2]
+}
