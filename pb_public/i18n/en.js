@@ -1209,6 +1209,10 @@ export default {
     },
     fieldType: { text: 'short text', textarea: 'long text', date: 'date', number: 'number', choice: 'choice', yesno: 'yes/no' },
   },
+  // layout: a list beside its detail on tablets and desktops
+  layout: {
+    listOf: 'List: {title}',
+  },
   errors: {
     offline: 'You are offline. What you typed is kept; try again when you are back online.',
     network: 'The server cannot be reached. What you typed is kept; try again shortly.',

@@ -1210,6 +1210,10 @@ export default {
     },
     fieldType: { text: 'korte tekst', textarea: 'lange tekst', date: 'datum', number: 'getal', choice: 'keuze', yesno: 'ja/nee' },
   },
+  // layout: a list beside its detail on tablets and desktops
+  layout: {
+    listOf: 'Lijst: {title}',
+  },
   errors: {
     offline: 'Geen verbinding. Wat je typte is bewaard; probeer het opnieuw als je weer verbinding hebt.',
     network: 'De server is niet bereikbaar. Wat je typte is bewaard; probeer het zo opnieuw.',

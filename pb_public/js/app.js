@@ -13,6 +13,7 @@ import { watchNotifications, stopNotifications, refreshUnread, notificationText 
 import { watchMustRead, stopMustRead, showMustReadBadge } from './features/mustread/model.js';
 import { watchChat, stopChat, showChatBadge } from './features/chat/model.js';
 import { startOutbox } from './features/chat/outbox.js';
+import { showList, onWidthChange } from './split.js';
 
 const LOCALE_KEY = 'buurtplein.locale';
 
@@ -365,6 +366,7 @@ async function route() {
   if (current !== routing) return;
   const cleanup = screen.mount(main, { ...params, ...shellProps() });
   cleanupScreen = typeof cleanup === 'function' ? cleanup : null;
+  showList(name, shellProps());
 }
 
 function registerServiceWorker() {
@@ -478,6 +480,7 @@ function start() {
   }
 
   route();
+  onWidthChange(() => showList(parseRoute(location.hash).name, shellProps()));
   registerServiceWorker();
 }
 
