@@ -19,6 +19,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"buurtplein/internal/drill"
@@ -98,29 +99,22 @@ time, [data-test=task-due], [data-test=offer-due], .due, .avatar img {
 }
 .avatar img { visibility: hidden !important; }
 .toasts, .update-bar { display: none !important; }
-::highlight(buurtplein-clock) {
-  color: transparent;
-  background-color: #b8b8b8;
-}
 `
 
-// maskClock marks, with the CSS Custom Highlight API (no change to the
-// page's DOM), every piece of text that says when: times, dates, weekdays
-// and ages ("5 min. geleden", "zojuist"). The demo's records are made
-// relative to the server's start, so these change from run to run.
+// maskClock replaces every piece of text that says when (times, dates,
+// weekdays, ages such as "5 minuten geleden" and "zojuist") with the same
+// four blocks: the demo's records are made relative to the server's start
+// and the day it runs, so these change from run to run, and a mask of the
+// text's own width would wrap differently. It runs again before every
+// frame, for what a screen drew anew.
 const maskClock = `window.buurtpleinMaskClock = () => {
-  const when = /\b\d{1,2}:\d{2}\b|\b\d{1,2} (jan|feb|mrt|apr|mei|jun|jul|aug|sep|okt|nov|dec)[a-z]*\.?( \d{4})?|\b(ma|di|wo|do|vr|za|zo)\.? (?=\d)|\b(maan|dins|woens|donder|vrij|zater|zon)dag\b|\b\d+ (sec|seconden?|min|minuut|minuten|uur|dag|dagen|week|weken|mnd|maand|maanden)\.?( geleden)?|\bover \d+ \w+|\b(zojuist|gisteren|vandaag|morgen|eergisteren|overmorgen)\b/gi;
-  const ranges = [];
+  const when = /\b\d{1,2}:\d{2}\b|\b\d{1,2} (jan|feb|mrt|apr|mei|jun|jul|aug|sep|okt|nov|dec)[a-z]*\.?,?( \d{4})?,?|\b(ma|di|wo|do|vr|za|zo)\.? (?=\d)|\b(maan|dins|woens|donder|vrij|zater|zon)dag\b|\b\d+ (sec|seconden?|min|minuut|minuten|uur|dag|dagen|week|weken|mnd|maand|maanden)\.?( geleden)?|\bover \d+ \w+|\b(zojuist|gisteren|vandaag|morgen|eergisteren|overmorgen)\b/gi;
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    for (const m of node.data.matchAll(when)) {
-      const r = new Range();
-      r.setStart(node, m.index);
-      r.setEnd(node, m.index + m[0].length);
-      ranges.push(r);
-    }
+    if (!when.test(node.data)) continue;
+    when.lastIndex = 0;
+    node.data = node.data.replace(when, "\u2592\u2592\u2592\u2592").replace(/(\u2592{4}[ ,·]*)+\u2592{4}/g, "\u2592\u2592\u2592\u2592");
   }
-  CSS.highlights.set("buurtplein-clock", new Highlight(...ranges));
 }`
 
 // TestScreenshots photographs the main screens at a phone's, a tablet's
@@ -221,7 +215,8 @@ func startDemoServer(t *testing.T) string {
 	return s.URL
 }
 
-// prepareScreenshots sizes the page, asks for reduced motion and adds
+// prepareScreenshots sizes the page, asks for reduced motion, moves the
+// mouse out of the way and adds
 // screenshotStyle (a constructed style sheet, which the page's CSP lets
 // through, unlike a style element).
 func (p *tab) prepareScreenshots(w, h int64) {
@@ -230,6 +225,12 @@ func (p *tab) prepareScreenshots(w, h int64) {
 		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
 			Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}},
 		})
+		if err != nil {
+			return err
+		}
+		// the mouse stays where the sign-in was clicked: move it to the
+		// left edge, where nothing changes on hover
+		_, err = cdp.Call(ctx, tg, input.DispatchMouseEvent, input.DispatchMouseEventParams{Type: input.DispatchMouseEventTypeMouseMoved, X: 0, Y: float64(h) / 2})
 		return err
 	}))
 	p.do("add the screenshot style", chromedp.Evaluate[chromedp.Void](`(() => {
