@@ -61,6 +61,7 @@ type screenShot struct {
 	hash  string // the route, or "" when pick gives it
 	pick  string // a JavaScript expression for the route, evaluated on the screen before
 	ready string // a CSS selector that is there once the screen shows its data
+	list  string // a detail's list: a CSS selector of the list screen beside it from 600 px
 }
 
 // mainScreens are the screens of the screenshot test, in the order they
@@ -68,14 +69,14 @@ type screenShot struct {
 var mainScreens = []screenShot{
 	{name: "feed", hash: "#/feed", ready: `[data-test=feed][data-state=ready] [data-test=post]`},
 	{name: "tasks", hash: "#/tasks", ready: `[data-test=my-tasks][data-state=ready]`},
-	{name: "task", pick: `"#/tasks/" + document.querySelector("#main [data-test=task-card]").dataset.id`, ready: `#main [data-test=task][data-state=ready]`},
+	{name: "task", pick: `"#/tasks/" + document.querySelector("#main [data-test=task-card]").dataset.id`, ready: `#main [data-test=task][data-state=ready]`, list: `[data-test=my-tasks]`},
 	{name: "board", hash: "#/team/haarlem-noord/tasks", ready: `[data-test=board][data-state=ready] [data-test=task-card]`},
 	{name: "chat", hash: "#/chat", ready: `[data-test=chat-list][data-state=ready] [data-test=channel]`},
-	{name: "chatroom", pick: `document.querySelector("#main [data-test=channel-link]").getAttribute("href")`, ready: `#main [data-test=chat-room][data-state=ready] [data-test=message]`},
+	{name: "chatroom", pick: `document.querySelector("#main [data-test=channel-link]").getAttribute("href")`, ready: `#main [data-test=chat-room][data-state=ready] [data-test=message]`, list: `[data-test=chat-list]`},
 	{name: "wiki", hash: "#/wiki", ready: `[data-test=wiki][data-state=ready] [data-test=wiki-node]`},
-	{name: "wikipage", pick: `document.querySelector("#main [data-test=wiki-link]").getAttribute("href")`, ready: `#main [data-test=wiki-page][data-state=ready]`},
+	{name: "wikipage", pick: `document.querySelector("#main [data-test=wiki-link]").getAttribute("href")`, ready: `#main [data-test=wiki-page][data-state=ready]`, list: `[data-test=wiki]`},
 	{name: "bob", hash: "#/bob", ready: `[data-test=my-questions][data-state=ready] [data-test=question]`},
-	{name: "bobquestion", pick: `document.querySelector("#main [data-test=question] a[href^='#/bob/questions/']").getAttribute("href")`, ready: `#main [data-test=question-page][data-state=ready]`},
+	{name: "bobquestion", pick: `document.querySelector("#main [data-test=question] a[href^='#/bob/questions/']").getAttribute("href")`, ready: `#main [data-test=question-page][data-state=ready]`, list: `[data-test=my-questions]`},
 	{name: "profile", hash: "#/profile", ready: `[data-test=profile-form]`},
 	{name: "directory", hash: "#/directory", ready: `[data-test=person]`},
 }
@@ -108,7 +109,7 @@ time, [data-test=task-due], [data-test=offer-due], .due, .avatar img {
 // text's own width would wrap differently. It runs again before every
 // frame, for what a screen drew anew.
 const maskClock = `window.buurtpleinMaskClock = () => {
-  const when = /\b\d{1,2}:\d{2}\b|\b\d{1,2} (jan|feb|mrt|apr|mei|jun|jul|aug|sep|okt|nov|dec)[a-z]*\.?,?( \d{4})?,?|\b(ma|di|wo|do|vr|za|zo)\.? (?=\d)|\b(maan|dins|woens|donder|vrij|zater|zon)dag\b|\b\d+ (sec|seconden?|min|minuut|minuten|uur|dag|dagen|week|weken|mnd|maand|maanden)\.?( geleden)?|\bover \d+ \w+|\b(zojuist|gisteren|vandaag|morgen|eergisteren|overmorgen)\b/gi;
+  const when = /\b\d{1,2}:\d{2}\b|\b\d{1,2} (jan|feb|mrt|apr|mei|jun|jul|aug|sep|okt|nov|dec)[a-z]*\.?,?( \d{4})?,?|\b(ma|di|wo|do|vr|za|zo)\.? (?=\d)|\b(maan|dins|woens|donder|vrij|zater|zon)dag\b|\b\d+ (seconden|seconde|sec|minuten|minuut|min|uur|dagen|dag|weken|week|maanden|maand|mnd)\b\.?( geleden)?|\bover \d+ \w+|\b(zojuist|gisteren|vandaag|morgen|eergisteren|overmorgen)\b/gi;
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     if (!when.test(node.data)) continue;
@@ -157,6 +158,7 @@ func TestScreenshots(t *testing.T) {
 				}
 				p.goTo(hash)
 				p.waitVisible("see the screen "+s.name, s.ready)
+				p.checkSplit(s, size.w)
 				got := p.steadyScreenshot(s.name)
 				file := filepath.Join(screensDir, fmt.Sprintf("%s-%dx%d.png", s.name, size.w, size.h))
 				if *updateScreens {
@@ -168,6 +170,22 @@ func TestScreenshots(t *testing.T) {
 				compareScreenshot(t, file, got, artifactDir)
 			}
 		})
+	}
+}
+
+// checkSplit checks the layout of a screen: a detail shows its list beside
+// it from 600 px, with the link to the detail marked as the current page;
+// a phone and the other screens have no list pane.
+func (p *tab) checkSplit(s screenShot, width int64) {
+	p.t.Helper()
+	if s.list == "" || width < 600 {
+		p.waitFor(s.name+" without a list pane", `document.getElementById("app-list").hidden && !document.querySelector(".layout.split")`)
+		return
+	}
+	p.waitVisible(s.name+": its list beside it", "#app-list "+s.list)
+	p.waitFor(s.name+": the list marks the open item", `[...document.querySelectorAll('#app-list a[aria-current=page]')].some(a => a.getAttribute("href") === location.hash)`)
+	if n := eval[int](p, "count the detail screens", `document.querySelectorAll("#main `+s.list+`").length`); n != 0 {
+		p.t.Errorf("%s: the list %s is in the main area too (%d)", s.name, s.list, n)
 	}
 }
 
