@@ -10,7 +10,7 @@
 // its live subscriptions); the link of the detail shown is marked
 // aria-current="page".
 
-import { t } from './i18n.js';
+import { t, getLocale } from './i18n.js';
 import { parseRoute } from './routes.js';
 
 /** the width from which a list and its detail fit side by side (css/app.css: .layout.split) */
@@ -27,14 +27,19 @@ export const SPLITS = {
   task: '#/tasks',
   chatroom: '#/chat',
   wikipage: '#/wiki',
-  bobquestion: async () => ((await import('./features/bob/model.js')).isBOBStaff() ? '#/bob/desk' : '#/bob'),
+  bobquestion: async () => {
+    const bob = await import('./features/bob/model.js');
+    await bob.membershipsKnown(); // "Vraag het BOB" sends BOB's staff to their desk
+    return bob.isBOBStaff() ? '#/bob/desk' : '#/bob';
+  },
 };
 
 const pane = /** @type {HTMLElement} */ (document.getElementById('app-list'));
 const layout = /** @type {HTMLElement} */ (pane?.parentElement);
 
-/** the list's hash now in the pane, "" when it is empty */
+/** the list's hash now in the pane, "" when it is empty, and its language */
 let shownList = '';
+let shownLocale = '';
 /** @type {(() => void)|null} */
 let cleanupList = null;
 /** counts the calls, so a list whose module arrives late is shown only if still wanted */
@@ -57,7 +62,7 @@ export async function showList(name, props) {
   const entry = SPLITS[name];
   const hash = entry && matchMedia(WIDE).matches ? (typeof entry === 'function' ? await entry() : entry) : '';
   if (call !== current) return;
-  if (hash !== shownList) {
+  if (hash !== shownList || (hash && getLocale() !== shownLocale)) {
     clearList();
     if (hash) await mountList(hash, props, call);
   }
@@ -96,6 +101,7 @@ async function mountList(hash, props, call) {
   }
   if (call !== current) return;
   shownList = hash;
+  shownLocale = getLocale();
   pane.dataset.screen = name;
   pane.setAttribute('aria-label', t('layout.listOf', { title: t('titles.' + name) }));
   pane.hidden = false;
