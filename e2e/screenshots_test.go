@@ -125,7 +125,10 @@ const maskClock = `window.buurtpleinMaskClock = () => {
 // data are the same on every run; what changes with the clock is masked.
 // On a difference it writes the actual image and a diff (differing pixels
 // red) to a temporary folder and names it; -update writes the actual
-// images as the expected ones.
+// images as the expected ones. Besides the pixels it checks the layout's
+// rules: a detail's list beside it from 600 px with the open item marked,
+// no list pane on a phone, and the pane going and coming back when a
+// tablet is turned to a phone's width and back.
 func TestScreenshots(t *testing.T) {
 	findChromium(t)
 	requireDejaVu(t)
@@ -151,10 +154,14 @@ func TestScreenshots(t *testing.T) {
 			p := newBrowserAt(t, startDemoServer(t)).tab("anna")
 			p.signIn("anna@buurtplein.test", "Anna de Vries")
 			p.prepareScreenshots(size.w, size.h)
+			task := ""
 			for _, s := range mainScreens {
 				hash := s.hash
 				if hash == "" {
 					hash = eval[string](p, "find the route of "+s.name, s.pick)
+				}
+				if s.name == "task" {
+					task = hash
 				}
 				p.goTo(hash)
 				p.waitVisible("see the screen "+s.name, s.ready)
@@ -169,8 +176,25 @@ func TestScreenshots(t *testing.T) {
 				}
 				compareScreenshot(t, file, got, artifactDir)
 			}
+			if size.w >= 600 {
+				p.checkTurned(task, size.w, size.h)
+			}
 		})
 	}
+}
+
+// checkTurned turns the tablet or narrows the window to a phone's width on
+// a task: the list beside it goes, and comes back when the screen is wide
+// again.
+func (p *tab) checkTurned(task string, w, h int64) {
+	p.t.Helper()
+	p.goTo(task)
+	p.waitVisible("see the task with my tasks beside it", `#app-list [data-test=my-tasks]`)
+	p.do("narrow the screen", chromedp.EmulateViewport(360, 780))
+	p.waitFor("the list pane gone on a phone's width", `document.getElementById("app-list").hidden && !document.querySelector(".layout.split") && !document.querySelector("[data-test=my-tasks]")`)
+	p.waitVisible("still see the task", `#main [data-test=task][data-state=ready]`)
+	p.do("widen the screen again", chromedp.EmulateViewport(w, h))
+	p.waitVisible("see my tasks beside the task again", `#app-list [data-test=my-tasks]`)
 }
 
 // checkSplit checks the layout of a screen: a detail shows its list beside
