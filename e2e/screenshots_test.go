@@ -234,11 +234,8 @@ func requireDejaVu(t *testing.T) {
 // it when t ends: the shared server's data change with every other test.
 func startDemoServer(t *testing.T) string {
 	t.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	root, err := drill.ModuleRoot(wd)
+	// a test runs in its package's folder: the PWA is next to it
+	publicDir, err := filepath.Abs(filepath.Join("..", "pb_public"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +244,7 @@ func startDemoServer(t *testing.T) string {
 		Bin:       filepath.Join(srv.tmpDir, "buurtplein"),
 		DataDir:   filepath.Join(dir, "pb_data"),
 		Demo:      true,
-		PublicDir: filepath.Join(root, "pb_public"),
+		PublicDir: publicDir,
 		WorkDir:   dir,
 	})
 	if err != nil {
