@@ -1309,6 +1309,10 @@ export default {
     keepTask: 'Keep task',
     deletePost: 'Delete post',
   },
+  // layout: a list beside its detail on tablets and desktops
+  layout: {
+    listOf: 'List: {title}',
+  },
   errors: {
     offline: 'You are offline. What you typed is kept; try again when you are back online.',
     network: 'The server cannot be reached. What you typed is kept; try again shortly.',

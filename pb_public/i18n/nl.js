@@ -1310,6 +1310,10 @@ export default {
     keepTask: 'Taak houden',
     deletePost: 'Bericht verwijderen',
   },
+  // layout: a list beside its detail on tablets and desktops
+  layout: {
+    listOf: 'Lijst: {title}',
+  },
   errors: {
     offline: 'Geen verbinding. Wat je typte is bewaard; probeer het opnieuw als je weer verbinding hebt.',
     network: 'De server is niet bereikbaar. Wat je typte is bewaard; probeer het zo opnieuw.',

@@ -18,6 +18,7 @@ import { startOutbox } from './offline/outbox.js';
 import { outboxMark, signOutAsking } from './offline/outbox-mark.js';
 import { readThrough } from './offline/cache.js';
 import { showOfflineBanner } from './offline/mark.js';
+import { showList, onWidthChange } from './split.js';
 
 const LOCALE_KEY = 'buurtplein.locale';
 
@@ -391,6 +392,7 @@ async function route() {
   if (current !== routing) return;
   const cleanup = screen.mount(main, { ...params, ...shellProps() });
   cleanupScreen = typeof cleanup === 'function' ? cleanup : null;
+  showList(name, shellProps());
 }
 
 function start() {
@@ -479,6 +481,9 @@ function start() {
     const later = window.requestIdleCallback || ((fn) => setTimeout(fn, 1000));
     later(() => import('./install.js').then((m) => m.startInstall()).catch(() => {}), { timeout: 5000 });
   });
+  route();
+  onWidthChange(() => showList(parseRoute(location.hash).name, shellProps()));
+  registerServiceWorker();
 }
 
 start();
