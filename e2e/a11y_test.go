@@ -140,6 +140,9 @@ func a11yGroups() []a11yGroup {
 			{"#/directory", "[data-test=person]", ""},
 			{"#/profile", "", ""},
 			{"#/notifications", "", ""},
+			// a notification that is not (or no longer) there
+			{"#/notifications/nonotification1", "[data-test=push-open]:not([data-state=loading])", ""},
+			{"#/outbox", "[data-test=outbox][data-state=ready]", ""},
 			{"#/search", "", ""},
 			{"#/search/buurt", "", ""},
 		}},

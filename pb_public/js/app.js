@@ -4,7 +4,7 @@
 
 import { h, replace } from './dom.js';
 import { t, loadLocale, getLocale } from './i18n.js';
-import { pb, currentUser, onSessionEnded, revokeSession, retryRevoke, cleanUpSession } from './pb.js';
+import { pb, currentUser, onSessionEnded, revokeSession, retryRevoke, cleanUpSession, onSessionCleanup } from './pb.js';
 import { getState, setState, subscribe } from './store.js';
 import { onRecords } from './topics.js';
 import { avatar, toast, loadError } from './components/ui.js';
@@ -13,14 +13,34 @@ import { loadStyles, featureOf } from './styles.js';
 import { watchNotifications, stopNotifications, refreshUnread, notificationText } from './features/notifications/unread.js';
 import { watchMustRead, stopMustRead, showMustReadBadge } from './features/mustread/model.js';
 import { watchChat, stopChat, showChatBadge } from './features/chat/model.js';
-import './features/push/push.js'; // a session's end takes this browser's push subscription along
 import { startOutbox } from './offline/outbox.js';
 import { outboxMark, signOutAsking } from './offline/outbox-mark.js';
 import { readThrough } from './offline/cache.js';
 import { showOfflineBanner } from './offline/mark.js';
-import { showList, onWidthChange } from './split.js';
 
 const LOCALE_KEY = 'buurtplein.locale';
+
+// a session's end takes this browser's push subscription along; the push
+// module loads then, not with the app (the token is read now, before the
+// auth store is cleared)
+onSessionCleanup(() => {
+  const token = pb.authStore.token;
+  if (!('serviceWorker' in navigator)) return;
+  return import('./features/push/push.js').then((m) => m.endPush(token));
+});
+
+// the list beside a detail (js/split.js) is for tablets and desktops: its
+// module loads once the window is that wide, not on a phone
+const WIDE = matchMedia('(min-width: 600px)');
+/** @type {Promise<any>|null} */
+let split = null;
+
+function showSplit() {
+  if (!split && !WIDE.matches) return;
+  split ||= import('./split.js');
+  const name = parseRoute(location.hash).name;
+  split.then((m) => m.showList(name, shellProps())).catch(() => {});
+}
 
 /** @type {(() => void)|null} */
 let cleanupScreen = null;
@@ -150,13 +170,18 @@ function sessionEnded() {
   navigate('#/login');
 }
 
+/** iconURL is the page's own icon link (with its version): the logo is then no second download. */
+function iconURL() {
+  return /** @type {HTMLLinkElement|null} */ (document.querySelector('link[rel=icon][type="image/svg+xml"]'))?.href || 'icons/icon.svg';
+}
+
 function renderHeader() {
   const { user, memberships, route } = getState();
   const brand = h(
     'a',
     { class: 'brand', href: user ? '#/feed' : '#/login' },
     // the logo is the link's name: on a phone it shows alone
-    h('img', { src: 'icons/icon.svg', alt: t('app.name'), width: 32, height: 32 }),
+    h('img', { src: iconURL(), alt: t('app.name'), width: 32, height: 32 }),
     h('span', { 'aria-hidden': 'true' }, t('app.name'))
   );
   if (!user) {
@@ -392,7 +417,7 @@ async function route() {
   if (current !== routing) return;
   const cleanup = screen.mount(main, { ...params, ...shellProps() });
   cleanupScreen = typeof cleanup === 'function' ? cleanup : null;
-  showList(name, shellProps());
+  showSplit();
 }
 
 function start() {
@@ -481,9 +506,7 @@ function start() {
     const later = window.requestIdleCallback || ((fn) => setTimeout(fn, 1000));
     later(() => import('./install.js').then((m) => m.startInstall()).catch(() => {}), { timeout: 5000 });
   });
-  route();
-  onWidthChange(() => showList(parseRoute(location.hash).name, shellProps()));
-  registerServiceWorker();
+  WIDE.addEventListener('change', showSplit);
 }
 
 start();

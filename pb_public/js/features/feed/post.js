@@ -13,7 +13,6 @@ import { describeError } from '../../errors.js';
 import { avatar, errorLine, showError, markFields, toast, announce } from '../../components/ui.js';
 import { attachMentions } from './mention.js';
 import { submit as sendWrite } from '../../offline/outbox.js';
-import { confirmDialog } from '../../components/dialog.js';
 import { isPending, confirmedAt, confirmRead, isBob, maySeePostReaders, readersRoute } from '../mustread/model.js';
 
 /** each article's post and context, for the parts that change by themselves (must-read state) */
@@ -500,7 +499,8 @@ export function refreshImageLinks(node, token) {
   }
 }
 
-function deletePost(post) {
+async function deletePost(post) {
+  const { confirmDialog } = await import('../../components/dialog.js');
   confirmDialog({
     title: t('a11y.deletePost'),
     body: t('post.confirmDelete'),

@@ -10,7 +10,7 @@
 // (the server also deletes every subscription of a person whose sessions
 // end: signing out ends them everywhere).
 
-import { pb, currentUser, onSessionCleanup } from '../../pb.js';
+import { pb, currentUser } from '../../pb.js';
 import { t, has, getLocale } from '../../i18n.js';
 
 /** The Cache API cache the worker reads the words from (sw.js). */
@@ -148,10 +148,16 @@ async function deleteRows(endpoint, token) {
   }
 }
 
-// a device may be shared: a session that ends takes this browser's
-// subscription and the worker's words along
-onSessionCleanup(async () => {
-  const token = pb.authStore.token; // read before the auth store is cleared
+/**
+ * Takes this browser's subscription and the worker's words off the device
+ * when a session ends here (a device may be shared). The shell calls it
+ * from its session cleanup, with the token read before the auth store was
+ * cleared.
+ *
+ * @param {string} token the ended session's token
+ * @returns {Promise<void>}
+ */
+export async function endPush(token) {
   if (!pushSupported()) return;
   const registration = await navigator.serviceWorker.getRegistration();
   const subscription = await registration?.pushManager.getSubscription();
@@ -162,7 +168,7 @@ onSessionCleanup(async () => {
     await subscription.unsubscribe();
   }
   if ('caches' in window) await caches.delete(TEXTS_CACHE);
-});
+}
 
 function sameKey(subscription, key) {
   const current = subscription.options?.applicationServerKey;
