@@ -45,7 +45,7 @@ func TestOutboxOfflineExactlyOnce(t *testing.T) {
 		p.page.open("/#/tasks/" + p.task)
 		p.page.waitVisible("see the task, live", fmt.Sprintf(`[data-test=task][data-id=%q][data-state=ready][data-live=true]`, p.task))
 		p.page.do("open the handover form", chromedp.Click(chromedp.CSS(`[data-test=task-handover] > summary`)))
-		p.page.waitFor("see anna among the colleagues", fmt.Sprintf(`document.querySelector('form[data-test=handover-form] select[name=to_user] option[value=%q]') != null`, annaAPI.userId))
+		p.page.waitFor("see anna among the colleagues", fmt.Sprintf(`document.querySelector('[data-test=task-handover][open] form[data-test=handover-form] select[name=to_user] option[value=%q]') != null`, annaAPI.userId))
 	}
 
 	for _, p := range []*tab{chat, pageA, pageB} {
@@ -66,8 +66,7 @@ func TestOutboxOfflineExactlyOnce(t *testing.T) {
 		p.do("offer the task to anna offline",
 			chromedp.SetValue(chromedp.CSS(handover+` select[name=to_user]`), annaAPI.userId),
 			chromedp.SendKeys(chromedp.CSS(handover+` textarea[name=note]`), "Zonder verbinding aangeboden"),
-			// by script: the task's action bar may cover the form on a phone
-			chromedp.Evaluate[chromedp.Void](`document.querySelector(`+jsString(handover+` [data-test=handover-submit]`)+`).click()`),
+			chromedp.Click(chromedp.CSS(handover+` [data-test=handover-submit]`)),
 		)
 		// one device, one outbox: the mark counts the writes of every page
 		p.waitFor(fmt.Sprintf("see %d writes waiting in the header", i+2), fmt.Sprintf(`document.querySelector("[data-test=outbox-mark]")?.dataset.count === "%d"`, i+2))

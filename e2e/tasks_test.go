@@ -53,9 +53,14 @@ func TestTaskHandoverLive(t *testing.T) {
 	// bram offers it to anna, with a note
 	bram.goTo("#/tasks/" + taskId)
 	bram.waitVisible("see the task", fmt.Sprintf(`[data-test=task][data-id=%q][data-state=ready]`, taskId))
+	// on a phone the summary sits above the pinned action bar: the tap
+	// opens the fold, it does not start the task
 	bram.do("open the handover form", chromedp.Click(chromedp.CSS(`[data-test=task-handover] > summary`)))
-	handover := `form[data-test=handover-form]`
+	handover := `[data-test=task-handover][open] form[data-test=handover-form]`
 	bram.waitVisible("see the handover form", handover+` select[name=to_user]`)
+	if got := eval[string](bram, "read the task's status", `document.querySelector("[data-test=task]").dataset.status`); got != "open" {
+		t.Fatalf("the task is %q after opening the handover form, want still open", got)
+	}
 	bram.do("offer the task to anna",
 		chromedp.SetValue(chromedp.CSS(handover+` select[name=to_user]`), annaId),
 		chromedp.SendKeys(chromedp.CSS(handover+` textarea[name=note]`), note),
