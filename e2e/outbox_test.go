@@ -211,6 +211,8 @@ func TestOutboxOfflinePostAndComment(t *testing.T) {
 	title := fmt.Sprintf("E2E offline geplaatst %d", stamp)
 	compose := feed + ` form[data-test=compose]`
 	bram.do("write a post offline",
+		// on a phone the form is one line until it is used
+		chromedp.Click(chromedp.CSS(compose+" textarea[name=body]")),
 		chromedp.SendKeys(chromedp.CSS(compose+" input[name=title]"), title),
 		chromedp.SendKeys(chromedp.CSS(compose+" textarea[name=body]"), "Geschreven in de auto."),
 		chromedp.Evaluate[chromedp.Void](`document.querySelector(`+jsString(compose)+`).requestSubmit()`),

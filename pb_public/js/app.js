@@ -16,7 +16,6 @@ import { watchChat, stopChat, showChatBadge } from './features/chat/model.js';
 import { startOutbox } from './offline/outbox.js';
 import { outboxMark, signOutAsking } from './offline/outbox-mark.js';
 import { readThrough } from './offline/cache.js';
-import { showOfflineBanner } from './offline/mark.js';
 
 const LOCALE_KEY = 'buurtplein.locale';
 
@@ -344,11 +343,26 @@ function renderNav() {
   shell.nav.querySelector('.nav-main .active')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
 }
 
+/** the offline marks' module, loaded the first time the app is offline */
+/** @type {Promise<any>|null} */
+let offlineMarks = null;
+
+/** showBanner shows or hides the offline banner, worded by js/offline/mark.js. */
+function showBanner() {
+  shell.banner.dataset.test = 'offline-banner';
+  if (getState().online && !offlineMarks) {
+    shell.banner.hidden = true;
+    return;
+  }
+  offlineMarks ||= import('./offline/mark.js');
+  offlineMarks.then((m) => m.showOfflineBanner(shell.banner)).catch(() => {});
+}
+
 function renderChrome() {
   renderHeader();
   renderNav();
   shell.skip.textContent = t('app.skip');
-  showOfflineBanner(shell.banner);
+  showBanner();
 }
 
 /**
@@ -437,7 +451,7 @@ function start() {
       renderHeader();
       renderNav();
     }
-    if (changed.includes('online')) showOfflineBanner(shell.banner);
+    if (changed.includes('online')) showBanner();
     if (changed.includes('unread')) updateBell();
     if (changed.includes('mustread')) showMustReadBadge(shell.nav);
     if (changed.includes('chatUnread')) showChatBadge(shell.nav);

@@ -6,7 +6,6 @@
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { getState, subscribe } from '../store.js';
-import { confirmDialog } from '../components/dialog.js';
 import { toast } from '../components/ui.js';
 import { onOutbox } from './outbox.js';
 
@@ -65,12 +64,13 @@ export function signOutAsking(signOut) {
       signOut();
       return;
     }
-    confirmDialog({
+    // the dialog's module loads when it is needed, not with the app
+    import('../components/dialog.js').then(({ confirmDialog }) => confirmDialog({
       title: t('outbox.signOutTitle'),
       body: t('outbox.signOutBody', { n: waiting }),
       yes: t('outbox.signOutYes'),
       test: 'outbox-signout',
       onYes: async () => signOut(),
-    });
+    }));
   };
 }

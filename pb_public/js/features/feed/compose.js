@@ -7,7 +7,7 @@ import { t } from '../../i18n.js';
 import { currentUser } from '../../pb.js';
 import { describeError } from '../../errors.js';
 import { errorLine, showError, markFields, toast } from '../../components/ui.js';
-import { attachMentions } from './mention.js';
+import { attachMentionsOnUse } from './mention-on-use.js';
 import { submit as sendWrite } from '../../offline/outbox.js';
 import { isBob } from '../mustread/model.js';
 import { membershipOf } from '../../store.js';
@@ -111,7 +111,7 @@ export function createCompose({ team, onCreated }) {
   form.addEventListener('input', unfold);
 
   // the colleagues who may read it: the team's for a team post, anyone's otherwise
-  attachMentions(/** @type {HTMLTextAreaElement} */ (form.elements.namedItem('body')), () => {
+  attachMentionsOnUse(/** @type {HTMLTextAreaElement} */ (form.elements.namedItem('body')), () => {
     const visibility = /** @type {HTMLSelectElement|null} */ (form.elements.namedItem('visibility'));
     return team && (!visibility || visibility.value === 'team') ? team.id : '';
   });

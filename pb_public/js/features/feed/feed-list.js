@@ -15,7 +15,6 @@ import { fetchConfirmations } from '../mustread/model.js';
 import { createCompose } from './compose.js';
 import { loading, loadError, announce } from '../../components/ui.js';
 import { remember, recall, isUnreachable } from '../../offline/cache.js';
-import { markOf } from '../../offline/mark.js';
 
 const PER_PAGE = 20;
 
@@ -172,6 +171,8 @@ export function createFeed({ team }) {
         if (!isUnreachable(err)) throw err;
         const kept = await recall(key);
         if (!kept) throw err;
+        // the marks' module loads when something kept is shown
+        const { markOf } = await import('../../offline/mark.js');
         if (live.destroyed) return;
         replace(markHost, markOf(kept));
         page = 1;

@@ -11,7 +11,7 @@ import { renderMarkdown } from '../../markdown.js';
 import { parseDate, relativeTime, fullDate } from '../../format.js';
 import { describeError } from '../../errors.js';
 import { avatar, errorLine, showError, markFields, toast, announce } from '../../components/ui.js';
-import { attachMentions } from './mention.js';
+import { attachMentionsOnUse } from './mention-on-use.js';
 import { submit as sendWrite } from '../../offline/outbox.js';
 import { isPending, confirmedAt, confirmRead, isBob, maySeePostReaders, readersRoute } from '../mustread/model.js';
 
@@ -336,7 +336,7 @@ function editPost(content, post, ctx) {
       h('div', { class: 'form-actions' }, cancel, save)
     )
   );
-  attachMentions(body, () => (post.visibility === 'organisation' ? '' : post.team || ''));
+  attachMentionsOnUse(body, () => (post.visibility === 'organisation' ? '' : post.team || ''));
 
   const back = () => {
     fillContent(content, post, ctx);
@@ -566,7 +566,7 @@ function editComment(li, main, comment) {
   );
   const article = li.closest('article');
   const post = article ? postOf(article) : null;
-  attachMentions(textarea, () => (post && post.visibility !== 'organisation' ? post.team || '' : ''));
+  attachMentionsOnUse(textarea, () => (post && post.visibility !== 'organisation' ? post.team || '' : ''));
 
   const back = () => {
     form.replaceWith(main);
@@ -658,7 +658,7 @@ function commentForm(post) {
     button
   );
   // colleagues who may read the post: its team's, or anyone's
-  attachMentions(/** @type {HTMLTextAreaElement} */ (textarea), () => (post.visibility !== 'organisation' ? post.team || '' : ''));
+  attachMentionsOnUse(/** @type {HTMLTextAreaElement} */ (textarea), () => (post.visibility !== 'organisation' ? post.team || '' : ''));
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
