@@ -16,6 +16,8 @@ const USES = {
   feed: ['mustread'],
   teams: ['feed', 'mustread'],
   wiki: ['feed', 'mustread'],
+  // my tasks' links to the team boards are the teams list's rows
+  tasks: ['teams'],
   bob: ['tasks'],
   chat: ['bob', 'tasks'],
 };
