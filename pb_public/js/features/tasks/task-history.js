@@ -77,13 +77,16 @@ export function withoutNoise(events, nameOf = () => '') {
   /** @type {{ev: any, text: string}[]} */
   const lines = [];
   for (let i = 0; i < events.length; i++) {
-    const ev = events[i];
-    const next = events[i + 1];
+    let ev = events[i];
+    let next = events[i + 1];
+    // two events of one save may come in either order (the same moment)
+    if (ev.kind === 'assigned' && next?.kind === 'created') [ev, next] = [next, ev];
     if (ev.kind === 'created' && next?.kind === 'assigned' && next.actor === ev.actor && sameMoment(ev.created, next.created)) {
       lines.push({ ev, text: describeCreated(ev, next, nameOf) });
       i++;
       continue;
     }
+    ev = events[i];
     lines.push({ ev, text: describeEvent(ev, nameOf) });
   }
   return lines;
