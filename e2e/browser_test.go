@@ -61,6 +61,7 @@ func findChromium(t testing.TB) string {
 type browser struct {
 	t        *testing.T
 	baseURL  string
+	api      string // where the test's own API calls go, when not baseURL (behind an HTTPS front)
 	ctx      context.Context // the browser's first chromedp context
 	deadline time.Time       // no step may wait past this
 }
@@ -73,8 +74,9 @@ func newBrowser(t *testing.T) *browser {
 	return newBrowserAt(t, startServer(t))
 }
 
-// newBrowserAt is [newBrowser] for another server, at baseURL.
-func newBrowserAt(t *testing.T, baseURL string) *browser {
+// newBrowserAt is [newBrowser] for another server, at baseURL, with
+// Chromium's extra flags, if any.
+func newBrowserAt(t *testing.T, baseURL string, extra ...chromedp.ExecAllocatorOption) *browser {
 	t.Helper()
 	execPath := findChromium(t)
 
@@ -93,6 +95,7 @@ func newBrowserAt(t *testing.T, baseURL string) *browser {
 		chromedp.WindowSize(viewportWidth, viewportHeight),
 		chromedp.CombinedOutput(&chromeOut),
 	)
+	opts = append(opts, extra...)
 
 	// the hard stop: past it Chromium is killed, whatever a step is doing
 	start := time.Now()
@@ -116,6 +119,14 @@ func newBrowserAt(t *testing.T, baseURL string) *browser {
 		t.Fatalf("starting %s: %v\n%s", execPath, err, chromeOut.String())
 	}
 	return &browser{t: t, baseURL: baseURL, ctx: ctx, deadline: start.Add(scenarioTimeout)}
+}
+
+// apiURL is where the test's own API calls go: the server itself.
+func (b *browser) apiURL() string {
+	if b.api != "" {
+		return b.api
+	}
+	return b.baseURL
 }
 
 // tab is one user's page in its own browser context.

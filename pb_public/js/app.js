@@ -8,7 +8,7 @@ import { pb, currentUser, onSessionEnded, revokeSession, retryRevoke, cleanUpSes
 import { getState, setState, subscribe } from './store.js';
 import { onRecords } from './topics.js';
 import { avatar, toast, loadError } from './components/ui.js';
-import { parseRoute } from './routes.js';
+import { parseRoute, moduleOf } from './routes.js';
 import { loadStyles, featureOf } from './styles.js';
 import { watchNotifications, stopNotifications, refreshUnread, notificationText } from './features/notifications/unread.js';
 import { watchMustRead, stopMustRead, showMustReadBadge } from './features/mustread/model.js';
@@ -391,6 +391,52 @@ function shellProps() {
   };
 }
 
+/** what each screen imports beyond the shell, listed by the server in index.html */
+const SCREEN_MODULES = readScreenModules();
+
+/** @returns {Object<string, string[]>} */
+function readScreenModules() {
+  try {
+    return JSON.parse(document.getElementById('screen-modules')?.textContent || '{}');
+  } catch {
+    return {}; // the page as written, without the server's list: the imports find their way
+  }
+}
+
+/** @type {Set<string>} */
+const preloaded = new Set();
+
+/**
+ * Asks for a screen's modules and styles at once: without it the browser
+ * learns of a module only when the one importing it has arrived, a round
+ * trip per level of imports on a slow connection.
+ *
+ * @param {import('./routes.js').RouteDef} def
+ */
+function preloadScreen(def) {
+  const module = moduleOf(def);
+  for (const name of [module, ...(SCREEN_MODULES[module] || [])]) {
+    if (!name || preloaded.has(name)) continue;
+    preloaded.add(name);
+    document.head.append(h('link', { rel: 'modulepreload', href: name }));
+  }
+  loadStyles(featureOf(def));
+}
+
+/**
+ * Returns the route the app opens on, as route() will send it: the
+ * sign-in screen for the signed-out, the home screen for a signed-in
+ * person on none or on the sign-in screen.
+ *
+ * @param {any} user
+ */
+function firstRoute(user) {
+  const { name, def } = parseRoute(location.hash);
+  if (!user && !def?.signedOut) return parseRoute('#/login').def;
+  if (user && (name === 'login' || !def)) return parseRoute('#/feed').def;
+  return def;
+}
+
 /** counts the routings, so a screen whose module arrives late is shown only if it is still wanted */
 let routing = 0;
 
@@ -421,6 +467,7 @@ async function route() {
 
   let screen;
   try {
+    preloadScreen(def);
     [screen] = await Promise.all([def.load(), loadStyles(featureOf(def))]);
   } catch (err) {
     // a module that does not load: offline before the app was kept, or a
@@ -437,6 +484,14 @@ async function route() {
 function start() {
   const localeReady = loadLocale(currentUser()?.locale || localStorage.getItem(LOCALE_KEY) || 'nl');
   setState({ user: currentUser() });
+
+  // the first screen's modules and first data are on their way while the
+  // language loads
+  const first = firstRoute(currentUser());
+  if (first) {
+    preloadScreen(first);
+    if (currentUser()) first.early?.();
+  }
 
   // a team left while the stream was down would make the server refuse
   // every topic on reconnect: read the teams again, so its topic goes

@@ -8,6 +8,8 @@
 // (":slug" → props.slug) and what the shell offers every screen (see
 // ShellProps in app.js).
 
+import { readEarly } from './features/feed/first-page.js';
+
 /**
  * @typedef {Object} RouteDef
  * @property {string} name the screen's name: its title is titles.<name>
@@ -18,6 +20,8 @@
  * @property {boolean} [signedOut] shown without a session (the others
  *   send the signed-out to #/login)
  * @property {() => Promise<{mount: (el: HTMLElement, props: any) => any}>} load
+ * @property {() => void} [early] asks for what the screen shows first, when
+ *   the app starts on it: the request travels while the screen's modules load
  */
 
 /** @type {RouteDef[]} */
@@ -27,7 +31,8 @@ export const ROUTES = [
   { name: 'reset', path: 'reset-password/:token?', signedOut: true, load: () => import('./features/account/reset.js') },
   { name: 'profile', path: 'profile', tab: 'profile', load: () => import('./features/account/profile.js') },
 
-  { name: 'feed', path: 'feed', tab: 'feed', load: () => import('./features/feed/feed.js') },
+  // the home screen: its first posts are asked for at start
+  { name: 'feed', path: 'feed', tab: 'feed', load: () => import('./features/feed/feed.js'), early: readEarly },
   // one post: where notifications about it lead
   { name: 'post', path: 'post/:id', tab: 'feed', load: () => import('./features/feed/post-page.js') },
 
@@ -94,6 +99,18 @@ export const ROUTES = [
   { name: 'regiecase', path: 'regie/case/:id', tab: 'regie', load: () => import('./features/regie/case.js') },
   { name: 'regieaccess', path: 'regie/case/:id/access', tab: 'regie', load: () => import('./features/regie/access.js') },
 ];
+
+/**
+ * Returns the module a route's screen is loaded from, from the site's
+ * root ("js/features/feed/feed.js"): the route table's import('./…').
+ *
+ * @param {RouteDef} def
+ * @returns {string}
+ */
+export function moduleOf(def) {
+  const path = String(def.load).match(/import\('\.\/([^']+)'\)/)?.[1];
+  return path ? 'js/' + path : '';
+}
 
 /**
  * @typedef {Object} Route

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -120,10 +121,21 @@ const entryModule = "js/app.js"
 // the shell's script is asked for first.
 const preloadMarker = `  <script type="module" src="` + entryModule + `"></script>` + "\n"
 
+// dynamicImport finds a module's dynamic imports: import('./x.js'), a
+// screen or a part loaded when it is first needed.
+var dynamicImport = regexp.MustCompile(`\bimport\('([^']+)'\)`)
+
+// screenModulesID is the id of the map in index.html of what each module
+// the shell loads later imports in turn.
+const screenModulesID = "screen-modules"
+
 // preloadModules returns index.html with a <link rel="modulepreload"> for
-// every module the shell imports statically, directly or not. Without
-// them the browser learns of a module only once the one importing it has
-// arrived: on a slow connection a round trip per level of imports.
+// every module the shell imports statically, directly or not, and a map
+// from the modules the shell loads later (the screens) to the modules each
+// of those imports in turn that the shell has not: the app asks for a
+// screen's all at once when it opens the screen. Without them the browser learns
+// of a module only once the one importing it has arrived: on a slow
+// connection a round trip per level of imports.
 func preloadModules(index []byte, raw map[string][]byte) []byte {
 	at := bytes.Index(index, []byte(preloadMarker))
 	if at < 0 {
@@ -132,27 +144,61 @@ func preloadModules(index []byte, raw map[string][]byte) []byte {
 	at += len(preloadMarker)
 	var links bytes.Buffer
 	links.WriteString("  <!-- the shell's modules, listed by the server: the browser asks for them at once -->\n")
-	seen := map[string]bool{entryModule: true}
-	queue := []string{entryModule}
-	for len(queue) > 0 {
-		name := queue[0]
-		queue = queue[1:]
-		for _, m := range staticImport.FindAllSubmatch(raw[name], -1) {
-			dep := path.Join(path.Dir(name), string(m[1]))
-			if seen[dep] || raw[dep] == nil {
-				continue
-			}
-			seen[dep] = true
-			queue = append(queue, dep)
-			if !bytes.Contains(index, []byte(`href="`+dep+`"`)) {
-				fmt.Fprintf(&links, "  <link rel=\"modulepreload\" href=\"%s\">\n", dep)
-			}
+	shell := moduleClosure(entryModule, raw, nil)
+	for _, dep := range shell[1:] {
+		if !bytes.Contains(index, []byte(`href="`+dep+`"`)) {
+			fmt.Fprintf(&links, "  <link rel=\"modulepreload\" href=\"%s\">\n", dep)
 		}
 	}
+	screens, _ := json.Marshal(screenModules(shell, raw)) // strings only: no error
+	fmt.Fprintf(&links, "  <script type=\"application/json\" id=\"%s\">%s</script>\n", screenModulesID, screens)
 	out := make([]byte, 0, len(index)+links.Len())
 	out = append(out, index[:at]...)
 	out = append(out, links.Bytes()...)
 	return append(out, index[at:]...)
+}
+
+// moduleClosure returns entry and every module of the site it imports
+// statically, directly or not, in the order found, leaving out those in
+// skip and what only they import.
+func moduleClosure(entry string, raw map[string][]byte, skip map[string]bool) []string {
+	seen := map[string]bool{entry: true}
+	order := []string{entry}
+	for i := 0; i < len(order); i++ {
+		name := order[i]
+		for _, m := range staticImport.FindAllSubmatch(raw[name], -1) {
+			dep := path.Join(path.Dir(name), string(m[1]))
+			if seen[dep] || skip[dep] || raw[dep] == nil {
+				continue
+			}
+			seen[dep] = true
+			order = append(order, dep)
+		}
+	}
+	return order
+}
+
+// screenModules maps each module that the shell's modules import
+// dynamically to the modules it imports statically that the shell does
+// not; one that imports none of those is left out.
+func screenModules(shell []string, raw map[string][]byte) map[string][]string {
+	inShell := map[string]bool{}
+	for _, name := range shell {
+		inShell[name] = true
+	}
+	screens := map[string][]string{}
+	for _, name := range shell {
+		for _, m := range dynamicImport.FindAllSubmatch(raw[name], -1) {
+			screen := path.Join(path.Dir(name), string(m[1]))
+			if raw[screen] == nil || inShell[screen] {
+				continue
+			}
+			if deps := moduleClosure(screen, raw, inShell)[1:]; len(deps) > 0 {
+				screens[screen] = deps
+			}
+		}
+	}
+	return screens
 }
 
 // newFile hashes body and compresses it when that makes it smaller.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"io/fs"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -114,7 +116,7 @@ func withoutPreloads(body []byte) []byte {
 }
 
 // generated matches what the server adds to index.html.
-var generated = regexp.MustCompile(`  <!-- the shell's modules, listed by the server[^\n]*\n(  <link rel="modulepreload" href="[^"]+">\n)*`)
+var generated = regexp.MustCompile(`  <!-- the shell's modules, listed by the server[^\n]*\n(  <link rel="modulepreload" href="[^"]+">\n)*  <script type="application/json" id="screen-modules">[^\n]*</script>\n`)
 
 // TestModulesPreloaded checks that index.html asks for the shell's static
 // imports at once, after the shell's script and each once, and for no
@@ -146,6 +148,32 @@ func TestModulesPreloaded(t *testing.T) {
 	}
 	if bytes.Index(index, []byte(`src="js/app.js"`)) > bytes.Index(index, []byte(`href="js/dom.js"`)) {
 		t.Error("the preloads come before the shell's own script")
+	}
+
+	// the screens' modules: what each imports beyond the shell
+	m := regexp.MustCompile(`<script type="application/json" id="screen-modules">([^<]*)</script>`).FindSubmatch(index)
+	if m == nil {
+		t.Fatal("index.html has no map of the screens' modules")
+	}
+	var screens map[string][]string
+	if err := json.Unmarshal(m[1], &screens); err != nil {
+		t.Fatalf("the map of the screens' modules: %v", err)
+	}
+	feed := screens["js/features/feed/feed.js"]
+	for _, want := range []string{"js/features/feed/feed-list.js", "js/features/feed/post.js", "js/features/feed/mention-on-use.js"} {
+		if !slices.Contains(feed, want) {
+			t.Errorf("the feed's modules %v lack %s, which the feed imports through feed-list.js", feed, want)
+		}
+	}
+	for screen, modules := range screens {
+		for _, name := range modules {
+			if seen[name] || name == "js/app.js" || name == screen {
+				t.Errorf("%s lists %s, which the shell or the screen itself loads", screen, name)
+			}
+			if res, _ := get(t, baseURL+"/"+name); res.StatusCode != http.StatusOK || !strings.Contains(res.Header.Get("Content-Type"), "javascript") {
+				t.Errorf("%s lists %s: %d %s", screen, name, res.StatusCode, res.Header.Get("Content-Type"))
+			}
+		}
 	}
 }
 

@@ -15,8 +15,7 @@ import { fetchConfirmations } from '../mustread/model.js';
 import { createCompose } from './compose.js';
 import { loading, loadError, announce } from '../../components/ui.js';
 import { remember, recall, isUnreachable } from '../../offline/cache.js';
-
-const PER_PAGE = 20;
+import { readPage, PER_PAGE, ORGANISATION } from './first-page.js';
 
 /** @param {any} post */
 const hasFiles = (post) => Boolean(post.images?.length || post.attachments?.length);
@@ -71,7 +70,7 @@ export function createFeed({ team }) {
 
   const ctx = () => ({ fileToken, showTeam: !team });
 
-  const filter = team ? pb.filter('team = {:team}', { team: team.id }) : 'visibility = "organisation"';
+  const filter = team ? pb.filter('team = {:team}', { team: team.id }) : ORGANISATION;
   const belongs = (post) => (team ? post.team === team.id : post.visibility === 'organisation');
   const articleOf = (id) => /** @type {HTMLElement|null} */ (el.querySelector(`article[data-test=post][data-id="${CSS.escape(id)}"]`));
 
@@ -87,7 +86,7 @@ export function createFeed({ team }) {
 
   /** Reads a page's posts: the pinned ones first, then the others newest first. */
   async function fetchPosts(n) {
-    const result = await pb.collection('posts').getList(n, PER_PAGE, { filter, sort: '-pinned,-created,-id', expand: 'author,team', skipTotal: true });
+    const result = await readPage(filter, n);
     const all = result.items;
     return { all, pins: all.filter((p) => p.pinned), posts: all.filter((p) => !p.pinned), full: all.length === PER_PAGE };
   }

@@ -1,0 +1,54 @@
+// A feed's pages of posts, each in one request: the pinned posts first,
+// then the others newest first. The organisation feed's first page is
+// asked for as soon as the app starts on it (js/routes.js): on a slow
+// connection the request then travels while the feed's modules load,
+// instead of after them.
+
+import { pb, onSessionCleanup } from '../../pb.js';
+
+/** PER_PAGE is the number of posts a page holds. */
+export const PER_PAGE = 20;
+
+/** ORGANISATION is the filter of the organisation's feed. */
+export const ORGANISATION = 'visibility = "organisation"';
+
+/** how long a page asked for at start waits for its feed: later, the feed reads a fresh one */
+const EARLY_MS = 15_000;
+
+/** @type {{filter: string, at: number, page: Promise<any>}|null} */
+let early = null;
+
+// what was read for one person is not shown to the next
+onSessionCleanup(() => {
+  early = null;
+});
+
+/**
+ * @param {string} filter
+ * @param {number} n
+ */
+function request(filter, n) {
+  return pb.collection('posts').getList(n, PER_PAGE, { filter, sort: '-pinned,-created,-id', expand: 'author,team', skipTotal: true });
+}
+
+/** readEarly asks for the organisation feed's first page now, for the feed to take when it shows. */
+export function readEarly() {
+  const page = request(ORGANISATION, 1);
+  page.catch(() => {}); // the feed that takes it handles a failure
+  early = { filter: ORGANISATION, at: Date.now(), page };
+}
+
+/**
+ * Reads page n of the feed with filter: the first page asked for at
+ * start, when it is that feed's and still fresh.
+ *
+ * @param {string} filter
+ * @param {number} n
+ * @returns {Promise<any>} PocketBase's list result
+ */
+export function readPage(filter, n) {
+  const kept = early;
+  early = null;
+  if (n === 1 && kept?.filter === filter && Date.now() - kept.at < EARLY_MS) return kept.page;
+  return request(filter, n);
+}
