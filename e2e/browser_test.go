@@ -61,7 +61,7 @@ func findChromium(t testing.TB) string {
 type browser struct {
 	t        *testing.T
 	baseURL  string
-	api      string // where the test's own API calls go, when not baseURL (behind an HTTPS front)
+	api      string          // where the test's own API calls go, when not baseURL (behind an HTTPS front)
 	ctx      context.Context // the browser's first chromedp context
 	deadline time.Time       // no step may wait past this
 }
