@@ -46,16 +46,25 @@ var slow4G = network.Conditions{Latency: 562.5, DownloadThroughput: 180000, Uplo
 
 // firstPostProbe records, in the page, when the first post of a feed is on
 // screen (performance.now(), from the start of the navigation) in
-// window.__firstPost. Injected before any script of the page runs.
+// window.__firstPost: after the frame that draws it. Injected before any
+// script of the page runs. It asks for no layout while the page is built
+// (that would cost the page time the probe then counts), only once a post
+// is there.
 const firstPostProbe = `(() => {
-  const seen = () => {
+  let waiting = false;
+  const drawn = () => {
     const post = document.querySelector('[data-test=feed] article[data-test=post]');
-    if (!post || post.getBoundingClientRect().height === 0) return false;
-    window.__firstPost = performance.now();
-    return true;
+    if (post && post.getBoundingClientRect().height > 0) {
+      window.__firstPost = performance.now();
+      obs.disconnect();
+    }
   };
-  new MutationObserver((_, obs) => { if (seen()) obs.disconnect(); })
-    .observe(document, { childList: true, subtree: true });
+  const obs = new MutationObserver(() => {
+    if (waiting || !document.querySelector('[data-test=feed] article[data-test=post]')) return;
+    waiting = true;
+    requestAnimationFrame(() => setTimeout(() => { waiting = false; drawn(); }, 0));
+  });
+  obs.observe(document, { childList: true, subtree: true });
 })();`
 
 // loadFigures is what one page load of the home screen cost.
@@ -359,24 +368,31 @@ func TestHomePerfBudget(t *testing.T) {
 
 	var cold, warm []loadFigures
 	for i := 0; i < runs; i++ {
-		b := newBrowserAt(t, front, tlsFlags)
-		b.api = base
-		bram := b.tab("bram")
-		bram.signInQuietly("bram@buurtplein.test")
-		bram.clearSite()
-		bram.throttle(true)
-		c := bram.measureHome()
-		t.Logf("run %d, first load: %s%s\nbefore the first post:%s", i+1, c, c.largest(8), c.timeline())
+		// a run of its own: its browser is gone before the next starts,
+		// not left running beside it (a worker, a realtime stream, timers)
+		t.Run(fmt.Sprintf("run %d", i+1), func(t *testing.T) {
+			b := newBrowserAt(t, front, tlsFlags)
+			b.api = base
+			bram := b.tab("bram")
+			bram.signInQuietly("bram@buurtplein.test")
+			bram.clearSite()
+			bram.throttle(true)
+			c := bram.measureHome()
+			t.Logf("first load: %s%s\nbefore the first post:%s", c, c.largest(8), c.timeline())
 
-		// the worker installs in the background; once it controls the
-		// page, a new start is served from its cache
-		bram.throttle(false)
-		bram.waitFor("see the service worker control the page", `navigator.serviceWorker.controller?.state === "activated"`)
-		bram.do("leave the app", chromedp.Navigate("about:blank"))
-		bram.throttle(true)
-		w := bram.measureHome()
-		t.Logf("run %d, warm start: %s%s\nbefore the first post:%s", i+1, w, w.largest(8), w.timeline())
-		cold, warm = append(cold, c), append(warm, w)
+			// the worker installs in the background; once it controls the
+			// page, a new start is served from its cache
+			bram.throttle(false)
+			bram.waitFor("see the service worker control the page", `navigator.serviceWorker.controller?.state === "activated"`)
+			bram.do("leave the app", chromedp.Navigate("about:blank"))
+			bram.throttle(true)
+			w := bram.measureHome()
+			t.Logf("warm start: %s%s\nbefore the first post:%s", w, w.largest(8), w.timeline())
+			cold, warm = append(cold, c), append(warm, w)
+		})
+	}
+	if len(cold) < runs {
+		t.FailNow() // a run failed: no median to speak of
 	}
 
 	c, w := medianRun(cold), medianRun(warm)

@@ -339,8 +339,25 @@ function renderNav() {
   );
   showMustReadBadge(shell.nav);
   showChatBadge(shell.nav);
-  // a phone's bottom bar scrolls when its tabs do not fit: keep the current one in sight
-  shell.nav.querySelector('.nav-main .active')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  keepTabInSight();
+}
+
+/** the frame at which the current tab is scrolled into sight, 0 when none is asked for */
+let tabFrame = 0;
+
+/**
+ * Keeps the current tab in sight on a phone's bottom bar, which scrolls
+ * when its tabs do not fit, at the next frame: the bar is drawn anew
+ * several times while the app starts, and asking for the layout each
+ * time laid the page out for nothing (a third of a second at start on a
+ * slow phone). At the frame the page is laid out anyway.
+ */
+function keepTabInSight() {
+  if (tabFrame) return;
+  tabFrame = requestAnimationFrame(() => {
+    tabFrame = 0;
+    shell.nav.querySelector('.nav-main .active')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  });
 }
 
 /** the offline marks' module, loaded the first time the app is offline */
@@ -440,6 +457,10 @@ function firstRoute(user) {
 /** counts the routings, so a screen whose module arrives late is shown only if it is still wanted */
 let routing = 0;
 
+/** whether the main area was scrolled since the last routing */
+let mainScrolled = false;
+shell.main.addEventListener('scroll', () => (mainScrolled = true), { passive: true });
+
 async function route() {
   const { name, params, def } = parseRoute(location.hash);
   const user = currentUser();
@@ -463,7 +484,11 @@ async function route() {
   main.replaceChildren();
   main.dataset.screen = name;
   document.title = t('titles.' + name) + ' · ' + t('app.name');
-  main.scrollTop = 0;
+  // only when the last screen was scrolled: setting it makes the browser
+  // lay the page out at once, which at start costs a slow phone a fifth
+  // of a second for nothing
+  if (mainScrolled) main.scrollTop = 0;
+  mainScrolled = false;
 
   let screen;
   try {
@@ -481,6 +506,30 @@ async function route() {
   showSplit();
 }
 
+/**
+ * Resumes the session the app opened with: refreshes it in the
+ * background (a revoked one signs out) and starts what keeps the shell
+ * up to date.
+ */
+function resumeSession() {
+  pb.collection('users')
+    .authRefresh()
+    .then((auth) => {
+      if (auth.record.locale && auth.record.locale !== getLocale()) {
+        loadLocale(auth.record.locale).then(route);
+      }
+    })
+    .catch((err) => {
+      if (err?.status === 401 || err?.status === 403 || err?.status === 404) pb.authStore.clear();
+    });
+  loadMemberships().catch(() => {});
+  watchMemberships();
+  watchNotifications(onNotification);
+  watchMustRead();
+  watchChat();
+  startOutbox();
+}
+
 function start() {
   const localeReady = loadLocale(currentUser()?.locale || localStorage.getItem(LOCALE_KEY) || 'nl');
   setState({ user: currentUser() });
@@ -488,10 +537,8 @@ function start() {
   // the first screen's modules and first data are on their way while the
   // language loads
   const first = firstRoute(currentUser());
-  if (first) {
-    preloadScreen(first);
-    if (currentUser()) first.early?.();
-  }
+  if (first) preloadScreen(first);
+  const firstData = currentUser() ? first?.early?.() : null;
 
   // a team left while the stream was down would make the server refuse
   // every topic on reconnect: read the teams again, so its topic goes
@@ -550,23 +597,13 @@ function start() {
   });
 
   if (currentUser()) {
-    // refresh the session in the background; a revoked one signs out
-    pb.collection('users')
-      .authRefresh()
-      .then((auth) => {
-        if (auth.record.locale && auth.record.locale !== getLocale()) {
-          loadLocale(auth.record.locale).then(route);
-        }
-      })
-      .catch((err) => {
-        if (err?.status === 401 || err?.status === 403 || err?.status === 404) pb.authStore.clear();
-      });
-    loadMemberships().catch(() => {});
-    watchMemberships();
-    watchNotifications(onNotification);
-    watchMustRead();
-    watchChat();
-    startOutbox();
+    // the rest of the session's start waits for the first screen's first
+    // data, and a frame to show it: on a slow phone their answers would
+    // otherwise be handled first while the first posts wait
+    Promise.resolve(firstData)
+      .catch(() => {})
+      .then(() => new Promise((resolve) => requestAnimationFrame(resolve)))
+      .then(() => currentUser() && resumeSession());
   }
 
   localeReady.then(route).then(() => {

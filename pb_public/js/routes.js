@@ -20,8 +20,9 @@ import { readEarly } from './features/feed/first-page.js';
  * @property {boolean} [signedOut] shown without a session (the others
  *   send the signed-out to #/login)
  * @property {() => Promise<{mount: (el: HTMLElement, props: any) => any}>} load
- * @property {() => void} [early] asks for what the screen shows first, when
- *   the app starts on it: the request travels while the screen's modules load
+ * @property {() => Promise<any>} [early] asks for what the screen shows
+ *   first, when the app starts on it: the request travels while the
+ *   screen's modules load. The promise settles when the answer is there.
  */
 
 /** @type {RouteDef[]} */

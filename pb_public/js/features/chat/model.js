@@ -5,12 +5,12 @@
 // read route).
 
 import { h } from '../../dom.js';
-import { t, intlLocale } from '../../i18n.js';
+import { t } from '../../i18n.js';
 import { pb, currentUser } from '../../pb.js';
 import { getState, setState } from '../../store.js';
 import { onRecords } from '../../topics.js';
 import { onReconnected } from '../../live.js';
-import { parseDate, fullDate } from '../../format.js';
+import { parseDate, fullDate, dateFormat } from '../../format.js';
 import { markdownToText } from '../../markdown.js';
 
 /** The server's cap of a channel's unread count. */
@@ -103,7 +103,7 @@ export function timeEl(value) {
   const date = parseDate(value);
   if (!date) return null;
   const today = new Date().toDateString() === date.toDateString();
-  const text = new Intl.DateTimeFormat(intlLocale(), today ? { timeStyle: 'short' } : { day: 'numeric', month: 'short' }).format(date);
+  const text = dateFormat(today ? { timeStyle: 'short' } : { day: 'numeric', month: 'short' }).format(date);
   return h('time', { datetime: date.toISOString(), title: fullDate(date) }, text);
 }
 

@@ -31,11 +31,17 @@ function request(filter, n) {
   return pb.collection('posts').getList(n, PER_PAGE, { filter, sort: '-pinned,-created,-id', expand: 'author,team', skipTotal: true });
 }
 
-/** readEarly asks for the organisation feed's first page now, for the feed to take when it shows. */
+/**
+ * Asks for the organisation feed's first page now, for the feed to take
+ * when it shows.
+ *
+ * @returns {Promise<any>} settles when the answer is there; the feed
+ *   that takes it handles a failure
+ */
 export function readEarly() {
   const page = request(ORGANISATION, 1);
-  page.catch(() => {}); // the feed that takes it handles a failure
   early = { filter: ORGANISATION, at: Date.now(), page };
+  return page.catch(() => {});
 }
 
 /**

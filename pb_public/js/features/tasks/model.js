@@ -3,8 +3,8 @@
 // module only asks.
 
 import { pb } from '../../pb.js';
-import { t, intlLocale } from '../../i18n.js';
-import { parseDate } from '../../format.js';
+import { t } from '../../i18n.js';
+import { parseDate, dateFormat } from '../../format.js';
 
 /** The statuses of a task that still needs doing. */
 export const ACTIVE = ['open', 'in_progress'];
@@ -103,14 +103,14 @@ export function formatDue(value, now = new Date()) {
   else if (days === 1) text = t('tasks.due.tomorrow');
   else if (days === -1) text = t('tasks.due.yesterday');
   else {
-    text = new Intl.DateTimeFormat(intlLocale(), {
+    text = dateFormat({
       weekday: 'short',
       day: 'numeric',
       month: 'short',
       year: d.getFullYear() !== now.getFullYear() ? 'numeric' : undefined,
     }).format(d);
   }
-  if (!isEndOfDay(d)) text += ' ' + new Intl.DateTimeFormat(intlLocale(), { hour: '2-digit', minute: '2-digit' }).format(d);
+  if (!isEndOfDay(d)) text += ' ' + dateFormat({ hour: '2-digit', minute: '2-digit' }).format(d);
   return text;
 }
 
