@@ -33,12 +33,13 @@ const (
 	budgetFirstPost      = 4 * time.Second
 	budgetWarmStart      = 1500 * time.Millisecond
 
-	// budgetFirstLoadRequests bounds the requests of the first load: each
-	// costs a round trip of 562 ms on Slow 4G, six at a time over HTTP/1.1.
-	// 47 when it was set (54 before the icons came with the style sheets,
-	// 64 before the screens' styles and the second language were left
-	// for later): a guard against sliding back, not a goal.
-	budgetFirstLoadRequests = 48
+	// budgetFirstLoadRequests bounds the requests of the first load. Over
+	// HTTP/2 they travel side by side, but each is headers and a stream
+	// more. 47 when it was set (54 before the icons came with the style
+	// sheets, 64 before the screens' styles and the second language were
+	// left for later), 49 since the feed's first page is asked for by a
+	// module of its own at start: a guard against sliding back, not a goal.
+	budgetFirstLoadRequests = 50
 )
 
 // slow4G is Chromium DevTools' "Slow 4G" preset (formerly "Fast 3G").
@@ -46,25 +47,26 @@ var slow4G = network.Conditions{Latency: 562.5, DownloadThroughput: 180000, Uplo
 
 // firstPostProbe records, in the page, when the first post of a feed is on
 // screen (performance.now(), from the start of the navigation) in
-// window.__firstPost: after the frame that draws it. Injected before any
-// script of the page runs. It asks for no layout while the page is built
-// (that would cost the page time the probe then counts), only once a post
-// is there.
+// window.__firstPost: after the frame that draws it. A post kept on the
+// device from the last time counts: it is what the person sees. When the
+// feed has its fresh first page (data-state="ready") goes in
+// window.__feedFresh. Injected before any script of the page runs. It
+// asks for no layout while the page is built (that would cost the page
+// time the probe then counts), only once a post is there.
 const firstPostProbe = `(() => {
   let waiting = false;
   const drawn = () => {
     const post = document.querySelector('[data-test=feed] article[data-test=post]');
-    if (post && post.getBoundingClientRect().height > 0) {
-      window.__firstPost = performance.now();
-      obs.disconnect();
-    }
+    if (!window.__firstPost && post && post.getBoundingClientRect().height > 0) window.__firstPost = performance.now();
   };
   const obs = new MutationObserver(() => {
-    if (waiting || !document.querySelector('[data-test=feed] article[data-test=post]')) return;
+    if (!window.__feedFresh && document.querySelector('[data-test=feed][data-state=ready]')) window.__feedFresh = performance.now();
+    if (window.__firstPost && window.__feedFresh) obs.disconnect();
+    if (window.__firstPost || waiting || !document.querySelector('[data-test=feed] article[data-test=post]')) return;
     waiting = true;
     requestAnimationFrame(() => setTimeout(() => { waiting = false; drawn(); }, 0));
   });
-  obs.observe(document, { childList: true, subtree: true });
+  obs.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-state'] });
 })();`
 
 // loadFigures is what one page load of the home screen cost.
@@ -73,6 +75,7 @@ type loadFigures struct {
 	requests  int            // every request of the page, those the worker answered too
 	network   int            // the requests that reached the network
 	firstPost time.Duration  // from the start of the navigation to the first post on screen
+	fresh     time.Duration  // from the start of the navigation to the feed's fresh first page
 	byURL     map[string]int // bytes by path
 	countURL  map[string]int // requests by path
 	waterfall []span         // every request, in the order they started
@@ -104,8 +107,8 @@ func (f loadFigures) timeline() string {
 }
 
 func (f loadFigures) String() string {
-	return fmt.Sprintf("%.1f KB, %d requests (%d over the network), first post after %s",
-		float64(f.bytes)/1000, f.requests, f.network, f.firstPost.Round(10*time.Millisecond))
+	return fmt.Sprintf("%.1f KB, %d requests (%d over the network), first post after %s, the feed fresh after %s",
+		float64(f.bytes)/1000, f.requests, f.network, f.firstPost.Round(10*time.Millisecond), f.fresh.Round(10*time.Millisecond))
 }
 
 // largest lists the n URLs that took the most bytes, for the log.
@@ -267,8 +270,9 @@ func (p *tab) measureHome() loadFigures {
 	}))
 
 	p.open("/#/feed")
-	p.waitFor("see the first post", `window.__firstPost > 0`)
+	p.waitFor("see the first post and the fresh feed", `window.__firstPost > 0 && window.__feedFresh > 0`)
 	firstPost := eval[float64](p, "read when the first post showed", `window.__firstPost`)
+	fresh := eval[float64](p, "read when the feed was fresh", `window.__feedFresh`)
 	for {
 		mu.Lock()
 		quiet := time.Since(lastSeen)
@@ -281,7 +285,7 @@ func (p *tab) measureHome() loadFigures {
 
 	mu.Lock()
 	defer mu.Unlock()
-	f := loadFigures{firstPost: time.Duration(firstPost * float64(time.Millisecond)), byURL: map[string]int{}, countURL: map[string]int{}}
+	f := loadFigures{firstPost: time.Duration(firstPost * float64(time.Millisecond)), fresh: time.Duration(fresh * float64(time.Millisecond)), byURL: map[string]int{}, countURL: map[string]int{}}
 	var first time.Time
 	for id, u := range urls {
 		if !strings.HasPrefix(u, "data:") && (first.IsZero() || started[id].Before(first)) {
@@ -328,11 +332,14 @@ func (p *tab) clearSite() {
 }
 
 // TestHomeFirstLoadBytes loads the signed-in home screen on a clean
-// browser (no worker, nothing cached) and holds it to the budget's bytes
-// and a bound on the requests: both are counts, the same on any machine.
+// browser (no worker, nothing cached), over HTTPS with HTTP/2 as in
+// production, and holds it to the budget's bytes and a bound on the
+// requests: both are counts, the same on any machine.
 // The times are the benchmark's (TestHomePerfBudget).
 func TestHomeFirstLoadBytes(t *testing.T) {
-	b := newBrowserAt(t, ownServer(t, ""))
+	base := ownServer(t, "")
+	b := newBrowserAt(t, tlsFront(t, base), tlsFlags)
+	b.api = base
 	bram := b.tab("bram")
 	bram.signInQuietly("bram@buurtplein.test")
 	f := bram.measureHome()

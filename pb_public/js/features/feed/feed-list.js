@@ -160,22 +160,28 @@ export function createFeed({ team }) {
     el.dataset.state = 'loading';
     el.setAttribute('aria-busy', 'true');
     replace(status, loading(t('feed.loading')));
+    // the first page is kept: offline, the feed shows it as last seen
+    const key = 'feed/' + slug;
+    const fresh = fetchPosts(1);
+    const kept = el.querySelector('article[data-test=post]') ? null : await keptBefore(key, fresh);
+    if (live.destroyed) return;
+    // shown at once, without a mark, while the fresh page is on its way:
+    // a start of the app needs no round trip before the posts show
+    if (kept) show(kept.value.first, kept.value.comments);
     try {
-      // the first page is kept: offline, the feed shows it as last seen
-      const key = 'feed/' + slug;
       let first;
       try {
-        first = await fetchPosts(1);
+        first = await fresh;
       } catch (err) {
         if (!isUnreachable(err)) throw err;
-        const kept = await recall(key);
-        if (!kept) throw err;
+        const last = kept || (await recall(key));
+        if (!last) throw err;
         // the marks' module loads when something kept is shown
         const { markOf } = await import('../../offline/mark.js');
         if (live.destroyed) return;
-        replace(markHost, markOf(kept));
+        replace(markHost, markOf(last));
         page = 1;
-        show(kept.value.first, kept.value.comments);
+        if (!kept) show(last.value.first, last.value.comments);
         moreButton.hidden = true;
         el.dataset.state = 'ready';
         return;
@@ -187,25 +193,79 @@ export function createFeed({ team }) {
       // connection a round trip less before the first post (not when a
       // post's files need a token first)
       const early = !first.all.some(hasFiles) || Boolean(fileToken);
-      if (early) show(first, new Map());
+      if (kept) merge(first);
+      else if (early) show(first, new Map());
       const comments = await fetchExtras(first.all);
       if (live.destroyed) return;
-      if (!early) show(first, comments);
-      else {
-        for (const [post, items] of comments) {
-          const article = articleOf(post);
-          if (article) for (const c of items) addComment(article, c);
-        }
-      }
+      if (!kept && !early) show(first, comments);
+      else syncComments(comments, Boolean(kept));
+      if (kept && first.all.some(hasFiles)) refreshImageLinks(el, fileToken);
       // not waited for: a slow or blocked database never holds up a screen
       remember(key, { first, comments });
       el.dataset.state = 'ready';
     } catch (err) {
       if (live.destroyed) return;
+      // what was shown from the device goes with the refusal
+      replace(list);
+      replace(pinnedList);
       el.dataset.state = 'error';
       replace(status, loadError(err, load));
     } finally {
       el.setAttribute('aria-busy', 'false');
+    }
+  }
+
+  /**
+   * Returns the first page kept from the last time, when it comes before
+   * the fresh one and shows no files (their links need a fresh token);
+   * null otherwise.
+   *
+   * @param {string} key
+   * @param {Promise<any>} fresh
+   */
+  async function keptBefore(key, fresh) {
+    const kept = await Promise.race([recall(key), fresh.then(() => null, () => null)]);
+    if (!kept || kept.value.first.all.some(hasFiles)) return null;
+    return kept;
+  }
+
+  /**
+   * Puts the fresh first page in the place of the one shown from the
+   * device: changed posts updated, new ones placed, those gone removed.
+   * A comment being typed, or a post being edited, stays as it is.
+   *
+   * @param {{all: any[], full: boolean}} first
+   */
+  function merge(first) {
+    const ids = new Set(first.all.map((p) => p.id));
+    for (const article of el.querySelectorAll('article[data-test=post]')) {
+      if (!ids.has(/** @type {HTMLElement} */ (article).dataset.id || '')) article.remove();
+    }
+    for (const post of first.all) {
+      const article = articleOf(post.id);
+      if (article) updatePost(article, post, ctx());
+      place(article || renderPost(post, [], ctx()), post);
+    }
+    moreButton.hidden = !first.full;
+    setEmptyState();
+  }
+
+  /**
+   * Shows the comments read for the posts shown: new ones added, changed
+   * ones replaced and, with prune (the comments shown came from the
+   * device), those gone removed.
+   *
+   * @param {Map<string, any[]>} comments by post
+   * @param {boolean} prune
+   */
+  function syncComments(comments, prune) {
+    for (const article of /** @type {NodeListOf<HTMLElement>} */ (el.querySelectorAll('article[data-test=post]'))) {
+      const items = comments.get(article.dataset.id || '') || [];
+      const ids = new Set(items.map((c) => c.id));
+      for (const shown of prune ? /** @type {NodeListOf<HTMLElement>} */ (article.querySelectorAll('.comment[data-id]')) : []) {
+        if (!ids.has(shown.dataset.id || '')) removeComment(article, shown.dataset.id || '');
+      }
+      for (const c of items) addComment(article, c);
     }
   }
 
