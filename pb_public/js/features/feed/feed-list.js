@@ -15,7 +15,7 @@ import { fetchConfirmations } from '../mustread/model.js';
 import { createCompose } from './compose.js';
 import { loading, loadError, announce } from '../../components/ui.js';
 import { remember, recall, isUnreachable } from '../../offline/cache.js';
-import { readPage, PER_PAGE, ORGANISATION } from './first-page.js';
+import { readPage, takeEarly, PER_PAGE, ORGANISATION } from './first-page.js';
 
 /** @param {any} post */
 const hasFiles = (post) => Boolean(post.images?.length || post.attachments?.length);
@@ -86,7 +86,11 @@ export function createFeed({ team }) {
 
   /** Reads a page's posts: the pinned ones first, then the others newest first. */
   async function fetchPosts(n) {
-    const result = await readPage(filter, n);
+    return pageOf(await readPage(filter, n));
+  }
+
+  /** Splits a page of posts read: the pinned ones, the others, and whether there may be more. */
+  function pageOf(result) {
     const all = result.items;
     return { all, pins: all.filter((p) => p.pinned), posts: all.filter((p) => !p.pinned), full: all.length === PER_PAGE };
   }
@@ -162,8 +166,10 @@ export function createFeed({ team }) {
     replace(status, loading(t('feed.loading')));
     // the first page is kept: offline, the feed shows it as last seen
     const key = 'feed/' + slug;
-    const fresh = fetchPosts(1);
-    const kept = el.querySelector('article[data-test=post]') ? null : await keptBefore(key, fresh);
+    // asked for when the app started on this feed, or now
+    const started = takeEarly(filter);
+    const fresh = started ? started.page.then(pageOf) : fetchPosts(1);
+    const kept = el.querySelector('article[data-test=post]') ? null : await keptBefore(started?.kept || recall(key), fresh);
     if (live.destroyed) return;
     // shown at once, without a mark, while the fresh page is on its way:
     // a start of the app needs no round trip before the posts show
@@ -220,11 +226,11 @@ export function createFeed({ team }) {
    * the fresh one and shows no files (their links need a fresh token);
    * null otherwise.
    *
-   * @param {string} key
+   * @param {Promise<import('../../offline/cache.js').Kept|null>} reading the kept page being read
    * @param {Promise<any>} fresh
    */
-  async function keptBefore(key, fresh) {
-    const kept = await Promise.race([recall(key), fresh.then(() => null, () => null)]);
+  async function keptBefore(reading, fresh) {
+    const kept = await Promise.race([reading, fresh.then(() => null, () => null)]);
     if (!kept || kept.value.first.all.some(hasFiles)) return null;
     return kept;
   }
