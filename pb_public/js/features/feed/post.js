@@ -10,7 +10,7 @@ import { membershipOf } from '../../store.js';
 import { renderMarkdown } from '../../markdown.js';
 import { parseDate, relativeTime, fullDate } from '../../format.js';
 import { describeError } from '../../errors.js';
-import { avatar, errorLine, showError, markFields, toast, announce } from '../../components/ui.js';
+import { avatar, errorLine, showError, markFields, toast, announce, timeAgo } from '../../components/ui.js';
 import { attachMentionsOnUse } from './mention-on-use.js';
 import { submit as sendWrite } from '../../offline/outbox.js';
 import { isPending, confirmedAt, confirmRead, isBob, maySeePostReaders, readersRoute } from '../mustread/model.js';
@@ -205,7 +205,7 @@ function fillContent(content, post, ctx) {
               ? h('a', { class: 'post-team', href: '#/team/' + encodeURIComponent(team.slug) }, team.name)
               : h('span', { class: 'post-team' }, t('post.organisation'))),
           ctx.showTeam && h('span', { 'aria-hidden': 'true' }, ' · '),
-          created && h('time', { datetime: created.toISOString(), title: fullDate(created) }, relativeTime(created)),
+          created && timeAgo(created),
           edited && editedMark(edited, 'post')
         ),
         badges.length > 0 && h('span', { class: 'post-badges' }, badges)
@@ -533,7 +533,7 @@ function renderComment(comment) {
       { class: 'comment-meta' },
       h('span', { class: 'comment-author' }, author?.name || t('post.unknownAuthor')),
       ' ',
-      created && h('time', { datetime: created.toISOString(), title: fullDate(created) }, relativeTime(created)),
+      created && timeAgo(created),
       edited && editedMark(edited, 'comment')
     ),
     h('div', { class: 'comment-body prose' }, renderMarkdown(comment.body)),

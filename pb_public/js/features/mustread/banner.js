@@ -11,9 +11,9 @@ import { t } from '../../i18n.js';
 import { pb } from '../../pb.js';
 import { getState, subscribe, membershipOf } from '../../store.js';
 import { renderMarkdown } from '../../markdown.js';
-import { parseDate, relativeTime, fullDate } from '../../format.js';
+import { parseDate } from '../../format.js';
 import { describeError } from '../../errors.js';
-import { announce, loadError, loading, toast } from '../../components/ui.js';
+import { announce, loadError, loading, toast, timeAgo } from '../../components/ui.js';
 import { confirmRead, itemKey, maySeeItemReaders, readersRoute } from './model.js';
 
 /** @typedef {import('../../store.js').MustReadItem} MustReadItem */
@@ -152,7 +152,7 @@ export function createMustReadBanner({ team }) {
         { class: 'mustread-kind' },
         page ? t('mustread.kindPage', { n: item.revision }) : t('mustread.kindPost', { team: item.teamName || t('post.organisation') }),
         updated && h('span', { 'aria-hidden': 'true' }, ' · '),
-        updated && h('time', { datetime: updated.toISOString(), title: fullDate(updated) }, relativeTime(updated))
+        updated && timeAgo(updated)
       ),
       h(
         'h3',
