@@ -60,6 +60,7 @@ func TestOfflineCachedTasks(t *testing.T) {
 		await m.remember("regie/team/haarlem-noord", [{id: "x"}]),
 		await m.remember("clients/abc", {id: "abc"}),
 		await m.remember("tasks/sneaky", [{id: "abc", collectionName: "clients", code: "K-1"}]),
+		await m.remember("task/sneaky", {id: "abc", collectionName: "tasks", plan: "p1", title: "Actie uit een plan"}),
 	])`, chromedp.EvalAwaitPromise)
 	for i, kept := range refused {
 		if kept {
@@ -68,6 +69,20 @@ func TestOfflineCachedTasks(t *testing.T) {
 	}
 	if n := eval[int](bram, "look for client data in the cache", cacheEntries+`.then(keys => keys.filter(k => /regie|clients|sneaky/.test(k)).length)`, chromedp.EvalAwaitPromise); n != 0 {
 		t.Fatalf("the cache holds %d entries of client data", n)
+	}
+	// a task made from a client's plan carries one of its agreed actions:
+	// a list keeps the other tasks, not that one
+	kept := eval[[]string](bram, "keep a board with a plan's task", `import("/js/offline/cache.js").then(async (m) => {
+		await m.remember("board/e2e-plan", {tasks: [
+			{id: "own", collectionName: "tasks", plan: "", title: "Eigen taak"},
+			{id: "fromplan", collectionName: "tasks", plan: "p1", title: "Actie uit een plan"},
+		]});
+		const kept = await m.recall("board/e2e-plan");
+		await m.forget("board/e2e-plan");
+		return kept ? kept.value.tasks.map((t) => t.id) : ["nothing kept"];
+	})`, chromedp.EvalAwaitPromise)
+	if len(kept) != 1 || kept[0] != "own" {
+		t.Errorf("the board kept the tasks %v; want only the task not made from a plan", kept)
 	}
 
 	bram.setOffline(true)

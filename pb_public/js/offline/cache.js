@@ -105,8 +105,39 @@ async function tx(mode, fn) {
 }
 
 /**
+ * Reports whether v is a task made from a client's plan: it carries one of
+ * the plan's agreed actions, client data.
+ *
+ * @param {any} v
+ * @returns {boolean}
+ */
+function isPlanTask(v) {
+  return Boolean(v && typeof v === 'object' && v.collectionName === 'tasks' && v.plan);
+}
+
+/**
+ * Returns value without the tasks made from a client's plan, wherever a
+ * list holds them (a board, my tasks): the rest of the list is kept. Only
+ * lists and plain objects are copied; anything else (a Map, a Date) is
+ * kept as it is.
+ *
+ * @param {any} value
+ * @param {number} [depth]
+ * @returns {any}
+ */
+function withoutPlanTasks(value, depth = 0) {
+  if (!value || typeof value !== 'object' || depth > SCAN_DEPTH) return value;
+  if (Array.isArray(value)) return value.filter((v) => !isPlanTask(v)).map((v) => withoutPlanTasks(v, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  /** @type {Object<string, any>} */
+  const copy = {};
+  for (const [k, v] of Object.entries(value)) copy[k] = withoutPlanTasks(v, depth + 1);
+  return copy;
+}
+
+/**
  * Reports whether a key or a value is client data, which the device never
- * keeps.
+ * keeps (a task made from a plan among them).
  *
  * @param {string} key
  * @param {any} value
@@ -119,6 +150,7 @@ export function isRegie(key, value) {
     if (!v || typeof v !== 'object' || depth > SCAN_DEPTH || seen.has(v)) return false;
     seen.add(v);
     if (typeof v.collectionName === 'string' && REGIE_COLLECTIONS.has(v.collectionName)) return true;
+    if (isPlanTask(v)) return true;
     return Object.values(v).some((x) => holds(x, depth + 1));
   };
   return holds(value, 0);
@@ -136,6 +168,7 @@ export function isRegie(key, value) {
 export async function remember(key, value) {
   const me = currentUser()?.id;
   if (!me || broken) return false;
+  value = withoutPlanTasks(value);
   if (isRegie(key, value)) {
     console.warn('reading cache: client data is never kept', key);
     return false;
