@@ -157,9 +157,15 @@ func groupChannel(t *testing.T, c *apiClient, other string) string {
 // setOffline takes the page's connection away (or gives it back) with
 // Chromium's network emulation: every request fails (the conditions) and
 // the page hears "offline" / "online" (the navigator's state, which the
-// conditions leave alone).
+// conditions leave alone). The connection goes only once the service
+// worker controls the page: the app promises to work offline from then
+// on (it installs after the first screen), and a screen first opened
+// offline before it would not load.
 func (p *tab) setOffline(offline bool) {
 	p.t.Helper()
+	if offline {
+		p.waitFor("see the service worker control the page", `navigator.serviceWorker.controller?.state === "activated"`)
+	}
 	p.do(fmt.Sprintf("set offline %v", offline), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
 			return err
