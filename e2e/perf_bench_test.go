@@ -375,6 +375,7 @@ func TestHomeFirstLoadBytes(t *testing.T) {
 // counts. BUURTPLEIN_PERF_HTTP1=1 measures over plain HTTP/1.1 instead,
 // for comparison: six connections, a round trip per six requests.
 // BUURTPLEIN_PERF_CPU=1 leaves the CPU as it is, for calibration.
+// BUURTPLEIN_PERF_RECORD=1 writes the medians into docs/BENCHMARKS.md.
 func TestHomePerfBudget(t *testing.T) {
 	if os.Getenv("BUURTPLEIN_PERF") != "1" {
 		t.Skip("a benchmark: BUURTPLEIN_PERF=1 runs it")
@@ -420,6 +421,16 @@ func TestHomePerfBudget(t *testing.T) {
 
 	c, w := medianRun(cold), medianRun(warm)
 	t.Logf("median of %d runs (Slow 4G, CPU %gx): first load %s; warm start %s", runs, cpuSlowdown(), c, w)
+	if os.Getenv("BUURTPLEIN_PERF_RECORD") == "1" {
+		protocol := "HTTPS, HTTP/2"
+		if front == base {
+			protocol = "plain HTTP/1.1"
+		}
+		recordFigures(t, fmt.Sprintf("| %s | %s | %gx | %d | %s (fresh %s), %.1f KB, %d requests | %s (fresh %s) | %s |",
+			time.Now().UTC().Format("2006-01-02 15:04 UTC"), protocol, cpuSlowdown(), runs,
+			seconds(c.firstPost), seconds(c.fresh), float64(c.bytes)/1000, c.network,
+			seconds(w.firstPost), seconds(w.fresh), loadAverage()))
+	}
 	if c.bytes > budgetFirstLoadBytes {
 		t.Errorf("first load: %d bytes; the budget is %d", c.bytes, budgetFirstLoadBytes)
 	}
@@ -429,6 +440,44 @@ func TestHomePerfBudget(t *testing.T) {
 	if w.firstPost >= budgetWarmStart {
 		t.Errorf("warm start: the first post after %s; the budget is %s", w.firstPost, budgetWarmStart)
 	}
+}
+
+// recordedRuns is the line of docs/BENCHMARKS.md above which
+// BUURTPLEIN_PERF_RECORD=1 adds the benchmark's medians as a table row.
+const recordedRuns = "<!-- TestHomePerfBudget adds its rows above this line (BUURTPLEIN_PERF_RECORD=1) -->"
+
+// recordFigures writes row into docs/BENCHMARKS.md, above recordedRuns.
+func recordFigures(t *testing.T, row string) {
+	t.Helper()
+	path := filepath.Join("..", "docs", "BENCHMARKS.md")
+	doc, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("recording the figures: %v", err)
+	}
+	at := strings.Index(string(doc), recordedRuns)
+	if at < 0 {
+		t.Fatalf("recording the figures: %s has no line %q", path, recordedRuns)
+	}
+	out := string(doc[:at]) + row + "\n" + string(doc[at:])
+	if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+		t.Fatalf("recording the figures: %v", err)
+	}
+	t.Logf("recorded in %s: %s", path, row)
+}
+
+// seconds writes d as "3.37 s".
+func seconds(d time.Duration) string {
+	return fmt.Sprintf("%.2f s", d.Seconds())
+}
+
+// loadAverage is the machine's load over the last minute, "?" where the
+// system does not say: the figures depend on it.
+func loadAverage() string {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if fields := strings.Fields(string(raw)); err == nil && len(fields) > 0 {
+		return fields[0]
+	}
+	return "?"
 }
 
 // median returns the run with the median time to the first post.
