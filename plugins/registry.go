@@ -32,6 +32,7 @@ import (
 	"buurtplein/plugins/sessions"
 	"buurtplein/plugins/tasks"
 	"buurtplein/plugins/teams"
+	"buurtplein/plugins/upgrade"
 	"buurtplein/plugins/wiki"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -81,7 +82,12 @@ type Plugin struct {
 // plugin comes after the plugins whose hooks or demo content it builds on.
 var All = []Plugin{
 	{
-		// first: the others notify
+		// first: a data dir a newer Buurtplein migrated is not served
+		Name:     "upgrade",
+		Register: func(app core.App, o Options) error { return upgrade.Register(app, upgrade.Config{}) },
+	},
+	{
+		// first of the others: they notify
 		Name:        "notify",
 		Register:    func(app core.App, o Options) error { return notify.Register(app, notify.Config{}) },
 		Collections: []string{notify.Collection},
