@@ -33,10 +33,13 @@ onSessionCleanup(() => {
 });
 
 /**
+ * Reads page n of the feed with filter.
+ *
  * @param {string} filter
  * @param {number} n
+ * @returns {Promise<any>} PocketBase's list result
  */
-function request(filter, n) {
+export function readPage(filter, n) {
   return pb.collection('posts').getList(n, PER_PAGE, { filter, sort: '-pinned,-created,-id', expand: 'author,team', skipTotal: true });
 }
 
@@ -48,7 +51,7 @@ function request(filter, n) {
  *   that takes it handles a failure
  */
 export function readEarly() {
-  const page = request(ORGANISATION, 1);
+  const page = readPage(ORGANISATION, 1);
   early = { filter: ORGANISATION, at: Date.now(), page, kept: recall('feed/organisation') };
   return page.catch(() => {});
 }
@@ -64,15 +67,4 @@ export function takeEarly(filter) {
   const kept = early;
   early = null;
   return kept?.filter === filter && Date.now() - kept.at < EARLY_MS ? kept : null;
-}
-
-/**
- * Reads page n of the feed with filter.
- *
- * @param {string} filter
- * @param {number} n
- * @returns {Promise<any>} PocketBase's list result
- */
-export function readPage(filter, n) {
-  return request(filter, n);
 }
