@@ -5,10 +5,12 @@ package main
 import (
 	"log"
 	"os"
+	"time"
 
 	"buurtplein/hooks"
 	_ "buurtplein/pb_migrations"
 	"buurtplein/plugins"
+	"buurtplein/plugins/replica"
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
@@ -26,6 +28,9 @@ type flags struct {
 	automigrate bool
 	publicDir   string
 	mfa         bool
+
+	replica          string
+	replicaRetention time.Duration
 }
 
 // newApp builds the buurtplein app from the command line: its flags, every
@@ -47,6 +52,9 @@ func newApp() *pocketbase.PocketBase {
 		Command:    app.RootCmd,
 		RequireMFA: f.mfa,
 		PublicDir:  f.publicDir,
+
+		Replica:          f.replica,
+		ReplicaRetention: f.replicaRetention,
 	})
 	return app
 }
@@ -64,6 +72,20 @@ func parseFlags(app *pocketbase.PocketBase) flags {
 		"serve the PWA from this directory instead of the files in the binary (development)")
 	pf.BoolVar(&f.mfa, "mfa", false,
 		"require a code sent by e-mail, after the password, from superusers and BOB staff (PocketBase's MFA with OTP)")
+	pf.StringVar(&f.replica, "replica", os.Getenv("BUURTPLEIN_REPLICA"),
+		"replicate the database, while serving, to this directory or s3://bucket/path (Litestream); env BUURTPLEIN_REPLICA")
+	pf.DurationVar(&f.replicaRetention, "replica-retention", envDuration("BUURTPLEIN_REPLICA_RETENTION", replica.DefaultRetention),
+		"how far back \"replica restore --to\" can go; env BUURTPLEIN_REPLICA_RETENTION")
 	app.RootCmd.ParseFlags(os.Args[1:])
 	return f
+}
+
+// envDuration reads a duration ("72h") from the environment variable
+// name, or returns fallback when it is unset or not a duration.
+func envDuration(name string, fallback time.Duration) time.Duration {
+	d, err := time.ParseDuration(os.Getenv(name))
+	if err != nil {
+		return fallback
+	}
+	return d
 }

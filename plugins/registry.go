@@ -16,6 +16,7 @@ package plugins
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"buurtplein/hooks"
 	"buurtplein/plugins/audit"
@@ -28,6 +29,7 @@ import (
 	"buurtplein/plugins/push"
 	"buurtplein/plugins/pwa"
 	"buurtplein/plugins/regie"
+	"buurtplein/plugins/replica"
 	"buurtplein/plugins/search"
 	"buurtplein/plugins/sessions"
 	"buurtplein/plugins/tasks"
@@ -58,6 +60,14 @@ type Options struct {
 	// PublicDir serves the PWA from this directory instead of the files
 	// in the binary (the --publicDir flag, for development).
 	PublicDir string
+
+	// Replica is where the database is replicated to while the server
+	// runs (the --replica flag; see plugins/replica); empty for none.
+	Replica string
+
+	// ReplicaRetention is how far back a restore from the replica can go
+	// (--replica-retention); zero for the plugin's default.
+	ReplicaRetention time.Duration
 }
 
 // Plugin is one entry of the registry.
@@ -85,6 +95,13 @@ var All = []Plugin{
 		// first: a data dir a newer Buurtplein migrated is not served
 		Name:     "upgrade",
 		Register: func(app core.App, o Options) error { return upgrade.Register(app, upgrade.Config{}) },
+	},
+	{
+		// second: the replication starts once the data dir passed upgrade
+		Name: "replica",
+		Register: func(app core.App, o Options) error {
+			return replica.Register(app, replica.Config{URL: o.Replica, Retention: o.ReplicaRetention, Command: o.Command})
+		},
 	},
 	{
 		// first of the others: they notify

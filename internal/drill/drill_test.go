@@ -129,3 +129,30 @@ func TestBackup(t *testing.T) {
 	}
 	t.Logf("backup under load %.2f s; write latency before: %s; during: %s", report.Backup.Seconds(), report.Before, report.During)
 }
+
+// TestReplica runs the replication drill: 2 rounds of about 4 s of writes
+// in a plain go test run; see [Replica] for what it checks.
+func TestReplica(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+
+	report, err := Replica(ctx, ReplicaConfig{
+		Bin:      binary(t),
+		Dir:      t.TempDir(),
+		Rounds:   rounds(t, 2),
+		Interval: time.Second,
+		Log:      logWriter{t},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if report.Acked < 20 {
+		t.Fatalf("%d writes acknowledged: the drill checked almost nothing", report.Acked)
+	}
+	for i, round := range report.Rounds {
+		if round.PointInTime == 0 {
+			t.Fatalf("round %d: the restore to the halfway moment checked no write", i+1)
+		}
+	}
+	t.Logf("%d rounds in %s: %d acknowledged writes checked", len(report.Rounds), report.Duration.Round(time.Second), report.Acked)
+}
