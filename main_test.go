@@ -42,7 +42,7 @@ func TestNoToolingInTheProduct(t *testing.T) {
 		commands = append(commands, c.Name())
 	}
 	slices.Sort(commands)
-	if want := []string{"audit", "backup", "clients", "migrate", "users"}; !slices.Equal(commands, want) {
+	if want := []string{"audit", "backup", "clients", "migrate", "replica", "users"}; !slices.Equal(commands, want) {
 		t.Errorf("commands %v, want %v", commands, want)
 	}
 
@@ -50,7 +50,7 @@ func TestNoToolingInTheProduct(t *testing.T) {
 	// the root command's flags, its persistent ones merged in
 	app.RootCmd.Flags().VisitAll(func(f *pflag.Flag) { flags = append(flags, f.Name) })
 	slices.Sort(flags)
-	want := []string{"automigrate", "demo", "dev", "dir", "encryptionEnv", "mfa", "publicDir", "queryTimeout"}
+	want := []string{"automigrate", "demo", "dev", "dir", "encryptionEnv", "mfa", "publicDir", "queryTimeout", "replica", "replica-retention"}
 	if !slices.Equal(flags, want) {
 		t.Errorf("flags %v, want %v", flags, want)
 	}

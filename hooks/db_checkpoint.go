@@ -19,13 +19,22 @@ import (
 // one. A passive checkpoint waits for no reader and no writer; what it
 // cannot copy yet, the next one does.
 
+// A transaction begins with SQLite's write lock (_txlock=immediate). The
+// app writes through one connection, but another writer may share the
+// database: the replication (plugins/replica) commits a line after each of
+// its checkpoints, and a command such as "users import" runs beside the
+// server. A transaction that read before such a commit and wrote after it
+// would fail ("database is locked (517)", SQLITE_BUSY_SNAPSHOT) instead of
+// waiting: the replication drill lost requests to it.
+
 // dbPragmas are the pragmas of PocketBase's core.DefaultDBConnect, in its
-// order (busy_timeout first, before the journal mode), and
-// wal_autocheckpoint(0).
-const dbPragmas = "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)&_pragma=wal_autocheckpoint(0)&_defensive=1"
+// order (busy_timeout first, before the journal mode),
+// wal_autocheckpoint(0), and immediate transactions.
+const dbPragmas = "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)&_pragma=wal_autocheckpoint(0)&_defensive=1&_txlock=immediate"
 
 // DBConnect opens the SQLite database at dbPath as PocketBase's
-// core.DefaultDBConnect does, without the automatic checkpoint: the app's
+// core.DefaultDBConnect does, without the automatic checkpoint and with
+// transactions that take the write lock when they begin: the app's
 // BaseAppConfig.DBConnect, in main.go and the test apps alike.
 func DBConnect(dbPath string) (*dbx.DB, error) {
 	return dbx.Open("sqlite", dbPath+dbPragmas)

@@ -10,6 +10,7 @@ import (
 	"buurtplein/internal/testapp"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 )
 
 // TestDBConnectNoAutomaticCheckpoint checks the connections of every pool
@@ -35,6 +36,58 @@ func TestDBConnectNoAutomaticCheckpoint(t *testing.T) {
 				t.Errorf("%s: %s = %s, want %s", name, pragma, got, want)
 			}
 		}
+	}
+}
+
+// TestTransactionOutlastsAnotherWriter reads in a transaction, lets
+// another connection to the database (as the replication or a command
+// has) try to commit, and then writes in the transaction: the other
+// writer waits for the transaction, which commits. With deferred
+// transactions the other commit came first, and the write failed with
+// SQLITE_BUSY_SNAPSHOT.
+func TestTransactionOutlastsAnotherWriter(t *testing.T) {
+	t.Parallel()
+	app := testapp.New(t)
+	if _, err := app.NonconcurrentDB().NewQuery("CREATE TABLE writer_probe (id TEXT)").Execute(); err != nil {
+		t.Fatal(err)
+	}
+	other, err := dbx.Open("sqlite", filepath.Join(app.DataDir(), "data.db")+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+
+	otherDone := make(chan error, 1)
+	err = app.RunInTransaction(func(tx core.App) error {
+		var n int
+		if err := tx.DB().NewQuery("SELECT count(*) FROM writer_probe").Row(&n); err != nil {
+			return err
+		}
+		go func() {
+			_, err := other.NewQuery("INSERT INTO writer_probe VALUES ('other')").Execute()
+			otherDone <- err
+		}()
+		// the other writer's commit, if it is not made to wait
+		select {
+		case err := <-otherDone:
+			otherDone <- err
+		case <-time.After(500 * time.Millisecond):
+		}
+		_, err := tx.DB().NewQuery("INSERT INTO writer_probe VALUES ('app')").Execute()
+		return err
+	})
+	if err != nil {
+		t.Fatalf("the transaction's write after another writer's try: %v", err)
+	}
+	if err := <-otherDone; err != nil {
+		t.Fatalf("the other writer: %v", err)
+	}
+	var ids []string
+	if err := app.DB().NewQuery("SELECT id FROM writer_probe ORDER BY rowid").Column(&ids); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(ids, ",") != "app,other" {
+		t.Fatalf("writer_probe holds %v, want the app's row, then the other's", ids)
 	}
 }
 

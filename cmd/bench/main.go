@@ -31,7 +31,7 @@ func main() {
 			DisableDefaultCmd: true,
 		},
 	}
-	root.AddCommand(loadtest.NewCommand(), loadtest.NewChatCommand(), drill.NewCrashCommand(), drill.NewBackupCommand())
+	root.AddCommand(loadtest.NewCommand(), loadtest.NewChatCommand(), drill.NewCrashCommand(), drill.NewBackupCommand(), drill.NewReplicaCommand())
 	if err := root.Execute(); err != nil {
 		os.Exit(1)
 	}

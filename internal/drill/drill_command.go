@@ -132,3 +132,61 @@ func cleanUp(command *cobra.Command, dir string, keep bool) {
 	}
 	os.RemoveAll(dir)
 }
+
+// NewReplicaCommand returns "bench replica": the replication drill
+// ([Replica]) against the buurtplein binary, built from the source bench
+// runs in unless --binary names one.
+func NewReplicaCommand() *cobra.Command {
+	var cfg ReplicaConfig
+	var keep bool
+	var binary string
+
+	command := &cobra.Command{
+		Use:   "replica",
+		Short: "Replication drill: writers running, the data dir lost, restored from the replica; recovery point and time measured",
+		Long: `The replication drill builds the buurtplein binary (or takes --binary), starts
+it as a server with the demo organisation and --replica on a directory, lets
+concurrent writers create posts, comments, tasks and handover offers over HTTP,
+then kills the server with SIGKILL and deletes its data dir. It restores the
+latest state with "replica restore", checks that every write acknowledged more
+than the replication interval before the loss is there with its content, and
+starts the server on it; it also restores the moment halfway through the
+writes and checks it. Each next round continues on the restored data dir. It
+reports the recovery point (the writes lost, and how long before the loss the
+oldest of them was acknowledged) and the recovery time (restore plus start).`,
+		Example:      "bench replica --rounds 10 --load 30s",
+		Args:         cobra.NoArgs,
+		SilenceUsage: true,
+		RunE: func(command *cobra.Command, args []string) error {
+			bin, dir, err := workspace(command, binary)
+			if err != nil {
+				return err
+			}
+			cfg.Bin, cfg.Dir, cfg.Log = bin, dir, command.OutOrStdout()
+			report, err := Replica(command.Context(), cfg)
+			cleanUp(command, dir, keep || err != nil)
+			if err != nil {
+				return err
+			}
+			var lost int
+			var window, restore, start time.Duration
+			for _, r := range report.Rounds {
+				lost += r.Lost
+				window = max(window, r.Window)
+				restore = max(restore, r.Restore)
+				start = max(start, r.Start)
+			}
+			fmt.Fprintf(command.OutOrStdout(), "\n%d rounds, %d writers, %s of writes each: %d acknowledged writes, every one acknowledged more than %s before a loss restored with its content; %d lost, all within %d ms of the loss (recovery point); slowest restore %.2f s + start %.2f s (recovery time); %s in all.\n",
+				len(report.Rounds), cfg.Writers, cfg.Load, report.Acked, cfg.Interval, lost, window.Milliseconds(), restore.Seconds(), start.Seconds(), report.Duration.Round(time.Second))
+			return nil
+		},
+	}
+
+	command.Flags().IntVar(&cfg.Rounds, "rounds", 10, "how many times to lose the data dir")
+	command.Flags().IntVar(&cfg.Writers, "writers", 20, "concurrent writers")
+	command.Flags().DurationVar(&cfg.Load, "load", 30*time.Second, "how long the writers write before each loss")
+	command.Flags().DurationVar(&cfg.Interval, "interval", time.Second, "the replication interval the server runs with (the replica plugin's default): writes acknowledged longer ago must be restored")
+	command.Flags().BoolVar(&keep, "keep", false, "keep the drill's directory (it is kept anyway when the drill fails)")
+	command.Flags().StringVar(&binary, "binary", "", binaryUsage)
+	return command
+}

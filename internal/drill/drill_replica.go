@@ -110,9 +110,14 @@ func Replica(ctx context.Context, cfg ReplicaConfig) (*ReplicaReport, error) {
 	}
 
 	var l ledger
+	// kept: the writes every later restore must hold, by id: those of an
+	// earlier round that its restore held. A write acknowledged within the
+	// interval before a loss may be lost with it, and stays lost.
+	kept := map[string]bool{}
 	for n := 1; n <= cfg.Rounds; n++ {
 		var round ReplicaRound
 		before := len(l.all())
+		roundBegan := time.Now()
 		ws := startWriters(ctx, nil, a, o, &l, cfg.Writers)
 		sleep(ctx, cfg.Load/2)
 		middle := time.Now()
@@ -145,22 +150,30 @@ func Replica(ctx context.Context, cfg ReplicaConfig) (*ReplicaReport, error) {
 		if err != nil {
 			return report, fmt.Errorf("round %d: reading the restored data dir: %w", n, err)
 		}
-		due := func(w write) bool { return w.acked && w.end.Before(lost.Add(-cfg.Interval)) }
+		due := func(w write) bool {
+			return kept[w.id] || w.start.After(roundBegan) && w.acked && w.end.Before(lost.Add(-cfg.Interval))
+		}
 		found := checkWrites(st, writes, due)
-		for _, w := range writes {
-			if _, there := st.rows[w.collection][w.id]; w.acked && !there {
+		var held []string // this round's writes the restore holds
+		for _, w := range writes[before:] {
+			if _, there := st.rows[w.collection][w.id]; there {
+				held = append(held, w.id)
+			} else if w.acked {
 				round.Lost++
 				round.Window = max(round.Window, lost.Sub(w.end))
 			}
 		}
 		report.Acked = found.Required
 		if problems := append(st.problems, found.Problems...); len(problems) > 0 {
-			return report, fmt.Errorf("round %d: %d problem(s) in the restore (%d of %d writes acknowledged more than %s before the loss there):\n%s",
-				n, len(problems), found.RequiredFound, found.Required, cfg.Interval, firstLines(problems, 50))
+			return report, fmt.Errorf("round %d: %d problem(s) in the restore (%d of %d writes acknowledged more than %s before the loss at %s there):\n%s",
+				n, len(problems), found.RequiredFound, found.Required, cfg.Interval, lost.Format("15:04:05.000"), firstLines(problems, 50))
 		}
 
-		if round.PointInTime, err = checkPointInTime(ctx, cfg, replicaDir, middle, writes, n); err != nil {
+		if round.PointInTime, err = checkPointInTime(ctx, cfg, replicaDir, roundBegan, middle, writes, kept, n); err != nil {
 			return report, err
+		}
+		for _, id := range held {
+			kept[id] = true
 		}
 
 		started = time.Now()
@@ -189,10 +202,10 @@ func Replica(ctx context.Context, cfg ReplicaConfig) (*ReplicaReport, error) {
 }
 
 // checkPointInTime restores the replica's state at middle into a directory
-// of its own and checks it: every write acknowledged more than the interval
-// before middle there, none begun after it. It returns how many writes it
-// checked.
-func checkPointInTime(ctx context.Context, cfg ReplicaConfig, replicaDir string, middle time.Time, writes []write, n int) (int, error) {
+// of its own and checks it: every write kept from an earlier round and
+// every one of the round (begun after began) acknowledged more than the
+// interval before middle there, none begun after middle. It returns how many writes it checked.
+func checkPointInTime(ctx context.Context, cfg ReplicaConfig, replicaDir string, began, middle time.Time, writes []write, kept map[string]bool, n int) (int, error) {
 	into := filepath.Join(cfg.Dir, fmt.Sprintf("at-%d", n))
 	if out, err := replicaRestore(ctx, cfg.Bin, replicaDir, into, middle.Format(time.RFC3339Nano)); err != nil {
 		return 0, fmt.Errorf("round %d: replica restore --to the halfway moment: %w\n%s", n, err, out)
@@ -201,7 +214,9 @@ func checkPointInTime(ctx context.Context, cfg ReplicaConfig, replicaDir string,
 	if err != nil {
 		return 0, fmt.Errorf("round %d: reading the restore to the halfway moment: %w", n, err)
 	}
-	found := checkWrites(st, writes, func(w write) bool { return w.acked && w.end.Before(middle.Add(-cfg.Interval)) })
+	found := checkWrites(st, writes, func(w write) bool {
+		return kept[w.id] || w.start.After(began) && w.acked && w.end.Before(middle.Add(-cfg.Interval))
+	})
 	problems := append(st.problems, found.Problems...)
 	checked := found.Required
 	for _, w := range writes {
