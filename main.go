@@ -9,6 +9,7 @@ import (
 	"buurtplein/hooks"
 	_ "buurtplein/pb_migrations"
 	"buurtplein/plugins"
+	"buurtplein/plugins/storage"
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
@@ -26,6 +27,7 @@ type flags struct {
 	automigrate bool
 	publicDir   string
 	mfa         bool
+	storage     *storage.Config
 }
 
 // newApp builds the buurtplein app from the command line: its flags, every
@@ -47,6 +49,7 @@ func newApp() *pocketbase.PocketBase {
 		Command:    app.RootCmd,
 		RequireMFA: f.mfa,
 		PublicDir:  f.publicDir,
+		Storage:    *f.storage,
 	})
 	return app
 }
@@ -64,6 +67,7 @@ func parseFlags(app *pocketbase.PocketBase) flags {
 		"serve the PWA from this directory instead of the files in the binary (development)")
 	pf.BoolVar(&f.mfa, "mfa", false,
 		"require a code sent by e-mail, after the password, from superusers and BOB staff (PocketBase's MFA with OTP)")
+	f.storage = storageFlags(pf)
 	app.RootCmd.ParseFlags(os.Args[1:])
 	return f
 }

@@ -50,7 +50,8 @@ func TestNoToolingInTheProduct(t *testing.T) {
 	// the root command's flags, its persistent ones merged in
 	app.RootCmd.Flags().VisitAll(func(f *pflag.Flag) { flags = append(flags, f.Name) })
 	slices.Sort(flags)
-	want := []string{"automigrate", "demo", "dev", "dir", "encryptionEnv", "mfa", "publicDir", "queryTimeout"}
+	want := []string{"automigrate", "demo", "dev", "dir", "encryptionEnv", "mfa", "publicDir", "queryTimeout",
+		"s3-access-key", "s3-backups-bucket", "s3-bucket", "s3-endpoint", "s3-force-path-style", "s3-region"}
 	if !slices.Equal(flags, want) {
 		t.Errorf("flags %v, want %v", flags, want)
 	}

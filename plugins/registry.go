@@ -30,6 +30,7 @@ import (
 	"buurtplein/plugins/regie"
 	"buurtplein/plugins/search"
 	"buurtplein/plugins/sessions"
+	"buurtplein/plugins/storage"
 	"buurtplein/plugins/tasks"
 	"buurtplein/plugins/teams"
 	"buurtplein/plugins/upgrade"
@@ -58,6 +59,10 @@ type Options struct {
 	// PublicDir serves the PWA from this directory instead of the files
 	// in the binary (the --publicDir flag, for development).
 	PublicDir string
+
+	// Storage puts the files on S3-compatible storage (the --s3-… flags;
+	// see plugins/storage); the zero value leaves the storage settings.
+	Storage storage.Config
 }
 
 // Plugin is one entry of the registry.
@@ -91,6 +96,11 @@ var All = []Plugin{
 		Name:        "notify",
 		Register:    func(app core.App, o Options) error { return notify.Register(app, notify.Config{}) },
 		Collections: []string{notify.Collection},
+	},
+	{
+		// before the plugins whose records have files
+		Name:     "storage",
+		Register: func(app core.App, o Options) error { return storage.Register(app, o.Storage) },
 	},
 	{
 		Name: "teams",
