@@ -12,7 +12,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -31,17 +30,19 @@ func TestMain(m *testing.M) { os.Exit(testapp.Run(m)) }
 
 const (
 	accessKey     = "buurtplein-test"
+	secret        = "geheim-van-de-test"
 	filesBucket   = "bestanden"
 	backupsBucket = "backups"
 )
 
 // fakeS3 is a real S3 endpoint on loopback, path-style: gofakes3 with its
-// buckets in memory, behind a gate that answers an access key other than
-// the one it accepts as S3 does (gofakes3 checks no keys itself).
+// buckets in memory, behind a gate that checks each request's signature
+// as S3 does (gofakes3 checks no keys itself) and refuses a request
+// signed with another access key or secret with S3's error.
 type fakeS3 struct {
 	url     string
 	backend *s3mem.Backend
-	key     atomic.Value // the access key accepted
+	key     atomic.Value // the access key accepted, with the secret
 }
 
 func newFakeS3(t *testing.T) *fakeS3 {
@@ -55,11 +56,10 @@ func newFakeS3(t *testing.T) *fakeS3 {
 	}
 	s3 := gofakes3.New(f.backend).Server()
 	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.Contains(r.Header.Get("Authorization"), "Credential="+f.key.Load().(string)+"/") {
+		if code := s3Refusal(r, f.key.Load().(string), secret); code != "" {
 			w.Header().Set("Content-Type", "application/xml")
 			w.WriteHeader(http.StatusForbidden)
-			io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?>`+
-				`<Error><Code>InvalidAccessKeyId</Code><Message>The AWS Access Key Id you provided does not exist in our records.</Message></Error>`)
+			io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>`+code+`</Code><Message>Refused by the test's S3.</Message></Error>`)
 			return
 		}
 		s3.ServeHTTP(w, r)
@@ -135,7 +135,7 @@ func newOrg(t *testing.T, edit func(s3 *fakeS3, c *storage.Config)) *org {
 		Endpoint:       o.s3.url,
 		Bucket:         filesBucket,
 		AccessKey:      accessKey,
-		Secret:         "geheim",
+		Secret:         secret,
 		ForcePathStyle: true,
 		BackupsBucket:  backupsBucket,
 		ProbeTimeout:   2 * time.Second,
