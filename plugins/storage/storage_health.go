@@ -12,6 +12,7 @@ import (
 
 	"buurtplein/hooks"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -131,13 +132,22 @@ func (p *plugin) guardUploads(e *core.RecordRequestEvent) error {
 		return errUnavailable()
 	}
 	err := e.Next()
-	if err != nil {
+	if err != nil && !refusedForContent(err) {
 		if probeErr := p.probe(); probeErr != nil {
 			p.health.set(p, probeErr)
 			return errUnavailable()
 		}
 	}
 	return err
+}
+
+// refusedForContent reports whether err refuses the record for what it
+// holds (a field's validation, a coded refusal) rather than for failing
+// to store it: no reason to ask the storage.
+func refusedForContent(err error) bool {
+	var fields validation.Errors
+	var coded *hooks.Error
+	return errors.As(err, &fields) || errors.As(err, &coded)
 }
 
 // hasUploads reports whether record has a new file in any of its fields.
