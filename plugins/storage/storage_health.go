@@ -109,7 +109,7 @@ func cause(err error) string {
 // firstLine is the error without the raw answer S3 adds on the next lines.
 func firstLine(err error) string {
 	text, _, _ := strings.Cut(err.Error(), "\n")
-	return text
+	return strings.TrimSuffix(text, ".")
 }
 
 // errUnavailable is the answer to an upload while the bucket does not

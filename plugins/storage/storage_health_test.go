@@ -39,8 +39,41 @@ func closedAddress(t *testing.T) string {
 	return url
 }
 
+// silentAddress returns the URL of a loopback port that accepts
+// connections and never answers.
+func silentAddress(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := make(chan net.Conn, 16)
+	t.Cleanup(func() {
+		l.Close()
+		for len(held) > 0 {
+			(<-held).Close()
+		}
+	})
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			select {
+			case held <- conn: // kept open, unanswered
+			default:
+				conn.Close()
+			}
+		}
+	}()
+	return "http://" + l.Addr().String()
+}
+
 // TestStorageUnreachableAtStart starts the server with a wrong access key,
-// a bucket that does not exist and an endpoint nothing answers on: each
+// a wrong secret, a bucket that does not exist, an endpoint nothing
+// listens on and one that never answers (the check gives up after
+// ProbeTimeout): each
 // time it prints one message naming the endpoint, the bucket and the
 // cause, keeps serving what needs no new file, and refuses uploads with
 // the coded error, writing nothing.
@@ -55,6 +88,7 @@ func TestStorageUnreachableAtStart(t *testing.T) {
 		{"a wrong secret", func(s3 *fakeS3, c *storage.Config) { c.Secret = "verkeerd" }, "het geheim (BUURTPLEIN_S3_SECRET) klopt niet"},
 		{"no such bucket", func(s3 *fakeS3, c *storage.Config) { c.Bucket = "bestaat-niet" }, "de bucket bestaat niet"},
 		{"an endpoint nothing answers on", func(s3 *fakeS3, c *storage.Config) { c.Endpoint = closedAddress(t) }, "het adres antwoordt niet"},
+		{"an endpoint that never answers", func(s3 *fakeS3, c *storage.Config) { c.Endpoint = silentAddress(t) }, "het adres antwoordt niet"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()

@@ -168,18 +168,6 @@ func (o *org) avatar(t *testing.T) (int, []byte) {
 		testapp.File{Key: "avatar", Name: "ik.jpg", Content: testapp.PhotoWithGPS(300, 300, 1)})
 }
 
-// fileToken returns a file token for the holder of the auth token.
-func fileToken(t *testing.T, url, token string) string {
-	t.Helper()
-	code, body := testapp.Do(t, http.MethodPost, url+"/api/files/token", token, nil)
-	if code != http.StatusOK {
-		t.Fatalf("a file token: %d %s", code, body)
-	}
-	var res struct{ Token string }
-	json.Unmarshal(body, &res)
-	return res.Token
-}
-
 func collectionId(t *testing.T, app core.App, name string) string {
 	t.Helper()
 	c, err := app.FindCachedCollectionByNameOrId(name)
@@ -248,7 +236,7 @@ func TestFilesRoundTripOnS3(t *testing.T) {
 			t.Errorf("the photo%s without a file token: %d, want refused", q, code)
 		}
 	}
-	token := fileToken(t, o.url, o.bramT)
+	token := testapp.FileToken(t, o.url, o.bramT)
 	code, body = testapp.Do(t, http.MethodGet, fileURL+"?token="+token, "", nil)
 	if code != http.StatusOK || !bytes.Equal(body, stored) {
 		t.Errorf("the photo with a file token: %d, %d bytes, want 200 and the %d bytes in the bucket", code, len(body), len(stored))
