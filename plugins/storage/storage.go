@@ -21,12 +21,12 @@
 // Example usage:
 //
 //	storage.MustRegister(app, storage.Config{
-//		Endpoint:       "https://s3.eu-central-1.amazonaws.com",
-//		Bucket:         "buurtplein-bestanden",
-//		Region:         "eu-central-1",
-//		AccessKey:      "AKIA…",
-//		Secret:         os.Getenv("BUURTPLEIN_S3_SECRET"),
-//		BackupsBucket:  "buurtplein-backups", // optional
+//		Endpoint:      "https://s3.eu-central-1.amazonaws.com",
+//		Bucket:        "buurtplein-bestanden",
+//		Region:        "eu-central-1",
+//		AccessKey:     "AKIA…",
+//		Secret:        os.Getenv("BUURTPLEIN_S3_SECRET"),
+//		BackupsBucket: "buurtplein-backups", // optional
 //	})
 package storage
 
@@ -102,8 +102,9 @@ func Register(app core.App, config Config) error {
 
 func register(app core.App, config Config, out io.Writer) error {
 	if config.Bucket == "" {
-		if config.BackupsBucket != "" {
-			return errors.New("storage: a backups bucket needs the files bucket too (--s3-bucket)")
+		if config.Endpoint != "" || config.AccessKey != "" || config.Secret != "" || config.BackupsBucket != "" {
+			// half a configuration would leave the files on the local disk unnoticed
+			return errors.New("storage: S3 is configured without a bucket for the files (--s3-bucket, BUURTPLEIN_S3_BUCKET)")
 		}
 		return nil // the settings as they are
 	}

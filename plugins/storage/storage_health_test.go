@@ -176,27 +176,3 @@ func TestStorageRecovers(t *testing.T) {
 		t.Errorf("printed %q, want that the bucket answers again", out)
 	}
 }
-
-// TestConfigRefused checks that a bucket without what it needs keeps the
-// server from starting, with a message naming what is missing.
-func TestConfigRefused(t *testing.T) {
-	t.Parallel()
-	for _, c := range []struct {
-		config storage.Config
-		want   string
-	}{
-		{storage.Config{Bucket: "b", Endpoint: "http://s3", AccessKey: "k"}, "BUURTPLEIN_S3_SECRET"},
-		{storage.Config{Bucket: "b", Secret: "s"}, "--s3-endpoint"},
-		{storage.Config{Bucket: "b", Endpoint: "s3.example.nl", AccessKey: "k", Secret: "s"}, "https://"},
-		{storage.Config{Bucket: "b", Endpoint: "http://s3", AccessKey: "k", Secret: "s", BackupsBucket: "b"}, "of their own"},
-		{storage.Config{BackupsBucket: "b"}, "--s3-bucket"},
-	} {
-		err := storage.Register(testapp.New(t), c.config)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%+v: %v, want an error naming %s", c.config, err, c.want)
-		}
-	}
-	if err := storage.Register(testapp.New(t), storage.Config{}); err != nil {
-		t.Errorf("the zero config: %v", err)
-	}
-}

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -279,5 +280,31 @@ func TestFilesRoundTripOnS3(t *testing.T) {
 	}
 	if got := o.s3.keys(t, filesBucket, "voor-de-update"); len(got) > 0 {
 		t.Errorf("the backup landed in the files bucket: %v", got)
+	}
+}
+
+// TestConfigRefused checks that a bucket without what it needs keeps the
+// server from starting, with a message naming what is missing.
+func TestConfigRefused(t *testing.T) {
+	t.Parallel()
+	app := testapp.New(t) // a refused config binds nothing
+	for _, c := range []struct {
+		config storage.Config
+		want   string
+	}{
+		{storage.Config{Bucket: "b", Endpoint: "http://s3", AccessKey: "k"}, "BUURTPLEIN_S3_SECRET"},
+		{storage.Config{Bucket: "b", Secret: "s"}, "--s3-endpoint"},
+		{storage.Config{Bucket: "b", Endpoint: "s3.example.nl", AccessKey: "k", Secret: "s"}, "https://"},
+		{storage.Config{Bucket: "b", Endpoint: "http://s3", AccessKey: "k", Secret: "s", BackupsBucket: "b"}, "of their own"},
+		{storage.Config{BackupsBucket: "b"}, "--s3-bucket"},
+		{storage.Config{Endpoint: "http://s3", AccessKey: "k", Secret: "s"}, "--s3-bucket"},
+	} {
+		err := storage.Register(app, c.config)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want an error naming %s", c.config, err, c.want)
+		}
+	}
+	if err := storage.Register(app, storage.Config{}); err != nil {
+		t.Errorf("the zero config: %v", err)
 	}
 }
