@@ -6,23 +6,17 @@ import (
 	"encoding/json"
 	"image"
 	_ "image/jpeg"
-	_ "image/png"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"buurtplein/internal/testapp"
 	"buurtplein/plugins/storage"
 
-	"github.com/johannesboyne/gofakes3"
-	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 )
@@ -35,69 +29,6 @@ const (
 	filesBucket   = "bestanden"
 	backupsBucket = "backups"
 )
-
-// fakeS3 is a real S3 endpoint on loopback, path-style: gofakes3 with its
-// buckets in memory, behind a gate that checks each request's signature
-// as S3 does (gofakes3 checks no keys itself) and refuses a request
-// signed with another access key or secret with S3's error.
-type fakeS3 struct {
-	url     string
-	backend *s3mem.Backend
-	key     atomic.Value // the access key accepted, with the secret
-}
-
-func newFakeS3(t *testing.T) *fakeS3 {
-	t.Helper()
-	f := &fakeS3{backend: s3mem.New()}
-	f.key.Store(accessKey)
-	for _, b := range []string{filesBucket, backupsBucket} {
-		if err := f.backend.CreateBucket(b); err != nil {
-			t.Fatal(err)
-		}
-	}
-	s3 := gofakes3.New(f.backend).Server()
-	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if code := s3Refusal(r, f.key.Load().(string), secret); code != "" {
-			w.Header().Set("Content-Type", "application/xml")
-			w.WriteHeader(http.StatusForbidden)
-			io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>`+code+`</Code><Message>Refused by the test's S3.</Message></Error>`)
-			return
-		}
-		s3.ServeHTTP(w, r)
-	}))
-	t.Cleanup(server.Close)
-	f.url = server.URL
-	return f
-}
-
-// keys returns the keys of the objects in bucket under prefix.
-func (f *fakeS3) keys(t *testing.T, bucket, prefix string) []string {
-	t.Helper()
-	list, err := f.backend.ListBucket(bucket, &gofakes3.Prefix{HasPrefix: true, Prefix: prefix}, gofakes3.ListBucketPage{})
-	if err != nil {
-		t.Fatalf("listing %s: %v", bucket, err)
-	}
-	var keys []string
-	for _, c := range list.Contents {
-		keys = append(keys, c.Key)
-	}
-	return keys
-}
-
-// object returns the bytes of the object key in the files bucket.
-func (f *fakeS3) object(t *testing.T, key string) []byte {
-	t.Helper()
-	obj, err := f.backend.GetObject(filesBucket, key, nil)
-	if err != nil {
-		t.Fatalf("object %s: %v", key, err)
-	}
-	defer obj.Contents.Close()
-	data, err := io.ReadAll(obj.Contents)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
 
 // output collects what the plugin prints for IT.
 type output struct {
