@@ -11,6 +11,7 @@ import (
 	_ "buurtplein/pb_migrations"
 	"buurtplein/plugins"
 	"buurtplein/plugins/replica"
+	"buurtplein/plugins/storage"
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
@@ -31,6 +32,7 @@ type flags struct {
 
 	replica          string
 	replicaRetention time.Duration
+	storage          *storage.Config
 }
 
 // newApp builds the buurtplein app from the command line: its flags, every
@@ -55,6 +57,7 @@ func newApp() *pocketbase.PocketBase {
 
 		Replica:          f.replica,
 		ReplicaRetention: f.replicaRetention,
+		Storage:          *f.storage,
 	})
 	return app
 }
@@ -76,6 +79,7 @@ func parseFlags(app *pocketbase.PocketBase) flags {
 		"replicate the database, while serving, to this directory or s3://bucket/path (Litestream); env BUURTPLEIN_REPLICA")
 	pf.DurationVar(&f.replicaRetention, "replica-retention", envDuration("BUURTPLEIN_REPLICA_RETENTION", replica.DefaultRetention),
 		"how far back \"replica restore --to\" can go; env BUURTPLEIN_REPLICA_RETENTION")
+	f.storage = storageFlags(pf)
 	app.RootCmd.ParseFlags(os.Args[1:])
 	return f
 }

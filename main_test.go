@@ -3,9 +3,11 @@ package main
 import (
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"buurtplein/plugins"
+	"buurtplein/plugins/storage"
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/tools/osutils"
@@ -50,7 +52,8 @@ func TestNoToolingInTheProduct(t *testing.T) {
 	// the root command's flags, its persistent ones merged in
 	app.RootCmd.Flags().VisitAll(func(f *pflag.Flag) { flags = append(flags, f.Name) })
 	slices.Sort(flags)
-	want := []string{"automigrate", "demo", "dev", "dir", "encryptionEnv", "mfa", "publicDir", "queryTimeout", "replica", "replica-retention"}
+	want := []string{"automigrate", "demo", "dev", "dir", "encryptionEnv", "mfa", "publicDir", "queryTimeout", "replica", "replica-retention",
+		"s3-access-key", "s3-backups-bucket", "s3-bucket", "s3-endpoint", "s3-force-path-style", "s3-region"}
 	if !slices.Equal(flags, want) {
 		t.Errorf("flags %v, want %v", flags, want)
 	}
@@ -69,4 +72,39 @@ func TestDevOnlyWithFlag(t *testing.T) {
 	if !newAppWith(t, "serve", "--dev").IsDev() {
 		t.Error("dev mode is off with --dev")
 	}
+}
+
+// TestStorageFlagsFromEnvironment checks that every --s3-… flag is read
+// from its BUURTPLEIN_S3_… variable, that a flag given wins, and that the
+// secret is read from the environment alone.
+func TestStorageFlagsFromEnvironment(t *testing.T) {
+	for name, value := range map[string]string{
+		"BUURTPLEIN_S3_ENDPOINT":         "http://minio:9000",
+		"BUURTPLEIN_S3_BUCKET":           "uit-de-omgeving",
+		"BUURTPLEIN_S3_REGION":           "eu-west-1",
+		"BUURTPLEIN_S3_ACCESS_KEY":       "sleutel",
+		"BUURTPLEIN_S3_SECRET":           "geheim",
+		"BUURTPLEIN_S3_FORCE_PATH_STYLE": "true",
+		"BUURTPLEIN_S3_BACKUPS_BUCKET":   "backups",
+	} {
+		t.Setenv(name, value)
+	}
+	saved := os.Args
+	t.Cleanup(func() { os.Args = saved })
+	os.Args = []string{saved[0], "serve", "--s3-bucket", "van-de-vlag"}
+
+	app := pocketbase.New()
+	got := *parseFlags(app).storage
+	want := storage.Config{
+		Endpoint: "http://minio:9000", Bucket: "van-de-vlag", Region: "eu-west-1", AccessKey: "sleutel",
+		Secret: "geheim", ForcePathStyle: true, BackupsBucket: "backups",
+	}
+	if got != want {
+		t.Errorf("the storage config is %+v, want %+v", got, want)
+	}
+	app.RootCmd.PersistentFlags().VisitAll(func(f *pflag.Flag) {
+		if strings.Contains(f.Name, "secret") {
+			t.Errorf("--%s is a flag: the secret would show in the list of processes", f.Name)
+		}
+	})
 }

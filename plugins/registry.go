@@ -32,6 +32,7 @@ import (
 	"buurtplein/plugins/replica"
 	"buurtplein/plugins/search"
 	"buurtplein/plugins/sessions"
+	"buurtplein/plugins/storage"
 	"buurtplein/plugins/tasks"
 	"buurtplein/plugins/teams"
 	"buurtplein/plugins/upgrade"
@@ -68,6 +69,10 @@ type Options struct {
 	// ReplicaRetention is how far back a restore from the replica can go
 	// (--replica-retention); zero for the plugin's default.
 	ReplicaRetention time.Duration
+
+	// Storage puts the files on S3-compatible storage (the --s3-… flags;
+	// see plugins/storage); the zero value leaves the storage settings.
+	Storage storage.Config
 }
 
 // Plugin is one entry of the registry.
@@ -108,6 +113,11 @@ var All = []Plugin{
 		Name:        "notify",
 		Register:    func(app core.App, o Options) error { return notify.Register(app, notify.Config{}) },
 		Collections: []string{notify.Collection},
+	},
+	{
+		// before the plugins whose records have files
+		Name:     "storage",
+		Register: func(app core.App, o Options) error { return storage.Register(app, o.Storage) },
 	},
 	{
 		Name: "teams",

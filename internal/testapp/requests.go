@@ -120,3 +120,19 @@ func Upload(t testing.TB, method, url, token string, fields map[string]any, file
 	}
 	return res.StatusCode, data
 }
+
+// FileToken returns a file token (for protected files) for the holder of
+// the auth token, from the server at url.
+func FileToken(t testing.TB, url, token string) string {
+	t.Helper()
+
+	code, body := Do(t, http.MethodPost, url+"/api/files/token", token, nil)
+	if code != http.StatusOK {
+		t.Fatalf("a file token: %d %s", code, body)
+	}
+	var res struct{ Token string }
+	if err := json.Unmarshal(body, &res); err != nil || res.Token == "" {
+		t.Fatalf("a file token: %s (%v)", body, err)
+	}
+	return res.Token
+}
