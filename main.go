@@ -26,6 +26,9 @@ type flags struct {
 	automigrate bool
 	publicDir   string
 	mfa         bool
+
+	metricsToken string
+	metricsAddr  string
 }
 
 // newApp builds the buurtplein app from the command line: its flags, every
@@ -47,6 +50,9 @@ func newApp() *pocketbase.PocketBase {
 		Command:    app.RootCmd,
 		RequireMFA: f.mfa,
 		PublicDir:  f.publicDir,
+
+		MetricsToken: f.metricsToken,
+		MetricsAddr:  f.metricsAddr,
 	})
 	return app
 }
@@ -64,6 +70,17 @@ func parseFlags(app *pocketbase.PocketBase) flags {
 		"serve the PWA from this directory instead of the files in the binary (development)")
 	pf.BoolVar(&f.mfa, "mfa", false,
 		"require a code sent by e-mail, after the password, from superusers and BOB staff (PocketBase's MFA with OTP)")
+	pf.StringVar(&f.metricsToken, "metrics-token", "",
+		"serve the Prometheus metrics at /api/buurtplein/metrics to a caller sending this token as \"Authorization: Bearer <token>\" (at least 16 characters; or BUURTPLEIN_METRICS_TOKEN, which keeps it out of the process list)")
+	pf.StringVar(&f.metricsAddr, "metrics-addr", "",
+		"serve the Prometheus metrics at /metrics, without a token, on this internal address, such as 127.0.0.1:9090 (or BUURTPLEIN_METRICS_ADDR)")
 	app.RootCmd.ParseFlags(os.Args[1:])
+	// the environment's, unless the flag gives one
+	if f.metricsToken == "" {
+		f.metricsToken = os.Getenv("BUURTPLEIN_METRICS_TOKEN")
+	}
+	if f.metricsAddr == "" {
+		f.metricsAddr = os.Getenv("BUURTPLEIN_METRICS_ADDR")
+	}
 	return f
 }

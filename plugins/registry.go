@@ -23,6 +23,7 @@ import (
 	"buurtplein/plugins/bob"
 	"buurtplein/plugins/chat"
 	"buurtplein/plugins/feed"
+	"buurtplein/plugins/metrics"
 	"buurtplein/plugins/mustread"
 	"buurtplein/plugins/notify"
 	"buurtplein/plugins/push"
@@ -58,6 +59,12 @@ type Options struct {
 	// PublicDir serves the PWA from this directory instead of the files
 	// in the binary (the --publicDir flag, for development).
 	PublicDir string
+
+	// MetricsToken serves the metrics on the API to a caller with it, and
+	// MetricsAddr on a listener of their own (the --metrics-token and
+	// --metrics-addr flags; see plugins/metrics). Neither: no metrics.
+	MetricsToken string
+	MetricsAddr  string
 }
 
 // Plugin is one entry of the registry.
@@ -182,6 +189,13 @@ var All = []Plugin{
 		Name:        "push",
 		Register:    func(app core.App, o Options) error { return push.Register(app, push.Config{}) },
 		Collections: []string{push.Collection},
+	},
+	{
+		// its middleware runs before every other one, wherever it is here
+		Name: "metrics",
+		Register: func(app core.App, o Options) error {
+			return metrics.Register(app, metrics.Config{Token: o.MetricsToken, Addr: o.MetricsAddr})
+		},
 	},
 	{
 		// last: the PWA's catch-all route yields to every API route

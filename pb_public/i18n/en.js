@@ -1616,6 +1616,8 @@ export default {
       // push
       push_endpoint_invalid: 'This push address is not from a known push service. Switch the notifications off and on again.',
       push_unavailable: 'Notifications on the lock screen cannot be switched on now: the server cannot send them. Try again later.',
+      // metrics
+      metrics_token: 'These metrics require the metrics token: send it in the Authorization header, after "Bearer ".',
       // chat: messages
       chat_not_member: 'You are not a member of this conversation, so you cannot write in it.',
       chat_message_empty: 'A message has text or an attachment.',

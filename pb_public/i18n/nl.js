@@ -1617,6 +1617,8 @@ export default {
       // push
       push_endpoint_invalid: 'Dit adres voor pushmeldingen is niet van een bekende pushdienst. Zet de meldingen uit en weer aan.',
       push_unavailable: 'Meldingen op het vergrendelscherm kunnen nu niet worden aangezet: de server kan ze niet versturen. Probeer het later opnieuw.',
+      // metrics
+      metrics_token: 'Deze metrics vragen het metrics-token: stuur het mee in de header Authorization, na "Bearer ".',
       // chat: messages
       chat_not_member: 'Je bent geen lid van dit gesprek, dus je kunt er niet in schrijven.',
       chat_message_empty: 'Een bericht heeft tekst of een bijlage.',
