@@ -53,6 +53,9 @@ type Config struct {
 // read by no person, so a long random one costs nothing.
 const MinTokenLength = 16
 
+// storeKey is the app store key of the registered plugin.
+const storeKey = "buurtplein.metrics"
+
 type plugin struct {
 	app      core.App
 	config   Config
@@ -100,6 +103,8 @@ func Register(app core.App, config Config) error {
 	if err != nil {
 		return fmt.Errorf("metrics: %w", err)
 	}
+
+	app.Store().Set(storeKey, p)
 
 	p.bindRequests()
 	if config.Token != "" {

@@ -13,6 +13,7 @@ import (
 
 	"buurtplein/hooks"
 
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -34,16 +35,32 @@ func (p *plugin) bindRoute() {
 	metrics := p.handler()
 	p.app.OnServe().BindFunc(func(e *core.ServeEvent) error {
 		e.Router.GET(Route, func(e *core.RequestEvent) error {
-			if !p.tokenGiven(e.Request) {
-				return hooks.Err(http.StatusUnauthorized, "metrics_token", nil,
-					"Deze metrics vragen het metrics-token: stuur het mee in de header Authorization, na \"Bearer \".")
-			}
 			e.Response.Header().Set("Cache-Control", "no-store")
+			if e.Request.Method == http.MethodHead {
+				return e.NoContent(http.StatusOK) // no need to gather what is not sent
+			}
 			metrics.ServeHTTP(e.Response, e.Request)
 			return nil
+		}).Bind(&hook.Handler[*core.RequestEvent]{
+			Id: "buurtpleinMetricsToken",
+			// before PocketBase reads the header as an auth token (and
+			// Buurtplein refuses it as a session that ended)
+			Priority: apis.DefaultLoadAuthTokenMiddlewarePriority - 1,
+			Func:     p.checkToken,
 		})
 		return e.Next()
 	})
+}
+
+// checkToken answers 401 to a request without the token; with it, the
+// header is taken off, being no one's session.
+func (p *plugin) checkToken(e *core.RequestEvent) error {
+	if !p.tokenGiven(e.Request) {
+		return hooks.Err(http.StatusUnauthorized, "metrics_token", nil,
+			"Deze metrics vragen het metrics-token: stuur het mee in de header Authorization, na \"Bearer \".")
+	}
+	e.Request.Header.Del("Authorization")
+	return e.Next()
 }
 
 // tokenGiven reports whether r carries the configured token as
