@@ -83,6 +83,19 @@ func get(t *testing.T, url, bearer string) scrape {
 	return parse(t, res.Body)
 }
 
+// getWhen fetches url as [get] does until the exposition meets cond, for
+// at most 5 seconds: a request is counted after its answer is written, so
+// its client may read the answer first.
+func getWhen(t *testing.T, url, bearer string, cond func(s scrape) bool) scrape {
+	t.Helper()
+	s := get(t, url, bearer)
+	for deadline := time.Now().Add(5 * time.Second); !cond(s) && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+		s = get(t, url, bearer)
+	}
+	return s
+}
+
 // parse reads the text exposition format: "# TYPE name kind" lines name
 // the metrics, the others are "series value".
 func parse(t *testing.T, r io.Reader) scrape {
@@ -234,7 +247,9 @@ func TestMetricsSeries(t *testing.T) {
 		t.Fatalf("health: %d", status)
 	}
 
-	s := get(t, server.URL+metrics.Route, token)
+	s := getWhen(t, server.URL+metrics.Route, token, func(s scrape) bool {
+		return s.requests("records:posts", "GET", "2xx") > 0 && s.requests("health", "GET", "2xx") > 0
+	})
 	for _, name := range names {
 		if !s.names[name] {
 			t.Errorf("the metrics have no %s", name)
@@ -257,7 +272,8 @@ func TestMetricsSeries(t *testing.T) {
 	}
 
 	// the scrape before is counted too, once it is answered
-	if n := get(t, server.URL+metrics.Route, token).requests("buurtplein:metrics", "GET", "2xx"); n != 1 {
+	s = getWhen(t, server.URL+metrics.Route, token, func(s scrape) bool { return s.requests("buurtplein:metrics", "GET", "2xx") > 0 })
+	if n := s.requests("buurtplein:metrics", "GET", "2xx"); n != 1 {
 		t.Errorf("the scrape was counted %v times, want 1", n)
 	}
 }
@@ -300,7 +316,7 @@ func TestMetricsListener(t *testing.T) {
 	if status, _ := testapp.Do(t, http.MethodGet, server.URL+"/api/health", "", nil); status != http.StatusOK {
 		t.Fatalf("health: %d", status)
 	}
-	s := get(t, "http://"+addr+"/metrics", "")
+	s := getWhen(t, "http://"+addr+"/metrics", "", func(s scrape) bool { return s.requests("health", "GET", "2xx") > 0 })
 	if s.requests("health", "GET", "2xx") != 1 || !s.names["buurtplein_realtime_clients"] {
 		t.Errorf("the listener's metrics lack the request or the series: %v", s.names)
 	}
