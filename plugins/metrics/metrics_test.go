@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strconv"
 	"strings"
@@ -228,16 +229,26 @@ func TestMetricsAbsentWithoutToken(t *testing.T) {
 	}
 }
 
-// TestMetricsSeries: with the token the route answers every named series,
-// and a request made before the scrape is counted under its route class.
-func TestMetricsSeries(t *testing.T) {
-	t.Parallel()
-	synced := time.Now().Add(-42 * time.Second)
+// replicaAge is the age of the replica in the apps of [serveAll].
+const replicaAge = 42 * time.Second
+
+// serveAll serves an app with every series: the metrics with the token,
+// a replica synced replicaAge ago, a backup.
+func serveAll(t *testing.T) (*httptest.Server, *tests.TestApp) {
+	t.Helper()
+	synced := time.Now().Add(-replicaAge)
 	app := newApp(t, metrics.Config{Token: token, ReplicaSynced: func() (time.Time, bool) { return synced, true }})
 	if err := app.CreateBackup(context.Background(), "metrics_test.zip"); err != nil {
 		t.Fatal(err)
 	}
-	server := testapp.Serve(t, app)
+	return testapp.Serve(t, app), app
+}
+
+// TestMetricsSeries: with the token the route answers every named series,
+// and a request made before the scrape is counted under its route class.
+func TestMetricsSeries(t *testing.T) {
+	t.Parallel()
+	server, app := serveAll(t)
 
 	anna := testapp.Token(t, app, "anna@buurtplein.test")
 	if status, body := testapp.Do(t, http.MethodGet, server.URL+"/api/collections/posts/records?perPage=1", anna, nil); status != http.StatusOK {
@@ -264,7 +275,7 @@ func TestMetricsSeries(t *testing.T) {
 	if n := s.series[`buurtplein_http_request_duration_seconds_count{class="records:posts",method="GET",status="2xx"}`]; n != 1 {
 		t.Errorf("the latency of GET records:posts was observed %v times, want 1", n)
 	}
-	if age := s.series["buurtplein_replica_age_seconds"]; age < 42 || age > 42+600 {
+	if age := s.series["buurtplein_replica_age_seconds"]; age < replicaAge.Seconds() || age > replicaAge.Seconds()+600 {
 		t.Errorf("replica age %v s, want some 42", age)
 	}
 	if age := s.series["buurtplein_backup_age_seconds"]; age < 0 || age > 600 {
