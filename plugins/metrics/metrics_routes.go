@@ -92,6 +92,12 @@ func (p *plugin) bindListener() {
 			return err
 		}
 		p.app.Logger().Info("metrics: serving /metrics", "addr", p.listener.address())
+		if host, _, _ := net.SplitHostPort(p.config.Addr); host == "" || net.ParseIP(host).IsUnspecified() {
+			// right inside a container whose port is not published; a
+			// risk on a host whose firewall lets the port through
+			p.app.Logger().Warn("metrics: /metrics answers anyone who reaches this port, without a token: keep it off the internet",
+				"addr", p.config.Addr)
+		}
 		return e.Next()
 	})
 	p.app.OnTerminate().Bind(&hook.Handler[*core.TerminateEvent]{
