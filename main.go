@@ -33,6 +33,9 @@ type flags struct {
 	replica          string
 	replicaRetention time.Duration
 	storage          *storage.Config
+
+	metricsToken string
+	metricsAddr  string
 }
 
 // newApp builds the buurtplein app from the command line: its flags, every
@@ -58,6 +61,9 @@ func newApp() *pocketbase.PocketBase {
 		Replica:          f.replica,
 		ReplicaRetention: f.replicaRetention,
 		Storage:          *f.storage,
+
+		MetricsToken: f.metricsToken,
+		MetricsAddr:  f.metricsAddr,
 	})
 	return app
 }
@@ -80,7 +86,18 @@ func parseFlags(app *pocketbase.PocketBase) flags {
 	pf.DurationVar(&f.replicaRetention, "replica-retention", envDuration("BUURTPLEIN_REPLICA_RETENTION", replica.DefaultRetention),
 		"how far back \"replica restore --to\" can go; env BUURTPLEIN_REPLICA_RETENTION")
 	f.storage = storageFlags(pf)
+	pf.StringVar(&f.metricsToken, "metrics-token", "",
+		"serve the Prometheus metrics at /api/buurtplein/metrics to a caller sending this token as \"Authorization: Bearer <token>\" (at least 16 characters; or BUURTPLEIN_METRICS_TOKEN, which keeps it out of the process list)")
+	pf.StringVar(&f.metricsAddr, "metrics-addr", "",
+		"serve the Prometheus metrics at /metrics, without a token, on this internal address, such as 127.0.0.1:9090 (or BUURTPLEIN_METRICS_ADDR)")
 	app.RootCmd.ParseFlags(os.Args[1:])
+	// the environment's, unless the flag gives one
+	if f.metricsToken == "" {
+		f.metricsToken = os.Getenv("BUURTPLEIN_METRICS_TOKEN")
+	}
+	if f.metricsAddr == "" {
+		f.metricsAddr = os.Getenv("BUURTPLEIN_METRICS_ADDR")
+	}
 	return f
 }
 

@@ -52,8 +52,8 @@ func TestNoToolingInTheProduct(t *testing.T) {
 	// the root command's flags, its persistent ones merged in
 	app.RootCmd.Flags().VisitAll(func(f *pflag.Flag) { flags = append(flags, f.Name) })
 	slices.Sort(flags)
-	want := []string{"automigrate", "demo", "dev", "dir", "encryptionEnv", "mfa", "publicDir", "queryTimeout", "replica", "replica-retention",
-		"s3-access-key", "s3-backups-bucket", "s3-bucket", "s3-endpoint", "s3-force-path-style", "s3-region"}
+	want := []string{"automigrate", "demo", "dev", "dir", "encryptionEnv", "metrics-addr", "metrics-token", "mfa", "publicDir", "queryTimeout",
+		"replica", "replica-retention", "s3-access-key", "s3-backups-bucket", "s3-bucket", "s3-endpoint", "s3-force-path-style", "s3-region"}
 	if !slices.Equal(flags, want) {
 		t.Errorf("flags %v, want %v", flags, want)
 	}
@@ -107,4 +107,23 @@ func TestStorageFlagsFromEnvironment(t *testing.T) {
 			t.Errorf("--%s is a flag: the secret would show in the list of processes", f.Name)
 		}
 	})
+}
+
+// TestMetricsFlagsFromEnvironment checks that the metrics' token and
+// address come from the environment when no flag gives them, and that a
+// flag wins.
+func TestMetricsFlagsFromEnvironment(t *testing.T) {
+	t.Setenv("BUURTPLEIN_METRICS_TOKEN", "token-uit-de-omgeving")
+	t.Setenv("BUURTPLEIN_METRICS_ADDR", "127.0.0.1:9090")
+	saved := os.Args
+	t.Cleanup(func() { os.Args = saved })
+
+	os.Args = []string{saved[0], "serve"}
+	if f := parseFlags(pocketbase.New()); f.metricsToken != "token-uit-de-omgeving" || f.metricsAddr != "127.0.0.1:9090" {
+		t.Errorf("from the environment: token %q, addr %q", f.metricsToken, f.metricsAddr)
+	}
+	os.Args = []string{saved[0], "serve", "--metrics-token", "token-van-de-vlag", "--metrics-addr=10.0.0.5:9100"}
+	if f := parseFlags(pocketbase.New()); f.metricsToken != "token-van-de-vlag" || f.metricsAddr != "10.0.0.5:9100" {
+		t.Errorf("with flags: token %q, addr %q", f.metricsToken, f.metricsAddr)
+	}
 }

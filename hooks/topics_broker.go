@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -46,6 +47,40 @@ type topicBroker struct {
 	// hold two), from before the write until after its commit
 	deleting sync.Map // *core.Record -> topicJob
 	updating sync.Map // *core.Record -> its topics before the update
+
+	// for the metrics: clients disconnected because their queue was full,
+	// and the events that went to nobody with them
+	hangUps atomic.Int64
+	dropped atomic.Int64
+}
+
+// TopicStats are the counts of an app's topic fan-out, read by the
+// metrics.
+type TopicStats struct {
+	// Pending is how many record events wait for the sender.
+	Pending int
+
+	// HangUps is how many realtime clients were disconnected because their
+	// queue was full ([TopicQueue]), since the app started.
+	HangUps int64
+
+	// Dropped is how many events were never delivered to such a client:
+	// those waiting in its queue when it was disconnected, and the one
+	// that found it full.
+	Dropped int64
+}
+
+// TopicStatsOf returns the counts of app's topic fan-out; zero when
+// nothing was published yet.
+func TopicStatsOf(app core.App) TopicStats {
+	b, ok := app.Store().Get(topicBrokerStoreKey).(*topicBroker)
+	if !ok {
+		return TopicStats{}
+	}
+	b.mu.Lock()
+	pending := len(b.pending)
+	b.mu.Unlock()
+	return TopicStats{Pending: pending, HangUps: b.hangUps.Load(), Dropped: b.dropped.Load()}
 }
 
 // topicJob is one record event to send: a delete on the topics the record
@@ -478,7 +513,10 @@ func (b *topicBroker) sendJob(job topicJob) {
 				if !allowed {
 					break
 				}
-				queueOf(client).push(broker, client, msg)
+				if dropped := queueOf(client).push(broker, client, msg); dropped > 0 {
+					b.hangUps.Add(1)
+					b.dropped.Add(int64(dropped))
+				}
 			}
 		}
 	}
@@ -576,19 +614,21 @@ func queueOf(client subscriptions.Client) *clientQueue {
 }
 
 // push queues msg for client, or disconnects the client when its queue is
-// full; it never waits.
-func (q *clientQueue) push(broker *subscriptions.Broker, client subscriptions.Client, msg subscriptions.Message) {
+// full; it never waits. It returns how many events the disconnection
+// dropped (msg and those waiting), zero when it did not disconnect.
+func (q *clientQueue) push(broker *subscriptions.Broker, client subscriptions.Client, msg subscriptions.Message) int {
 	q.mu.Lock()
 	if q.hungUp {
 		q.mu.Unlock()
-		return
+		return 0
 	}
 	if len(q.pending) >= TopicQueue {
 		// what is left in the queue is for nobody now
+		dropped := len(q.pending) + 1
 		q.hungUp, q.pending = true, nil
 		q.mu.Unlock()
 		hangUp(broker, client)
-		return
+		return dropped
 	}
 	q.pending = append(q.pending, msg)
 	start := !q.sending
@@ -597,6 +637,7 @@ func (q *clientQueue) push(broker *subscriptions.Broker, client subscriptions.Cl
 	if start {
 		go q.drain(client)
 	}
+	return 0
 }
 
 // drain hands the queued events to the connection one by one (PocketBase's

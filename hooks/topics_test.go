@@ -302,8 +302,8 @@ func TestTopicVisibilityWithdraws(t *testing.T) {
 }
 
 // TestTopicSlowClientDisconnected: a client that stops taking events is
-// disconnected once its queue is full; the writes never wait for it and
-// the other clients keep getting every event.
+// disconnected once its queue is full; the writes never wait for it, the
+// other clients keep getting every event and the hang-up is counted.
 func TestTopicSlowClientDisconnected(t *testing.T) {
 	t.Parallel()
 	app := testapp.New(t)
@@ -336,6 +336,12 @@ func TestTopicSlowClientDisconnected(t *testing.T) {
 	}
 	if !stuck.IsDiscarded() || len(stuck.Subscriptions()) != 0 {
 		t.Error("the stuck client kept its subscriptions")
+	}
+
+	// the metrics count the hang-up and the events that went nowhere
+	stats := hooks.TopicStatsOf(app)
+	if stats.HangUps != 1 || stats.Dropped < hooks.TopicQueue || stats.Pending != 0 {
+		t.Errorf("topic stats %+v, want one hang-up, at least %d dropped, none pending", stats, hooks.TopicQueue)
 	}
 }
 

@@ -24,6 +24,7 @@ import (
 	"buurtplein/plugins/bob"
 	"buurtplein/plugins/chat"
 	"buurtplein/plugins/feed"
+	"buurtplein/plugins/metrics"
 	"buurtplein/plugins/mustread"
 	"buurtplein/plugins/notify"
 	"buurtplein/plugins/push"
@@ -73,6 +74,12 @@ type Options struct {
 	// Storage puts the files on S3-compatible storage (the --s3-… flags;
 	// see plugins/storage); the zero value leaves the storage settings.
 	Storage storage.Config
+
+	// MetricsToken serves the metrics on the API to a caller with it, and
+	// MetricsAddr on a listener of their own (the --metrics-token and
+	// --metrics-addr flags; see plugins/metrics). Neither: no metrics.
+	MetricsToken string
+	MetricsAddr  string
 }
 
 // Plugin is one entry of the registry.
@@ -209,6 +216,13 @@ var All = []Plugin{
 		Name:        "push",
 		Register:    func(app core.App, o Options) error { return push.Register(app, push.Config{}) },
 		Collections: []string{push.Collection},
+	},
+	{
+		// its middleware runs before every other one, wherever it is here
+		Name: "metrics",
+		Register: func(app core.App, o Options) error {
+			return metrics.Register(app, metrics.Config{Token: o.MetricsToken, Addr: o.MetricsAddr, ReplicaSynced: func() (time.Time, bool) { return replica.Synced(app) }})
+		},
 	},
 	{
 		// last: the PWA's catch-all route yields to every API route

@@ -1618,6 +1618,8 @@ export default {
       push_unavailable: 'Notifications on the lock screen cannot be switched on now: the server cannot send them. Try again later.',
       // s3
       files_storage_unavailable: 'The storage for files cannot be reached; try again later.',
+      // metrics
+      metrics_token: 'These metrics require the metrics token: send it in the Authorization header, after "Bearer ".',
       // chat: messages
       chat_not_member: 'You are not a member of this conversation, so you cannot write in it.',
       chat_message_empty: 'A message has text or an attachment.',

@@ -1619,6 +1619,8 @@ export default {
       push_unavailable: 'Meldingen op het vergrendelscherm kunnen nu niet worden aangezet: de server kan ze niet versturen. Probeer het later opnieuw.',
       // s3
       files_storage_unavailable: 'De opslag voor bestanden is niet bereikbaar; probeer het later opnieuw.',
+      // metrics
+      metrics_token: 'Deze metrics vragen het metrics-token: stuur het mee in de header Authorization, na "Bearer ".',
       // chat: messages
       chat_not_member: 'Je bent geen lid van dit gesprek, dus je kunt er niet in schrijven.',
       chat_message_empty: 'Een bericht heeft tekst of een bijlage.',

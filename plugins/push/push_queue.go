@@ -3,6 +3,8 @@ package push
 import (
 	"sync"
 	"sync/atomic"
+
+	"github.com/pocketbase/pocketbase/core"
 )
 
 // queue sends jobs in the background: at most size waiting, at most
@@ -66,3 +68,25 @@ func (q *queue) work() {
 
 // wait returns when every queued job is sent.
 func (q *queue) wait() { q.pending.Wait() }
+
+// QueueStats are the counts of the push plugin's send queue, read by the
+// metrics.
+type QueueStats struct {
+	// Waiting is how many pushes wait for a worker.
+	Waiting int
+
+	// Dropped is how many pushes found the queue full and were not sent,
+	// since the app started.
+	Dropped int64
+}
+
+// QueueStatsOf returns the counts of the send queue of the push plugin
+// registered to app; false when none is.
+func QueueStatsOf(app core.App) (QueueStats, bool) {
+	p, ok := app.Store().Get(storeKey).(*plugin)
+	if !ok {
+		return QueueStats{}, false
+	}
+	q := p.queue
+	return QueueStats{Waiting: len(q.jobs), Dropped: q.dropped.Load()}, true
+}
