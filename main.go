@@ -5,6 +5,7 @@ package main
 import (
 	"log"
 	"os"
+	"strings"
 	"time"
 
 	"buurtplein/hooks"
@@ -34,6 +35,8 @@ type flags struct {
 	replicaRetention time.Duration
 	storage          *storage.Config
 
+	trustedProxy []string
+
 	metricsToken string
 	metricsAddr  string
 }
@@ -62,6 +65,7 @@ func newApp() *pocketbase.PocketBase {
 		ReplicaRetention: f.replicaRetention,
 		Storage:          *f.storage,
 
+		TrustedProxy: f.trustedProxy,
 		MetricsToken: f.metricsToken,
 		MetricsAddr:  f.metricsAddr,
 	})
@@ -86,6 +90,8 @@ func parseFlags(app *pocketbase.PocketBase) flags {
 	pf.DurationVar(&f.replicaRetention, "replica-retention", envDuration("BUURTPLEIN_REPLICA_RETENTION", replica.DefaultRetention),
 		"how far back \"replica restore --to\" can go; env BUURTPLEIN_REPLICA_RETENTION")
 	f.storage = storageFlags(pf)
+	pf.StringSliceVar(&f.trustedProxy, "trusted-proxy", envList("BUURTPLEIN_TRUSTED_PROXY"),
+		"behind a reverse proxy: the header it puts the caller's address in, e.g. X-Forwarded-For (read from the right, so a forged address is not believed); only when the server is reachable through the proxy alone; env BUURTPLEIN_TRUSTED_PROXY")
 	pf.StringVar(&f.metricsToken, "metrics-token", "",
 		"serve the Prometheus metrics at /api/buurtplein/metrics to a caller sending this token as \"Authorization: Bearer <token>\" (at least 16 characters; or BUURTPLEIN_METRICS_TOKEN, which keeps it out of the process list)")
 	pf.StringVar(&f.metricsAddr, "metrics-addr", "",
@@ -99,6 +105,15 @@ func parseFlags(app *pocketbase.PocketBase) flags {
 		f.metricsAddr = os.Getenv("BUURTPLEIN_METRICS_ADDR")
 	}
 	return f
+}
+
+// envList reads a comma-separated list from the environment variable
+// name; nil when it is unset.
+func envList(name string) []string {
+	if v := os.Getenv(name); v != "" {
+		return strings.Split(v, ",")
+	}
+	return nil
 }
 
 // envDuration reads a duration ("72h") from the environment variable

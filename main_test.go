@@ -53,7 +53,7 @@ func TestNoToolingInTheProduct(t *testing.T) {
 	app.RootCmd.Flags().VisitAll(func(f *pflag.Flag) { flags = append(flags, f.Name) })
 	slices.Sort(flags)
 	want := []string{"automigrate", "demo", "dev", "dir", "encryptionEnv", "metrics-addr", "metrics-token", "mfa", "publicDir", "queryTimeout",
-		"replica", "replica-retention", "s3-access-key", "s3-backups-bucket", "s3-bucket", "s3-endpoint", "s3-force-path-style", "s3-region"}
+		"replica", "replica-retention", "s3-access-key", "s3-backups-bucket", "s3-bucket", "s3-endpoint", "s3-force-path-style", "s3-region", "trusted-proxy"}
 	if !slices.Equal(flags, want) {
 		t.Errorf("flags %v, want %v", flags, want)
 	}

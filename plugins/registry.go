@@ -27,6 +27,7 @@ import (
 	"buurtplein/plugins/metrics"
 	"buurtplein/plugins/mustread"
 	"buurtplein/plugins/notify"
+	"buurtplein/plugins/proxy"
 	"buurtplein/plugins/push"
 	"buurtplein/plugins/pwa"
 	"buurtplein/plugins/regie"
@@ -75,6 +76,11 @@ type Options struct {
 	// see plugins/storage); the zero value leaves the storage settings.
 	Storage storage.Config
 
+	// TrustedProxy are the headers a reverse proxy puts the caller's
+	// address in (the --trusted-proxy flag; see plugins/proxy); nil for
+	// none.
+	TrustedProxy []string
+
 	// MetricsToken serves the metrics on the API to a caller with it, and
 	// MetricsAddr on a listener of their own (the --metrics-token and
 	// --metrics-addr flags; see plugins/metrics). Neither: no metrics.
@@ -109,7 +115,11 @@ var All = []Plugin{
 		Register: func(app core.App, o Options) error { return upgrade.Register(app, upgrade.Config{}) },
 	},
 	{
-		// second: the replication starts once the data dir passed upgrade
+		Name:     "proxy",
+		Register: func(app core.App, o Options) error { return proxy.Register(app, proxy.Config{Headers: o.TrustedProxy}) },
+	},
+	{
+		// the replication starts once the data dir passed upgrade
 		Name: "replica",
 		Register: func(app core.App, o Options) error {
 			return replica.Register(app, replica.Config{URL: o.Replica, Retention: o.ReplicaRetention, Command: o.Command})
