@@ -10,19 +10,14 @@ import (
 	"strings"
 	"time"
 
+	"buurtplein/hooks"
+
 	"github.com/benbjohnson/litestream"
 )
 
-// amsterdam is the time zone IT means by a moment typed without one.
-var amsterdam = mustLoadLocation("Europe/Amsterdam")
-
-func mustLoadLocation(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(fmt.Errorf("replica: time zone %s: %w", name, err))
-	}
-	return loc
-}
+// amsterdam is the time zone IT means by a moment typed without one
+// (embedded in the binary by hooks).
+var amsterdam = hooks.QuietZone
 
 // momentLayouts are the forms a moment may be given in; without a zone it
 // is Amsterdam time.
