@@ -53,6 +53,11 @@ type Config struct {
 	// Retention is how far back a restore can go. Default: 72 h.
 	Retention time.Duration
 
+	// StallAfter is how long the replica may lack the latest transactions
+	// before the replication is reported stalled (logged, in Dutch).
+	// Default: 30 s.
+	StallAfter time.Duration
+
 	// Command is the root command the "replica" command group is added
 	// to; nil adds none.
 	Command *cobra.Command
@@ -164,9 +169,14 @@ func (p *plugin) stop() {
 
 // Replication is the running replication of an app's data.db.
 type Replication struct {
-	app   core.App
-	store *litestream.Store
-	db    *litestream.DB
+	app        core.App
+	url        string
+	store      *litestream.Store
+	db         *litestream.DB
+	started    time.Time
+	stallAfter time.Duration
+	done       chan struct{}
+	closing    sync.Once
 }
 
 // Start starts replicating app's data.db to config.URL, in the background,
@@ -178,6 +188,9 @@ func Start(app core.App, config Config) (*Replication, error) {
 	}
 	if config.Retention <= 0 {
 		config.Retention = DefaultRetention
+	}
+	if config.StallAfter <= 0 {
+		config.StallAfter = DefaultStallAfter
 	}
 	client, err := newClient(config.URL)
 	if err != nil {
@@ -194,11 +207,11 @@ func Start(app core.App, config Config) (*Replication, error) {
 	// even with both cores busy (the replication drill; at the full
 	// interval each, commits 1.2 s old were lost)
 	db.MonitorInterval = config.SyncInterval / 4
-	r := litestream.NewReplicaWithClient(db, client)
-	r.SyncInterval = config.SyncInterval / 4
-	db.Replica = r
+	replica := litestream.NewReplicaWithClient(db, client)
+	replica.SyncInterval = config.SyncInterval / 4
+	db.Replica = replica
 	if fc, ok := client.(*file.ReplicaClient); ok {
-		fc.Replica = r // keeps the data dir's owner and modes on the copies
+		fc.Replica = replica // keeps the data dir's owner and modes on the copies
 	}
 
 	store := litestream.NewStore([]*litestream.DB{db}, litestream.DefaultCompactionLevels)
@@ -206,7 +219,9 @@ func Start(app core.App, config Config) (*Replication, error) {
 	if err := store.Open(context.Background()); err != nil {
 		return nil, fmt.Errorf("replica: starting the replication to %s: %w", redact(config.URL), err)
 	}
-	return &Replication{app: app, store: store, db: db}, nil
+	r := &Replication{app: app, url: config.URL, store: store, db: db, started: time.Now(), stallAfter: config.StallAfter, done: make(chan struct{})}
+	go r.watch(r.done)
+	return r, nil
 }
 
 // litestreamTables are the two tables Litestream keeps in the database.
@@ -242,11 +257,14 @@ func (r *Replication) Synced() (time.Time, bool) {
 }
 
 // Close sends what is left to the replica (Litestream's shutdown sync,
-// bounded) and ends the replication.
+// bounded) and ends the replication. Closing again does nothing.
 func (r *Replication) Close() {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := r.store.Close(ctx); err != nil && !errors.Is(err, context.Canceled) {
-		r.app.Logger().Error("Replicatie niet netjes gestopt", "error", err)
-	}
+	r.closing.Do(func() {
+		close(r.done)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := r.store.Close(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			r.app.Logger().Error("Replicatie niet netjes gestopt", "error", err)
+		}
+	})
 }

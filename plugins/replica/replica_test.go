@@ -169,3 +169,53 @@ func openDB(t *testing.T, path string) *dbx.DB {
 	t.Cleanup(func() { db.Close() })
 	return db
 }
+
+// TestReplicaUnwritable replicates to a place that cannot take the files
+// (a file where the replica's directory should be, as a full or lost disk
+// refuses them): the app goes on writing, the replication reports itself
+// stalled, and when the place is fixed it catches up by itself.
+func TestReplicaUnwritable(t *testing.T) {
+	app := testapp.New(t)
+	blocked := filepath.Join(t.TempDir(), "replica")
+	if err := os.WriteFile(blocked, []byte("geen map"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.DB().NewQuery("CREATE TABLE replica_probe (id TEXT PRIMARY KEY)").Execute(); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := replica.Start(app, replica.Config{URL: blocked, SyncInterval: 100 * time.Millisecond, StallAfter: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("a replica that cannot be written stopped the start: %v", err)
+	}
+	defer rep.Close()
+
+	if _, err := app.DB().Insert("replica_probe", dbx.Params{"id": "kept"}).Execute(); err != nil {
+		t.Fatalf("the app's write with the replica unwritable: %v", err)
+	}
+	waitFor(t, "the replication to report a stall", func() bool { _, stalled := rep.Stalled(); return stalled })
+
+	if err := os.Remove(blocked); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the replication to catch up", func() bool { _, stalled := rep.Stalled(); return !stalled })
+	if err := rep.Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	rep.Close()
+	restored, err := replica.Restore(context.Background(), replica.RestoreOptions{URL: blocked, Into: filepath.Join(t.TempDir(), "restored")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertProbes(t, restored.Path, "kept")
+}
+
+func waitFor(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 30 s for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
