@@ -25,6 +25,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
@@ -200,7 +201,6 @@ func Start(app core.App, config Config) (*Replication, error) {
 		return nil, err
 	}
 	db := litestream.NewDB(filepath.Join(app.DataDir(), "data.db"))
-	db.Logger = app.Logger().With("replica", redact(config.URL))
 	// Litestream reads the log every MonitorInterval and sends what it
 	// read at most every SyncInterval, so a commit can wait for both, plus
 	// the work: at a quarter each, a commit is sent within the interval
@@ -216,6 +216,11 @@ func Start(app core.App, config Config) (*Replication, error) {
 
 	store := litestream.NewStore([]*litestream.DB{db}, litestream.DefaultCompactionLevels)
 	store.SnapshotRetention = config.Retention
+	// Litestream's lines go to the app's log (the dashboard's Logs), beside
+	// the stall report they explain, instead of the console
+	logger := slog.New(textDurations{app.Logger().Handler()}).With("replica", redact(config.URL))
+	store.Logger = logger
+	db.SetLogger(logger)
 	if err := store.Open(context.Background()); err != nil {
 		return nil, fmt.Errorf("replica: starting the replication to %s: %w", redact(config.URL), err)
 	}
