@@ -4,7 +4,6 @@
 package deploy
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -134,10 +133,6 @@ func TestTwoOrganisations(t *testing.T) {
 
 	cmd := exec.Command("bash", "two-organisations.sh", "--demo")
 	cmd.Env = append(os.Environ(), "BUURTPLEIN="+bin, "ORGANISATIONS_DIR="+dir, fmt.Sprintf("FIRST_PORT=%d", first))
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +140,6 @@ func TestTwoOrganisations(t *testing.T) {
 		cmd.Process.Signal(os.Interrupt)
 		cmd.Wait()
 	})
-	go bufio.NewScanner(out).Scan()
 
 	haarlem := fmt.Sprintf("http://127.0.0.1:%d", first)
 	leiden := fmt.Sprintf("http://127.0.0.1:%d", first+1)

@@ -48,16 +48,17 @@ func MustRegister(app core.App, config Config) {
 // after the migrations; a change in the dashboard lasts until the next
 // start.
 func Register(app core.App, config Config) error {
-	for i, h := range config.Headers {
-		if h == "" || textproto.CanonicalMIMEHeaderKey(h) == "" {
-			return fmt.Errorf("proxy: header %d is empty", i+1)
-		}
-		config.Headers[i] = textproto.CanonicalMIMEHeaderKey(h)
-	}
 	if len(config.Headers) == 0 {
 		return nil
 	}
-	p := &plugin{config: config}
+	headers := make([]string, len(config.Headers))
+	for i, h := range config.Headers {
+		if h == "" {
+			return fmt.Errorf("proxy: header %d is empty", i+1)
+		}
+		headers[i] = textproto.CanonicalMIMEHeaderKey(h)
+	}
+	p := &plugin{config: Config{Headers: headers}}
 	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
 		if err := e.Next(); err != nil {
 			return err

@@ -197,9 +197,6 @@ func Start(app core.App, config Config) (*Replication, error) {
 	if err != nil {
 		return nil, fmt.Errorf("replica: %w", err)
 	}
-	if err := makeTables(app); err != nil {
-		return nil, err
-	}
 	db := litestream.NewDB(filepath.Join(app.DataDir(), "data.db"))
 	// Litestream reads the log every MonitorInterval and sends what it
 	// read at most every SyncInterval, so a commit can wait for both, plus
@@ -227,26 +224,6 @@ func Start(app core.App, config Config) (*Replication, error) {
 	r := &Replication{app: app, url: config.URL, store: store, db: db, started: time.Now(), stallAfter: config.StallAfter, done: make(chan struct{})}
 	go r.watch(r.done)
 	return r, nil
-}
-
-// litestreamTables are the two tables Litestream keeps in the database.
-var litestreamTables = []string{
-	"CREATE TABLE IF NOT EXISTS _litestream_seq (id INTEGER PRIMARY KEY, seq INTEGER)",
-	"CREATE TABLE IF NOT EXISTS _litestream_lock (id INTEGER)",
-}
-
-// makeTables makes Litestream's tables through the app's own writer.
-// Litestream makes them itself when it starts, in a goroutine of its own,
-// and that commit fails any transaction of the app that read before it and
-// writes after it (SQLITE_BUSY_SNAPSHOT, "database is locked (517)"): the
-// demo seed failed so. Made here first, Litestream's start writes nothing.
-func makeTables(app core.App) error {
-	for _, query := range litestreamTables {
-		if _, err := app.NonconcurrentDB().NewQuery(query).Execute(); err != nil {
-			return fmt.Errorf("replica: preparing the database: %w", err)
-		}
-	}
-	return nil
 }
 
 // Sync sends every committed transaction to the replica now, and waits.
